@@ -1,0 +1,101 @@
+/**
+ * Typed errors shared by every stage. Each carries a user-facing message, an
+ * optional hint that says what to do, and the process exit code the CLI uses.
+ */
+
+/** Exit codes of the `tunedl` command. */
+export const ExitCode = {
+  ok: 0,
+  /** Some items failed or were not found; or an unexpected runtime failure. */
+  failed: 1,
+  /** Bad config or command-line usage. */
+  usage: 2,
+  /** Spotify refused the credentials or the app's access. */
+  auth: 3,
+  /** A required program (yt-dlp, ffmpeg) is missing or unusable. */
+  dependency: 4,
+  /** Interrupted by Ctrl-C / SIGTERM. */
+  interrupted: 130,
+} as const;
+
+/** Options every tunedl error accepts. */
+export interface TunedlErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Whether retrying the same operation later may succeed. */
+  retryable?: boolean;
+}
+
+/** Base class of every expected failure; the CLI prints it without a stack trace. */
+export class TunedlError extends Error {
+  readonly hint?: string;
+  readonly retryable: boolean;
+  /** A short stable code for scripts and summaries ("not_found", "network", ...). */
+  code = "error";
+  exitCode: number = ExitCode.failed;
+
+  constructor(message: string, options: TunedlErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** The config file is missing, unreadable or invalid. */
+export class ConfigError extends TunedlError {
+  override code = "config";
+  override exitCode: number = ExitCode.usage;
+}
+
+/** The command line is wrong. */
+export class UsageError extends TunedlError {
+  override code = "usage";
+  override exitCode: number = ExitCode.usage;
+}
+
+/** Something asked for does not exist (a Spotify id, a video, a file). */
+export class NotFoundError extends TunedlError {
+  override code = "not_found";
+}
+
+/** A network or server failure; usually worth retrying. */
+export class NetworkError extends TunedlError {
+  override code = "network";
+  constructor(message: string, options: TunedlErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** Credentials were refused or the account lacks access. */
+export class AuthError extends TunedlError {
+  override code = "auth";
+  override exitCode: number = ExitCode.auth;
+}
+
+/** A required external program is missing, too old or broken. */
+export class DependencyError extends TunedlError {
+  override code = "dependency";
+  override exitCode: number = ExitCode.dependency;
+}
+
+/** The operation was cancelled (Ctrl-C, timeout, abort signal). */
+export class CancelledError extends TunedlError {
+  override code = "cancelled";
+  override exitCode: number = ExitCode.interrupted;
+}
+
+/** Whether a value is an expected tunedl failure (as opposed to a bug). */
+export function isTunedlError(value: unknown): value is TunedlError {
+  return value instanceof TunedlError;
+}
+
+/** Turns any thrown value into a TunedlError, keeping typed ones as they are. */
+export function toTunedlError(value: unknown): TunedlError {
+  if (value instanceof TunedlError) return value;
+  if (value instanceof DOMException && value.name === "AbortError") {
+    return new CancelledError("Cancelled.", { cause: value });
+  }
+  const message = value instanceof Error ? value.message : String(value);
+  return new TunedlError(message, { cause: value });
+}

@@ -1,0 +1,2 @@
+/** The plan: model, generation, optimization and execution. */
+export * from "./model.ts";

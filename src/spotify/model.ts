@@ -1,0 +1,45 @@
+/**
+ * tunedl's own view of Spotify entities: plain, JSON-serializable data holding
+ * only the fields tunedl uses (so cached values stay small). The catalog client
+ * turns both API generations' answers into these shapes.
+ */
+
+/** The kinds of Spotify link a config may list. */
+export type SpotifyKind = "track" | "album" | "artist" | "playlist";
+
+/** A parsed Spotify link: kind, id and canonical URL. */
+export interface SpotifyRef {
+  kind: SpotifyKind;
+  id: string;
+  /** Canonical `https://open.spotify.com/<kind>/<id>` URL. */
+  url: string;
+}
+
+/** Everything the matcher, the path template and the tagger need about one track. */
+export interface TrackMetadata {
+  spotifyId: string;
+  spotifyUrl: string;
+  title: string;
+  /** Track artists, in Spotify's order (first is the main artist). */
+  artists: string[];
+  artistIds: string[];
+  album: string;
+  albumId: string;
+  albumArtists: string[];
+  /** 1-based. */
+  trackNumber: number;
+  /** Tracks on the album (all discs). */
+  trackCount: number;
+  discNumber: number;
+  discCount: number;
+  /** As Spotify gives it: "2021-10-28", "2021-10" or "2021". */
+  releaseDate: string;
+  /** ISRC when Spotify knows it (full track objects only; album track lists lack it). */
+  isrc?: string;
+  durationMs: number;
+  explicit: boolean;
+  /** Largest album cover image. */
+  coverUrl?: string;
+  /** From the track's main artist, when known. */
+  genres: string[];
+}
