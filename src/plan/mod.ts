@@ -1,2 +1,3 @@
 /** The plan: model, generation, optimization and execution. */
 export * from "./model.ts";
+export * from "./generate.ts";

@@ -1,0 +1,31 @@
+/** Finding and loading the config file a command should use. */
+import { isAbsolute, join } from "node:path";
+import { loadConfig, type LoadedConfig } from "../config/mod.ts";
+import type { CliIo } from "./io.ts";
+
+/** The config path: --config, then a positional *.yaml, then $TUNEDL_CONFIG, then ./config.yaml. */
+export function configPathFrom(
+  flags: Record<string, unknown>,
+  io: CliIo,
+  options: { positional?: string } = {},
+): string {
+  const chosen = (typeof flags.config === "string" ? flags.config : undefined) ??
+    options.positional ?? io.env.TUNEDL_CONFIG ?? "config.yaml";
+  return isAbsolute(chosen) ? chosen : join(io.cwd, chosen);
+}
+
+/** Loads the config and prints its warnings to stderr. */
+export async function loadConfigFor(
+  flags: Record<string, unknown>,
+  io: CliIo,
+  options: { positional?: string; quiet?: boolean } = {},
+): Promise<LoadedConfig> {
+  const loaded = await loadConfig(configPathFrom(flags, io, options), { env: io.env });
+  if (!options.quiet) { for (const warning of loaded.warnings) io.err(`warning: ${warning}\n`); }
+  return loaded;
+}
+
+/** Whether a positional argument looks like a config file rather than a subject. */
+export function isConfigPath(arg: string | undefined): arg is string {
+  return arg !== undefined && /\.ya?ml$/i.test(arg);
+}

@@ -1,0 +1,50 @@
+/** The process surface the commands use, injectable so tests can capture it. */
+export interface CliIo {
+  /** Writes to stdout as is (no newline added). */
+  out(text: string): void;
+  /** Writes to stderr as is. */
+  err(text: string): void;
+  stdoutIsTerminal: boolean;
+  stderrIsTerminal: boolean;
+  columns?: number;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  os: "linux" | "darwin" | "windows";
+  home?: string;
+}
+
+const encoder = new TextEncoder();
+
+/** The real process's I/O. */
+export function processIo(): CliIo {
+  let columns: number | undefined;
+  try {
+    columns = Deno.consoleSize().columns;
+  } catch {
+    columns = undefined;
+  }
+  const os = Deno.build.os === "darwin"
+    ? "darwin"
+    : Deno.build.os === "windows"
+    ? "windows"
+    : "linux";
+  return {
+    out: (text) => writeAll(Deno.stdout, text),
+    err: (text) => writeAll(Deno.stderr, text),
+    stdoutIsTerminal: Deno.stdout.isTerminal(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+    columns,
+    env: Deno.env.toObject(),
+    cwd: Deno.cwd(),
+    os,
+    home: Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE"),
+  };
+}
+
+function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) {
+    const n = stream.writeSync(bytes);
+    bytes = bytes.subarray(n);
+  }
+}

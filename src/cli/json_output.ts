@@ -1,0 +1,36 @@
+/** `--json` output: stdout holds exactly one JSON document, also on failure. */
+import { isTunedlError, toTunedlError } from "../errors/mod.ts";
+import type { CliIo } from "./io.ts";
+import { reportError } from "./report_error.ts";
+
+/** Writes one JSON document and a newline to stdout. */
+export function writeJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Runs a reporting command body; with `json`, a failure is written as
+ * `{"ok": false, "error": {...}}` on stdout as well as explained on stderr.
+ */
+export async function runReporting(
+  io: CliIo,
+  json: boolean,
+  body: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (json) {
+      const typed = toTunedlError(error);
+      writeJson(io, {
+        ok: false,
+        error: {
+          code: isTunedlError(error) ? typed.code : "internal",
+          message: typed.message,
+          hint: typed.hint,
+        },
+      });
+    }
+    return reportError(error, io);
+  }
+}

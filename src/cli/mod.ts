@@ -1,0 +1,6 @@
+/** The command-line interface: argument parsing, commands and wiring. */
+export { helpText, runCli } from "./main.ts";
+export { reportError } from "./report_error.ts";
+export type { Command } from "./command.ts";
+export { type CliIo, processIo } from "./io.ts";
+export { VERSION } from "./version.ts";

@@ -1,0 +1,317 @@
+/**
+ * Plan generation: turns the config's sources into plan items by reading the
+ * Spotify catalog. It reads only what the plan needs (an album's track list,
+ * not each full track), so a cold plan costs about one request per album.
+ */
+import type { SpotifyRef, TrackMetadata } from "../spotify/mod.ts";
+import { isTunedlError, toTunedlError, type TunedlError } from "../errors/mod.ts";
+import {
+  type ContainerMetadata,
+  createPlanItem,
+  type M3uMetadata,
+  type Plan,
+  type PlanItem,
+} from "./model.ts";
+
+/** An album and its tracks, as the generator needs them. */
+export interface CatalogAlbum {
+  id: string;
+  name: string;
+  url: string;
+  artists: string[];
+  releaseDate: string;
+  coverUrl?: string;
+  tracks: TrackMetadata[];
+}
+
+/** A playlist (or Liked Songs) and its playable tracks. */
+export interface CatalogPlaylist {
+  id: string;
+  name: string;
+  url: string;
+  owner?: string;
+  ownerId?: string;
+  snapshotId?: string;
+  tracks: TrackMetadata[];
+  /** Entries left out (local files, episodes, removed tracks), with why. */
+  skipped: { position: number; reason: string; name?: string }[];
+}
+
+/** An artist's name and the albums of the requested groups. */
+export interface CatalogArtist {
+  id: string;
+  name: string;
+  url: string;
+  genres: string[];
+  albumIds: string[];
+}
+
+/** What the generator reads from Spotify; the CLI adapts the real client to it. */
+export interface CatalogReader {
+  track(id: string, options: { signal?: AbortSignal }): Promise<TrackMetadata>;
+  album(id: string, options: { signal?: AbortSignal }): Promise<CatalogAlbum>;
+  artist(
+    id: string,
+    options: { groups: readonly string[]; signal?: AbortSignal },
+  ): Promise<CatalogArtist>;
+  playlist(id: string, options: { signal?: AbortSignal }): Promise<CatalogPlaylist>;
+  likedSongs(options: { signal?: AbortSignal }): Promise<CatalogPlaylist>;
+}
+
+/** The sources of a plan, in config order. */
+export interface PlanSources {
+  songs: readonly SourceRef[];
+  albums: readonly SourceRef[];
+  artists: readonly SourceRef[];
+  playlists: readonly SourceRef[];
+  likedSongs: boolean;
+}
+
+/** One configured source: its link and the display name the user gave it. */
+export interface SourceRef {
+  ref: SpotifyRef;
+  name?: string;
+}
+
+/** A problem met while generating that did not stop the plan. */
+export interface GenerateWarning {
+  source: string;
+  message: string;
+  hint?: string;
+  code: string;
+}
+
+/** Options of {@link generatePlan}. */
+export interface GenerateOptions {
+  configHash: string;
+  artistAlbumGroups?: readonly string[];
+  signal?: AbortSignal;
+  now?: () => Date;
+  onWarning?: (warning: GenerateWarning) => void;
+  /** Whether an error is fatal for the whole plan (bad credentials, no Premium). */
+  isFatal?: (error: TunedlError) => boolean;
+}
+
+const LIKED_ID = "liked";
+
+/** Builds the plan for the given sources by reading the Spotify catalog. */
+export async function generatePlan(
+  sources: PlanSources,
+  catalog: CatalogReader,
+  options: GenerateOptions,
+): Promise<Plan> {
+  const now = options.now ?? (() => new Date());
+  const builder = new PlanBuilder(now());
+  const signal = options.signal;
+  const isFatal = options.isFatal ?? ((error) => error.code === "auth");
+  const groups = options.artistAlbumGroups ?? ["album", "single"];
+
+  // Reads run concurrently (the client bounds its own concurrency); items are
+  // added afterwards in config order so the plan is stable.
+  const guard = async <T>(source: SourceRef, read: () => Promise<T>): Promise<T | TunedlError> => {
+    try {
+      return await read();
+    } catch (error) {
+      const typed = toTunedlError(error);
+      if (isFatal(typed) || typed.code === "cancelled" || !isTunedlError(error)) throw error;
+      options.onWarning?.({
+        source: source.name ?? source.ref.url,
+        message: typed.message,
+        hint: typed.hint,
+        code: typed.code,
+      });
+      return typed;
+    }
+  };
+
+  // The same album may be asked for by several sources; read it once.
+  const albumCache = new Map<string, Promise<CatalogAlbum>>();
+  function readAlbum(id: string): Promise<CatalogAlbum> {
+    let read = albumCache.get(id);
+    if (!read) {
+      read = catalog.album(id, { signal });
+      albumCache.set(id, read);
+    }
+    return read;
+  }
+
+  const songReads = sources.songs.map((s) => guard(s, () => catalog.track(s.ref.id, { signal })));
+  const albumReads = sources.albums.map((s) => guard(s, () => readAlbum(s.ref.id)));
+  const artistReads = sources.artists.map((s) =>
+    guard(s, async () => {
+      const artist = await catalog.artist(s.ref.id, { groups, signal });
+      const albums = await Promise.all(artist.albumIds.map((id) => readAlbum(id)));
+      return { artist, albums };
+    })
+  );
+  const playlistReads = sources.playlists.map((s) =>
+    guard(s, () => catalog.playlist(s.ref.id, { signal }))
+  );
+  const likedSource: SourceRef = {
+    ref: { kind: "playlist", id: LIKED_ID, url: "https://open.spotify.com/collection/tracks" },
+    name: "Liked Songs",
+  };
+  const likedRead = sources.likedSongs
+    ? guard(likedSource, () => catalog.likedSongs({ signal }))
+    : undefined;
+
+  const [songs, albums, artists, playlists, liked] = await Promise.all([
+    Promise.all(songReads),
+    Promise.all(albumReads),
+    Promise.all(artistReads),
+    Promise.all(playlistReads),
+    likedRead,
+  ]);
+
+  songs.forEach((result, i) => {
+    const source = sources.songs[i];
+    if (result instanceof Error) builder.addFailed("track", source, result);
+    else builder.addTrack(result, null);
+  });
+  albums.forEach((result, i) => {
+    const source = sources.albums[i];
+    if (result instanceof Error) builder.addFailed("album", source, result);
+    else builder.addAlbum(result, null);
+  });
+  artists.forEach((result, i) => {
+    const source = sources.artists[i];
+    if (result instanceof Error) {
+      builder.addFailed("artist", source, result);
+      return;
+    }
+    const { artist, albums } = result;
+    const item = builder.add(createPlanItem({
+      id: `artist:${artist.id}`,
+      type: "artist",
+      name: artist.name,
+      spotify_id: artist.id,
+      spotify_url: artist.url,
+      metadata: { totalTracks: albums.reduce((n, a) => n + a.tracks.length, 0) },
+    }, builder.now));
+    for (const album of albums) item.children.push(builder.addAlbum(album, item.id).id);
+  });
+  playlists.forEach((result, i) => {
+    const source = sources.playlists[i];
+    if (result instanceof Error) builder.addFailed("playlist", source, result);
+    else builder.addPlaylist(result);
+  });
+  if (liked instanceof Error) builder.addFailed("playlist", likedSource, liked);
+  else if (liked) builder.addPlaylist(liked);
+
+  return {
+    version: 1,
+    config_hash: options.configHash,
+    created_at: builder.now.toISOString(),
+    items: builder.items,
+  };
+}
+
+/** Accumulates items, numbering repeated track ids (`track:<id>#2`) for the optimizer to merge. */
+class PlanBuilder {
+  readonly items: PlanItem[] = [];
+  private readonly byId = new Map<string, PlanItem>();
+  private readonly trackOccurrences = new Map<string, number>();
+
+  constructor(readonly now: Date) {}
+
+  add(item: PlanItem): PlanItem {
+    this.items.push(item);
+    this.byId.set(item.id, item);
+    return item;
+  }
+
+  addTrack(track: TrackMetadata, parentId: string | null): PlanItem {
+    const seen = (this.trackOccurrences.get(track.spotifyId) ?? 0) + 1;
+    this.trackOccurrences.set(track.spotifyId, seen);
+    const id = seen === 1 ? `track:${track.spotifyId}` : `track:${track.spotifyId}#${seen}`;
+    return this.add(createPlanItem({
+      id,
+      type: "track",
+      name: `${track.artists.join(", ")} - ${track.title}`,
+      spotify_id: track.spotifyId,
+      spotify_url: track.spotifyUrl,
+      parent_id: parentId,
+      parent_ids: parentId ? [parentId] : [],
+      metadata: track,
+    }, this.now));
+  }
+
+  addAlbum(album: CatalogAlbum, parentId: string | null): PlanItem {
+    const id = `album:${album.id}`;
+    const existing = this.byId.get(id);
+    if (existing) {
+      // Listed again (by an artist and on its own): one album item, several parents.
+      if (parentId && !existing.parent_ids.includes(parentId)) {
+        existing.parent_ids.push(parentId);
+        existing.parent_id ??= parentId;
+      }
+      return existing;
+    }
+    const metadata: ContainerMetadata = {
+      artists: album.artists,
+      releaseDate: album.releaseDate,
+      coverUrl: album.coverUrl,
+      totalTracks: album.tracks.length,
+    };
+    const item = this.add(createPlanItem({
+      id,
+      type: "album",
+      name: album.name,
+      spotify_id: album.id,
+      spotify_url: album.url,
+      parent_id: parentId,
+      parent_ids: parentId ? [parentId] : [],
+      metadata,
+    }, this.now));
+    for (const track of album.tracks) item.children.push(this.addTrack(track, id).id);
+    return item;
+  }
+
+  addPlaylist(playlist: CatalogPlaylist): void {
+    const id = `playlist:${playlist.id}`;
+    const metadata: ContainerMetadata = {
+      owner: playlist.owner,
+      ownerId: playlist.ownerId,
+      snapshotId: playlist.snapshotId,
+      totalTracks: playlist.tracks.length,
+      skippedEntries: playlist.skipped.length,
+    };
+    const item = this.add(createPlanItem({
+      id,
+      type: "playlist",
+      name: playlist.name,
+      spotify_id: playlist.id,
+      spotify_url: playlist.url,
+      metadata,
+    }, this.now));
+    for (const track of playlist.tracks) item.children.push(this.addTrack(track, id).id);
+    const m3u: M3uMetadata = { playlistName: playlist.name, trackItemIds: [...item.children] };
+    this.add(createPlanItem({
+      id: `m3u:${playlist.id}`,
+      type: "m3u",
+      name: playlist.name,
+      spotify_id: playlist.id,
+      spotify_url: playlist.url,
+      parent_id: id,
+      parent_ids: [id],
+      metadata: m3u,
+    }, this.now));
+  }
+
+  addFailed(type: PlanItem["type"], source: SourceRef, error: TunedlError): void {
+    const ref = source.ref;
+    const id = ref.id === LIKED_ID ? "playlist:liked" : `${type}:${ref.id}`;
+    if (this.byId.has(id)) return;
+    const skipped = error.code === "playlist_withheld";
+    this.add(createPlanItem({
+      id,
+      type,
+      name: source.name ?? ref.url,
+      spotify_id: ref.id,
+      spotify_url: ref.url,
+      status: skipped ? "skipped" : "failed",
+      skip_reason: skipped ? "withheld" : undefined,
+      error: { code: error.code, message: error.message, hint: error.hint },
+    }, this.now));
+  }
+}
