@@ -24,12 +24,15 @@ export interface TunedlErrorOptions {
   cause?: unknown;
   /** Whether retrying the same operation later may succeed. */
   retryable?: boolean;
+  /** JSON-able facts for summaries, e.g. `{ bestCandidate: "..." }` on a not-found match. */
+  detail?: Record<string, unknown>;
 }
 
 /** Base class of every expected failure; the CLI prints it without a stack trace. */
 export class TunedlError extends Error {
   readonly hint?: string;
   readonly retryable: boolean;
+  readonly detail?: Record<string, unknown>;
   /** A short stable code for scripts and summaries ("not_found", "network", ...). */
   code = "error";
   exitCode: number = ExitCode.failed;
@@ -39,6 +42,7 @@ export class TunedlError extends Error {
     this.name = new.target.name;
     this.hint = options.hint;
     this.retryable = options.retryable ?? false;
+    this.detail = options.detail;
   }
 }
 
