@@ -57,6 +57,8 @@ export interface PlanItem {
   path?: string;
   /** Why an item was skipped ("exists", "duplicate", ...). */
   skip_reason?: string;
+  /** What the executor does with a pending track: fetch audio, or only rewrite tags of the existing file. */
+  action?: "download" | "retag";
   /** Current stage while running ("search", "download", "convert", "tag"). */
   stage?: string;
   /** 0 to 1. */

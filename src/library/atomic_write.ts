@@ -1,0 +1,99 @@
+/**
+ * Files appear complete or not at all: a crash or Ctrl-C never leaves a
+ * half-written song or playlist under its final name.
+ */
+import path from "node:path";
+
+/** Options of {@link writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /** Permission bits of a new file (default 0o644, less the umask). */
+  mode?: number;
+  /** Flush the data to disk before renaming (default true). */
+  sync?: boolean;
+}
+
+/** Options of {@link moveIntoPlace}. */
+export interface MoveIntoPlaceOptions {
+  /** Rename function; replaceable so tests can simulate a move across file systems. */
+  rename?: (from: string, to: string) => Promise<void>;
+}
+
+/** A unique hidden name next to `finalPath`, for a file that is still being written. */
+export function tempPathFor(finalPath: string): string {
+  const folder = path.dirname(finalPath);
+  const suffix = crypto.randomUUID().slice(0, 8);
+  // Short prefix of the name so long file names stay under the 255-byte limit.
+  const base = Array.from(path.basename(finalPath)).slice(0, 40).join("");
+  return path.join(folder, `.${base}.${suffix}.tmp`);
+}
+
+/** Writes a file through a temporary file in the same folder and a rename; creates missing folders. */
+export async function writeFileAtomic(
+  filePath: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  await Deno.mkdir(path.dirname(filePath), { recursive: true });
+  const tempPath = tempPathFor(filePath);
+  try {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const file = await Deno.open(tempPath, {
+      write: true,
+      createNew: true,
+      mode: options.mode ?? 0o644,
+    });
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      if (options.sync ?? true) await file.syncData();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tempPath, filePath);
+  } catch (error) {
+    await removeQuietly(tempPath);
+    throw error;
+  }
+}
+
+/** Moves a finished file to its final name, replacing what is there; copies when crossing file systems. */
+export async function moveIntoPlace(
+  tempPath: string,
+  finalPath: string,
+  options: MoveIntoPlaceOptions = {},
+): Promise<void> {
+  const rename = options.rename ?? Deno.rename;
+  await Deno.mkdir(path.dirname(finalPath), { recursive: true });
+  try {
+    await rename(tempPath, finalPath);
+    return;
+  } catch (error) {
+    if (!isCrossDevice(error)) throw error;
+  }
+  // Copy next to the destination first, so the final rename is still atomic.
+  const nearbyTemp = tempPathFor(finalPath);
+  try {
+    await Deno.copyFile(tempPath, nearbyTemp);
+    await rename(nearbyTemp, finalPath);
+  } catch (error) {
+    await removeQuietly(nearbyTemp);
+    throw error;
+  }
+  await removeQuietly(tempPath);
+}
+
+function isCrossDevice(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "EXDEV" || /os error 18\b/.test(String((error as Error).message));
+}
+
+async function removeQuietly(filePath: string): Promise<void> {
+  try {
+    await Deno.remove(filePath);
+  } catch {
+    // Already gone or never created; nothing to clean up.
+  }
+}

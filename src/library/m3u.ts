@@ -1,0 +1,48 @@
+/** Extended M3U playlists that point at the library's files by relative path. */
+import path from "node:path";
+
+/** One line pair of an M3U playlist. */
+export interface M3uEntry {
+  /** Absolute path of the audio file. */
+  path: string;
+  durationMs: number;
+  artists: string[];
+  title: string;
+}
+
+/** Options of {@link renderM3u}. */
+export interface RenderM3uOptions {
+  /** Absolute path the playlist file will be written to; entries are relative to its folder. */
+  m3uPath: string;
+}
+
+/** Renders an extended M3U playlist (UTF-8 text, one entry per track, order and duplicates kept). */
+export function renderM3u(entries: readonly M3uEntry[], options: RenderM3uOptions): string {
+  const folder = path.dirname(options.m3uPath);
+  const lines = ["#EXTM3U"];
+  for (const entry of entries) {
+    lines.push(`#EXTINF:${durationSeconds(entry.durationMs)},${displayName(entry)}`);
+    lines.push(m3uLocation(folder, entry.path));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function durationSeconds(durationMs: number): number {
+  // -1 is the M3U convention for an unknown length.
+  if (!Number.isFinite(durationMs) || durationMs < 0) return -1;
+  return Math.round(durationMs / 1000);
+}
+
+function displayName(entry: M3uEntry): string {
+  const artists = entry.artists.join(", ");
+  const name = artists === "" ? entry.title : `${artists} - ${entry.title}`;
+  // A line break inside a title would start a bogus entry.
+  return name.replace(/[\r\n]+/g, " ");
+}
+
+function m3uLocation(folder: string, filePath: string): string {
+  // Forward slashes work in players on Windows, macOS and Linux alike.
+  const relative = path.relative(folder, filePath).split(path.sep).join("/");
+  // Players read a line starting with "#" as a comment.
+  return relative.startsWith("#") ? `./${relative}` : relative;
+}

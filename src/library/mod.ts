@@ -1,0 +1,5 @@
+/** The local music library: safe file names, output paths, M3U playlists, atomic writes. */
+export * from "./sanitize.ts";
+export * from "./path_template.ts";
+export * from "./m3u.ts";
+export * from "./atomic_write.ts";

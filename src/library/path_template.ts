@@ -1,0 +1,151 @@
+/**
+ * Output path templates in the style of musicdl and spotDL
+ * ("{artist}/{album}/{track-number} - {title}.{output-ext}").
+ */
+import path from "node:path";
+import { ConfigError } from "../errors/mod.ts";
+import type { TrackMetadata } from "../spotify/mod.ts";
+import { sanitizePathComponent } from "./sanitize.ts";
+
+/** What a path template may use; a TrackMetadata satisfies it. */
+export type PathFields =
+  & Pick<TrackMetadata, "title" | "artists">
+  & Partial<
+    Pick<
+      TrackMetadata,
+      | "album"
+      | "albumArtists"
+      | "trackNumber"
+      | "trackCount"
+      | "discNumber"
+      | "discCount"
+      | "releaseDate"
+      | "isrc"
+      | "spotifyId"
+      | "genres"
+    >
+  >;
+
+/** Options of {@link renderOutputPath}. */
+export interface RenderPathOptions {
+  /** The music folder; every result lies inside it. */
+  baseDir: string;
+  /** File extension without the dot ("mp3"); fills {output-ext}. */
+  ext: string;
+  /** Name of the playlist the track is filed under; fills {playlist}. */
+  playlist?: string;
+}
+
+interface TemplateContext {
+  fields: PathFields;
+  ext: string;
+  playlist: string;
+}
+
+const PLACEHOLDERS: Record<string, (context: TemplateContext) => string> = {
+  "artist": ({ fields }) => fields.artists[0] ?? "",
+  "artists": ({ fields }) => fields.artists.join(", "),
+  "title": ({ fields }) => fields.title,
+  "album": ({ fields }) => fields.album ?? "",
+  "album-artist": ({ fields }) => fields.albumArtists?.[0] ?? fields.artists[0] ?? "",
+  "track-number": ({ fields }) => positive(fields.trackNumber, 2),
+  "disc-number": ({ fields }) => positive(fields.discNumber, 1),
+  "year": ({ fields }) => /^\d{4}/.exec(fields.releaseDate ?? "")?.[0] ?? "",
+  "date": ({ fields }) => fields.releaseDate ?? "",
+  "playlist": ({ playlist }) => playlist,
+  "output-ext": ({ ext }) => ext,
+  // spotDL spellings, so spotDL users' templates work too.
+  "original-date": ({ fields }) => fields.releaseDate ?? "",
+  "list-name": ({ playlist }) => playlist,
+  "genre": ({ fields }) => fields.genres?.[0] ?? "",
+  "disc-count": ({ fields }) => positive(fields.discCount, 1),
+  "tracks-count": ({ fields }) => positive(fields.trackCount, 1),
+  "isrc": ({ fields }) => fields.isrc ?? "",
+  "track-id": ({ fields }) => fields.spotifyId ?? "",
+};
+
+/** Placeholder names a path template may use, without braces. */
+export const PATH_PLACEHOLDERS: readonly string[] = Object.keys(PLACEHOLDERS);
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const TEMPLATE_SEPARATOR = /[/\\]/;
+// A file-name template already ends in an extension: ".{output-ext}" or a literal ".flac".
+// Digits alone ("Vol.2") are not an extension.
+const TEMPLATE_EXTENSION = /\.(\{output-ext\}|(?=[A-Za-z0-9]{1,8}$)[0-9]*[A-Za-z][A-Za-z0-9]*)$/;
+
+function positive(value: number | undefined, width: number): string {
+  if (value === undefined || !Number.isFinite(value) || value <= 0) return "";
+  return String(Math.trunc(value)).padStart(width, "0");
+}
+
+/** Throws a ConfigError when a template uses a placeholder tunedl does not know. */
+export function checkPathTemplate(template: string): void {
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (!(match[1] in PLACEHOLDERS)) {
+      throw new ConfigError(`Unknown placeholder "${match[0]}" in output template "${template}".`, {
+        hint: `Use one of: ${PATH_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")}.`,
+      });
+    }
+  }
+}
+
+function fill(template: string, context: TemplateContext): string {
+  return template.replace(PLACEHOLDER, (_text, name: string) => PLACEHOLDERS[name](context));
+}
+
+/** Renders a track's path from a template: absolute, normalized, inside baseDir, every name sanitized. */
+export function renderOutputPath(
+  template: string,
+  fields: PathFields,
+  options: RenderPathOptions,
+): string {
+  checkPathTemplate(template);
+  const context: TemplateContext = {
+    fields,
+    ext: options.ext.replace(/^\.+/, ""),
+    playlist: options.playlist ?? "",
+  };
+  const segments = template.split(TEMPLATE_SEPARATOR);
+  const fileTemplate = segments.pop() ?? "";
+  const parts: string[] = [];
+  for (const segment of segments) {
+    // Literal "." and ".." in the template navigate; values never do (they are sanitized).
+    if (segment === "." || segment === "..") {
+      parts.push(segment);
+      continue;
+    }
+    const text = fill(segment, context);
+    // An empty value ("{album}" of a single) drops its folder, as musicdl does.
+    if (text.trim() === "") continue;
+    parts.push(sanitizePathComponent(text, { keepExtension: false }));
+  }
+  parts.push(renderFileName(fileTemplate, context));
+
+  const baseDir = path.resolve(options.baseDir);
+  const result = path.resolve(baseDir, ...parts);
+  const relative = path.relative(baseDir, result);
+  if (
+    relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(relative)
+  ) {
+    throw new ConfigError(
+      `Output template "${template}" leads outside the music folder ${baseDir}.`,
+      {
+        hint: 'Remove ".." from the output template.',
+      },
+    );
+  }
+  return result;
+}
+
+function renderFileName(fileTemplate: string, context: TemplateContext): string {
+  const extensionMatch = TEMPLATE_EXTENSION.exec(fileTemplate);
+  const stemTemplate = extensionMatch === null
+    ? fileTemplate
+    : fileTemplate.slice(0, extensionMatch.index);
+  const extension = extensionMatch === null ? `.${context.ext}` : fill(extensionMatch[0], context);
+  let stem = fill(stemTemplate, context);
+  // Without this, an empty title would leave ".mp3", a hidden file.
+  if (stem.replace(/^[\s.]+/u, "") === "") stem = "_";
+  return sanitizePathComponent(stem + extension, { keepExtension: true });
+}
