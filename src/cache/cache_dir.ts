@@ -1,0 +1,117 @@
+/**
+ * Where tunedl keeps its cache, per operating system conventions, and the
+ * files inside that folder. Pure functions: the caller passes the OS, env and home.
+ */
+import { ConfigError } from "../errors/mod.ts";
+
+/** The operating systems tunedl knows folder conventions for. */
+export type HostOs = "linux" | "darwin" | "windows";
+
+/** Inputs of `defaultCacheDir`. */
+export interface DefaultCacheDirOptions {
+  os: HostOs;
+  /** Environment variables (only TUNEDL_CACHE_DIR, XDG_CACHE_HOME, LOCALAPPDATA, USERPROFILE are read). */
+  env: Record<string, string | undefined>;
+  /** The user's home folder. */
+  home?: string;
+}
+
+/** Files and folders inside the cache folder. */
+export interface CachePaths {
+  dir: string;
+  /** The Deno KV file of the persistent cache. */
+  kvFile: string;
+  /** Saved download plans. */
+  plans: string;
+  /** Spotify access tokens. */
+  tokens: string;
+}
+
+/** Options of `cachePaths`. */
+export interface CachePathsOptions {
+  /** The config's `cache_file`: absolute paths are kept, relative ones go inside dir. */
+  cacheFile?: string;
+  /** Path style; guessed from dir when omitted. */
+  os?: HostOs;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function separatorOf(os: HostOs): string {
+  return os === "windows" ? "\\" : "/";
+}
+
+/** Joins path parts with the OS's separator, without doubling the base's trailing one. */
+function joinPath(os: HostOs, base: string, ...parts: string[]): string {
+  const sep = separatorOf(os);
+  return [base.replace(/[\\/]+$/, ""), ...parts].join(sep);
+}
+
+function isAbsolute(os: HostOs, path: string): boolean {
+  if (os === "windows") return /^[a-zA-Z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path);
+  return path.startsWith("/");
+}
+
+function requireHome(home: string | undefined, what: string): string {
+  const value = nonEmpty(home);
+  if (value === undefined) {
+    throw new ConfigError(`Cannot find the cache folder: ${what} is not known.`, {
+      hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
+    });
+  }
+  return value;
+}
+
+/** The cache folder: TUNEDL_CACHE_DIR, else the OS's per-user cache folder + tunedl. */
+export function defaultCacheDir(options: DefaultCacheDirOptions): string {
+  const { os, env } = options;
+  const override = nonEmpty(env.TUNEDL_CACHE_DIR);
+  if (override !== undefined) return override;
+  switch (os) {
+    case "linux": {
+      // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+      const xdg = nonEmpty(env.XDG_CACHE_HOME);
+      if (xdg !== undefined && isAbsolute("linux", xdg)) return joinPath(os, xdg, "tunedl");
+      return joinPath(os, requireHome(options.home, "the home folder"), ".cache", "tunedl");
+    }
+    case "darwin":
+      return joinPath(
+        os,
+        requireHome(options.home, "the home folder"),
+        "Library",
+        "Caches",
+        "tunedl",
+      );
+    case "windows": {
+      const local = nonEmpty(env.LOCALAPPDATA);
+      if (local !== undefined) return joinPath(os, local, "tunedl");
+      const profile = requireHome(
+        nonEmpty(env.USERPROFILE) ?? options.home,
+        "%LOCALAPPDATA% (or %USERPROFILE%)",
+      );
+      return joinPath(os, profile, "AppData", "Local", "tunedl");
+    }
+    default:
+      throw new ConfigError(`Unsupported operating system "${os as string}".`, {
+        hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
+      });
+  }
+}
+
+/** The files inside a cache folder: cache.kv (or the config's cache_file), plans/, tokens.json. */
+export function cachePaths(dir: string, options: CachePathsOptions = {}): CachePaths {
+  const os = options.os ?? (dir.includes("\\") && !dir.includes("/") ? "windows" : "linux");
+  const cacheFile = nonEmpty(options.cacheFile);
+  return {
+    dir,
+    kvFile: cacheFile === undefined
+      ? joinPath(os, dir, "cache.kv")
+      : isAbsolute(os, cacheFile)
+      ? cacheFile
+      : joinPath(os, dir, cacheFile),
+    plans: joinPath(os, dir, "plans"),
+    tokens: joinPath(os, dir, "tokens.json"),
+  };
+}

@@ -1,0 +1,528 @@
+/**
+ * The cache that survives between runs: a Deno KV (SQLite) file holding small
+ * JSON values per namespace, with expiry, sizes and lifetime hit statistics.
+ */
+import { dirname } from "node:path";
+import { TunedlError } from "../errors/mod.ts";
+import { checkCacheFile } from "./cache_integrity.ts";
+import { hitRateOf } from "./memory_cache.ts";
+
+/** The parts of the persistent cache; each is listed, sized and cleared on its own. */
+export type CacheNamespace = "spotify" | "search" | "match" | "library" | "meta";
+
+/** Every namespace, in report order. */
+export const CACHE_NAMESPACES: readonly CacheNamespace[] = [
+  "spotify",
+  "search",
+  "match",
+  "library",
+  "meta",
+];
+
+/** A value could not be stored: not JSON data, or too big. */
+export class CacheValueError extends TunedlError {
+  override code = "cache_value";
+}
+
+/** Options of `openPersistentCache`. */
+export interface OpenPersistentCacheOptions {
+  /** Clock in epoch milliseconds used for expiry. */
+  now?: () => number;
+  /** Receives the one-line warning when the file cannot be used. */
+  warn?: (message: string) => void;
+  /** How long to wait for another program's lock on the file (default 2000 ms). */
+  busyTimeoutMs?: number;
+  /** Lookups counted in memory before the statistics are written (default 100). */
+  statsFlushEvery?: number;
+}
+
+/** Options of `PersistentCache.set`. */
+export interface PersistentSetOptions {
+  /** Time to live; omitted means the entry never expires. 0 removes the entry. */
+  ttlMs?: number;
+}
+
+/** A stored value with its expiry (epoch ms, null for never). */
+export interface PersistentEntry<T> {
+  value: T;
+  expiresAt: number | null;
+}
+
+/** Live entries and their approximate size in bytes (keys plus JSON values). */
+export interface NamespaceSize {
+  entries: number;
+  bytes: number;
+}
+
+/** Lifetime lookup counters of one namespace, over every run that used the file. */
+export interface NamespaceStats {
+  hits: number;
+  misses: number;
+  hitRate: number;
+}
+
+/** The persistent cache of one tunedl cache file. */
+export interface PersistentCache {
+  /** The cache file. */
+  readonly path: string;
+  /** The stored value, or undefined if absent or expired; counts a hit or miss. */
+  get<T>(namespace: CacheNamespace, key: string): Promise<T | undefined>;
+  /** Like `get`, with the entry's expiry (so a memory copy can expire at the same time). */
+  getEntry<T>(namespace: CacheNamespace, key: string): Promise<PersistentEntry<T> | undefined>;
+  /** Stores JSON data; throws CacheValueError for non-JSON data or values over 600 KB. */
+  set(
+    namespace: CacheNamespace,
+    key: string,
+    value: unknown,
+    options?: PersistentSetOptions,
+  ): Promise<void>;
+  /** Removes one entry. */
+  delete(namespace: CacheNamespace, key: string): Promise<void>;
+  /** Removes every entry of one namespace, or of all; returns how many. Statistics stay. */
+  clear(namespace?: CacheNamespace): Promise<number>;
+  /** Live entries of a namespace. */
+  count(namespace: CacheNamespace): Promise<number>;
+  /** Live entries and bytes per namespace. */
+  sizes(): Promise<Record<CacheNamespace, NamespaceSize>>;
+  /** Lifetime hits and misses per namespace, including this run's unsaved ones. */
+  stats(): Promise<Record<CacheNamespace, NamespaceStats>>;
+  /** Sets every lifetime counter to zero. */
+  resetStats(): Promise<void>;
+  /** Writes the counted lookups now. */
+  flushStats(): Promise<void>;
+  /** Saves the statistics and closes the file; later calls do nothing. */
+  close(): Promise<void>;
+}
+
+/** KV stores at most 64 KiB per value; one chunk stays well under that. */
+const CHUNK_BYTES = 60_000;
+/** `getMany` reads at most 10 keys, so a value fits in one read. */
+const MAX_CHUNKS = 10;
+/** The largest value accepted, in UTF-8 bytes of its JSON. */
+export const MAX_PERSISTENT_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
+/** KV keys are limited to 2 KiB; longer ones are replaced by their hash. */
+const MAX_KEY_BYTES = 1_000;
+const SCHEMA_VERSION = 1;
+const DELETE_BATCH = 500;
+
+// Key layout: ["e", ns, key] entry records, ["k", ns, key, writeId, i] chunks of
+// big values, ["s", ns, counter] statistics, ["m", name] file metadata.
+type EntryKey = [string, CacheNamespace, string];
+
+interface EntryRecord {
+  /** Expiry in epoch ms, null for never. */
+  e: number | null;
+  /** Approximate bytes (key plus JSON). */
+  s: number;
+  /** The JSON, UTF-8 encoded, when it fits in one value. */
+  d?: Uint8Array;
+  /** Chunked value: write id (so readers never mix two writes) and chunk count. */
+  c?: { id: string; n: number };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The warning printed when the cache file is unusable. */
+function unusableMessage(path: string, reason: string): string {
+  const line = `Cache file ${path} ${reason}; continuing without the persistent cache ` +
+    "(run `tunedl cache clear` to reset it).";
+  return line.replace(/\s*\n\s*/g, " ");
+}
+
+/**
+ * Opens (creating if needed) the cache file at path. Returns null after one
+ * warning when the file is damaged, not a cache, locked or not writable, so the
+ * run goes on with in-memory caches only.
+ */
+export async function openPersistentCache(
+  path: string,
+  options: OpenPersistentCacheOptions = {},
+): Promise<PersistentCache | null> {
+  const warn = options.warn ?? (() => {});
+  const refuse = (reason: string): null => {
+    warn(unusableMessage(path, reason));
+    return null;
+  };
+  if (path !== ":memory:") {
+    const check = await checkCacheFile(path, { busyTimeoutMs: options.busyTimeoutMs });
+    if (!check.ok) {
+      switch (check.problem) {
+        case "not_database":
+          return refuse("is not a tunedl cache (not an SQLite database)");
+        case "damaged":
+          return refuse(`is damaged (${check.detail})`);
+        case "locked":
+          return refuse("is locked by another program");
+        default:
+          return refuse(`cannot be read (${check.detail})`);
+      }
+    }
+    try {
+      await Deno.mkdir(dirname(path), { recursive: true });
+    } catch (error) {
+      return refuse(`cannot be created (${errorText(error)})`);
+    }
+  }
+  let kv: Deno.Kv;
+  try {
+    kv = await Deno.openKv(path);
+  } catch (error) {
+    return refuse(`cannot be opened (${errorText(error)})`);
+  }
+  try {
+    const schema = await kv.get<number>(["m", "schema"]);
+    if (schema.value !== null && schema.value !== SCHEMA_VERSION) {
+      kv.close();
+      return refuse(`was written by another tunedl version (format ${schema.value})`);
+    }
+    // A write up front finds a read-only file or disk now rather than mid-run.
+    const now = (options.now ?? Date.now)();
+    await kv.atomic()
+      .set(["m", "schema"], SCHEMA_VERSION)
+      .set(["m", "opened_at"], now)
+      .commit();
+  } catch (error) {
+    kv.close();
+    return refuse(`cannot be written (${errorText(error)})`);
+  }
+  return new KvPersistentCache(kv, path, options);
+}
+
+/** Deletes a cache file and its SQLite side files; returns the paths removed. */
+export async function removeCacheFile(path: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const candidate of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    try {
+      await Deno.remove(candidate);
+      removed.push(candidate);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return removed;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0].trim();
+}
+
+function checkNamespace(namespace: string): CacheNamespace {
+  if (!(CACHE_NAMESPACES as readonly string[]).includes(namespace)) {
+    throw new RangeError(`Unknown cache namespace "${namespace}"`);
+  }
+  return namespace as CacheNamespace;
+}
+
+async function storedKey(key: string): Promise<string> {
+  const bytes = encoder.encode(key);
+  if (bytes.length <= MAX_KEY_BYTES) return key;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return `#sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function emptyRecord<T>(make: () => T): Record<CacheNamespace, T> {
+  return Object.fromEntries(CACHE_NAMESPACES.map((ns) => [ns, make()])) as Record<
+    CacheNamespace,
+    T
+  >;
+}
+
+class KvPersistentCache implements PersistentCache {
+  readonly path: string;
+  readonly #kv: Deno.Kv;
+  readonly #now: () => number;
+  readonly #flushEvery: number;
+  #pending = emptyRecord(() => ({ hits: 0, misses: 0 }));
+  #pendingTotal = 0;
+  #closed = false;
+
+  constructor(kv: Deno.Kv, path: string, options: OpenPersistentCacheOptions) {
+    this.#kv = kv;
+    this.path = path;
+    this.#now = options.now ?? Date.now;
+    this.#flushEvery = Math.max(1, options.statsFlushEvery ?? 100);
+  }
+
+  async get<T>(namespace: CacheNamespace, key: string): Promise<T | undefined> {
+    return (await this.getEntry<T>(namespace, key))?.value;
+  }
+
+  async getEntry<T>(
+    namespace: CacheNamespace,
+    key: string,
+  ): Promise<PersistentEntry<T> | undefined> {
+    this.#open();
+    const entryKey = await this.#entryKey(namespace, key);
+    const found = await this.#read<T>(entryKey);
+    await this.#count(namespace, found !== undefined);
+    return found;
+  }
+
+  async set(
+    namespace: CacheNamespace,
+    key: string,
+    value: unknown,
+    options: PersistentSetOptions = {},
+  ): Promise<void> {
+    this.#open();
+    const entryKey = await this.#entryKey(namespace, key);
+    const ttlMs = options.ttlMs;
+    if (ttlMs !== undefined && (typeof ttlMs !== "number" || Number.isNaN(ttlMs) || ttlMs < 0)) {
+      throw new RangeError(`ttlMs must be a non-negative number of milliseconds, got ${ttlMs}`);
+    }
+    if (ttlMs === 0) return await this.#remove(entryKey);
+    const bytes = encodeValue(namespace, key, value);
+    const expiresAt = ttlMs === undefined || ttlMs === Infinity ? null : this.#now() + ttlMs;
+    // KV's own expiry is lazy and runs on the real clock: it only reclaims space;
+    // `e` decides what is served.
+    const kvOptions = expiresAt === null ? undefined : { expireIn: Math.max(1, Math.ceil(ttlMs!)) };
+    const size = encoder.encode(entryKey[2]).length + bytes.length;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const old = await this.#kv.get<EntryRecord>(entryKey);
+      const op = this.#kv.atomic().check(old);
+      if (bytes.length <= CHUNK_BYTES) {
+        op.set(entryKey, { e: expiresAt, s: size, d: bytes } satisfies EntryRecord, kvOptions);
+      } else {
+        const id = crypto.randomUUID();
+        const n = Math.ceil(bytes.length / CHUNK_BYTES);
+        for (let i = 0; i < n; i++) {
+          const chunk = bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES);
+          op.set(chunkKey(entryKey, id, i), chunk, kvOptions);
+        }
+        op.set(entryKey, { e: expiresAt, s: size, c: { id, n } } satisfies EntryRecord, kvOptions);
+      }
+      if (old.value?.c) deleteChunks(op, entryKey, old.value.c);
+      if ((await op.commit()).ok) return;
+    }
+    throw new TunedlError(`Could not write cache entry ${namespace}/${key} to ${this.path}.`, {
+      hint: "Another tunedl process kept changing it; try again.",
+      retryable: true,
+    });
+  }
+
+  async delete(namespace: CacheNamespace, key: string): Promise<void> {
+    this.#open();
+    await this.#remove(await this.#entryKey(namespace, key));
+  }
+
+  async clear(namespace?: CacheNamespace): Promise<number> {
+    this.#open();
+    const suffix = namespace === undefined ? [] : [checkNamespace(namespace)];
+    let entries = 0;
+    for (const prefix of [["e", ...suffix], ["k", ...suffix]]) {
+      let batch: Deno.KvKey[] = [];
+      for await (const item of this.#kv.list({ prefix })) {
+        if (prefix[0] === "e") entries++;
+        batch.push(item.key);
+        if (batch.length === DELETE_BATCH) {
+          await this.#deleteKeys(batch);
+          batch = [];
+        }
+      }
+      await this.#deleteKeys(batch);
+    }
+    return entries;
+  }
+
+  async count(namespace: CacheNamespace): Promise<number> {
+    return (await this.#size(checkNamespace(namespace))).entries;
+  }
+
+  async sizes(): Promise<Record<CacheNamespace, NamespaceSize>> {
+    const result = emptyRecord<NamespaceSize>(() => ({ entries: 0, bytes: 0 }));
+    for (const ns of CACHE_NAMESPACES) result[ns] = await this.#size(ns);
+    return result;
+  }
+
+  async stats(): Promise<Record<CacheNamespace, NamespaceStats>> {
+    this.#open();
+    const result = emptyRecord<NamespaceStats>(() => ({ hits: 0, misses: 0, hitRate: 0 }));
+    for (const ns of CACHE_NAMESPACES) {
+      const [hits, misses] = await this.#kv.getMany<[Deno.KvU64, Deno.KvU64]>([
+        ["s", ns, "hits"],
+        ["s", ns, "misses"],
+      ]);
+      const h = Number(hits.value?.value ?? 0n) + this.#pending[ns].hits;
+      const m = Number(misses.value?.value ?? 0n) + this.#pending[ns].misses;
+      result[ns] = { hits: h, misses: m, hitRate: hitRateOf(h, m) };
+    }
+    return result;
+  }
+
+  async resetStats(): Promise<void> {
+    this.#open();
+    this.#pending = emptyRecord(() => ({ hits: 0, misses: 0 }));
+    this.#pendingTotal = 0;
+    const op = this.#kv.atomic();
+    for (const ns of CACHE_NAMESPACES) op.delete(["s", ns, "hits"]).delete(["s", ns, "misses"]);
+    await op.commit();
+  }
+
+  async flushStats(): Promise<void> {
+    this.#open();
+    if (this.#pendingTotal === 0) return;
+    // Take the counts before awaiting so lookups during the commit are not lost
+    // or written twice.
+    const taken = this.#pending;
+    this.#pending = emptyRecord(() => ({ hits: 0, misses: 0 }));
+    this.#pendingTotal = 0;
+    // `sum` adds inside the database, so two processes flushing at once both count.
+    const op = this.#kv.atomic();
+    for (const ns of CACHE_NAMESPACES) {
+      const { hits, misses } = taken[ns];
+      if (hits > 0) op.sum(["s", ns, "hits"], BigInt(hits));
+      if (misses > 0) op.sum(["s", ns, "misses"], BigInt(misses));
+    }
+    try {
+      await op.commit();
+    } catch (error) {
+      for (const ns of CACHE_NAMESPACES) {
+        this.#pending[ns].hits += taken[ns].hits;
+        this.#pending[ns].misses += taken[ns].misses;
+        this.#pendingTotal += taken[ns].hits + taken[ns].misses;
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.flushStats();
+    } finally {
+      this.#closed = true;
+      this.#kv.close();
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error(`Persistent cache ${this.path} is closed`);
+  }
+
+  async #entryKey(namespace: CacheNamespace, key: string): Promise<EntryKey> {
+    return ["e", checkNamespace(namespace), await storedKey(key)];
+  }
+
+  async #count(namespace: CacheNamespace, hit: boolean): Promise<void> {
+    if (hit) this.#pending[namespace].hits++;
+    else this.#pending[namespace].misses++;
+    this.#pendingTotal++;
+    if (this.#pendingTotal >= this.#flushEvery) await this.flushStats();
+  }
+
+  async #read<T>(entryKey: EntryKey): Promise<PersistentEntry<T> | undefined> {
+    const record = await this.#kv.get<EntryRecord>(entryKey);
+    if (record.value === null) return undefined;
+    const { e: expiresAt } = record.value;
+    if (expiresAt !== null && this.#now() >= expiresAt) {
+      await this.#dropIfUnchanged(record);
+      return undefined;
+    }
+    let bytes: Uint8Array | undefined = record.value.d;
+    if (record.value.c) {
+      const { id, n } = record.value.c;
+      const chunks = await this.#kv.getMany<Uint8Array[]>(
+        Array.from({ length: n }, (_, i) => chunkKey(entryKey, id, i)),
+      );
+      if (chunks.some((chunk) => chunk.value === null)) {
+        // Missing chunks: a writer replaced it meanwhile, or KV expired the
+        // chunks first. Either way it is not this record's value.
+        await this.#dropIfUnchanged(record);
+        return undefined;
+      }
+      bytes = concat(chunks.map((chunk) => chunk.value!));
+    }
+    if (bytes === undefined) return undefined;
+    try {
+      return { value: JSON.parse(decoder.decode(bytes)) as T, expiresAt };
+    } catch {
+      await this.#dropIfUnchanged(record);
+      return undefined;
+    }
+  }
+
+  /** Deletes an entry (and its chunks) unless another writer replaced it since it was read. */
+  async #dropIfUnchanged(record: Deno.KvEntry<EntryRecord>): Promise<void> {
+    const op = this.#kv.atomic().check(record).delete(record.key);
+    if (record.value.c) deleteChunks(op, record.key as EntryKey, record.value.c);
+    await op.commit();
+  }
+
+  async #remove(entryKey: EntryKey): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const old = await this.#kv.get<EntryRecord>(entryKey);
+      if (old.value === null) return;
+      const op = this.#kv.atomic().check(old).delete(entryKey);
+      if (old.value.c) deleteChunks(op, entryKey, old.value.c);
+      if ((await op.commit()).ok) return;
+    }
+  }
+
+  async #deleteKeys(keys: Deno.KvKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    const op = this.#kv.atomic();
+    for (const key of keys) op.delete(key);
+    await op.commit();
+  }
+
+  async #size(namespace: CacheNamespace): Promise<NamespaceSize> {
+    this.#open();
+    const now = this.#now();
+    let entries = 0;
+    let bytes = 0;
+    for await (const item of this.#kv.list<EntryRecord>({ prefix: ["e", namespace] })) {
+      if (item.value.e !== null && now >= item.value.e) continue;
+      entries++;
+      bytes += item.value.s;
+    }
+    return { entries, bytes };
+  }
+}
+
+function encodeValue(namespace: CacheNamespace, key: string, value: unknown): Uint8Array {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new CacheValueError(
+      `Cache value for ${namespace}/${key} is not JSON data (${errorText(error)}).`,
+      { cause: error },
+    );
+  }
+  if (json === undefined) {
+    throw new CacheValueError(`Cache value for ${namespace}/${key} is not JSON data.`);
+  }
+  const bytes = encoder.encode(json);
+  if (bytes.length > MAX_PERSISTENT_VALUE_BYTES) {
+    throw new CacheValueError(
+      `Cache value for ${namespace}/${key} is ${bytes.length} bytes; ` +
+        `the persistent cache stores at most ${MAX_PERSISTENT_VALUE_BYTES} bytes per value.`,
+      { hint: "Cache it in smaller pieces (for example one entry per page)." },
+    );
+  }
+  return bytes;
+}
+
+function chunkKey(entryKey: EntryKey, id: string, index: number): Deno.KvKey {
+  return ["k", entryKey[1], entryKey[2], id, index];
+}
+
+function deleteChunks(
+  op: Deno.AtomicOperation,
+  entryKey: EntryKey,
+  chunks: { id: string; n: number },
+): void {
+  for (let i = 0; i < chunks.n; i++) op.delete(chunkKey(entryKey, chunks.id, i));
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
