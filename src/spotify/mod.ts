@@ -1,2 +1,40 @@
 /** Spotify Web API: links, catalog client, tokens, normalized models. */
 export * from "./model.ts";
+export type * from "./catalog_model.ts";
+export {
+  type ApiGeneration,
+  type ArtistAlbumsOptions,
+  DEFAULT_API_URL,
+  DEFAULT_SPOTIFY_CLIENT_SETTINGS,
+  type PagedOptions,
+  type RequestOptions,
+  SpotifyClient,
+  type SpotifyClientOptions,
+} from "./catalog_client.ts";
+export {
+  type ClientCredentialsOptions,
+  ClientCredentialsTokenProvider,
+  DEFAULT_ACCOUNTS_URL,
+  type TokenProvider,
+} from "./token_provider.ts";
+export {
+  PlaylistWithheldError,
+  RateLimitedError,
+  SPOTIFY_DASHBOARD_URL,
+  SpotifyHttpError,
+  spotifyUrl,
+  type WithheldPlaylistInfo,
+} from "./errors.ts";
+export {
+  type ClassifiedRow,
+  classifyPlaylistRow,
+  classifyPlaylistRows,
+  largestImageUrl,
+  normalizeAlbum,
+  normalizeAlbumSummary,
+  normalizeArtist,
+  normalizeTrack,
+} from "./normalize.ts";
+export { toTrackMetadata } from "./track_metadata.ts";
+export type { RateLimitSettings } from "./rate_limiter.ts";
+export type { Clock, Sleep } from "./timing.ts";

@@ -1,0 +1,439 @@
+/**
+ * The Spotify Web API catalog client: tracks, albums, artists, playlists and
+ * generic paging, normalized to plain data and identical for both API
+ * generations. It learns which generation it talks to (pre-2026 or the 2026
+ * Development Mode API) from the answers and stops trying removed endpoints.
+ */
+import type {
+  SpotifyAlbum,
+  SpotifyAlbumSummary,
+  SpotifyArtist,
+  SpotifyClientStats,
+  SpotifyPlaylist,
+  SpotifyTrack,
+} from "./catalog_model.ts";
+import { NotFoundError } from "../errors/mod.ts";
+import { ApiTransport } from "./api_transport.ts";
+import { mapWithConcurrency } from "./concurrent_map.ts";
+import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
+import type { SpotifyKind } from "./model.ts";
+import {
+  asObject,
+  classifyPlaylistRows,
+  embeddedPlaylistPage,
+  normalizeAlbum,
+  normalizeAlbumSummary,
+  normalizeArtist,
+  normalizePlaylistMetadata,
+  normalizeTrack,
+  type RawObject,
+} from "./normalize.ts";
+import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import { Semaphore } from "./semaphore.ts";
+import { type Clock, type Sleep, systemClock, systemSleep } from "./timing.ts";
+import {
+  ClientCredentialsTokenProvider,
+  DEFAULT_ACCOUNTS_URL,
+  type TokenProvider,
+} from "./token_provider.ts";
+
+/** Which shape of the Web API the client talks to. */
+export type ApiGeneration = "pre2026" | "2026";
+
+/** Settings and collaborators of the catalog client; all optional but the credentials. */
+export interface SpotifyClientOptions {
+  /** Default "https://api.spotify.com" (TUNEDL_SPOTIFY_API_URL in the CLI). */
+  apiUrl?: string;
+  /** Default "https://accounts.spotify.com" (TUNEDL_SPOTIFY_ACCOUNTS_URL in the CLI). */
+  accountsUrl?: string;
+  /** Needed unless `tokenProvider` is given. */
+  clientId?: string;
+  clientSecret?: string;
+  fetch?: typeof fetch;
+  /** Retries per request after the first attempt (default 4). */
+  maxRetries?: number;
+  /** First backoff delay (default 500 ms), doubled per retry. */
+  retryBaseDelayMs?: number;
+  /** Longest backoff; a longer Retry-After raises RateLimitedError (default 60 s). */
+  retryMaxDelayMs?: number;
+  /** Proactive limit; default 90 requests per 30 s. */
+  rateLimit?: RateLimitSettings;
+  /** Most requests in flight at once (default 4). */
+  concurrency?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Jitter source, [0, 1). */
+  random?: () => number;
+  /** Default: client-credentials grant with clientId/clientSecret. */
+  tokenProvider?: TokenProvider;
+  /** "auto" (default) learns the generation from answers; the others pin it. */
+  apiMode?: "auto" | ApiGeneration;
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of `getArtistAlbums`. */
+export interface ArtistAlbumsOptions extends RequestOptions {
+  /** `include_groups`; default ["album", "single"]. */
+  groups?: string[];
+}
+
+/** Options of `getPaged`. */
+export interface PagedOptions extends RequestOptions {
+  /** Page size asked for when the path has no `limit` (default 50). */
+  limit?: number;
+}
+
+/** Default origin of the Web API. */
+export const DEFAULT_API_URL = "https://api.spotify.com";
+
+/** Defaults for the tuning knobs of SpotifyClientOptions. */
+export const DEFAULT_SPOTIFY_CLIENT_SETTINGS = {
+  maxRetries: 4,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 60_000,
+  rateLimit: { enabled: true, requests: 90, windowMs: 30_000 },
+  concurrency: 4,
+} as const;
+
+/** Most ids per batch read (`/v1/tracks?ids=`). */
+const TRACK_BATCH_SIZE = 50;
+/** Largest search/page limit the 2026 API accepts everywhere. */
+const SAFE_PAGE_LIMIT = 10;
+
+/** Reads Spotify catalog entities; one instance per run shares tokens, limits and stats. */
+export class SpotifyClient {
+  readonly #transport: ApiTransport;
+  readonly #concurrency: number;
+  readonly #pinned: boolean;
+  #generation: ApiGeneration | "unknown";
+
+  constructor(options: SpotifyClientOptions) {
+    const defaults = DEFAULT_SPOTIFY_CLIENT_SETTINGS;
+    const clock = options.clock ?? systemClock;
+    const sleep = options.sleep ?? systemSleep;
+    const random = options.random ?? Math.random;
+    const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const policy = {
+      maxRetries: options.maxRetries ?? defaults.maxRetries,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? defaults.retryBaseDelayMs,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? defaults.retryMaxDelayMs,
+    };
+    this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? defaults.concurrency));
+    this.#pinned = options.apiMode !== undefined && options.apiMode !== "auto";
+    this.#generation = this.#pinned ? options.apiMode as ApiGeneration : "unknown";
+    const tokenProvider = options.tokenProvider ?? new ClientCredentialsTokenProvider({
+      clientId: options.clientId ?? "",
+      clientSecret: options.clientSecret ?? "",
+      accountsUrl: options.accountsUrl ?? DEFAULT_ACCOUNTS_URL,
+      fetch: fetchFn,
+      clock,
+      sleep,
+      random,
+      ...policy,
+      onRequest: () => this.#transport.countTokenRequest(),
+    });
+    this.#transport = new ApiTransport({
+      apiUrl: options.apiUrl ?? DEFAULT_API_URL,
+      fetch: fetchFn,
+      tokenProvider,
+      policy,
+      limiter: new SlidingWindowRateLimiter(
+        options.rateLimit ?? { ...defaults.rateLimit },
+        clock,
+        sleep,
+      ),
+      semaphore: new Semaphore(this.#concurrency),
+      clock,
+      sleep,
+      random,
+    });
+  }
+
+  /** The API generation learned so far ("unknown" until an answer tells). */
+  get apiGeneration(): ApiGeneration | "unknown" {
+    return this.#generation;
+  }
+
+  /** Request counters (requests, retries, 429s, per endpoint). */
+  stats(): SpotifyClientStats {
+    return this.#transport.stats();
+  }
+
+  /** Sets the request counters back to zero. */
+  resetStats(): void {
+    this.#transport.resetStats();
+  }
+
+  /** GETs any Web API path (or absolute URL) and returns the raw JSON. */
+  getJson(path: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#transport.getJson(path, options.signal);
+  }
+
+  /**
+   * Reads every item of a paged endpoint (e.g. "/v1/me/tracks"), following
+   * `next` links. Returns the raw items.
+   */
+  async getPaged(path: string, options: PagedOptions = {}): Promise<unknown[]> {
+    const first = withDefaultLimit(path, options.limit ?? 50);
+    try {
+      return await this.#collectPages(first, options.signal);
+    } catch (error) {
+      // The 2026 API lowered some limits; one retry with a small page size.
+      if (
+        error instanceof SpotifyHttpError && error.status === 400 &&
+        /limit/i.test(error.apiMessage) && pageLimitOf(first) > SAFE_PAGE_LIMIT
+      ) {
+        return await this.#collectPages(setLimit(first, SAFE_PAGE_LIMIT), options.signal);
+      }
+      throw error;
+    }
+  }
+
+  /** One track (full object: with album and ISRC). */
+  async getTrack(id: string, options: RequestOptions = {}): Promise<SpotifyTrack> {
+    const raw = await this.#getEntity("track", `/v1/tracks/${encodeURIComponent(id)}`, id, options);
+    return normalizeTrack(raw);
+  }
+
+  /**
+   * Several tracks, in the order asked; null where Spotify has no such track.
+   * Uses batch reads where the API still has them, single reads otherwise.
+   */
+  async getTracks(
+    ids: readonly string[],
+    options: RequestOptions = {},
+  ): Promise<Array<SpotifyTrack | null>> {
+    const results = new Array<SpotifyTrack | null>(ids.length).fill(null);
+    const pending: number[] = [];
+    if (this.#generation !== "2026") {
+      const batches: number[][] = [];
+      for (let start = 0; start < ids.length; start += TRACK_BATCH_SIZE) {
+        batches.push(
+          ids.slice(start, start + TRACK_BATCH_SIZE).map((_, offset) => start + offset),
+        );
+      }
+      await mapWithConcurrency(batches, async (positions) => {
+        if (this.#generation === "2026") {
+          pending.push(...positions);
+          return;
+        }
+        const query = positions.map((p) => encodeURIComponent(ids[p])).join(",");
+        try {
+          const body = asObject(await this.getJson(`/v1/tracks?ids=${query}`, options));
+          const tracks = Array.isArray(body?.tracks) ? body.tracks : [];
+          positions.forEach((position, i) => {
+            const raw = asObject(tracks[i]);
+            results[position] = raw ? normalizeTrack(raw) : null;
+          });
+          this.#learn("pre2026");
+        } catch (error) {
+          if (!isRemovedEndpoint(error)) throw error;
+          this.#learn("2026");
+          pending.push(...positions);
+        }
+      }, { limit: this.#concurrency });
+    } else {
+      pending.push(...ids.keys());
+    }
+    await mapWithConcurrency(pending, async (position) => {
+      try {
+        results[position] = await this.getTrack(ids[position], options);
+      } catch (error) {
+        if (error instanceof NotFoundError) return; // stays null, like a batch read
+        throw error;
+      }
+    }, { limit: this.#concurrency });
+    return results;
+  }
+
+  /** An album with its metadata and every track (all pages). */
+  async getAlbum(id: string, options: RequestOptions = {}): Promise<SpotifyAlbum> {
+    const path = `/v1/albums/${encodeURIComponent(id)}`;
+    const raw = await this.#getEntity("album", path, id, options);
+    const page = asObject(raw.tracks);
+    let rows: unknown[];
+    if (page && Array.isArray(page.items)) {
+      rows = [...page.items];
+      if (typeof page.next === "string") {
+        rows.push(...await this.#collectPages(page.next, options.signal));
+      }
+    } else {
+      rows = await this.getPaged(`${path}/tracks`, { ...options, limit: 50 });
+    }
+    return normalizeAlbum(raw, rows);
+  }
+
+  /** An artist's name, genres and picture. */
+  async getArtist(id: string, options: RequestOptions = {}): Promise<SpotifyArtist> {
+    const path = `/v1/artists/${encodeURIComponent(id)}`;
+    return normalizeArtist(await this.#getEntity("artist", path, id, options));
+  }
+
+  /** Every album of an artist in the given groups (all pages), without duplicates. */
+  async getArtistAlbums(
+    id: string,
+    options: ArtistAlbumsOptions = {},
+  ): Promise<SpotifyAlbumSummary[]> {
+    const groups = (options.groups ?? ["album", "single"]).join(",");
+    const path = `/v1/artists/${encodeURIComponent(id)}/albums?include_groups=${
+      encodeURIComponent(groups)
+    }`;
+    const rows = await this.#mapNotFound(
+      "artist",
+      id,
+      () => this.getPaged(path, { signal: options.signal, limit: 50 }),
+    );
+    const seen = new Set<string>();
+    const albums: SpotifyAlbumSummary[] = [];
+    for (const row of rows) {
+      const raw = asObject(row);
+      if (!raw) continue;
+      const album = normalizeAlbumSummary(raw);
+      if (!album.id || seen.has(album.id)) continue;
+      seen.add(album.id);
+      albums.push(album);
+    }
+    return albums;
+  }
+
+  /**
+   * A playlist with every entry. Unreadable entries (local files, episodes,
+   * removed tracks) come back in `skipped`. Throws PlaylistWithheldError when
+   * Spotify returns only the metadata (2026 rules for playlists you don't own).
+   */
+  async getPlaylist(id: string, options: RequestOptions = {}): Promise<SpotifyPlaylist> {
+    const path = `/v1/playlists/${encodeURIComponent(id)}`;
+    const raw = await this.#getEntity("playlist", path, id, options);
+    const metadata = normalizePlaylistMetadata(raw);
+    const withheld = (cause?: unknown) =>
+      new PlaylistWithheldError(
+        { id, name: metadata.name || undefined, ownerName: metadata.ownerName || undefined },
+        { cause },
+      );
+    const page = embeddedPlaylistPage(raw);
+    let rows: unknown[];
+    if (page && Array.isArray(page.items)) {
+      rows = [...page.items];
+      if (typeof page.next === "string") {
+        const next = page.next;
+        rows.push(
+          ...await this.#mapWithheld(() => this.#collectPages(next, options.signal), withheld),
+        );
+      }
+    } else {
+      rows = await this.#readPlaylistRows(path, options.signal, withheld);
+    }
+    if (rows.length === 0 && metadata.totalEntries > 0) throw withheld();
+    const { entries, skipped } = classifyPlaylistRows(rows);
+    return {
+      ...metadata,
+      totalEntries: Math.max(metadata.totalEntries, rows.length),
+      entries,
+      skipped,
+    };
+  }
+
+  async #readPlaylistRows(
+    path: string,
+    signal: AbortSignal | undefined,
+    withheld: (cause?: unknown) => PlaylistWithheldError,
+  ): Promise<unknown[]> {
+    if (this.#generation !== "pre2026") {
+      try {
+        const rows = await this.getPaged(`${path}/items`, { signal, limit: 50 });
+        this.#learn("2026");
+        return rows;
+      } catch (error) {
+        if (!(error instanceof SpotifyHttpError)) throw error;
+        if (error.status === 403) throw withheld(error);
+        if (error.status !== 404) throw error;
+        // No /items endpoint: an API from before 2026.
+        this.#learn("pre2026");
+      }
+    }
+    return await this.#mapWithheld(
+      () => this.getPaged(`${path}/tracks`, { signal, limit: 100 }),
+      withheld,
+    );
+  }
+
+  async #mapWithheld<T>(
+    read: () => Promise<T>,
+    withheld: (cause?: unknown) => PlaylistWithheldError,
+  ): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof SpotifyHttpError && error.status === 403) throw withheld(error);
+      throw error;
+    }
+  }
+
+  async #getEntity(
+    kind: SpotifyKind,
+    path: string,
+    id: string,
+    options: RequestOptions,
+  ): Promise<RawObject> {
+    const body = await this.#mapNotFound(kind, id, () => this.getJson(path, options));
+    const raw = asObject(body);
+    if (!raw) throw spotifyNotFoundError(kind, id);
+    return raw;
+  }
+
+  async #mapNotFound<T>(kind: SpotifyKind, id: string, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (
+        error instanceof SpotifyHttpError &&
+        (error.status === 404 || (error.status === 400 && /invalid.*id/i.test(error.apiMessage)))
+      ) {
+        throw spotifyNotFoundError(kind, id, error);
+      }
+      throw error;
+    }
+  }
+
+  async #collectPages(firstUrl: string, signal?: AbortSignal): Promise<unknown[]> {
+    const items: unknown[] = [];
+    const visited = new Set<string>();
+    let url: string | undefined = firstUrl;
+    while (url !== undefined) {
+      const resolved = this.#transport.resolve(url);
+      if (visited.has(resolved)) break; // a server that links a page to itself
+      visited.add(resolved);
+      const page = asObject(await this.#transport.getJson(resolved, signal));
+      const pageItems = Array.isArray(page?.items) ? page.items : [];
+      items.push(...pageItems);
+      url = typeof page?.next === "string" && pageItems.length > 0 ? page.next : undefined;
+    }
+    return items;
+  }
+
+  #learn(generation: ApiGeneration): void {
+    if (!this.#pinned && this.#generation !== "2026") this.#generation = generation;
+  }
+}
+
+/** 403/404 from an endpoint the 2026 API removed (not the Premium 403: that is an AuthError). */
+function isRemovedEndpoint(error: unknown): boolean {
+  return error instanceof SpotifyHttpError && (error.status === 403 || error.status === 404);
+}
+
+function withDefaultLimit(path: string, limit: number): string {
+  return /[?&]limit=/.test(path) ? path : `${path}${path.includes("?") ? "&" : "?"}limit=${limit}`;
+}
+
+function pageLimitOf(path: string): number {
+  const match = /[?&]limit=(\d+)/.exec(path);
+  return match ? Number(match[1]) : 0;
+}
+
+function setLimit(path: string, limit: number): string {
+  return path.replace(/([?&]limit=)\d+/, `$1${limit}`);
+}
