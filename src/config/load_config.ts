@@ -1,0 +1,53 @@
+/** Reading a config file from disk. */
+import { resolve } from "node:path";
+import { ConfigError } from "../errors/mod.ts";
+import type { LoadedConfig } from "./model.ts";
+import { parseConfig } from "./parse_config.ts";
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
+  env?: Record<string, string | undefined>;
+  /** Reads a file as UTF-8 text; defaults to Deno.readTextFile. */
+  readTextFile?: (path: string) => Promise<string>;
+}
+
+/** Reads and validates the config file at a path; throws ConfigError when missing or invalid. */
+export async function loadConfig(
+  path: string,
+  options: LoadConfigOptions = {},
+): Promise<LoadedConfig> {
+  const readTextFile = options.readTextFile ?? Deno.readTextFile;
+  let text: string;
+  try {
+    text = await readTextFile(path);
+  } catch (error) {
+    throw readFailure(path, error);
+  }
+  return parseConfig(text, { file: path, env: options.env });
+}
+
+function readFailure(path: string, error: unknown): ConfigError {
+  const absolute = resolve(path);
+  if (error instanceof Deno.errors.NotFound) {
+    return new ConfigError(`config file not found: ${absolute}`, {
+      hint:
+        `copy config.example.yaml to ${absolute} and list your Spotify links in it, or pass --config FILE`,
+      cause: error,
+    });
+  }
+  if (error instanceof Deno.errors.IsADirectory) {
+    return new ConfigError(`${absolute} is a folder, not a config file`, {
+      hint: "pass the path of the YAML file itself, e.g. --config config.yaml",
+      cause: error,
+    });
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new ConfigError(`cannot read config file ${absolute}: permission denied`, {
+      hint: "check the file's permissions (and that tunedl may read it)",
+      cause: error,
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ConfigError(`cannot read config file ${absolute}: ${reason}`, { cause: error });
+}

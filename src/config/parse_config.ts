@@ -1,0 +1,215 @@
+/** Parsing config text into a validated Config, with located errors and warnings. */
+import { dirname, resolve } from "node:path";
+import YAML, { isMap, LineCounter, type Pair } from "yaml";
+import { z } from "zod";
+import { closestMatch } from "./edit_distance.ts";
+import { DOWNLOAD_KEYS, IGNORED_MUSICDL_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS } from "./config_schema.ts";
+import { ProblemCollector } from "./config_problem.ts";
+import type { Config, LoadedConfig, SourceListName } from "./model.ts";
+import { readDownloadSettings } from "./read_download.ts";
+import { readOverrides, readSourceList } from "./read_sources.ts";
+import {
+  describeValue,
+  isNullScalar,
+  keyText,
+  type ReadContext,
+  resolveNode,
+  startOf,
+  toValue,
+  valueStart,
+} from "./yaml_nodes.ts";
+
+/** The config format version tunedl reads (musicdl's). */
+export const CONFIG_VERSION = "1.2";
+
+const SOURCE_LISTS: readonly SourceListName[] = ["songs", "albums", "artists", "playlists"];
+
+/** Options of {@link parseConfig}. */
+export interface ParseConfigOptions {
+  /** The file name used in messages (and to work out `dir`). */
+  file: string;
+  /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
+  env?: Record<string, string | undefined>;
+}
+
+const SYNTAX_HINT =
+  "YAML is indentation-sensitive: indent with spaces (not tabs), put a space after `:` and `-`, and quote values that contain `: ` or ` #`";
+
+const version = z.union([z.string(), z.number()]).transform(String).pipe(z.literal(CONFIG_VERSION));
+const flag = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? ({ true: true, yes: true, on: true, false: false, no: false, off: false } as Record<
+        string,
+        boolean
+      >)[value.trim().toLowerCase()] ?? value
+      : value,
+  z.boolean(),
+);
+
+/** Parses and validates config text; throws ConfigError listing every problem found. */
+export function parseConfig(text: string, options: ParseConfigOptions): LoadedConfig {
+  const lineCounter = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = new ProblemCollector(options.file, lineCounter);
+  for (const error of doc.errors) {
+    const reason = error.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+    const hint = error.code === "DUPLICATE_KEY"
+      ? "each key may appear only once in its block; merge or remove the repeat"
+      : SYNTAX_HINT;
+    problems.error(error.pos[0], "", `invalid YAML: ${reason}`, hint);
+  }
+  problems.throwIfErrors();
+  for (const warning of doc.warnings) {
+    problems.warn(warning.pos[0], "", `YAML: ${warning.message.replace(/\s*\n\s*/g, " ")}`);
+  }
+
+  const root = resolveNode(doc, doc.contents);
+  if (isNullScalar(root)) {
+    problems.error(
+      0,
+      "",
+      "the config is empty",
+      "copy config.example.yaml and list your Spotify links in it",
+    );
+    return problems.fail();
+  }
+  if (!isMap(root)) {
+    problems.error(
+      startOf(root, 0),
+      "",
+      `expected a mapping of settings (version:, download:, songs:, ...), got ${
+        describeValue(toValue(doc, root))
+      }`,
+      "start from a copy of config.example.yaml",
+    );
+    return problems.fail();
+  }
+
+  const ctx: ReadContext = { doc, problems };
+  const sections = topLevelSections(ctx, root.items);
+  const config: Config = {
+    version: readVersion(ctx, sections.get("version")),
+    download: {} as Config["download"],
+    songs: [],
+    albums: [],
+    artists: [],
+    playlists: [],
+    liked_songs: false,
+    overrides: {},
+  };
+  const downloadPair = sections.get("download");
+  const { settings, credentials } = readDownloadSettings(
+    ctx,
+    resolveNode(doc, downloadPair?.value),
+    {
+      offset: downloadPair ? valueStart(downloadPair, 0) : 0,
+      env: options.env ?? {},
+    },
+  );
+  config.download = settings;
+  let likedInPlaylists = false;
+  for (const list of SOURCE_LISTS) {
+    const pair = sections.get(list);
+    if (pair === undefined) continue;
+    const result = readSourceList(ctx, list, resolveNode(doc, pair.value), valueStart(pair, 0));
+    config[list] = result.entries;
+    likedInPlaylists ||= result.liked;
+  }
+  config.liked_songs = readLikedSongs(ctx, sections.get("liked_songs")) || likedInPlaylists;
+  const overridesPair = sections.get("overrides");
+  if (overridesPair) {
+    config.overrides = readOverrides(ctx, overridesPair.value, valueStart(overridesPair, 0));
+  }
+
+  problems.throwIfErrors();
+  const file = options.file;
+  return {
+    config,
+    warnings: problems.warningLines(),
+    file,
+    dir: dirname(resolve(file)),
+    credentials,
+  };
+}
+
+function topLevelSections(ctx: ReadContext, pairs: Pair[]): Map<string, Pair> {
+  const sections = new Map<string, Pair>();
+  for (const pair of pairs) {
+    const key = keyText(pair.key);
+    const at = startOf(pair.key, 0);
+    if (key === undefined) {
+      ctx.problems.error(
+        at,
+        "",
+        "a top-level key must be a plain word",
+        "write settings as `key: value`",
+      );
+    } else if (TOP_LEVEL_KEYS.includes(key)) {
+      sections.set(key, pair);
+    } else if (key === "liked") {
+      ctx.problems.warn(
+        at,
+        key,
+        "unknown key, ignored; did you mean `liked_songs`?",
+        "rename it to `liked_songs`",
+      );
+    } else if (DOWNLOAD_KEYS.includes(key)) {
+      ctx.problems.warn(
+        at,
+        key,
+        `unknown top-level key, ignored: \`${key}\` belongs under \`download:\``,
+        `indent \`${key}:\` below \`download:\``,
+      );
+    } else if (!IGNORED_MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
+      const suggestion = closestMatch(key, TOP_LEVEL_KEYS);
+      ctx.problems.warn(
+        at,
+        key,
+        suggestion
+          ? `unknown key, ignored; did you mean \`${suggestion}\`?`
+          : "unknown key, ignored",
+        suggestion
+          ? `rename it to \`${suggestion}\``
+          : "see config.example.yaml for the keys tunedl knows",
+      );
+    }
+  }
+  return sections;
+}
+
+function readVersion(ctx: ReadContext, pair: Pair | undefined): string {
+  if (pair === undefined) {
+    ctx.problems.error(
+      0,
+      "version",
+      "missing",
+      `add \`version: "${CONFIG_VERSION}"\` as the first line`,
+    );
+    return CONFIG_VERSION;
+  }
+  const value = toValue(ctx.doc, resolveNode(ctx.doc, pair.value));
+  if (!version.safeParse(value).success) {
+    ctx.problems.error(
+      valueStart(pair, 0),
+      "version",
+      `unsupported version ${describeValue(value)}, expected "${CONFIG_VERSION}"`,
+      `set \`version: "${CONFIG_VERSION}"\` (the musicdl 1.2 format tunedl reads)`,
+    );
+  }
+  return CONFIG_VERSION;
+}
+
+function readLikedSongs(ctx: ReadContext, pair: Pair | undefined): boolean {
+  if (pair === undefined || isNullScalar(pair.value)) return false;
+  const value = toValue(ctx.doc, resolveNode(ctx.doc, pair.value));
+  const parsed = flag.safeParse(value);
+  if (parsed.success) return parsed.data;
+  ctx.problems.error(
+    valueStart(pair, 0),
+    "liked_songs",
+    `expected true or false, got ${describeValue(value)}`,
+    "set `liked_songs: true` to download your Liked Songs, or delete the line",
+  );
+  return false;
+}

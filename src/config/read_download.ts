@@ -1,0 +1,242 @@
+/** Reading the `download:` block: each key checked by its zod schema, defaults filled in. */
+import { isMap, type Pair } from "yaml";
+import { closestMatch } from "./edit_distance.ts";
+import {
+  AUDIO_PROVIDERS,
+  DOWNLOAD_FIELDS,
+  DOWNLOAD_KEY_ALIASES,
+  DOWNLOAD_KEYS,
+  type FieldSpec,
+  IGNORED_MUSICDL_DOWNLOAD_KEYS,
+  TEMPLATE_PLACEHOLDERS,
+  TOP_LEVEL_KEYS,
+} from "./config_schema.ts";
+import type { AudioProvider, CredentialSource, DownloadSettings } from "./model.ts";
+import {
+  describeValue,
+  formatPath,
+  isNullScalar,
+  keyText,
+  type MaybeNode,
+  nodeAtPath,
+  type ReadContext,
+  resolveNode,
+  startOf,
+  toValue,
+} from "./yaml_nodes.ts";
+
+/** The settings plus where the credentials came from. */
+export interface DownloadReadResult {
+  settings: DownloadSettings;
+  credentials: { client_id: CredentialSource; client_secret: CredentialSource };
+}
+
+/** Where a setting was written: its pair and the key as the user spelled it. */
+interface GivenSetting {
+  pair: Pair;
+  key: string;
+}
+
+/** Reads the `download:` block (node may be absent: every setting then takes its default). */
+export function readDownloadSettings(
+  ctx: ReadContext,
+  node: MaybeNode,
+  options: { offset: number; env: Record<string, string | undefined> },
+): DownloadReadResult {
+  const given = collectGivenSettings(ctx, node, options.offset);
+  const settings: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(DOWNLOAD_FIELDS) as [string, FieldSpec<unknown>][]) {
+    const value = readSetting(ctx, given.get(key), spec);
+    if (value !== undefined) settings[key] = value;
+  }
+  const result = settings as unknown as DownloadSettings;
+  result.audio_providers = checkProviders(
+    ctx,
+    given.get("audio_providers"),
+    result.audio_providers,
+  );
+  for (const key of ["output", "m3u_output"] as const) {
+    checkTemplate(ctx, given.get(key), result[key]);
+  }
+  const credentials = {
+    client_id: applyCredential(result, "client_id", options.env.SPOTIFY_CLIENT_ID),
+    client_secret: applyCredential(result, "client_secret", options.env.SPOTIFY_CLIENT_SECRET),
+  };
+  return { settings: result, credentials };
+}
+
+function collectGivenSettings(
+  ctx: ReadContext,
+  node: MaybeNode,
+  offset: number,
+): Map<string, GivenSetting> {
+  const given = new Map<string, GivenSetting>();
+  if (isNullScalar(node)) return given;
+  if (!isMap(node)) {
+    ctx.problems.error(
+      startOf(node, offset),
+      "download",
+      `expected a mapping of settings, got ${describeValue(toValue(ctx.doc, node))}`,
+      "write each setting on its own line below `download:`, indented, as `key: value`",
+    );
+    return given;
+  }
+  const aliased: [string, GivenSetting][] = [];
+  for (const pair of node.items) {
+    const key = keyText(pair.key);
+    const at = startOf(pair.key, offset);
+    if (key === undefined) {
+      ctx.problems.error(
+        at,
+        "download",
+        "a setting name must be a plain word",
+        "write settings as `key: value`",
+      );
+    } else if (Object.hasOwn(DOWNLOAD_FIELDS, key)) {
+      given.set(key, { pair, key });
+    } else if (Object.hasOwn(DOWNLOAD_KEY_ALIASES, key)) {
+      aliased.push([DOWNLOAD_KEY_ALIASES[key], { pair, key }]);
+    } else if (!IGNORED_MUSICDL_DOWNLOAD_KEYS.includes(key)) {
+      warnUnknownDownloadKey(ctx, at, key);
+    }
+  }
+  // musicdl's names count only where tunedl's own name is not also given.
+  for (const [target, setting] of aliased) if (!given.has(target)) given.set(target, setting);
+  return given;
+}
+
+function warnUnknownDownloadKey(ctx: ReadContext, at: number, key: string): void {
+  if (TOP_LEVEL_KEYS.includes(key)) {
+    ctx.problems.warn(
+      at,
+      `download.${key}`,
+      `unknown key, ignored: \`${key}\` belongs at the top level, not under \`download:\``,
+      `remove the indentation before \`${key}:\``,
+    );
+    return;
+  }
+  const suggestion = closestMatch(key, DOWNLOAD_KEYS);
+  ctx.problems.warn(
+    at,
+    `download.${key}`,
+    suggestion ? `unknown key, ignored; did you mean \`${suggestion}\`?` : "unknown key, ignored",
+    suggestion
+      ? `rename it to \`${suggestion}\``
+      : "see config.example.yaml for the settings tunedl knows",
+  );
+}
+
+function readSetting(
+  ctx: ReadContext,
+  setting: GivenSetting | undefined,
+  spec: FieldSpec<unknown>,
+): unknown {
+  if (setting === undefined || isNullScalar(setting.pair.value)) return copyDefault(spec.default);
+  const valueNode = resolveNode(ctx.doc, setting.pair.value);
+  const raw = toValue(ctx.doc, valueNode);
+  // `client_id: ""` in a template means "not set here", as it did in musicdl.
+  if (spec.default === undefined && typeof raw === "string" && raw.trim() === "") return undefined;
+  const parsed = spec.schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issuePath = parsed.error.issues[0]?.path ?? [];
+  const located = nodeAtPath(ctx.doc, valueNode, issuePath);
+  const expected = issuePath.length > 0 && spec.itemExpected ? spec.itemExpected : spec.expected;
+  const path = formatPath(`download.${setting.key}`, issuePath);
+  ctx.problems.error(
+    startOf(located, startOf(setting.pair.key, 0)),
+    path,
+    `expected ${expected}, got ${describeValue(valueAtPath(raw, issuePath))}`,
+    spec.default === undefined
+      ? `fix the value, or delete the line`
+      : `fix the value, or delete the line to use the default (${JSON.stringify(spec.default)})`,
+  );
+  return copyDefault(spec.default);
+}
+
+function copyDefault(value: unknown): unknown {
+  return Array.isArray(value) ? [...value] : value;
+}
+
+function valueAtPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return current;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function checkProviders(
+  ctx: ReadContext,
+  setting: GivenSetting | undefined,
+  providers: readonly string[],
+): AudioProvider[] {
+  const kept: AudioProvider[] = [];
+  providers.forEach((provider, index) => {
+    const name = provider.trim().toLowerCase();
+    if ((AUDIO_PROVIDERS as readonly string[]).includes(name)) {
+      if (!kept.includes(name as AudioProvider)) kept.push(name as AudioProvider);
+      return;
+    }
+    if (setting === undefined) return;
+    const at = startOf(
+      nodeAtPath(ctx.doc, setting.pair.value, [index]),
+      startOf(setting.pair.key, 0),
+    );
+    const suggestion = closestMatch(name, AUDIO_PROVIDERS);
+    ctx.problems.warn(
+      at,
+      `download.${setting.key}[${index}]`,
+      suggestion
+        ? `unknown audio provider ${
+          JSON.stringify(provider)
+        }, ignored; did you mean \`${suggestion}\`?`
+        : `audio provider ${JSON.stringify(provider)} is not supported by tunedl, ignored`,
+      `tunedl searches ${AUDIO_PROVIDERS.join(" and ")}`,
+    );
+  });
+  if (kept.length > 0) return kept;
+  const fallback = DOWNLOAD_FIELDS.audio_providers.default ?? [...AUDIO_PROVIDERS];
+  if (setting !== undefined) {
+    ctx.problems.warn(
+      startOf(setting.pair.value, startOf(setting.pair.key, 0)),
+      `download.${setting.key}`,
+      `no supported audio provider listed; using ${fallback.join(", ")}`,
+      `list ${AUDIO_PROVIDERS.join(" and/or ")}`,
+    );
+  }
+  return [...fallback];
+}
+
+function checkTemplate(
+  ctx: ReadContext,
+  setting: GivenSetting | undefined,
+  template: string,
+): void {
+  if (setting === undefined) return;
+  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+    const name = match[1];
+    if (TEMPLATE_PLACEHOLDERS.includes(name)) continue;
+    const suggestion = closestMatch(name, TEMPLATE_PLACEHOLDERS);
+    ctx.problems.warn(
+      startOf(setting.pair.value, startOf(setting.pair.key, 0)),
+      `download.${setting.key}`,
+      `unknown placeholder {${name}} is kept as text` +
+        (suggestion ? `; did you mean {${suggestion}}?` : ""),
+      `placeholders: ${TEMPLATE_PLACEHOLDERS.map((placeholder) => `{${placeholder}}`).join(" ")}`,
+    );
+  }
+}
+
+function applyCredential(
+  settings: DownloadSettings,
+  key: "client_id" | "client_secret",
+  envValue: string | undefined,
+): CredentialSource {
+  const fromEnv = envValue?.trim();
+  if (fromEnv) {
+    settings[key] = fromEnv;
+    return "env";
+  }
+  return settings[key] === undefined ? "missing" : "config";
+}
