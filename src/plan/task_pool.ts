@@ -35,7 +35,9 @@ export class TaskPool {
 
   constructor(options: TaskPoolOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new RangeError(`task pool limit must be an integer of at least 1, got ${options.limit}`);
+      throw new RangeError(
+        `task pool limit must be an integer of at least 1, got ${options.limit}`,
+      );
     }
     this.limit = options.limit;
   }

@@ -1,0 +1,189 @@
+/**
+ * What the executor reports while it runs (events) and when it is done (the
+ * run summary). Plain JSON-able data, so `--json` output is just one event per
+ * line and reporters can be tested with hand-made events.
+ */
+import type { PlanItemError } from "./model.ts";
+
+/** Where a track's audio was found. */
+export interface ResolvedSource {
+  url: string;
+  /** Which search provider found it ("youtube_music", "youtube", ...). */
+  provider: string;
+  /** Match score, when the matcher gives one. */
+  score?: number;
+  title?: string;
+}
+
+/** How an item ended: "not_found" is a failure with code not_found, reported apart. */
+export type ItemOutcome = "completed" | "skipped" | "failed" | "not_found";
+
+/** Fields every event has. */
+interface EventBase {
+  /** ISO 8601 time the event happened. */
+  time: string;
+}
+
+/** The run began; `total` items (tracks and M3Us) will run. */
+export interface RunStartedEvent extends EventBase {
+  type: "run_started";
+  total: number;
+  /** Tracks already finished in the plan (completed or skipped) that will not run again. */
+  alreadyDone: number;
+}
+
+/** An item's first stage started. */
+export interface ItemStartedEvent extends EventBase {
+  type: "item_started";
+  id: string;
+  name: string;
+}
+
+/** An item entered a stage ("spotify", "search", "download", "convert", "tag", "retag", "m3u"). */
+export interface StageEvent extends EventBase {
+  type: "stage";
+  id: string;
+  stage: string;
+}
+
+/** A running item reported progress (throttled to steps of 5%). */
+export interface ItemProgressEvent extends EventBase {
+  type: "item_progress";
+  id: string;
+  /** 0 to 1. */
+  progress: number;
+}
+
+/** An item finished, one way or another. */
+export interface ItemFinishedEvent extends EventBase {
+  type: "item_finished";
+  id: string;
+  name: string;
+  itemType: "track" | "m3u";
+  /** What was done to a track. */
+  action?: "download" | "retag";
+  status: ItemOutcome;
+  path?: string;
+  error?: PlanItemError;
+  /** Where a downloaded track's audio came from. */
+  source?: ResolvedSource;
+  /** Why a skipped item was skipped. */
+  skipReason?: string;
+}
+
+/** An item was interrupted by cancellation and is pending again. */
+export interface ItemCancelledEvent extends EventBase {
+  type: "item_cancelled";
+  id: string;
+}
+
+/** A stage of an item failed with a retryable error and will be tried again. */
+export interface ItemRetryEvent extends EventBase {
+  type: "item_retry";
+  id: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  delayMs: number;
+  error: PlanItemError;
+}
+
+/** An M3U file was written. */
+export interface M3uWrittenEvent extends EventBase {
+  type: "m3u_written";
+  id: string;
+  path: string;
+  /** Entries written. */
+  tracks: number;
+  /** Tracks of the playlist not in the file (failed, missing). */
+  leftOut: number;
+}
+
+/** Something went wrong that does not stop the run (e.g. saving the plan). */
+export interface WarningEvent extends EventBase {
+  type: "warning";
+  message: string;
+  hint?: string;
+}
+
+/** The run is over (finished or cancelled). */
+export interface RunFinishedEvent extends EventBase {
+  type: "run_finished";
+  cancelled: boolean;
+  summary: RunSummary;
+}
+
+/** Everything the executor reports while running. */
+export type ExecutionEvent =
+  | RunStartedEvent
+  | ItemStartedEvent
+  | StageEvent
+  | ItemProgressEvent
+  | ItemFinishedEvent
+  | ItemCancelledEvent
+  | ItemRetryEvent
+  | M3uWrittenEvent
+  | WarningEvent
+  | RunFinishedEvent;
+
+/** A track no confident match was found for. */
+export interface NotFoundEntry {
+  id: string;
+  name: string;
+  message: string;
+  hint?: string;
+  /** Text of the best rejected candidate, when the error's detail names one. */
+  bestCandidate?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** An item that failed for another reason than not found. */
+export interface FailureEntry {
+  id: string;
+  name: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** What a run did, for the end-of-run table and `--json`. */
+export interface RunSummary {
+  /** Items (tracks and M3Us) this run set out to do. */
+  total: number;
+  downloaded: number;
+  retagged: number;
+  /** Tracks skipped because the file already exists (whole plan, not just this run). */
+  alreadyPresent: number;
+  /** Tracks skipped for other reasons (duplicates, ...), whole plan. */
+  skipped: number;
+  notFound: NotFoundEntry[];
+  /** Failure code to count; not_found is counted in `notFound`, not here. */
+  failedByReason: Record<string, number>;
+  failures: FailureEntry[];
+  m3usWritten: number;
+  /** Bytes of the files produced, as far as the worker reported them. */
+  bytesWritten: number;
+  /** Items left pending (cancelled before they finished). */
+  pending: number;
+  durationMs: number;
+  /** Free-form facts the CLI adds, e.g. `cacheHitRates: { spotify: 0.9 }`. */
+  extra: Record<string, unknown>;
+}
+
+/** An empty summary, to be filled in. */
+export function emptyRunSummary(): RunSummary {
+  return {
+    total: 0,
+    downloaded: 0,
+    retagged: 0,
+    alreadyPresent: 0,
+    skipped: 0,
+    notFound: [],
+    failedByReason: {},
+    failures: [],
+    m3usWritten: 0,
+    bytesWritten: 0,
+    pending: 0,
+    durationMs: 0,
+    extra: {},
+  };
+}
