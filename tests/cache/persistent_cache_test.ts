@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import {
+  CacheValueError,
+  checkCacheFile,
+  MAX_PERSISTENT_VALUE_BYTES,
+  openPersistentCache,
+  type PersistentCache,
+  removeCacheFile,
+} from "../../src/cache/mod.ts";
+
+function manualClock(start = 1_700_000_000_000) {
+  let time = start;
+  return {
+    now: () => time,
+    advance: (ms: number) => {
+      time += ms;
+    },
+  };
+}
+
+/** Opens a cache in a fresh temp folder; the test closes it and removes the folder. */
+async function openTemp(
+  now?: () => number,
+  extra: { statsFlushEvery?: number } = {},
+): Promise<{ cache: PersistentCache; dir: string; path: string; warnings: string[] }> {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-cache-" });
+  const path = `${dir}/sub/cache.kv`;
+  const warnings: string[] = [];
+  const cache = await openPersistentCache(path, {
+    now,
+    warn: (m) => warnings.push(m),
+    ...extra,
+  });
+  assert.ok(cache, `expected the cache to open, warnings: ${warnings.join(" | ")}`);
+  return { cache, dir, path, warnings };
+}
+
+Deno.test("PersistentCache: set/get round-trips JSON data per namespace", async () => {
+  const { cache, dir, path, warnings } = await openTemp();
+  try {
+    assert.deepEqual(warnings, []);
+    assert.equal((await Deno.stat(path)).isFile, true); // parent folder was created
+    const track = { title: "Song", artists: ["A", "B"], durationMs: 1234, explicit: false };
+    await cache.set("spotify", "track:1", track);
+    await cache.set("search", "track:1", ["other namespace"]);
+    assert.deepEqual(await cache.get("spotify", "track:1"), track);
+    assert.deepEqual(await cache.get("search", "track:1"), ["other namespace"]);
+    assert.equal(await cache.get("match", "track:1"), undefined);
+    await cache.set("spotify", "track:1", { title: "Changed" });
+    assert.deepEqual(await cache.get("spotify", "track:1"), { title: "Changed" });
+    await cache.set("meta", "null", null);
+    assert.equal(await cache.get("meta", "null"), null);
+    await cache.delete("spotify", "track:1");
+    assert.equal(await cache.get("spotify", "track:1"), undefined);
+    // @ts-expect-error: unknown namespaces are a programming error
+    await assert.rejects(cache.get("nope", "x"), RangeError);
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: a read past the expiry returns undefined (KV expiry is lazy)", async () => {
+  const clock = manualClock();
+  const { cache, dir } = await openTemp(clock.now);
+  try {
+    await cache.set("search", "q", { id: "abc" }, { ttlMs: 60_000 });
+    await cache.set("search", "forever", 1);
+    const entry = await cache.getEntry("search", "q");
+    assert.deepEqual(entry, { value: { id: "abc" }, expiresAt: clock.now() + 60_000 });
+    clock.advance(59_999);
+    assert.deepEqual(await cache.get("search", "q"), { id: "abc" });
+    clock.advance(1);
+    assert.equal(await cache.get("search", "q"), undefined);
+    assert.equal(await cache.count("search"), 1);
+    clock.advance(10 ** 10);
+    assert.equal(await cache.get("search", "forever"), 1);
+    await cache.set("search", "gone", 1, { ttlMs: 0 });
+    assert.equal(await cache.get("search", "gone"), undefined);
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: count, sizes and clear per namespace or all", async () => {
+  const clock = manualClock();
+  const { cache, dir } = await openTemp(clock.now);
+  try {
+    for (let i = 0; i < 5; i++) {
+      await cache.set("spotify", `album:${i}`, { n: i, pad: "x".repeat(100) });
+    }
+    for (let i = 0; i < 3; i++) await cache.set("match", `t${i}`, "v");
+    await cache.set("match", "short", "v", { ttlMs: 10 });
+    clock.advance(10);
+    assert.equal(await cache.count("spotify"), 5);
+    assert.equal(await cache.count("match"), 3); // the expired one is not counted
+    const sizes = await cache.sizes();
+    assert.equal(sizes.spotify.entries, 5);
+    assert.ok(
+      sizes.spotify.bytes > 5 * 100 && sizes.spotify.bytes < 5 * 200,
+      `${sizes.spotify.bytes}`,
+    );
+    assert.deepEqual(sizes.library, { entries: 0, bytes: 0 });
+    assert.equal(sizes.match.bytes, "t0".length * 3 + '"v"'.length * 3);
+    assert.equal(await cache.clear("match"), 4);
+    assert.equal(await cache.count("match"), 0);
+    assert.equal(await cache.count("spotify"), 5);
+    assert.equal(await cache.clear(), 5);
+    assert.deepEqual(Object.values(await cache.sizes()).map((s) => s.entries), [0, 0, 0, 0, 0]);
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: values over 60 KB are split; too big or non-JSON values are refused", async () => {
+  const { cache, dir } = await openTemp();
+  try {
+    // Multi-byte characters make sure limits are measured in bytes, not characters.
+    const big = Array.from(
+      { length: 3000 },
+      (_, i) => ({ i, name: `trück ${i} ${"é".repeat(40)}` }),
+    );
+    await cache.set("spotify", "playlist:big", big);
+    assert.deepEqual(await cache.get("spotify", "playlist:big"), big);
+    await cache.set("spotify", "playlist:big", big.slice(0, 2)); // chunked -> inline
+    assert.deepEqual(await cache.get("spotify", "playlist:big"), big.slice(0, 2));
+    await cache.set("spotify", "playlist:big", big);
+    await cache.delete("spotify", "playlist:big");
+    assert.equal(await cache.get("spotify", "playlist:big"), undefined);
+    await cache.set("spotify", "playlist:big", big);
+    assert.equal(await cache.clear("spotify"), 1);
+    assert.equal(await cache.get("spotify", "playlist:big"), undefined);
+
+    const tooBig = "x".repeat(MAX_PERSISTENT_VALUE_BYTES);
+    await assert.rejects(
+      cache.set("spotify", "huge", tooBig),
+      (error: unknown) =>
+        error instanceof CacheValueError && /spotify\/huge/.test(error.message) &&
+        /at most 600000 bytes/.test(error.message),
+    );
+    await assert.rejects(cache.set("meta", "fn", () => 1), CacheValueError);
+    await assert.rejects(
+      cache.set(
+        "meta",
+        "cycle",
+        (() => {
+          const o: Record<string, unknown> = {};
+          o.self = o;
+          return o;
+        })(),
+      ),
+      CacheValueError,
+    );
+    // A key longer than KV allows still works (it is hashed).
+    const longKey = "q".repeat(5000);
+    await cache.set("search", longKey, 1);
+    assert.equal(await cache.get("search", longKey), 1);
+    assert.equal(await cache.get("search", "q".repeat(4999)), undefined);
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: data and lifetime statistics survive close and reopen", async () => {
+  const clock = manualClock();
+  const { cache, dir, path } = await openTemp(clock.now, { statsFlushEvery: 1000 });
+  await cache.set("spotify", "a", 1);
+  await cache.get("spotify", "a");
+  await cache.get("spotify", "a");
+  await cache.get("spotify", "missing");
+  await cache.get("search", "missing");
+  // Unsaved counts are already part of stats().
+  assert.deepEqual((await cache.stats()).spotify, { hits: 2, misses: 1, hitRate: 2 / 3 });
+  await cache.close();
+  await cache.close(); // twice is fine
+  await assert.rejects(cache.get("spotify", "a"), /closed/);
+
+  const again = await openPersistentCache(path, { now: clock.now, statsFlushEvery: 2 });
+  assert.ok(again);
+  try {
+    assert.equal(await again.get("spotify", "a"), 1);
+    assert.equal(await again.get("spotify", "b"), undefined); // second lookup: flushed
+    const stats = await again.stats();
+    assert.deepEqual(stats.spotify, { hits: 3, misses: 2, hitRate: 0.6 });
+    assert.deepEqual(stats.search, { hits: 0, misses: 1, hitRate: 0 });
+    assert.deepEqual(stats.library, { hits: 0, misses: 0, hitRate: 0 });
+    await again.resetStats();
+    assert.deepEqual((await again.stats()).spotify, { hits: 0, misses: 0, hitRate: 0 });
+  } finally {
+    await again.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkCacheFile and removeCacheFile", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-cache-" });
+  try {
+    assert.deepEqual(await checkCacheFile(`${dir}/none.kv`), { ok: true, exists: false });
+    await Deno.writeTextFile(`${dir}/text.kv`, "hello, not a database at all\n".repeat(200));
+    const text = await checkCacheFile(`${dir}/text.kv`);
+    assert.equal(text.ok, false);
+    assert.equal(!text.ok && text.problem, "not_database");
+    const cache = await openPersistentCache(`${dir}/good.kv`);
+    assert.ok(cache);
+    await cache.set("meta", "k", 1);
+    await cache.close();
+    assert.deepEqual(await checkCacheFile(`${dir}/good.kv`), { ok: true, exists: true });
+    await Deno.writeTextFile(`${dir}/good.kv-wal`, "");
+    const removed = await removeCacheFile(`${dir}/good.kv`);
+    assert.ok(removed.includes(`${dir}/good.kv`) && removed.includes(`${dir}/good.kv-wal`));
+    assert.deepEqual(await removeCacheFile(`${dir}/good.kv`), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
