@@ -1,0 +1,100 @@
+/**
+ * Small readers for InnerTube JSON, which is deeply nested and loosely shaped:
+ * every accessor tolerates missing or mistyped fields and returns undefined.
+ */
+import type { AudioCandidate } from "./model.ts";
+
+/** A JSON object, or undefined when the value is not one. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
+}
+
+/** A JSON array, or an empty one when the value is not one. */
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Follows a path of object keys and array indexes. */
+export function dig(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof key === "number") {
+      if (!Array.isArray(current)) return undefined;
+      current = current[key];
+    } else {
+      const record = asRecord(current);
+      if (record === undefined) return undefined;
+      current = record[key];
+    }
+  }
+  return current;
+}
+
+/** A string at a path, or undefined. */
+export function digString(value: unknown, ...path: (string | number)[]): string | undefined {
+  const found = dig(value, ...path);
+  return typeof found === "string" ? found : undefined;
+}
+
+/** One text run of a formatted InnerTube string. */
+export interface TextRun {
+  text: string;
+  navigationEndpoint?: Record<string, unknown>;
+}
+
+/** The runs of a formatted string ({runs:[...]} or {simpleText}). */
+export function textRuns(value: unknown): TextRun[] {
+  const record = asRecord(value);
+  if (record === undefined) return [];
+  if (typeof record.simpleText === "string") return [{ text: record.simpleText }];
+  const runs: TextRun[] = [];
+  for (const run of asArray(record.runs)) {
+    const text = digString(run, "text");
+    if (text === undefined) continue;
+    runs.push({ text, navigationEndpoint: asRecord(dig(run, "navigationEndpoint")) });
+  }
+  return runs;
+}
+
+/** The plain text of a formatted string. */
+export function plainText(value: unknown): string {
+  return textRuns(value).map((run) => run.text).join("");
+}
+
+/** "3:40" or "1:02:03" in milliseconds; undefined for anything else. */
+export function parseClockDuration(text: string): number | undefined {
+  const match = /^\s*(?:(\d{1,2}):)?(\d{1,3}):(\d{2})\s*$/.exec(text);
+  if (!match) return undefined;
+  const [, hours, minutes, seconds] = match;
+  const total = Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+  return total * 1000;
+}
+
+/** `<origin>/watch?v=<id>`. */
+export function watchUrl(baseUrl: string, videoId: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/watch?v=${encodeURIComponent(videoId)}`;
+}
+
+/** Where a parsed answer came from; used in candidate URLs and error messages. */
+export interface ParseContext {
+  baseUrl: string;
+  query: string;
+}
+
+/** Gives 1-based ranks, dropping repeated video ids (the card repeats shelf rows). */
+export function rankUnique(
+  found: Omit<AudioCandidate, "rank">[],
+  limit?: number,
+): AudioCandidate[] {
+  const seen = new Set<string>();
+  const ranked: AudioCandidate[] = [];
+  for (const candidate of found) {
+    if (seen.has(candidate.videoId)) continue;
+    seen.add(candidate.videoId);
+    ranked.push({ ...candidate, rank: ranked.length + 1 });
+    if (limit !== undefined && ranked.length >= limit) break;
+  }
+  return ranked;
+}

@@ -1,0 +1,46 @@
+/** Audio search: YouTube Music / YouTube providers and matching candidates to Spotify tracks. */
+export type {
+  AudioCandidate,
+  AudioProvider,
+  FetchFunction,
+  ProviderName,
+  ProviderSearchOptions,
+  ResultType,
+  SearchCache,
+} from "./model.ts";
+export { searchCacheKey } from "./model.ts";
+export { providerLabel, SearchError } from "./errors.ts";
+export {
+  defaultYouTubeMusicUrl,
+  type InnertubeProviderOptions,
+  youTubeMusicFilterParams,
+  YouTubeMusicProvider,
+} from "./youtube_music_provider.ts";
+export {
+  defaultYouTubeUrl,
+  YouTubeProvider,
+  youTubeVideoFilterParams,
+} from "./youtube_provider.ts";
+export { parseYouTubeMusicSearch } from "./youtube_music_parser.ts";
+export { parseYouTubeSearch } from "./youtube_parser.ts";
+export type { ParseContext } from "./innertube_json.ts";
+export {
+  defaultDurationToleranceSec,
+  type MatchOptions,
+  matchScore,
+  type MatchTarget,
+  minTitleSimilarity,
+  type ScoreBreakdown,
+} from "./match_score.ts";
+export {
+  defaultMatchThreshold,
+  findBestMatch,
+  type FindBestMatchOptions,
+  type MatchQuery,
+  type MatchResult,
+  type PlannedQuery,
+  type ScoredCandidate,
+  searchQueries,
+} from "./find_best_match.ts";
+export { explainMatch, type ExplainOptions } from "./explain_match.ts";
+export { normalizeText, textSimilarity } from "./text_similarity.ts";
