@@ -89,7 +89,8 @@ function positiveDecimal(): z.ZodType<number, unknown> {
   return z.preprocess(coerceNumber, z.number().positive().max(Number.MAX_VALUE));
 }
 
-function boolean(): z.ZodType<boolean, unknown> {
+/** A boolean that also takes PyYAML's yes/no/on/off, as musicdl did. */
+export function boolean(): z.ZodType<boolean, unknown> {
   return z.preprocess(coerceBoolean, z.boolean());
 }
 

@@ -3,7 +3,12 @@ import { dirname, resolve } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { closestMatch } from "./edit_distance.ts";
-import { DOWNLOAD_KEYS, IGNORED_MUSICDL_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS } from "./config_schema.ts";
+import {
+  boolean,
+  DOWNLOAD_KEYS,
+  IGNORED_MUSICDL_TOP_LEVEL_KEYS,
+  TOP_LEVEL_KEYS,
+} from "./config_schema.ts";
 import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
@@ -36,16 +41,7 @@ const SYNTAX_HINT =
   "YAML is indentation-sensitive: indent with spaces (not tabs), put a space after `:` and `-`, and quote values that contain `: ` or ` #`";
 
 const version = z.union([z.string(), z.number()]).transform(String).pipe(z.literal(CONFIG_VERSION));
-const flag = z.preprocess(
-  (value) =>
-    typeof value === "string"
-      ? ({ true: true, yes: true, on: true, false: false, no: false, off: false } as Record<
-        string,
-        boolean
-      >)[value.trim().toLowerCase()] ?? value
-      : value,
-  z.boolean(),
-);
+const flag = boolean();
 
 /** Parses and validates config text; throws ConfigError listing every problem found. */
 export function parseConfig(text: string, options: ParseConfigOptions): LoadedConfig {
@@ -162,20 +158,39 @@ function topLevelSections(ctx: ReadContext, pairs: Pair[]): Map<string, Pair> {
         `indent \`${key}:\` below \`download:\``,
       );
     } else if (!IGNORED_MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
-      const suggestion = closestMatch(key, TOP_LEVEL_KEYS);
-      ctx.problems.warn(
-        at,
-        key,
-        suggestion
-          ? `unknown key, ignored; did you mean \`${suggestion}\`?`
-          : "unknown key, ignored",
-        suggestion
-          ? `rename it to \`${suggestion}\``
-          : "see config.example.yaml for the keys tunedl knows",
-      );
+      warnUnknownTopLevelKey(ctx, at, key);
     }
   }
   return sections;
+}
+
+function warnUnknownTopLevelKey(ctx: ReadContext, at: number, key: string): void {
+  const suggestion = closestMatch(key, TOP_LEVEL_KEYS);
+  const downloadSuggestion = suggestion === undefined
+    ? closestMatch(key, DOWNLOAD_KEYS)
+    : undefined;
+  if (suggestion !== undefined) {
+    ctx.problems.warn(
+      at,
+      key,
+      `unknown key, ignored; did you mean \`${suggestion}\`?`,
+      `rename it to \`${suggestion}\``,
+    );
+  } else if (downloadSuggestion !== undefined) {
+    ctx.problems.warn(
+      at,
+      key,
+      `unknown key, ignored; did you mean \`${downloadSuggestion}\` under \`download:\`?`,
+      `rename it to \`${downloadSuggestion}\` and indent it below \`download:\``,
+    );
+  } else {
+    ctx.problems.warn(
+      at,
+      key,
+      "unknown key, ignored",
+      "see config.example.yaml for the keys tunedl knows",
+    );
+  }
 }
 
 function readVersion(ctx: ReadContext, pair: Pair | undefined): string {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { SpotifyKind } from "../spotify/mod.ts";
 import { analyzeSpotifyLink, isLikedSongsLink, spotifyUrl } from "./spotify_url.ts";
 import { closestMatch } from "./edit_distance.ts";
+import { boolean } from "./config_schema.ts";
 import type { SourceEntry, SourceListName } from "./model.ts";
 import {
   describeValue,
@@ -166,17 +167,20 @@ function extendedEntry(ctx: ReadContext, path: string, pairs: Pair[], offset: nu
   for (const pair of pairs) {
     const key = keyText(pair.key) ?? "";
     const value = resolveNode(ctx.doc, pair.value);
-    if (key === "url") entry.linkNode = value;
-    else if (key === "name" && !isNullScalar(value)) {
+    if (key === "url") {
+      entry.linkNode = value;
+      entry.offset = startOf(pair.key, offset);
+    } else if (key === "name" && !isNullScalar(value)) {
       entry.name = String(toValue(ctx.doc, value)).trim();
     } else if (key === "create_m3u") {
-      const parsed = z.boolean().safeParse(toValue(ctx.doc, value) ?? false);
+      const parsed = boolean().safeParse(toValue(ctx.doc, value) ?? false);
       if (parsed.success) entry.create_m3u = parsed.data;
       else {
         ctx.problems.error(
           startOf(value, startOf(pair.key, offset)),
           `${path}.create_m3u`,
           `expected true or false, got ${describeValue(toValue(ctx.doc, value))}`,
+          "write `create_m3u: true` to also write an M3U file for this entry, or delete the line",
         );
       }
     } else {
@@ -191,15 +195,13 @@ function extendedEntry(ctx: ReadContext, path: string, pairs: Pair[], offset: nu
       );
     }
   }
-  if (entry.linkNode === undefined) entry.offset = startOf(pairs[0]?.key, offset);
   return entry;
 }
 
 function linkText(ctx: ReadContext, raw: RawEntry, label: string): string | undefined {
-  const at = startOf(raw.linkNode, raw.offset);
   if (isNullScalar(raw.linkNode)) {
     ctx.problems.error(
-      at,
+      raw.offset,
       label,
       raw.name === undefined
         ? "missing Spotify link"
@@ -211,7 +213,7 @@ function linkText(ctx: ReadContext, raw: RawEntry, label: string): string | unde
   const value = toValue(ctx.doc, raw.linkNode);
   if (typeof value === "string") return value;
   ctx.problems.error(
-    at,
+    startOf(raw.linkNode, raw.offset),
     label,
     `expected a Spotify link, got ${describeValue(value)}`,
     "write the entry as `- Name: https://open.spotify.com/...`",
