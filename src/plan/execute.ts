@@ -519,7 +519,6 @@ class PlanExecution {
       delete item.error;
       this.#summary.m3usWritten++;
       const path = item.path ?? "";
-      this.#emit({ type: "m3u_written", id: item.id, path, tracks: result.written, leftOut });
       this.#emit({
         type: "item_finished",
         id: item.id,
@@ -528,6 +527,7 @@ class PlanExecution {
         status: "completed",
         path,
       });
+      this.#emit({ type: "m3u_written", id: item.id, path, tracks: result.written, leftOut });
       this.#afterFinished(item);
     } catch (error) {
       if (this.#controller.signal.aborted) this.#cancelItem(item);

@@ -1,0 +1,117 @@
+/**
+ * The end-of-run report: a small table of what happened, then every failure
+ * and not-found track with its reason and what to do about it. Plain text;
+ * colour only when asked (a terminal without NO_COLOR).
+ */
+import { ExitCode } from "../errors/mod.ts";
+import type { ExecutionResult, RunSummary } from "../plan/mod.ts";
+import { painter, printable, Sgr } from "./terminal_text.ts";
+
+const { bold, red, green, yellow } = Sgr;
+
+/** Options of formatRunSummary. */
+export interface RunSummaryFormatOptions {
+  color: boolean;
+}
+
+/** Formats a run summary as lines of text ending in a newline. */
+export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatOptions): string {
+  const paint = painter(options.color);
+  const failedCount = summary.failures.length;
+  const notFoundCount = summary.notFound.length;
+  const rows: [string, string][] = [];
+  const count = (value: number, code: string) =>
+    value > 0 ? paint(code, String(value)) : String(value);
+  rows.push([
+    "Downloaded",
+    count(summary.downloaded, green) +
+    (summary.bytesWritten > 0 ? `  (${formatBytes(summary.bytesWritten)})` : ""),
+  ]);
+  if (summary.retagged > 0) rows.push(["Retagged", String(summary.retagged)]);
+  rows.push(["Already present", String(summary.alreadyPresent)]);
+  if (summary.skipped > 0) rows.push(["Skipped", String(summary.skipped)]);
+  rows.push(["Not found", count(notFoundCount, yellow)]);
+  const reasons = Object.entries(summary.failedByReason)
+    .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))
+    .map(([code, n]) => `${code} ${n}`)
+    .join(", ");
+  rows.push(["Failed", count(failedCount, red) + (reasons === "" ? "" : `  (${reasons})`)]);
+  rows.push(["M3Us written", String(summary.m3usWritten)]);
+  if (summary.pending > 0) {
+    rows.push(["Left pending", `${paint(yellow, String(summary.pending))}  (run again to resume)`]);
+  }
+  rows.push(["Time", formatDuration(summary.durationMs)]);
+  rows.push(...extraRows(summary.extra));
+
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = [paint(bold, "Summary")];
+  for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
+
+  if (notFoundCount > 0) {
+    lines.push("", paint(bold, `Not found (${notFoundCount}):`));
+    for (const entry of summary.notFound) {
+      lines.push(`  - ${paint(yellow, printable(entry.name))} [${entry.id}]`);
+      lines.push(`    ${printable(entry.message)}`);
+      if (entry.bestCandidate) lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      if (entry.hint) lines.push(`    hint: ${printable(entry.hint)}`);
+    }
+  }
+  if (failedCount > 0) {
+    lines.push("", paint(bold, `Failed (${failedCount}):`));
+    for (const failure of summary.failures) {
+      lines.push(`  - ${paint(red, printable(failure.name))} [${failure.id}] ${failure.code}`);
+      lines.push(`    ${printable(failure.message)}`);
+      if (failure.hint) lines.push(`    hint: ${printable(failure.hint)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The process exit code for a run: 130 cancelled, 1 if anything failed or was not found, else 0. */
+export function exitCodeFor(result: Pick<ExecutionResult, "cancelled" | "summary">): number {
+  if (result.cancelled) return ExitCode.interrupted;
+  const { failures, notFound } = result.summary;
+  return failures.length > 0 || notFound.length > 0 ? ExitCode.failed : ExitCode.ok;
+}
+
+/** A duration for people: "0.4s", "12s", "4m 05s", "1h 02m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "?";
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+/** A byte count for people, in decimal units ("34.5 MB"). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Rows for the CLI's extra facts: `cacheHitRates` ({ name: 0..1 }) becomes one
+ * "Cache hits" row; other plain values are shown under their own key.
+ */
+function extraRows(extra: Record<string, unknown>): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [key, value] of Object.entries(extra)) {
+    if (key === "cacheHitRates" && value !== null && typeof value === "object") {
+      const rates = Object.entries(value as Record<string, unknown>)
+        .filter((entry): entry is [string, number] => typeof entry[1] === "number")
+        .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
+      if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
+    } else if (["string", "number", "boolean"].includes(typeof value)) {
+      rows.push([key, String(value)]);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,130 @@
+// Escape codes are what these tests look for.
+// deno-lint-ignore-file no-control-regex
+import assert from "node:assert/strict";
+import {
+  exitCodeFor,
+  formatBytes,
+  formatDuration,
+  formatRunSummary,
+} from "../../src/cli/run_summary.ts";
+import { emptyRunSummary, type RunSummary } from "../../src/plan/mod.ts";
+
+function summaryWith(fields: Partial<RunSummary>): RunSummary {
+  return { ...emptyRunSummary(), ...fields };
+}
+
+const busySummary = summaryWith({
+  total: 20,
+  downloaded: 12,
+  bytesWritten: 34_500_000,
+  alreadyPresent: 480,
+  notFound: [{
+    id: "track:n1",
+    name: "Obscure B-Side",
+    message: "No confident match for Obscure B-Side",
+    hint: "Add the song's YouTube link to the config",
+    bestCandidate: "Obscure B-Side (Cover) <https://music.youtube.com/watch?v=x> score 0.41",
+  }],
+  failedByReason: { network: 2, dependency: 1 },
+  failures: [
+    { id: "track:f1", name: "Song One", code: "network", message: "Connection reset" },
+    { id: "track:f2", name: "Song Two", code: "network", message: "Timed out", hint: "Retry" },
+    {
+      id: "track:f3",
+      name: "Song Three",
+      code: "dependency",
+      message: "ffmpeg exited with 1",
+      hint: "Check TUNEDL_FFMPEG",
+    },
+  ],
+  m3usWritten: 2,
+  durationMs: 252_000,
+  extra: { cacheHitRates: { spotify: 0.981, search: 0.75 }, "Cache entries": 1234 },
+});
+
+Deno.test("formatRunSummary lists counts, reasons, time and cache hit rates", () => {
+  const text = formatRunSummary(busySummary, { color: false });
+  assert.doesNotMatch(text, /\x1b/);
+  const expectedRows = [
+    /^ {2}Downloaded +12 {2}\(34\.5 MB\)$/m,
+    /^ {2}Already present +480$/m,
+    /^ {2}Not found +1$/m,
+    /^ {2}Failed +3 {2}\(network 2, dependency 1\)$/m,
+    /^ {2}M3Us written +2$/m,
+    /^ {2}Time +4m 12s$/m,
+    /^ {2}Cache hits +spotify 98%, search 75%$/m,
+    /^ {2}Cache entries +1234$/m,
+  ];
+  for (const row of expectedRows) assert.match(text, row);
+  assert.doesNotMatch(text, /Retagged|Left pending/);
+  assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("formatRunSummary details every not-found and failure with hints", () => {
+  const text = formatRunSummary(busySummary, { color: false });
+  const notFoundAt = text.indexOf("Not found (1):");
+  const failedAt = text.indexOf("Failed (3):");
+  assert.ok(notFoundAt > 0 && failedAt > notFoundAt);
+  const notFoundPart = text.slice(notFoundAt, failedAt);
+  assert.match(notFoundPart, /Obscure B-Side \[track:n1\]/);
+  assert.match(notFoundPart, /best candidate: Obscure B-Side \(Cover\)/);
+  assert.match(notFoundPart, /hint: Add the song's YouTube link/);
+  const failedPart = text.slice(failedAt);
+  for (const id of ["track:f1", "track:f2", "track:f3"]) assert.match(failedPart, new RegExp(id));
+  assert.match(
+    failedPart,
+    /Song Three \[track:f3\] dependency\n {4}ffmpeg exited with 1\n {4}hint: Check TUNEDL_FFMPEG/,
+  );
+});
+
+Deno.test("formatRunSummary colours only when asked and scrubs control characters", () => {
+  const summary = summaryWith({
+    failures: [{ id: "t", name: "Bad\x1b[2JName", code: "error", message: "line1\nline2" }],
+    failedByReason: { error: 1 },
+    pending: 3,
+  });
+  assert.match(formatRunSummary(summary, { color: true }), /\x1b\[31m/);
+  const plain = formatRunSummary(summary, { color: false });
+  assert.doesNotMatch(plain, /\x1b/);
+  assert.match(plain, /line1 line2/);
+  assert.match(plain, /Left pending +3 {2}\(run again to resume\)/);
+});
+
+Deno.test("exitCodeFor: 0 all done, 1 failed or not found, 130 cancelled", () => {
+  const notFound = busySummary.notFound;
+  const failures = busySummary.failures;
+  const cases: [boolean, Partial<RunSummary>, number][] = [
+    [false, {}, 0],
+    [false, { downloaded: 5, alreadyPresent: 3 }, 0],
+    [false, { notFound }, 1],
+    [false, { failures }, 1],
+    [true, {}, 130],
+    [true, { failures }, 130],
+  ];
+  for (const [cancelled, fields, expected] of cases) {
+    assert.equal(
+      exitCodeFor({ cancelled, summary: summaryWith(fields) }),
+      expected,
+      JSON.stringify({ cancelled, fields }),
+    );
+  }
+});
+
+Deno.test("formatDuration and formatBytes read like people write", () => {
+  const durations: [number, string][] = [
+    [0, "0.0s"],
+    [450, "0.5s"],
+    [9_940, "9.9s"],
+    [12_400, "12s"],
+    [65_000, "1m 05s"],
+    [3_599_000, "59m 59s"],
+    [3_720_000, "1h 02m"],
+    [-1, "?"],
+  ];
+  for (const [ms, text] of durations) assert.equal(formatDuration(ms), text, String(ms));
+  const sizes: [number, string][] = [[0, "0 B"], [999, "999 B"], [1500, "1.5 kB"], [
+    2_000_000_000,
+    "2.0 GB",
+  ]];
+  for (const [bytes, text] of sizes) assert.equal(formatBytes(bytes), text, String(bytes));
+});
