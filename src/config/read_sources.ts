@@ -53,6 +53,8 @@ interface RawEntry {
   /** Where to point when the link itself is missing. */
   offset: number;
   create_m3u?: boolean;
+  /** Written as `{name, url, create_m3u}`. */
+  extended?: boolean;
 }
 
 /** Reads one source list (absent or empty lists are empty). */
@@ -137,9 +139,9 @@ function collectRawEntries(
     } else if (isScalar(item)) {
       entries.push({ path, linkNode: item, offset: itemOffset });
     } else if (isMap(item)) {
-      const keys = item.items.map((pair) => keyText(pair.key));
-      if (keys.includes("url")) entries.push(extendedEntry(ctx, path, item.items, itemOffset));
-      // `- name: link` is one pair; musicdl also took several pairs in one item.
+      if (isExtendedEntry(ctx, item.items)) {
+        entries.push(extendedEntry(ctx, path, item.items, itemOffset));
+      } // `- name: link` is one pair; musicdl also took several pairs in one item.
       else for (const pair of item.items) entries.push(pairEntry(ctx, path, pair));
     } else {
       ctx.problems.error(
@@ -162,8 +164,20 @@ function pairEntry(ctx: ReadContext, path: string, pair: Pair): RawEntry {
   };
 }
 
+/** Whether a mapping entry is musicdl's `{name, url, create_m3u}` form rather than `name: link`. */
+function isExtendedEntry(ctx: ReadContext, pairs: Pair[]): boolean {
+  const keys = pairs.map((pair) => keyText(pair.key));
+  if (keys.includes("url") || keys.includes("create_m3u")) return true;
+  const namePair = pairs.find((pair) => keyText(pair.key) === "name");
+  if (namePair === undefined) return false;
+  // `- name: https://...` is a song called "name"; `- name: Song` lacks its url.
+  const value = toValue(ctx.doc, resolveNode(ctx.doc, namePair.value));
+  return pairs.length > 1 || typeof value !== "string" ||
+    analyzeSpotifyLink(value).type === "not_spotify";
+}
+
 function extendedEntry(ctx: ReadContext, path: string, pairs: Pair[], offset: number): RawEntry {
-  const entry: RawEntry = { path, linkNode: undefined, offset };
+  const entry: RawEntry = { path, linkNode: undefined, offset, extended: true };
   for (const pair of pairs) {
     const key = keyText(pair.key) ?? "";
     const value = resolveNode(ctx.doc, pair.value);
@@ -199,14 +213,24 @@ function extendedEntry(ctx: ReadContext, path: string, pairs: Pair[], offset: nu
 }
 
 function linkText(ctx: ReadContext, raw: RawEntry, label: string): string | undefined {
-  if (isNullScalar(raw.linkNode)) {
+  if (raw.extended && raw.linkNode === undefined) {
     ctx.problems.error(
       raw.offset,
       label,
-      raw.name === undefined
-        ? "missing Spotify link"
-        : `missing Spotify link after \`${raw.name}:\``,
-      "write the entry as `- Name: https://open.spotify.com/...`",
+      "missing `url:` with the Spotify link",
+      "add `url: https://open.spotify.com/...` to the entry, indented like `name:`",
+    );
+    return undefined;
+  }
+  if (isNullScalar(raw.linkNode)) {
+    const after = raw.extended ? "url" : raw.name;
+    ctx.problems.error(
+      raw.offset,
+      label,
+      after === undefined ? "missing Spotify link" : `missing Spotify link after \`${after}:\``,
+      raw.extended
+        ? "write the link after `url:`"
+        : "write the entry as `- Name: https://open.spotify.com/...`",
     );
     return undefined;
   }

@@ -175,6 +175,16 @@ const cases: BadCase[] = [
     expect: [`config.yaml:3:5: songs[0] ("My Song"): missing Spotify link after \`My Song:\``],
   },
   {
+    name: "extended entry without url",
+    yaml: `version: "1.2"\nplaylists:\n  - name: Road trip\n    create_m3u: true\n`,
+    expect: [`config.yaml:3:5: playlists[0] ("Road trip"): missing \`url:\` with the Spotify link`],
+  },
+  {
+    name: "extended entry with an empty url",
+    yaml: `version: "1.2"\nalbums:\n  - name: Lost\n    url:\n`,
+    expect: [`config.yaml:4:5: albums[0] ("Lost"): missing Spotify link after \`url:\``],
+  },
+  {
     name: "number as an entry",
     yaml: `version: "1.2"\nsongs:\n  - 42\n`,
     expect: [`config.yaml:3:5: songs[0]: expected a Spotify link, got 42`],

@@ -311,6 +311,11 @@ playlists: https://open.spotify.com/playlist/5LkNhFidYyyjRWwnkcMbQs
   assert.deepEqual(config.playlists.map((p) => p.ref.id), ["5LkNhFidYyyjRWwnkcMbQs"]);
 });
 
+Deno.test("a song literally called `name` is still the short form", () => {
+  const { config } = parse(`songs:\n  - name: https://open.spotify.com/track/${T}\n`);
+  assert.deepEqual(config.songs.map((song) => [song.name, song.ref.id]), [["name", T]]);
+});
+
 Deno.test("overrides map Spotify track ids to audio URLs", () => {
   const { config } = parse(`overrides:
   https://open.spotify.com/intl-de/track/${T}?si=1: https://www.youtube.com/watch?v=abc
