@@ -104,6 +104,9 @@ export const MAX_PERSISTENT_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
 const MAX_KEY_BYTES = 1_000;
 const SCHEMA_VERSION = 1;
 const DELETE_BATCH = 500;
+const LIST_PAGE = 1000;
+/** How long to keep retrying while another process holds the write lock. */
+const BUSY_RETRY_MS = 10_000;
 
 // Key layout: ["e", ns, key] entry records, ["k", ns, key, writeId, i] chunks of
 // big values, ["s", ns, counter] statistics, ["m", name] file metadata.
@@ -166,22 +169,25 @@ export async function openPersistentCache(
   }
   let kv: Deno.Kv;
   try {
-    kv = await Deno.openKv(path);
+    // Two runs creating the file at once race on switching it to WAL mode.
+    kv = await retryBusy(() => Deno.openKv(path));
   } catch (error) {
     return refuse(`cannot be opened (${errorText(error)})`);
   }
   try {
-    const schema = await kv.get<number>(["m", "schema"]);
+    const schema = await retryBusy(() => kv.get<number>(["m", "schema"]));
     if (schema.value !== null && schema.value !== SCHEMA_VERSION) {
       kv.close();
       return refuse(`was written by another tunedl version (format ${schema.value})`);
     }
     // A write up front finds a read-only file or disk now rather than mid-run.
     const now = (options.now ?? Date.now)();
-    await kv.atomic()
-      .set(["m", "schema"], SCHEMA_VERSION)
-      .set(["m", "opened_at"], now)
-      .commit();
+    await retryBusy(() =>
+      kv.atomic()
+        .set(["m", "schema"], SCHEMA_VERSION)
+        .set(["m", "opened_at"], now)
+        .commit()
+    );
   } catch (error) {
     kv.close();
     return refuse(`cannot be written (${errorText(error)})`);
@@ -201,6 +207,30 @@ export async function removeCacheFile(path: string): Promise<string[]> {
     }
   }
   return removed;
+}
+
+/** Whether a KV error is SQLite's "another connection holds the lock". */
+function isBusyError(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /database is locked|database is busy|SQLITE_BUSY/i.test(text);
+}
+
+/**
+ * Runs a KV operation, retrying while another process holds SQLite's write
+ * lock: Deno KV reports that as an error instead of waiting, so two tunedl runs
+ * on one file would otherwise fail each other's writes.
+ */
+async function retryBusy<T>(operation: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isBusyError(error) || Date.now() >= deadline) throw error;
+      const delay = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 function errorText(error: unknown): string {
@@ -280,7 +310,7 @@ class KvPersistentCache implements PersistentCache {
     const kvOptions = expiresAt === null ? undefined : { expireIn: Math.max(1, Math.ceil(ttlMs!)) };
     const size = encoder.encode(entryKey[2]).length + bytes.length;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const old = await this.#kv.get<EntryRecord>(entryKey);
+      const old = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
       const op = this.#kv.atomic().check(old);
       if (bytes.length <= CHUNK_BYTES) {
         op.set(entryKey, { e: expiresAt, s: size, d: bytes } satisfies EntryRecord, kvOptions);
@@ -294,7 +324,7 @@ class KvPersistentCache implements PersistentCache {
         op.set(entryKey, { e: expiresAt, s: size, c: { id, n } } satisfies EntryRecord, kvOptions);
       }
       if (old.value?.c) deleteChunks(op, entryKey, old.value.c);
-      if ((await op.commit()).ok) return;
+      if ((await retryBusy(() => op.commit())).ok) return;
     }
     throw new TunedlError(`Could not write cache entry ${namespace}/${key} to ${this.path}.`, {
       hint: "Another tunedl process kept changing it; try again.",
@@ -312,16 +342,15 @@ class KvPersistentCache implements PersistentCache {
     const suffix = namespace === undefined ? [] : [checkNamespace(namespace)];
     let entries = 0;
     for (const prefix of [["e", ...suffix], ["k", ...suffix]]) {
-      let batch: Deno.KvKey[] = [];
-      for await (const item of this.#kv.list({ prefix })) {
-        if (prefix[0] === "e") entries++;
-        batch.push(item.key);
-        if (batch.length === DELETE_BATCH) {
-          await this.#deleteKeys(batch);
-          batch = [];
-        }
+      while (true) {
+        // Take a page, delete it, look again: nothing is listed past a deletion.
+        const page = await retryBusy(() =>
+          Array.fromAsync(this.#kv.list({ prefix }, { limit: DELETE_BATCH }), (item) => item.key)
+        );
+        if (page.length === 0) break;
+        if (prefix[0] === "e") entries += page.length;
+        await this.#deleteKeys(page);
       }
-      await this.#deleteKeys(batch);
     }
     return entries;
   }
@@ -340,10 +369,9 @@ class KvPersistentCache implements PersistentCache {
     this.#open();
     const result = emptyRecord<NamespaceStats>(() => ({ hits: 0, misses: 0, hitRate: 0 }));
     for (const ns of CACHE_NAMESPACES) {
-      const [hits, misses] = await this.#kv.getMany<[Deno.KvU64, Deno.KvU64]>([
-        ["s", ns, "hits"],
-        ["s", ns, "misses"],
-      ]);
+      const [hits, misses] = await retryBusy(() =>
+        this.#kv.getMany<[Deno.KvU64, Deno.KvU64]>([["s", ns, "hits"], ["s", ns, "misses"]])
+      );
       const h = Number(hits.value?.value ?? 0n) + this.#pending[ns].hits;
       const m = Number(misses.value?.value ?? 0n) + this.#pending[ns].misses;
       result[ns] = { hits: h, misses: m, hitRate: hitRateOf(h, m) };
@@ -357,7 +385,7 @@ class KvPersistentCache implements PersistentCache {
     this.#pendingTotal = 0;
     const op = this.#kv.atomic();
     for (const ns of CACHE_NAMESPACES) op.delete(["s", ns, "hits"]).delete(["s", ns, "misses"]);
-    await op.commit();
+    await retryBusy(() => op.commit());
   }
 
   async flushStats(): Promise<void> {
@@ -376,7 +404,7 @@ class KvPersistentCache implements PersistentCache {
       if (misses > 0) op.sum(["s", ns, "misses"], BigInt(misses));
     }
     try {
-      await op.commit();
+      await retryBusy(() => op.commit());
     } catch (error) {
       for (const ns of CACHE_NAMESPACES) {
         this.#pending[ns].hits += taken[ns].hits;
@@ -413,7 +441,7 @@ class KvPersistentCache implements PersistentCache {
   }
 
   async #read<T>(entryKey: EntryKey): Promise<PersistentEntry<T> | undefined> {
-    const record = await this.#kv.get<EntryRecord>(entryKey);
+    const record = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
     if (record.value === null) return undefined;
     const { e: expiresAt } = record.value;
     if (expiresAt !== null && this.#now() >= expiresAt) {
@@ -423,8 +451,10 @@ class KvPersistentCache implements PersistentCache {
     let bytes: Uint8Array | undefined = record.value.d;
     if (record.value.c) {
       const { id, n } = record.value.c;
-      const chunks = await this.#kv.getMany<Uint8Array[]>(
-        Array.from({ length: n }, (_, i) => chunkKey(entryKey, id, i)),
+      const chunks = await retryBusy(() =>
+        this.#kv.getMany<Uint8Array[]>(
+          Array.from({ length: n }, (_, i) => chunkKey(entryKey, id, i)),
+        )
       );
       if (chunks.some((chunk) => chunk.value === null)) {
         // Missing chunks: a writer replaced it meanwhile, or KV expired the
@@ -447,16 +477,16 @@ class KvPersistentCache implements PersistentCache {
   async #dropIfUnchanged(record: Deno.KvEntry<EntryRecord>): Promise<void> {
     const op = this.#kv.atomic().check(record).delete(record.key);
     if (record.value.c) deleteChunks(op, record.key as EntryKey, record.value.c);
-    await op.commit();
+    await retryBusy(() => op.commit());
   }
 
   async #remove(entryKey: EntryKey): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const old = await this.#kv.get<EntryRecord>(entryKey);
+      const old = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
       if (old.value === null) return;
       const op = this.#kv.atomic().check(old).delete(entryKey);
       if (old.value.c) deleteChunks(op, entryKey, old.value.c);
-      if ((await op.commit()).ok) return;
+      if ((await retryBusy(() => op.commit())).ok) return;
     }
   }
 
@@ -464,7 +494,7 @@ class KvPersistentCache implements PersistentCache {
     if (keys.length === 0) return;
     const op = this.#kv.atomic();
     for (const key of keys) op.delete(key);
-    await op.commit();
+    await retryBusy(() => op.commit());
   }
 
   async #size(namespace: CacheNamespace): Promise<NamespaceSize> {
@@ -472,11 +502,24 @@ class KvPersistentCache implements PersistentCache {
     const now = this.#now();
     let entries = 0;
     let bytes = 0;
-    for await (const item of this.#kv.list<EntryRecord>({ prefix: ["e", namespace] })) {
-      if (item.value.e !== null && now >= item.value.e) continue;
-      entries++;
-      bytes += item.value.s;
-    }
+    let cursor: string | undefined;
+    do {
+      const after = cursor;
+      const { page, next } = await retryBusy(async () => {
+        const iterator = this.#kv.list<EntryRecord>({ prefix: ["e", namespace] }, {
+          limit: LIST_PAGE,
+          cursor: after,
+        });
+        const page = await Array.fromAsync(iterator);
+        return { page, next: iterator.cursor };
+      });
+      for (const item of page) {
+        if (item.value.e !== null && now >= item.value.e) continue;
+        entries++;
+        bytes += item.value.s;
+      }
+      cursor = page.length === LIST_PAGE ? next : undefined;
+    } while (cursor !== undefined);
     return { entries, bytes };
   }
 }
