@@ -35,7 +35,7 @@ export function parseCommandArgs(
         { hint: `Run "tunedl ${command} --help" for usage.` },
       );
     }
-    return { flags: parsed.values, positionals: parsed.positionals };
+    return { flags: parsed.values as ParsedArgs["flags"], positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

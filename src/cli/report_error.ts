@@ -10,7 +10,7 @@ export function reportError(
 ): number {
   if (isTunedlError(error)) {
     io.err(`error: ${error.message}\n`);
-    if (error.hint) io.err(`hint: ${error.hint}\n`);
+    for (const line of error.hint?.split("\n") ?? []) io.err(`hint: ${line}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
