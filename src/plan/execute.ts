@@ -146,6 +146,7 @@ class PlanExecution {
   #closed = false;
   #lastCheckpointAt = 0;
   #checkpoint: Promise<void> | null = null;
+  #checkpointStale = false;
 
   constructor(plan: Plan, options: ExecuteOptions) {
     this.#plan = structuredClone(plan);
@@ -383,6 +384,7 @@ class PlanExecution {
       delete item.completed_at;
       delete item.error;
       this.#emit({ type: "item_started", id: item.id, name: item.name });
+      rollUpAncestors(item, this.#byId, this.#now());
     }
     item.stage = stage;
     this.#emit({ type: "stage", id: item.id, stage });
@@ -537,7 +539,12 @@ class PlanExecution {
 
   #maybeCheckpoint(): void {
     const save = this.#options.onCheckpoint;
-    if (save === undefined || this.#checkpoint !== null || this.#closed) return;
+    if (save === undefined || this.#closed) return;
+    if (this.#checkpoint !== null) {
+      // Saves never overlap; the change is saved once the running save is done.
+      this.#checkpointStale = true;
+      return;
+    }
     const now = this.#now().getTime();
     const interval = this.#options.checkpointIntervalMs ?? defaultCheckpointIntervalMs;
     if (now - this.#lastCheckpointAt < interval) return;
@@ -548,9 +555,13 @@ class PlanExecution {
     } catch (error) {
       saving = Promise.reject(error);
     }
+    this.#checkpointStale = false;
     this.#checkpoint = saving
       .catch((error) => this.#warnSaveFailed(error))
-      .finally(() => (this.#checkpoint = null));
+      .finally(() => {
+        this.#checkpoint = null;
+        if (this.#checkpointStale) this.#maybeCheckpoint();
+      });
   }
 
   #warnSaveFailed(error: unknown): void {

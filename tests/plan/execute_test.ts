@@ -502,3 +502,61 @@ Deno.test("retryDelayMs grows exponentially, capped, with jitter", () => {
     assert.equal(delay, expected, `attempt ${attempt}, random ${random}`);
   }
 });
+
+Deno.test("executePlan checkpoints running state that a later run can resume", async () => {
+  const gate = new Deferred();
+  const worker = new FakeTrackWorker({ produce: () => gate.promise });
+  const tracksOfAlbum = [trackItem("track:a"), trackItem("track:b")];
+  const album = containerItem("album:x", "album", tracksOfAlbum);
+  const saved: Plan[] = [];
+  const { options } = testOptions(worker, {
+    limits: { spotify: 1, search: 1, download: 1 },
+    checkpointIntervalMs: 0,
+    onCheckpoint: (plan) => {
+      saved.push(structuredClone(plan));
+      return Promise.resolve();
+    },
+  });
+  const run = executePlan(planOf([album, ...tracksOfAlbum]), options);
+  await waitUntil(() => worker.active.produce === 1, "download");
+  await tick();
+  const during = saved.at(-1)!;
+  assert.equal(statusOf(during, "track:a"), "in_progress");
+  assert.equal(itemOf(during, "track:a").stage, "download");
+  assert.equal(statusOf(during, "album:x"), "in_progress");
+  gate.resolve();
+  const result = await run;
+  assert.equal(statusOf(result.plan, "album:x"), "completed");
+  assert.deepEqual(saved.at(-1), result.plan);
+});
+
+Deno.test("executePlan works with a worker that has no optional stages", async () => {
+  const produced: string[] = [];
+  const worker = {
+    resolveSource: (item: PlanItem) =>
+      Promise.resolve({ url: `https://x.test/${item.id}`, provider: "fake" }),
+    produce: (item: PlanItem) => {
+      produced.push(item.id);
+      return Promise.resolve({ path: `/music/${item.id}.opus` });
+    },
+    writeM3u: () => Promise.resolve({ written: 0, leftOut: 0 }),
+  };
+  const events: ExecutionEvent[] = [];
+  const result = await executePlan(
+    planOf([trackItem("track:a"), trackItem("track:r", { action: "retag", path: "/m/r.mp3" })]),
+    {
+      worker,
+      limits: { spotify: 1, search: 1, download: 1 },
+      maxRetries: 0,
+      retryBaseDelayMs: 1,
+      onEvent: (event) => events.push(event),
+    },
+  );
+  assert.deepEqual(produced, ["track:a"]);
+  assert.equal(result.peaks.spotify, 0);
+  assert.equal(statusOf(result.plan, "track:a"), "completed");
+  assert.equal(statusOf(result.plan, "track:r"), "failed");
+  assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /Cannot retag Track track:r/);
+  const stages = events.flatMap((event) => event.type === "stage" ? [event.stage] : []);
+  assert.ok(!stages.includes("spotify"));
+});
