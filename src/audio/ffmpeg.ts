@@ -1,0 +1,224 @@
+/**
+ * Probing and converting audio with ffprobe/ffmpeg. The decision to stream-copy
+ * or encode is a pure function of the probed source and the target format.
+ */
+import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { type AudioFormat, FORMAT_SPECS, isValidBitrate } from "./formats.ts";
+import { type ProcessRunner, runProcess } from "./process.ts";
+
+/** What ffprobe says about a media file. */
+export interface AudioProbe {
+  /** Codec of the first audio stream (ffprobe codec_name: "opus", "aac", "mp3"). */
+  codec: string;
+  /** Container (ffprobe format_name: "matroska,webm", "mov,mp4,m4a,3gp,3g2,mj2"). */
+  container: string;
+  /** Audio bitrate in bit/s, when known. */
+  bitRate?: number;
+  durationSeconds?: number;
+  sampleRate?: number;
+  channels?: number;
+  /** Whether there are video streams (real video or attached pictures). */
+  hasVideo: boolean;
+}
+
+/** A media file could not be read or converted. */
+export class ConversionError extends TunedlError {
+  override code = "conversion_failed";
+}
+
+interface FfprobeStream {
+  codec_type?: string;
+  codec_name?: string;
+  bit_rate?: string;
+  sample_rate?: string;
+  channels?: number;
+}
+
+interface FfprobeOutput {
+  streams?: FfprobeStream[];
+  format?: { format_name?: string; duration?: string; bit_rate?: string };
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  return lines[lines.length - 1] ?? "";
+}
+
+function positive(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** Reads ffprobe's JSON answer into an AudioProbe; throws when there is no audio stream (pure). */
+export function parseFfprobeJson(json: string, file = "input"): AudioProbe {
+  let data: FfprobeOutput;
+  try {
+    data = JSON.parse(json) as FfprobeOutput;
+  } catch (cause) {
+    throw new ConversionError(`ffprobe gave unreadable output for ${file}`, { cause });
+  }
+  const streams = data.streams ?? [];
+  const audio = streams.find((stream) => stream.codec_type === "audio");
+  if (!audio?.codec_name) throw new ConversionError(`No audio stream in ${file}`);
+  return {
+    codec: audio.codec_name,
+    container: data.format?.format_name ?? "",
+    bitRate: positive(audio.bit_rate) ?? positive(data.format?.bit_rate),
+    durationSeconds: positive(data.format?.duration),
+    sampleRate: positive(audio.sample_rate),
+    channels: audio.channels,
+    hasVideo: streams.some((stream) => stream.codec_type === "video"),
+  };
+}
+
+/** Options of {@link probeAudio}. */
+export interface ProbeOptions {
+  ffprobePath: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  run?: ProcessRunner;
+}
+
+/** Runs ffprobe on a file and returns its audio facts. */
+export async function probeAudio(file: string, options: ProbeOptions): Promise<AudioProbe> {
+  const run = options.run ?? runProcess;
+  const result = await run(
+    options.ffprobePath,
+    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", file],
+    { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000 },
+  );
+  if (!result.success) {
+    throw new ConversionError(`ffprobe cannot read ${file}: ${lastLine(result.stderr)}`, {
+      hint: "The download may be damaged; try again.",
+    });
+  }
+  return parseFfprobeJson(result.stdout, file);
+}
+
+/** Options of {@link convertAudio}. */
+export interface ConvertOptions {
+  ffmpegPath: string;
+  /** Default: the `ffprobe` next to ffmpegPath. */
+  ffprobePath?: string;
+  format: AudioFormat;
+  /** "128k", "320k", "auto" (source's), "disable" (encoder default); unused for FLAC and copies. */
+  bitrate?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  run?: ProcessRunner;
+}
+
+/** How a conversion will be done. */
+export interface ConversionPlan {
+  /** True when the audio stream is copied unchanged (same codec). */
+  copy: boolean;
+  args: string[];
+}
+
+/**
+ * The `-b:a` value for an encode: the configured one; "auto" follows the
+ * source's bitrate (spotDL/musicdl meaning); "disable" leaves the encoder default.
+ */
+function encoderBitrate(
+  configured: string | undefined,
+  source: Pick<AudioProbe, "bitRate">,
+  fallback: string,
+): string | undefined {
+  const value = (configured ?? fallback).trim().toLowerCase();
+  if (value === "disable") return undefined;
+  if (value === "auto") {
+    return source.bitRate ? `${Math.max(32, Math.round(source.bitRate / 1000))}k` : fallback;
+  }
+  if (!isValidBitrate(value)) {
+    throw new ConversionError(`Invalid bitrate "${configured}"`, {
+      hint: 'Use a value like "128k", "192k" or "320k" (or "auto", "disable").',
+    });
+  }
+  return value;
+}
+
+/** Decides copy vs encode and builds the ffmpeg arguments (pure). */
+export function planConversion(
+  input: string,
+  output: string,
+  source: Pick<AudioProbe, "codec" | "bitRate">,
+  options: Pick<ConvertOptions, "format" | "bitrate">,
+): ConversionPlan {
+  const spec = FORMAT_SPECS[options.format];
+  const copy = source.codec === spec.codec;
+  const args = [
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    input,
+    // Only the first audio stream: drops video, thumbnails, subtitles and data streams.
+    "-map",
+    "0:a:0",
+    "-vn",
+    "-sn",
+    "-dn",
+    // The source's tags (YouTube title, description...) must not leak into the library file.
+    "-map_metadata",
+    "-1",
+    "-map_chapters",
+    "-1",
+  ];
+  if (copy) {
+    args.push("-c:a", "copy");
+  } else {
+    args.push("-c:a", spec.encoder);
+    const bitrate = spec.usesBitrate
+      ? encoderBitrate(options.bitrate, source, spec.defaultBitrate!)
+      : undefined;
+    if (bitrate !== undefined) args.push("-b:a", bitrate);
+  }
+  if (options.format === "m4a") args.push("-movflags", "+faststart");
+  args.push("-f", spec.muxer, output);
+  return { copy, args };
+}
+
+function ffprobeBeside(ffmpegPath: string): string {
+  const index = Math.max(ffmpegPath.lastIndexOf("/"), ffmpegPath.lastIndexOf("\\"));
+  const exe = ffmpegPath.toLowerCase().endsWith(".exe") ? ".exe" : "";
+  return index === -1 ? `ffprobe${exe}` : `${ffmpegPath.slice(0, index + 1)}ffprobe${exe}`;
+}
+
+/** The result of a conversion. */
+export interface ConvertedAudio {
+  output: string;
+  format: AudioFormat;
+  /** Whether the audio was stream-copied (no re-encode). */
+  copied: boolean;
+  source: AudioProbe;
+}
+
+/** Converts (or remuxes, when the codec already matches) one audio file to a format. */
+export async function convertAudio(
+  input: string,
+  output: string,
+  options: ConvertOptions,
+): Promise<ConvertedAudio> {
+  const run = options.run ?? runProcess;
+  const source = await probeAudio(input, {
+    ffprobePath: options.ffprobePath ?? ffprobeBeside(options.ffmpegPath),
+    signal: options.signal,
+    run,
+  });
+  const plan = planConversion(input, output, source, options);
+  const result = await run(options.ffmpegPath, plan.args, {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+  });
+  if (options.signal?.aborted) throw new CancelledError(`Cancelled: conversion of ${input}.`);
+  if (!result.success) {
+    throw new ConversionError(
+      `ffmpeg could not convert ${input} to ${options.format}: ${lastLine(result.stderr)}`,
+      { hint: "Check `tunedl doctor`: ffmpeg may lack the encoder for this format." },
+    );
+  }
+  return { output, format: options.format, copied: plan.copy, source };
+}

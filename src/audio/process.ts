@@ -1,0 +1,274 @@
+/**
+ * Runs external programs (yt-dlp, ffmpeg, ffprobe) with bounded output capture,
+ * cancellation and timeouts. Every child starts in its own process group
+ * (session) so that cancelling also ends what it spawned (yt-dlp runs ffmpeg).
+ */
+import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
+
+/** Options for one program run. */
+export interface RunOptions {
+  cwd?: string;
+  /** Extra environment variables (added to the inherited environment). */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Kill the program (and its children) after this long. */
+  timeoutMs?: number;
+  /** Bytes of stdout and of stderr kept (the tail); default 1 MiB each. */
+  maxOutputBytes?: number;
+  /** Called with each complete stdout line, as it arrives. */
+  onStdoutLine?: (line: string) => void;
+  /** Called with each complete stderr line, as it arrives. */
+  onStderrLine?: (line: string) => void;
+  /** Time between SIGTERM and SIGKILL when stopping; default 2000 ms. */
+  killGraceMs?: number;
+}
+
+/** What a finished program left behind. */
+export interface RunResult {
+  /** Exit code (128 + signal number when killed by a signal). */
+  code: number;
+  success: boolean;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** True when output beyond `maxOutputBytes` was dropped (from the start). */
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+}
+
+/** Runs a program to completion; the shape every audio function accepts for tests and wiring. */
+export type ProcessRunner = (
+  program: string,
+  args: readonly string[],
+  options?: RunOptions,
+) => Promise<RunResult>;
+
+/** A program ran longer than its time limit and was stopped. */
+export class ProcessTimeoutError extends TunedlError {
+  override code = "timeout";
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+const DEFAULT_KILL_GRACE_MS = 2000;
+
+/** Keeps the last `limit` bytes of a stream and splits it into lines on the way. */
+class OutputCollector {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  #dropped = false;
+  #decoder = new TextDecoder();
+  #pending = "";
+
+  constructor(private readonly limit: number, private readonly onLine?: (line: string) => void) {}
+
+  push(chunk: Uint8Array): void {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    while (this.#size > this.limit && this.#chunks.length > 0) {
+      const first = this.#chunks[0];
+      const excess = this.#size - this.limit;
+      if (first.length <= excess) {
+        this.#chunks.shift();
+        this.#size -= first.length;
+      } else {
+        this.#chunks[0] = first.subarray(excess);
+        this.#size -= excess;
+      }
+      this.#dropped = true;
+    }
+    if (this.onLine) this.#emitLines(this.#decoder.decode(chunk, { stream: true }));
+  }
+
+  finish(): void {
+    if (!this.onLine) return;
+    this.#emitLines(this.#decoder.decode());
+    if (this.#pending !== "") this.#safeCall(this.#pending);
+    this.#pending = "";
+  }
+
+  get truncated(): boolean {
+    return this.#dropped;
+  }
+
+  text(): string {
+    const all = new Uint8Array(this.#size);
+    let offset = 0;
+    for (const chunk of this.#chunks) {
+      all.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return new TextDecoder().decode(all);
+  }
+
+  #emitLines(text: string): void {
+    // yt-dlp rewrites progress lines with \r when --newline is missing; treat it as a break too.
+    const parts = (this.#pending + text).split(/\r\n|\n|\r/);
+    this.#pending = parts.pop() ?? "";
+    for (const line of parts) this.#safeCall(line);
+  }
+
+  #safeCall(line: string): void {
+    try {
+      this.onLine?.(line);
+    } catch {
+      // A faulty progress callback must not break output collection.
+    }
+  }
+}
+
+async function drain(
+  stream: ReadableStream<Uint8Array>,
+  collector: OutputCollector,
+): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      collector.push(value);
+    }
+  } catch {
+    // The pipe breaks when the process group is killed; what was read is kept.
+  } finally {
+    collector.finish();
+    reader.releaseLock();
+  }
+}
+
+/** Sends a signal to a whole process group (POSIX) or kills a process tree (Windows). */
+export async function killProcessTree(pid: number, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+  if (Deno.build.os === "windows") {
+    // Windows has no process groups to signal; taskkill /T walks the child tree.
+    try {
+      await new Deno.Command("taskkill", {
+        args: ["/PID", String(pid), "/T", "/F"],
+        stdout: "null",
+        stderr: "null",
+        stdin: "null",
+      }).output();
+    } catch {
+      // Nothing more can be done; the process may already be gone.
+    }
+    return;
+  }
+  try {
+    // Negative pid = the process group the detached child leads.
+    Deno.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<void>((resolve) => {
+    id = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(id) };
+}
+
+/** Runs a program in its own process group; abort or timeout kills the whole group. */
+export const runProcess: ProcessRunner = async (program, args, options = {}) => {
+  const signal = options.signal;
+  if (signal?.aborted) throw new CancelledError(`Cancelled before starting ${program}.`);
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(program, {
+      args: [...args],
+      cwd: options.cwd,
+      env: options.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      // A new session/process group, so the whole tree can be signalled at once.
+      detached: true,
+    }).spawn();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new DependencyError(`Program not found: ${program}`, {
+        hint: "Install it or set its path in the config (download.ytdlp_path / ffmpeg_path).",
+        cause: error,
+      });
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new DependencyError(`Cannot run ${program}: permission denied`, {
+        hint: "Check that the file is executable (chmod +x) and that tunedl may run programs.",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+
+  const stdout = new OutputCollector(limit, options.onStdoutLine);
+  const stderr = new OutputCollector(limit, options.onStderrLine);
+  const reading = Promise.all([drain(child.stdout, stdout), drain(child.stderr, stderr)]);
+
+  let stopReason: "abort" | "timeout" | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: "abort" | "timeout") => {
+    if (stopReason) return;
+    stopReason = reason;
+    stopping = (async () => {
+      await killProcessTree(child.pid, "SIGTERM");
+      const wait = delay(grace);
+      await Promise.race([child.status, wait.promise]);
+      wait.cancel();
+      // Also catches descendants that ignored SIGTERM or outlived the leader.
+      await killProcessTree(child.pid, "SIGKILL");
+    })();
+  };
+  const onAbort = () => stop("abort");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const timer = options.timeoutMs !== undefined
+    ? setTimeout(() => stop("timeout"), options.timeoutMs)
+    : undefined;
+
+  let status: Deno.CommandStatus;
+  try {
+    status = await child.status;
+    if (stopping) await stopping;
+    const wait = delay(grace);
+    const drained = await Promise.race([reading.then(() => true), wait.promise.then(() => false)]);
+    wait.cancel();
+    if (!drained) {
+      // A leftover descendant still holds the pipes open after the program exited.
+      await killProcessTree(child.pid, "SIGKILL");
+      await reading;
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    if (timer !== undefined) clearTimeout(timer);
+  }
+
+  if (stopReason === "abort") {
+    throw new CancelledError(`Cancelled: ${basename(program)} was stopped.`, {
+      cause: signal?.reason,
+    });
+  }
+  if (stopReason === "timeout") {
+    throw new ProcessTimeoutError(
+      `${basename(program)} did not finish within ${Math.round(options.timeoutMs! / 1000)} s`,
+      { hint: "The network may be slow; try again or raise the timeout." },
+    );
+  }
+  return {
+    code: status.code,
+    success: status.success,
+    signal: status.signal,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    stdoutTruncated: stdout.truncated,
+    stderrTruncated: stderr.truncated,
+  };
+};
+
+function basename(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}

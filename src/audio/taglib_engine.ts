@@ -1,0 +1,158 @@
+/**
+ * Loads taglib-wasm's two backends and rewrites a file's tags in memory.
+ *
+ * Why two: in taglib-wasm 1.5 the Emscripten build is plain TagLib (full
+ * property semantics, "3/12" track numbers) but drops pictures of Ogg Opus
+ * files; the WASI build handles Opus pictures but loses the track total of
+ * ID3v2/MP4. So Opus goes through WASI and every other format through
+ * Emscripten; both see the same property map.
+ *
+ * Why explicit Wasm paths: the library's own lookup expects the Wasm beside
+ * the main module in a `deno compile` binary. Reading it from the package's
+ * folder works both from the npm cache and from the binary's embedded copy of
+ * the package (deno compile embeds npm packages whole).
+ */
+import { type Picture, PROPERTIES, TagLib } from "taglib-wasm";
+import type { AudioFormat } from "./formats.ts";
+
+/** Which taglib-wasm build handles a format. */
+export type TaglibBackend = "emscripten" | "wasi";
+
+/** The backend that handles every tag field and the cover for a format. */
+export function backendFor(format: AudioFormat): TaglibBackend {
+  return format === "opus" ? "wasi" : "emscripten";
+}
+
+const WASM_FILES: Record<TaglibBackend, string> = {
+  emscripten: "taglib-web.wasm",
+  wasi: "taglib-wasi.wasm",
+};
+
+function toFileUrl(dir: string | URL): URL {
+  if (dir instanceof URL) return dir;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) return new URL(dir);
+  const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+  return new URL(`file://${absolute.replaceAll("\\", "/")}`);
+}
+
+function withSlash(url: URL): URL {
+  return url.href.endsWith("/") ? url : new URL(`${url.href}/`);
+}
+
+/** Where the Wasm files may be: the given folder, the package, beside the main module. */
+function wasmCandidates(backend: TaglibBackend, wasmDir?: string | URL): URL[] {
+  const file = WASM_FILES[backend];
+  const dirs: URL[] = [];
+  if (wasmDir !== undefined) dirs.push(withSlash(toFileUrl(wasmDir)));
+  try {
+    dirs.push(new URL("./", import.meta.resolve("taglib-wasm")));
+  } catch {
+    // Not resolvable (e.g. a bundle without the import map); try the others.
+  }
+  try {
+    dirs.push(new URL("./", Deno.mainModule));
+  } catch {
+    // No main module URL.
+  }
+  return dirs.map((dir) => new URL(file, dir));
+}
+
+function pathOf(url: URL): string {
+  if (url.protocol !== "file:") return url.href;
+  const path = decodeURIComponent(url.pathname);
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+}
+
+async function findWasm(backend: TaglibBackend, wasmDir?: string | URL): Promise<URL> {
+  const candidates = wasmCandidates(backend, wasmDir);
+  for (const candidate of candidates) {
+    try {
+      const info = await Deno.stat(pathOf(candidate));
+      if (info.isFile) return candidate;
+    } catch {
+      // Try the next place.
+    }
+  }
+  throw new Error(
+    `${WASM_FILES[backend]} not found (looked in ${candidates.map(pathOf).join(", ")})`,
+  );
+}
+
+async function initialize(backend: TaglibBackend, wasmDir?: string | URL): Promise<TagLib> {
+  const wasm = await findWasm(backend, wasmDir);
+  if (backend === "emscripten") {
+    const wasmBinary = await Deno.readFile(pathOf(wasm));
+    return await TagLib.initialize({ wasmBinary, forceWasmType: "emscripten" });
+  }
+  return await TagLib.initialize({ wasmUrl: pathOf(wasm), forceWasmType: "wasi" });
+}
+
+const engines = new Map<string, Promise<TagLib>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+function engine(backend: TaglibBackend, wasmDir?: string | URL): Promise<TagLib> {
+  const key = `${backend}|${wasmDir === undefined ? "" : String(wasmDir)}`;
+  let loading = engines.get(key);
+  if (loading === undefined) {
+    loading = initialize(backend, wasmDir);
+    // A failed load may succeed later (e.g. after fixing wasmDir); do not cache the failure.
+    loading.catch(() => engines.delete(key));
+    engines.set(key, loading);
+  }
+  return loading;
+}
+
+const wireKeys = new Map<string, string>(
+  Object.entries(PROPERTIES).map(([camel, meta]) => [camel, (meta as { key: string }).key]),
+);
+
+/** TagLib's own (upper-case) name of a property key; taglib-wasm reports camelCase names. */
+export function wireKey(key: string): string {
+  return (wireKeys.get(key) ?? key).toUpperCase();
+}
+
+/** One rewrite of a file's tags. */
+export interface TagRewrite {
+  /** Properties to store, by TagLib (upper-case) name; others are kept as the file has them. */
+  properties: Record<string, string[]>;
+  /** TagLib names (upper-case) of properties to remove unless `properties` sets them. */
+  removeKeys: ReadonlySet<string>;
+  /** Replace all pictures with these; undefined keeps the file's pictures. */
+  pictures?: Picture[];
+}
+
+/** Applies a tag rewrite to an audio file's bytes and returns the new bytes. */
+export function rewriteTags(
+  bytes: Uint8Array,
+  format: AudioFormat,
+  change: TagRewrite,
+  options: { wasmDir?: string | URL } = {},
+): Promise<Uint8Array> {
+  // One file at a time per process: the Wasm instances hold global state.
+  const run = queue.then(async () => {
+    const taglib = await engine(backendFor(format), options.wasmDir);
+    const file = await taglib.open(bytes);
+    try {
+      const existing = file.properties();
+      const next: Record<string, string[]> = {};
+      for (const [key, values] of Object.entries(existing)) {
+        if (values === undefined) continue;
+        const wire = wireKey(key);
+        // An explicit empty list deletes the key in both backends (WASI merges, Emscripten replaces).
+        next[wire] = change.removeKeys.has(wire) ? [] : values;
+      }
+      for (const [key, values] of Object.entries(change.properties)) next[wireKey(key)] = values;
+      file.setProperties(next);
+      if (change.pictures !== undefined) {
+        if (change.pictures.length === 0) file.removePictures();
+        else file.setPictures(change.pictures);
+      }
+      if (!file.save()) throw new Error("TagLib could not save the tags");
+      return file.getFileBuffer().slice();
+    } finally {
+      file.dispose();
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
