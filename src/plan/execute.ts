@@ -147,6 +147,11 @@ class PlanExecution {
   #lastCheckpointAt = 0;
   #checkpoint: Promise<void> | null = null;
   #checkpointStale = false;
+  /** maxRetries made safe: a NaN or negative setting must not mean endless retries. */
+  get #maxRetries(): number {
+    const value = this.#options.maxRetries;
+    return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
+  }
 
   constructor(plan: Plan, options: ExecuteOptions) {
     this.#plan = structuredClone(plan);
@@ -357,7 +362,7 @@ class PlanExecution {
       } catch (error) {
         if (signal.aborted) throw error;
         const failure = toTunedlError(error);
-        if (!failure.retryable || budget.used >= this.#options.maxRetries) throw failure;
+        if (!failure.retryable || budget.used >= this.#maxRetries) throw failure;
         budget.used++;
         const delayMs = retryDelayMs(budget.used, {
           baseDelayMs: this.#options.retryBaseDelayMs,
