@@ -190,13 +190,24 @@ export async function generatePlan(
     }, builder.now));
     for (const album of albums) item.children.push(builder.addAlbum(album, item.id).id);
   });
-  playlists.forEach((result, i) => {
-    const source = sources.playlists[i];
-    if (result instanceof Error) builder.addFailed("playlist", source, result);
-    else builder.addPlaylist(result);
-  });
-  if (liked instanceof Error) builder.addFailed("playlist", likedSource, liked);
-  else if (liked) builder.addPlaylist(liked);
+  const addPlaylist = (source: SourceRef, result: CatalogPlaylist | TunedlError) => {
+    if (result instanceof Error) {
+      builder.addFailed("playlist", source, result);
+      return;
+    }
+    builder.addPlaylist(result);
+    if (result.skipped.length > 0) {
+      options.onWarning?.({
+        source: source.name ?? result.name,
+        message: `${result.skipped.length} of its entries cannot be downloaded and are left out (${
+          describeSkipped(result.skipped)
+        })`,
+        code: "entries_skipped",
+      });
+    }
+  };
+  playlists.forEach((result, i) => addPlaylist(sources.playlists[i], result));
+  if (liked) addPlaylist(likedSource, liked);
 
   return {
     version: 1,
@@ -204,6 +215,21 @@ export async function generatePlan(
     created_at: builder.now.toISOString(),
     items: builder.items,
   };
+}
+
+/** "2 removed, 1 local file" from a playlist's skipped entries. */
+function describeSkipped(skipped: CatalogPlaylist["skipped"]): string {
+  const counts = new Map<string, number>();
+  for (const entry of skipped) counts.set(entry.reason, (counts.get(entry.reason) ?? 0) + 1);
+  const words: Record<string, [string, string]> = {
+    removed: ["removed track", "removed tracks"],
+    local_file: ["local file", "local files"],
+    episode: ["podcast episode", "podcast episodes"],
+  };
+  return [...counts].map(([reason, n]) => {
+    const [one, many] = words[reason] ?? [reason, reason];
+    return `${n} ${n === 1 ? one : many}`;
+  }).join(", ");
 }
 
 /** Accumulates items, numbering repeated track ids (`track:<id>#2`) for the optimizer to merge. */

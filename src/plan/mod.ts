@@ -7,3 +7,4 @@ export * from "./execute.ts";
 export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./retry.ts";
+export * from "./spotify_catalog.ts";

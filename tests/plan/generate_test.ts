@@ -187,7 +187,15 @@ Deno.test("generatePlan records failed and withheld sources and goes on", async 
   assert.equal(theirs.status, "skipped");
   assert.equal(theirs.skip_reason, "withheld");
   assert.ok(plan.items.some((item) => item.id === "m3u:pl1"));
-  assert.deepEqual(warnings.map((w) => w.code), ["not_found", "playlist_withheld"]);
+  assert.deepEqual(warnings.map((w) => w.code), [
+    "not_found",
+    "playlist_withheld",
+    "entries_skipped",
+  ]);
+  assert.match(
+    warnings[2].message,
+    /1 of its entries cannot be downloaded and are left out \(1 removed track\)/,
+  );
 });
 
 Deno.test("generatePlan stops on a fatal error such as refused credentials", async () => {

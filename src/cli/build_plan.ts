@@ -1,0 +1,101 @@
+/** Generate + optimize, as `plan` and `download` both do it. */
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { configHash, type LoadedConfig } from "../config/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
+import {
+  generatePlan,
+  type GenerateWarning,
+  optimizePlan,
+  type Plan,
+  type PlanSources,
+} from "../plan/mod.ts";
+import type { RunContext } from "./run_context.ts";
+
+/** Where the library lives and the templates relative to it. */
+export interface LibraryLayout {
+  baseDir: string;
+  outputTemplate: string;
+  m3uTemplate: string;
+}
+
+/**
+ * Splits the config's templates into the library folder and templates inside
+ * it: an absolute `output` such as `/mnt/music/{artist}/{title}` puts the
+ * library at /mnt/music; a relative one is relative to the config's folder.
+ */
+export function libraryLayout(loaded: LoadedConfig): LibraryLayout {
+  const d = loaded.config.download;
+  const { prefix, rest } = splitStaticPrefix(d.output);
+  const baseDir = resolve(loaded.dir, prefix || ".");
+  let m3uTemplate = d.m3u_output;
+  if (isAbsolute(m3uTemplate)) {
+    const { prefix: m3uPrefix, rest: m3uRest } = splitStaticPrefix(m3uTemplate);
+    const inside = relative(baseDir, resolve(m3uPrefix || "."));
+    if (inside.startsWith("..") || isAbsolute(inside)) {
+      throw new ConfigError(
+        `${loaded.file}: download.m3u_output: "${d.m3u_output}" is outside the music folder ${baseDir}`,
+        { hint: "Use a path relative to the music folder, such as {playlist}.m3u8." },
+      );
+    }
+    m3uTemplate = inside ? `${inside}${sep}${m3uRest}` : m3uRest;
+  }
+  return { baseDir, outputTemplate: rest, m3uTemplate };
+}
+
+/** The folder part of a template before its first placeholder, and the rest. */
+function splitStaticPrefix(template: string): { prefix: string; rest: string } {
+  const firstPlaceholder = template.indexOf("{");
+  const head = firstPlaceholder === -1 ? template : template.slice(0, firstPlaceholder);
+  const lastSep = Math.max(head.lastIndexOf("/"), head.lastIndexOf("\\"));
+  if (lastSep === -1) return { prefix: "", rest: template };
+  return { prefix: template.slice(0, lastSep + 1), rest: template.slice(lastSep + 1) };
+}
+
+/** The config's sources in the generator's terms. */
+export function planSources(
+  loaded: LoadedConfig,
+  options: { likedOnly?: boolean } = {},
+): PlanSources {
+  const c = loaded.config;
+  if (options.likedOnly) {
+    return { songs: [], albums: [], artists: [], playlists: [], likedSongs: true };
+  }
+  return {
+    songs: c.songs,
+    albums: c.albums,
+    artists: c.artists,
+    playlists: c.playlists,
+    likedSongs: c.liked_songs,
+  };
+}
+
+/** Generates and optimizes the plan for a config. */
+export async function buildPlan(
+  ctx: RunContext,
+  options: {
+    signal?: AbortSignal;
+    likedOnly?: boolean;
+    onWarning?: (warning: GenerateWarning) => void;
+  } = {},
+): Promise<{ plan: Plan; layout: LibraryLayout }> {
+  const { loaded } = ctx;
+  const d = loaded.config.download;
+  const layout = libraryLayout(loaded);
+  const generated = await generatePlan(planSources(loaded, options), ctx.catalog, {
+    configHash: configHash(loaded.config) + (options.likedOnly ? "-liked" : ""),
+    artistAlbumGroups: d.artist_album_groups,
+    signal: options.signal,
+    onWarning: options.onWarning,
+  });
+  // Optimizing also assigns the output paths, so it runs even when a musicdl
+  // config says plan_optimization_enabled: false (merging duplicates is safe).
+  const plan = await optimizePlan(generated, {
+    baseDir: layout.baseDir,
+    outputTemplate: layout.outputTemplate,
+    m3uTemplate: layout.m3uTemplate,
+    format: d.format,
+    overwrite: d.overwrite,
+    fileExists: (path) => ctx.caches.files.exists(path),
+  });
+  return { plan, layout };
+}

@@ -1,0 +1,134 @@
+/**
+ * Wiring shared by the commands that talk to Spotify: the catalog client with
+ * the config's limits, the caches (memory + the KV file), and the catalog
+ * reader the generator uses. The only place env settings become options.
+ */
+import { isAbsolute, join, resolve } from "node:path";
+import {
+  type CachePaths,
+  cachePaths,
+  type CacheSet,
+  createCacheSet,
+  defaultCacheDir,
+  openPersistentCache,
+} from "../cache/mod.ts";
+import type { LoadedConfig } from "../config/mod.ts";
+import { ConfigError } from "../errors/mod.ts";
+import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
+import { SpotifyClient, type TokenProvider } from "../spotify/mod.ts";
+import type { CliIo } from "./io.ts";
+
+const SECOND = 1000;
+
+/** Everything a Spotify-reading command needs, plus a close() for the end. */
+export interface RunContext {
+  loaded: LoadedConfig;
+  paths: CachePaths;
+  caches: CacheSet;
+  client: SpotifyClient;
+  catalog: CatalogReader & TrackDetailsReader;
+  close(): Promise<void>;
+}
+
+/** Resolves a config path setting relative to the config file's folder. */
+export function configRelative(loaded: LoadedConfig, path: string): string {
+  return isAbsolute(path) ? path : resolve(loaded.dir, path);
+}
+
+/** The cache folder's paths for this config and environment. */
+export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePaths {
+  const dir = defaultCacheDir({ os: io.os, env: io.env, home: io.home });
+  const cacheFile = loaded?.config.download.cache_file;
+  return cachePaths(dir, {
+    os: io.os,
+    cacheFile: cacheFile && loaded ? configRelative(loaded, cacheFile) : undefined,
+  });
+}
+
+/** Opens the caches a run uses: the KV file unless turned off or unusable (then memory only). */
+export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
+  const d = loaded.config.download;
+  const paths = cachePathsFor(loaded, io);
+  const warn = (message: string) => io.err(`warning: ${message}\n`);
+  const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
+  return createCacheSet({
+    persistent,
+    spotify: { maxSize: d.cache_max_size, ttlMs: d.cache_ttl * SECOND },
+    search: {
+      maxSize: d.audio_search_cache_max_size,
+      ttlMs: d.audio_search_cache_ttl * SECOND,
+      failureTtlMs: d.audio_search_failure_ttl * SECOND,
+    },
+    files: {
+      maxSize: d.file_cache_max_size,
+      ttlMs: d.file_cache_ttl * SECOND,
+      probe: async (path) => {
+        try {
+          return (await Deno.stat(path)).isFile;
+        } catch {
+          return false;
+        }
+      },
+    },
+    warn,
+  });
+}
+
+/** The Spotify client for this config; credentials from the environment win. */
+export function spotifyClientFor(
+  loaded: LoadedConfig,
+  io: CliIo,
+  options: { tokenProvider?: TokenProvider } = {},
+): SpotifyClient {
+  const d = loaded.config.download;
+  if (!options.tokenProvider && (!d.client_id || !d.client_secret)) {
+    throw new ConfigError(`${loaded.file}: Spotify credentials are missing`, {
+      hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
+        "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
+    });
+  }
+  return new SpotifyClient({
+    apiUrl: io.env.TUNEDL_SPOTIFY_API_URL || undefined,
+    accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
+    clientId: d.client_id,
+    clientSecret: d.client_secret,
+    tokenProvider: options.tokenProvider,
+    maxRetries: d.spotify_max_retries,
+    retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
+    retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
+    rateLimit: {
+      enabled: d.spotify_rate_limit_enabled,
+      requests: d.spotify_rate_limit_requests,
+      windowMs: d.spotify_rate_limit_window * SECOND,
+    },
+    concurrency: d.spotify_concurrency,
+  });
+}
+
+/** Builds the Spotify side of a run: client, caches, catalog reader. */
+export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise<RunContext> {
+  const client = spotifyClientFor(loaded, io);
+  const caches = await openCaches(loaded, io);
+  const spotifyCache = caches.spotify;
+  const catalog = spotifyCatalogReader(client, {
+    cache: {
+      get: (key) => spotifyCache.get(key),
+      set: (key, value, options) => spotifyCache.set(key, value, options),
+      getOrLoad: (key, loader, options) => spotifyCache.getOrLoad(key, loader, options),
+    },
+    ttls: { artistAlbumsMs: loaded.config.download.cache_ttl * SECOND },
+  });
+  return {
+    loaded,
+    paths: cachePathsFor(loaded, io),
+    caches,
+    client,
+    catalog,
+    close: () => caches.close(),
+  };
+}
+
+/** Where saved plans for a config hash live. */
+export function planFileFor(paths: CachePaths, configHash: string): string {
+  return join(paths.plans, `plan-${configHash.slice(0, 16)}.json`);
+}
