@@ -85,7 +85,8 @@ function scoreParts(scored: ScoredCandidate): string {
     parts.push("duration unknown");
   }
   if (score.album !== undefined) parts.push(`album ${score.album.toFixed(2)}`);
-  parts.push(`bonus +${score.bonus.toFixed(2)}`, `penalty -${score.penalty.toFixed(2)}`);
+  if (score.bonus > 0) parts.push(`bonus +${score.bonus.toFixed(2)}`);
+  if (score.penalty > 0) parts.push(`penalty -${score.penalty.toFixed(2)}`);
   if (candidate.durationMs !== undefined) parts.push(`length ${clock(candidate.durationMs)}`);
   parts.push(`query "${scored.query}"`);
   return parts.join(", ");

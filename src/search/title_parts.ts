@@ -197,14 +197,15 @@ export interface TitleReading {
 /**
  * Reads a candidate title against the target: tries the whole title, each side
  * of " - " / " | " splits, quoted parts 「...」 and the title without the
- * target's artist names, and keeps the reading most similar to the target.
+ * target's artist names, bracketed parts (a title given in a second script), and
+ * keeps the reading most similar to the target.
  */
 export function readCandidateTitle(
   candidateTitle: string,
   target: { core: string; artists: readonly string[]; context: CleanTitleContext },
 ): TitleReading {
   const variants = new Set<string>([candidateTitle]);
-  const parts = candidateTitle.split(/\s+(?:[-–—~|]|\/\/)\s+/);
+  const parts = candidateTitle.split(/\s+(?:[-–—~|_]|\/\/)\s+/);
   for (let i = 0; i < parts.length; i++) {
     variants.add(parts[i]);
     if (i > 0) variants.add(parts.slice(i).join(" - "));
@@ -213,6 +214,8 @@ export function readCandidateTitle(
   for (const quoted of candidateTitle.matchAll(/["“”「『‘]([^"“”」』’]+)["“”」』’]/g)) {
     variants.add(quoted[1]);
   }
+  // "[MV] IU(아이유) _ Through the Night(밤편지)": the title in another script, in brackets.
+  for (const bracketed of candidateTitle.matchAll(bracketPattern)) variants.add(bracketed[1]);
 
   let best: TitleReading | undefined;
   const consider = (variant: string, core: string, featured: string[]) => {
