@@ -5,7 +5,9 @@
  * real yt-dlp (generic extractor) can download from it.
  *
  * Search answers come from (a) the recorded fixtures in
- * shared/fixtures/youtube-music/ for their queries, and (b) a programmable
+ * shared/fixtures/youtube-music/ for their queries (WEB_REMIX only; compared
+ * by words, so "Lost Identities - Moments" gets the "Lost Identities Moments"
+ * recording), and (b) a programmable
  * table of synthetic results rendered in the real renderer shapes (the same
  * keys and nesting as the recordings).
  *
@@ -42,9 +44,11 @@ export interface FakeYouTubeResult {
 /** What the fake saw in one search request. */
 export interface FakeSearchRequest {
   clientName: string;
+  clientVersion?: string;
   query: string;
   params?: string;
   hl?: string;
+  gl?: string;
 }
 
 /** A table row: which queries get which results. */
@@ -127,6 +131,16 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
   const searches: FakeSearchRequest[] = [];
   const mediaRequests: FakeMediaRequest[] = [];
   let pendingFailures: FakeFault[] = [];
+  // Pending latency timers, ended early by close() so no timer outlives a test.
+  const sleepers = new Map<ReturnType<typeof setTimeout>, () => void>();
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        sleepers.delete(timer);
+        resolve();
+      }, ms);
+      sleepers.set(timer, resolve);
+    });
 
   const handleSearch = async (request: Request): Promise<Response> => {
     let body: unknown;
@@ -142,11 +156,13 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
     const params = dig(body, "params");
     const seen: FakeSearchRequest = { clientName, query };
     if (typeof params === "string") seen.params = params;
+    if (typeof client?.clientVersion === "string") seen.clientVersion = client.clientVersion;
     if (typeof client?.hl === "string") seen.hl = client.hl;
+    if (typeof client?.gl === "string") seen.gl = client.gl;
     const index = searches.length;
     searches.push(seen);
 
-    if (options.latencyMs) await delay(options.latencyMs, request.signal);
+    if (options.latencyMs) await delay(options.latencyMs);
     const fault = pendingFailures.shift() ?? options.fault?.(seen, index);
     if (fault) {
       return new Response(fault.body ?? JSON.stringify({ error: { code: fault.status } }), {
@@ -158,7 +174,8 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
 
     const key = query.trim().toLowerCase();
     if (clientName === "WEB_REMIX") {
-      const recorded = recordings.find((recording) => recording.query.toLowerCase() === key);
+      // Like the real search, punctuation does not matter: "A - B" finds the "A B" recording.
+      const recorded = recordings.find((recording) => words(recording.query) === words(query));
       if (recorded) return json(recorded.response);
     }
     const rule = rules.find((candidate) =>
@@ -252,7 +269,14 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
         ...Array.from({ length: count }, () => ({ status })),
       ];
     },
-    close: () => server.shutdown(),
+    close() {
+      for (const [timer, wake] of sleepers) {
+        clearTimeout(timer);
+        wake();
+      }
+      sleepers.clear();
+      return server.shutdown();
+    },
   };
 }
 
@@ -289,14 +313,8 @@ function parseRange(header: string, size: number): [number, number] | undefined 
   return [start, end];
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+function words(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
 function dig(value: unknown, ...path: string[]): unknown {
