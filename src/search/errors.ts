@@ -15,11 +15,11 @@ export class SearchError extends TunedlError {
   readonly query: string;
 
   constructor(
-    provider: ProviderName,
-    query: string,
+    search: { provider: ProviderName; query: string },
     problem: string,
     options: TunedlErrorOptions = {},
   ) {
+    const { provider, query } = search;
     super(`${providerLabel[provider]} search for "${query}" failed: ${problem}`, {
       hint: "YouTube may have changed its answer format; update tunedl, or try again later.",
       ...options,

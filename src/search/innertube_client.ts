@@ -82,12 +82,12 @@ export async function postInnertubeSearch(
     );
   }
   if (!response.ok) {
-    throw new SearchError(provider, query, `HTTP ${response.status} (${snippet(text)})`);
+    throw new SearchError({ provider, query }, `HTTP ${response.status} (${snippet(text)})`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SearchError(provider, query, `the answer is not JSON (${snippet(text)})`, {
+    throw new SearchError({ provider, query }, `the answer is not JSON (${snippet(text)})`, {
       cause: error,
     });
   }

@@ -28,7 +28,10 @@ export function parseYouTubeMusicSearch(
 ): AudioCandidate[] {
   const sections = findSections(answer);
   if (sections === undefined) {
-    throw new SearchError("youtube-music", context.query, "the answer has no result sections");
+    throw new SearchError(
+      { provider: "youtube-music", query: context.query },
+      "the answer has no result sections",
+    );
   }
   const found: Omit<AudioCandidate, "rank">[] = [];
   for (const section of sections) {

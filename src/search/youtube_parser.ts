@@ -25,7 +25,10 @@ export function parseYouTubeSearch(
 ): AudioCandidate[] {
   const sections = findSections(answer);
   if (sections === undefined) {
-    throw new SearchError("youtube", context.query, "the answer has no result sections");
+    throw new SearchError(
+      { provider: "youtube", query: context.query },
+      "the answer has no result sections",
+    );
   }
   const found: Omit<AudioCandidate, "rank">[] = [];
   for (const section of sections) {

@@ -232,7 +232,10 @@ Deno.test("a failed search with no accepted match throws instead of claiming not
   const broken = new TableProvider(
     "youtube",
     {},
-    new SearchError("youtube", "Abstrakt - Nobody Else", "the answer has no result sections"),
+    new SearchError(
+      { provider: "youtube", query: "Abstrakt - Nobody Else" },
+      "the answer has no result sections",
+    ),
   );
   await assert.rejects(() => findBestMatch(nobodyElse, [broken]), SearchError);
 });
