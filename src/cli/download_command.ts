@@ -1,0 +1,298 @@
+/**
+ * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
+ * handling and a closing summary.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { resolveAudioTools } from "../audio/mod.ts";
+import { configHash } from "../config/mod.ts";
+import { UsageError } from "../errors/mod.ts";
+import { writeFileAtomic } from "../library/mod.ts";
+import {
+  executePlan,
+  type ExecutionEvent,
+  type Plan,
+  planFromJson,
+  planToJson,
+} from "../plan/mod.ts";
+import { type AudioProvider, YouTubeMusicProvider, YouTubeProvider } from "../search/mod.ts";
+import { configFlags, parseCommandArgs } from "./args.ts";
+import { buildPlan, libraryLayout } from "./build_plan.ts";
+import type { Command } from "./command.ts";
+import { isConfigPath, loadConfigFor } from "./config_source.ts";
+import type { CliIo } from "./io.ts";
+import { formatPlan } from "./plan_command.ts";
+import { createProgressReporter } from "./progress.ts";
+import { reportError } from "./report_error.ts";
+import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
+import { exitCodeFor } from "./run_summary.ts";
+import { skipIndexedTracks } from "./library_reuse.ts";
+import { createTrackWorker, tempRootFor } from "./track_worker.ts";
+import { removeStaleTempFolders } from "./temp_cleanup.ts";
+import { interruptHandler } from "./interrupt.ts";
+
+export const downloadCommand: Command = {
+  summary: "download everything the config lists (or `download liked`)",
+  usage: `Usage: tunedl download [liked] [--config FILE | FILE] [options]
+
+Plans the download (Spotify), then searches, downloads, converts and tags each
+track and writes the playlists' M3U files. Files already in the library are
+skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
+--resume to continue the same plan.
+
+  liked              download only your Liked Songs (needs \`tunedl login\`)
+
+Options:
+  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
+      --resume       continue the last run of the same config where it stopped
+  -q, --quiet        only errors and the summary
+  -v, --verbose      also stages and retries
+      --log-format F text (default: a live display on a terminal, plain lines
+                     otherwise) or json (one JSON event per line, for scripts)
+
+Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
+usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+  async run(argv, io) {
+    const { flags, positionals } = parseCommandArgs("download", argv, {
+      flags: {
+        ...configFlags,
+        resume: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        verbose: { type: "boolean", short: "v" },
+        "log-format": { type: "string" },
+      },
+      maxPositionals: 2,
+    });
+    const logFormat = flags["log-format"] ?? "text";
+    if (logFormat !== "text" && logFormat !== "json") {
+      throw new UsageError(
+        `tunedl download: --log-format must be text or json, got "${logFormat}"`,
+      );
+    }
+    let likedOnly = false;
+    let configArg: string | undefined;
+    for (const arg of positionals) {
+      if (arg === "liked") likedOnly = true;
+      else if (isConfigPath(arg)) configArg = arg;
+      else {
+        throw new UsageError(`tunedl download: unexpected argument "${arg}"`, {
+          hint: 'Use "liked" or a config file path (*.yaml).',
+        });
+      }
+    }
+    const loaded = await loadConfigFor(flags, io, { positional: configArg });
+    const ctx = await createRunContext(loaded, io);
+    try {
+      return await download(ctx, io, {
+        likedOnly,
+        resume: flags.resume === true,
+        quiet: flags.quiet === true,
+        verbose: flags.verbose === true,
+        json: logFormat === "json",
+      });
+    } finally {
+      await ctx.close();
+    }
+  },
+};
+
+interface DownloadFlags {
+  likedOnly: boolean;
+  resume: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  json: boolean;
+}
+
+async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promise<number> {
+  const { loaded } = ctx;
+  const d = loaded.config.download;
+  const info = (text: string) => {
+    if (!flags.quiet && !flags.json) io.err(`${text}\n`);
+  };
+  const warn = (text: string, hint?: string) => {
+    io.err(`warning: ${text}\n`);
+    if (hint) io.err(`hint: ${hint}\n`);
+  };
+
+  const controller = new AbortController();
+  const layout = libraryLayout(loaded);
+  const interrupt = interruptHandler({
+    onFirst: () => {
+      io.err(
+        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
+      );
+      controller.abort();
+    },
+    onSecond: () => {
+      try {
+        Deno.removeSync(tempRootFor(layout.baseDir), { recursive: true });
+      } catch { /* nothing to remove */ }
+      Deno.exit(130);
+    },
+  });
+  try {
+    // Resolve the tools first: a missing yt-dlp should not cost a plan.
+    const tools = d.plan_execution_enabled
+      ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
+      : undefined;
+
+    const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
+    const planFile = planFileFor(ctx.paths, hash);
+    let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
+    if (!plan) {
+      info("Planning...");
+      plan = (await buildPlan(ctx, {
+        signal: controller.signal,
+        likedOnly: flags.likedOnly,
+        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
+      })).plan;
+      if (d.overwrite === "skip" && ctx.caches.library) {
+        plan = await skipIndexedTracks(plan, ctx.caches.library);
+      }
+    }
+    if (controller.signal.aborted) return 130;
+    if (!d.plan_execution_enabled || !tools) {
+      io.out(formatPlan(plan, layout.baseDir));
+      info("plan_execution_enabled is false: nothing downloaded.");
+      return 0;
+    }
+    const persist = d.plan_persistence_enabled;
+    if (persist) await rememberPlan(ctx, loaded.file, hash);
+
+    await removeStaleTempFolders(tempRootFor(layout.baseDir), {
+      olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
+    });
+    const providers = audioProviders(d.audio_providers, io);
+    const worker = createTrackWorker({
+      loaded,
+      catalog: ctx.catalog,
+      providers,
+      caches: ctx.caches,
+      tools,
+      libraryRoot: layout.baseDir,
+      warn: (message) => reporterWarn(message),
+    });
+    const reporter = createProgressReporter({
+      mode: flags.json ? "json" : "auto",
+      quiet: flags.quiet,
+      verbose: flags.verbose,
+      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      env: io.env,
+    });
+    const reporterWarn = (message: string) =>
+      reporter.handle(
+        { type: "warning", time: new Date().toISOString(), message } as ExecutionEvent,
+      );
+    try {
+      const result = await executePlan(plan, {
+        worker,
+        limits: {
+          spotify: d.spotify_concurrency,
+          search: d.search_concurrency,
+          download: d.threads,
+        },
+        maxRetries: d.max_retries,
+        retryBaseDelayMs: 1000,
+        signal: controller.signal,
+        onCheckpoint: persist ? (p) => savePlan(planFile, p) : undefined,
+        onEvent: (event) => {
+          if (event.type === "run_finished") {
+            event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+          }
+          reporter.handle(event);
+        },
+      });
+      // The reporter already printed the summary with the run_finished event.
+      reporter.close();
+      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
+      return exitCodeFor(result);
+    } catch (error) {
+      reporter.close();
+      throw error;
+    }
+  } catch (error) {
+    if (controller.signal.aborted) {
+      reportError(error, io);
+      return 130;
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** The cache figures shown in the summary and the JSON run_finished event. */
+function cacheFigures(ctx: RunContext): Record<string, unknown> {
+  const report = ctx.caches.statsReport();
+  const spotify = ctx.client.stats();
+  return {
+    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    caches: report.caches,
+    "Spotify requests": spotify.requests,
+  };
+}
+
+function audioProviders(names: readonly string[], io: CliIo): AudioProvider[] {
+  const baseUrl = io.env.TUNEDL_YOUTUBE_URL || undefined;
+  const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+  return names.map((name) =>
+    name === "youtube"
+      ? new YouTubeProvider({ fetch: fetchFn, baseUrl })
+      : new YouTubeMusicProvider({ fetch: fetchFn, baseUrl })
+  );
+}
+
+async function savePlan(planFile: string, plan: Plan): Promise<void> {
+  await writeFileAtomic(planFile, planToJson(plan));
+}
+
+/** A key for the config file, to notice that the same file now has other content. */
+function configKey(file: string): string {
+  return createHash("sha256").update(file).digest("hex").slice(0, 16);
+}
+
+async function rememberPlan(ctx: RunContext, configFile: string, hash: string): Promise<void> {
+  await writeFileAtomic(join(ctx.paths.plans, `last-${configKey(configFile)}.txt`), hash);
+}
+
+/** The saved plan to resume, or undefined (saying why) when a fresh plan is needed. */
+async function resumablePlan(
+  ctx: RunContext,
+  io: CliIo,
+  planFile: string,
+  hash: string,
+  info: (text: string) => void,
+): Promise<Plan | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(planFile);
+  } catch {
+    let last: string | undefined;
+    try {
+      last = await Deno.readTextFile(
+        join(ctx.paths.plans, `last-${configKey(ctx.loaded.file)}.txt`),
+      );
+    } catch { /* never ran */ }
+    info(
+      last && last !== hash
+        ? "The config changed since the last run: starting a fresh plan."
+        : "No interrupted run of this config to resume: starting a fresh plan.",
+    );
+    return undefined;
+  }
+  try {
+    const plan = planFromJson(text);
+    if (plan.config_hash !== hash) throw new TypeError("config hash differs");
+    const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
+    info(`Resuming the last run (${done} tracks already done).`);
+    return plan;
+  } catch (error) {
+    io.err(
+      `warning: the saved plan ${planFile} is unusable (${
+        (error as Error).message
+      }); starting a fresh plan\n`,
+    );
+    return undefined;
+  }
+}
