@@ -15,7 +15,6 @@ import {
   planFromJson,
   planToJson,
 } from "../plan/mod.ts";
-import { type AudioProvider, YouTubeMusicProvider, YouTubeProvider } from "../search/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout } from "./build_plan.ts";
 import type { Command } from "./command.ts";
@@ -28,6 +27,7 @@ import { createRunContext, planFileFor, type RunContext } from "./run_context.ts
 import { exitCodeFor } from "./run_summary.ts";
 import { skipIndexedTracks } from "./library_reuse.ts";
 import { createTrackWorker, tempRootFor } from "./track_worker.ts";
+import { audioProviders } from "./providers.ts";
 import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 
@@ -231,16 +231,6 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
     caches: report.caches,
     "Spotify requests": spotify.requests,
   };
-}
-
-function audioProviders(names: readonly string[], io: CliIo): AudioProvider[] {
-  const baseUrl = io.env.TUNEDL_YOUTUBE_URL || undefined;
-  const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
-  return names.map((name) =>
-    name === "youtube"
-      ? new YouTubeProvider({ fetch: fetchFn, baseUrl })
-      : new YouTubeMusicProvider({ fetch: fetchFn, baseUrl })
-  );
 }
 
 async function savePlan(planFile: string, plan: Plan): Promise<void> {
