@@ -96,6 +96,9 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
   },
 };
 
+/** Tracks in the Spotify stage at once: enough to fill a 50-id batch read. */
+const SPOTIFY_STAGE_LIMIT = 50;
+
 interface DownloadFlags {
   likedOnly: boolean;
   resume: boolean;
@@ -187,11 +190,10 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     try {
       const result = await executePlan(plan, {
         worker,
-        limits: {
-          spotify: d.spotify_concurrency,
-          search: d.search_concurrency,
-          download: d.threads,
-        },
+        // The Spotify stage is mostly cache lookups and batched reads; the
+        // client itself bounds its requests in flight (spotify_concurrency).
+        limits: { spotify: SPOTIFY_STAGE_LIMIT, search: d.search_concurrency, download: d.threads },
+        maxInFlight: SPOTIFY_STAGE_LIMIT + d.search_concurrency + 2 * d.threads,
         maxRetries: d.max_retries,
         retryBaseDelayMs: 1000,
         signal: controller.signal,

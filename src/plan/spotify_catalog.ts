@@ -14,11 +14,17 @@ import {
   toTrackMetadata,
   type TrackMetadata,
 } from "../spotify/mod.ts";
+import { NotFoundError } from "../errors/mod.ts";
 import type { CatalogAlbum, CatalogArtist, CatalogPlaylist, CatalogReader } from "./generate.ts";
 
 /** The parts of the Spotify client the catalog reader uses. */
 export interface SpotifyCatalogClient {
   getTrack(id: string, options: { signal?: AbortSignal }): Promise<SpotifyTrack>;
+  /** Several full tracks (batch reads where the API has them); null for unknown ids. */
+  getTracks(
+    ids: readonly string[],
+    options: { signal?: AbortSignal },
+  ): Promise<Array<SpotifyTrack | null>>;
   getAlbum(id: string, options: { signal?: AbortSignal }): Promise<SpotifyAlbum>;
   getArtist(id: string, options: { signal?: AbortSignal }): Promise<SpotifyArtist>;
   getArtistAlbums(
@@ -86,6 +92,18 @@ export function spotifyCatalogReader(
       ttlMs: ttls.catalogMs,
     });
 
+  // Full tracks asked for within a few milliseconds of each other are read
+  // together: one batch request per 50 where the API still allows it.
+  const trackBatcher = new TrackBatcher(async (ids, signal) => {
+    const tracks = await client.getTracks(ids, { signal });
+    await Promise.all(
+      tracks.map((track) =>
+        track ? cache.set(`track:${track.id}`, track, { ttlMs: ttls.catalogMs }) : undefined
+      ),
+    );
+    return tracks;
+  });
+
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
     const cached = await cache.get<SpotifyPlaylist>(key);
@@ -109,8 +127,11 @@ export function spotifyCatalogReader(
         }),
       );
     },
-    fullTrack(id, { signal }) {
-      return this.track(id, { signal });
+    async fullTrack(id, { signal }) {
+      const key = `track:${id}`;
+      const cached = await cache.get<SpotifyTrack>(key);
+      if (cached) return toTrackMetadata(cached);
+      return toTrackMetadata(await trackBatcher.load(id, signal));
     },
     async artistGenres(id, { signal }) {
       return (await artist(id, signal)).genres;
@@ -174,4 +195,53 @@ export function spotifyCatalogReader(
       };
     },
   };
+}
+
+/** Collects single track reads for a moment and hands them to a batch loader. */
+class TrackBatcher {
+  #queue: { id: string; resolve(t: SpotifyTrack): void; reject(e: unknown): void }[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    private readonly loadMany: (
+      ids: string[],
+      signal?: AbortSignal,
+    ) => Promise<Array<SpotifyTrack | null>>,
+    private readonly waitMs = 5,
+    private readonly maxBatch = 50,
+  ) {}
+
+  load(id: string, signal?: AbortSignal): Promise<SpotifyTrack> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id, resolve, reject });
+      this.#signal ??= signal;
+      if (this.#queue.length >= this.maxBatch) this.#flush();
+      else this.#timer ??= setTimeout(() => this.#flush(), this.waitMs);
+    });
+  }
+
+  #flush(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#queue.splice(0, this.maxBatch);
+    const signal = this.#signal;
+    this.#signal = undefined;
+    if (this.#queue.length > 0) this.#timer = setTimeout(() => this.#flush(), this.waitMs);
+    const ids = [...new Set(batch.map((entry) => entry.id))];
+    this.loadMany(ids, signal).then((tracks) => {
+      const byId = new Map(ids.map((id, i) => [id, tracks[i]]));
+      for (const entry of batch) {
+        const track = byId.get(entry.id);
+        if (track) entry.resolve(track);
+        else {
+          entry.reject(
+            new NotFoundError(`Spotify has no track https://open.spotify.com/track/${entry.id}`),
+          );
+        }
+      }
+    }, (error) => {
+      for (const entry of batch) entry.reject(error);
+    });
+  }
 }
