@@ -46,15 +46,20 @@ export class SlidingWindowRateLimiter {
   }
 
   async #waitForSlot(signal?: AbortSignal): Promise<void> {
+    // After sleeping `wait` ms it is at least that much later, even if the
+    // clock lags behind the timer (or a test's sleep and clock disagree):
+    // never spin on a clock that did not move.
+    let floor = -Infinity;
     for (;;) {
       throwIfAborted(signal);
-      const now = this.clock();
+      const now = Math.max(this.clock(), floor);
       const wait = this.#delayBeforeStart(now);
       if (wait <= 0) {
         if (this.settings.enabled) this.#starts.push(now);
         return;
       }
       await this.sleep(wait, signal);
+      floor = now + wait;
     }
   }
 
