@@ -46,11 +46,11 @@ export interface MusicWorldOptions {
   ownedPlaylistIds?: string[];
 }
 
-let tonePromise: Promise<Uint8Array> | undefined;
-let coverPromise: Promise<Uint8Array> | undefined;
+let tonePromise: Promise<Uint8Array<ArrayBuffer>> | undefined;
+let coverPromise: Promise<Uint8Array<ArrayBuffer>> | undefined;
 
 /** Runs ffmpeg to make a small file; shared by every world in the process. */
-async function ffmpegBytes(args: string[], ext: string): Promise<Uint8Array> {
+async function ffmpegBytes(args: string[], ext: string): Promise<Uint8Array<ArrayBuffer>> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-world-" });
   try {
     const out = `${dir}/out.${ext}`;
@@ -67,7 +67,7 @@ async function ffmpegBytes(args: string[], ext: string): Promise<Uint8Array> {
 }
 
 /** A short AAC tone in an m4a file. */
-export function toneM4a(seconds = 1): Promise<Uint8Array> {
+export function toneM4a(seconds = 1): Promise<Uint8Array<ArrayBuffer>> {
   tonePromise ??= ffmpegBytes(
     ["-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`, "-c:a", "aac", "-b:a", "64k"],
     "m4a",
@@ -76,7 +76,7 @@ export function toneM4a(seconds = 1): Promise<Uint8Array> {
 }
 
 /** A small JPEG cover. */
-export function coverJpeg(): Promise<Uint8Array> {
+export function coverJpeg(): Promise<Uint8Array<ArrayBuffer>> {
   coverPromise ??= ffmpegBytes(
     ["-f", "lavfi", "-i", "color=c=red:s=64x64:d=1", "-frames:v", "1"],
     "jpg",
