@@ -88,7 +88,7 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   now?: () => Date;
   onWarning?: (warning: GenerateWarning) => void;
-  /** Whether an error is fatal for the whole plan (bad credentials, no Premium). */
+  /** Whether an error ends the whole plan (default: bad credentials, no Premium, rate-limit ban). */
   isFatal?: (error: TunedlError) => boolean;
 }
 
@@ -103,7 +103,10 @@ export async function generatePlan(
   const now = options.now ?? (() => new Date());
   const builder = new PlanBuilder(now());
   const signal = options.signal;
-  const isFatal = options.isFatal ?? ((error) => error.code === "auth");
+  // A rate limit the client would not wait out applies to the whole app: every
+  // other read would fail the same way, so stop and say when to come back.
+  const isFatal = options.isFatal ??
+    ((error) => error.code === "auth" || error.code === "rate_limited");
   const groups = options.artistAlbumGroups ?? ["album", "single"];
 
   // Reads run concurrently (the client bounds its own concurrency); items are
