@@ -1,0 +1,153 @@
+/**
+ * Runs the real `tunedl` command as a subprocess, the way `deno task cli` does,
+ * for end-to-end tests. The permission flags come from deno.json's `cli` task
+ * (through scripts/runtime_flags.ts), so a test never runs with permissions
+ * the shipped command lacks. The child gets a clean environment: PATH, HOME
+ * and what the test passes; never the developer's TUNEDL_* or Spotify settings.
+ *
+ * Usage:
+ *   await using work = await makeTempWorkspace();
+ *   const config = await work.writeConfig({ version: "1.2", songs: [...] });
+ *   const run = await runTunedl(["plan", "--config", config, "--json"], {
+ *     env: { TUNEDL_CACHE_DIR: work.cacheDir, ... },
+ *   });
+ */
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
+
+const PROJECT_ROOT_URL = new URL("../../", import.meta.url);
+const DENO_JSON_URL = new URL("deno.json", PROJECT_ROOT_URL);
+const MAIN_URL = new URL("main.ts", PROJECT_ROOT_URL);
+
+/** The project's root folder (where deno.json and main.ts are). */
+export const PROJECT_ROOT: string = decodeURIComponent(PROJECT_ROOT_URL.pathname);
+
+/** Options of {@link runTunedl}. */
+export interface RunTunedlOptions {
+  /** Extra environment for the child, on top of PATH and HOME. */
+  env?: Record<string, string>;
+  /** Working folder of the child (default: the test process's). */
+  cwd?: string;
+  /** Text fed to the child's stdin (default: no stdin). */
+  stdin?: string;
+  /** Stops the child (SIGKILL) when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What a finished `tunedl` run left behind. */
+export interface TunedlRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let cliFlags: Promise<string[]> | undefined;
+
+/** The `deno run` flags of deno.json's `cli` task (read once per process). */
+export function cliTaskFlags(): Promise<string[]> {
+  cliFlags ??= readDenoJson(DENO_JSON_URL).then((denoJson) => runtimeFlags(denoJson));
+  return cliFlags;
+}
+
+/** The full command line `runTunedl` starts, without the deno executable. */
+export async function tunedlCommandArgs(args: readonly string[]): Promise<string[]> {
+  // --config: the child may run in a temp folder, where Deno would not find
+  // deno.json (its import map) on its own; `deno task` runs from the root.
+  return [
+    "run",
+    ...await cliTaskFlags(),
+    "--config",
+    decodeURIComponent(DENO_JSON_URL.pathname),
+    decodeURIComponent(MAIN_URL.pathname),
+    ...args,
+  ];
+}
+
+/** The environment a child gets: PATH, HOME, Deno's own cache folder, then `extra`. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  // DENO_DIR is where the compiled modules and npm packages are; without it a
+  // developer with a custom DENO_DIR would make every child download again.
+  for (const name of ["PATH", "HOME", "DENO_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  env.DENO_NO_UPDATE_CHECK = "1";
+  return { ...env, ...extra };
+}
+
+/** Runs `tunedl <args>` in a subprocess and collects its exit code and output. */
+export async function runTunedl(
+  args: readonly string[],
+  options: RunTunedlOptions = {},
+): Promise<TunedlRun> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: await tunedlCommandArgs(args),
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    clearEnv: true,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    signal: options.signal,
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** A config as YAML text, or as data to write as YAML. */
+export type ConfigContent = string | Record<string, unknown>;
+
+/** Writes a config file into `dir` (default name config.yaml) and returns its path. */
+export async function writeTempConfig(
+  dir: string,
+  content: ConfigContent,
+  options: { name?: string } = {},
+): Promise<string> {
+  const path = join(dir, options.name ?? "config.yaml");
+  await Deno.writeTextFile(path, typeof content === "string" ? content : stringify(content));
+  return path;
+}
+
+/** A temp folder for one test: a config, a cache folder and a library folder; removed on dispose. */
+export interface TempWorkspace {
+  readonly dir: string;
+  /** For TUNEDL_CACHE_DIR. */
+  readonly cacheDir: string;
+  /** `<dir>/music`: where a relative `output` template puts the library. */
+  readonly libraryDir: string;
+  /** Writes `<dir>/<name>` (default config.yaml) and returns its path. */
+  writeConfig(content: ConfigContent, options?: { name?: string }): Promise<string>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates a temp workspace; use with `await using`. */
+export async function makeTempWorkspace(
+  options: { prefix?: string } = {},
+): Promise<TempWorkspace> {
+  const dir = await Deno.makeTempDir({ prefix: options.prefix ?? "tunedl-cli-" });
+  const cacheDir = join(dir, "cache");
+  const libraryDir = join(dir, "music");
+  await Deno.mkdir(cacheDir);
+  return {
+    dir,
+    cacheDir,
+    libraryDir,
+    writeConfig: (content, writeOptions) => writeTempConfig(dir, content, writeOptions),
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
