@@ -1,0 +1,343 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { libraryLayout } from "../../src/cli/build_plan.ts";
+import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
+import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
+import { ConfigError } from "../../src/errors/mod.ts";
+import { createPlanItem, type Plan, type PlanItem } from "../../src/plan/mod.ts";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const LIBRARY = "/music";
+
+function track(id: string, fields: Partial<PlanItem> = {}): PlanItem {
+  return createPlanItem({
+    id: `track:${id}`,
+    type: "track",
+    name: `Artist - ${id}`,
+    path: join(LIBRARY, "Artist", `${id}.mp3`),
+    action: "download",
+    ...fields,
+  }, NOW);
+}
+
+function container(type: PlanItem["type"], id: string, fields: Partial<PlanItem> = {}): PlanItem {
+  return createPlanItem({ id: `${type}:${id}`, type, name: `${type} ${id}`, ...fields }, NOW);
+}
+
+function planOf(items: PlanItem[]): Plan {
+  return { version: 1, config_hash: "abc123", created_at: NOW.toISOString(), items };
+}
+
+// ---------------------------------------------------------------------------
+// planCounts
+
+const countCases: Array<
+  { name: string; item: PlanItem; expect: Partial<ReturnType<typeof planCounts>> }
+> = [
+  { name: "pending download", item: track("a"), expect: { toDownload: 1 } },
+  { name: "pending retag", item: track("a", { action: "retag" }), expect: { toRetag: 1 } },
+  {
+    name: "pending without action downloads",
+    item: track("a", { action: undefined }),
+    expect: { toDownload: 1 },
+  },
+  {
+    name: "skipped as existing",
+    item: track("a", { status: "skipped", skip_reason: "exists", action: undefined }),
+    expect: { present: 1 },
+  },
+  { name: "completed", item: track("a", { status: "completed" }), expect: { present: 1 } },
+  { name: "failed track", item: track("a", { status: "failed" }), expect: { failed: 1 } },
+  {
+    name: "skipped for another reason",
+    item: track("a", { status: "skipped", skip_reason: "duplicate" }),
+    expect: { skipped: 1 },
+  },
+
+  {
+    name: "failed album",
+    item: container("album", "x", { status: "failed" }),
+    expect: { failed: 1 },
+  },
+  {
+    name: "withheld playlist is no skipped track",
+    item: container("playlist", "p", { status: "skipped", skip_reason: "withheld" }),
+    expect: {},
+  },
+  { name: "pending album", item: container("album", "x"), expect: {} },
+  { name: "pending M3U", item: container("m3u", "p"), expect: {} },
+];
+
+for (const { name, item, expect } of countCases) {
+  Deno.test(`planCounts: ${name}`, () => {
+    const counts = planCounts(planOf([item]));
+    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0 };
+    assert.deepEqual(counts, { byType: { [item.type]: 1 }, ...zero, ...expect });
+  });
+}
+
+Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
+  const counts = planCounts(planOf([
+    container("album", "x", { children: ["track:a", "track:b"] }),
+    container("album", "gone", { status: "failed" }),
+    container("playlist", "p"),
+    track("a"),
+    track("b", { action: "retag" }),
+    track("c", { status: "skipped", skip_reason: "exists" }),
+    track("d"),
+    container("m3u", "p"),
+  ]));
+  assert.deepEqual(counts, {
+    byType: { album: 2, playlist: 1, track: 4, m3u: 1 },
+    toDownload: 2,
+    toRetag: 1,
+    present: 1,
+    failed: 1,
+    skipped: 0,
+  });
+});
+
+Deno.test("planCounts: an empty plan", () => {
+  assert.deepEqual(planCounts(planOf([])), {
+    byType: {},
+    toDownload: 0,
+    toRetag: 0,
+    present: 0,
+    failed: 0,
+    skipped: 0,
+  });
+});
+
+// ---------------------------------------------------------------------------
+// formatPlan
+
+Deno.test("formatPlan: header, counts, problems with hints and the files to write", () => {
+  const text = formatPlan(
+    planOf([
+      container("album", "x"),
+      container("playlist", "p", {
+        name: "Road Trip",
+        status: "skipped",
+        skip_reason: "withheld",
+        error: { code: "playlist_withheld", message: "withheld", hint: "run `tunedl login`" },
+      }),
+      container("album", "gone", {
+        name: "Lost Album",
+        status: "failed",
+        error: { code: "not_found", message: "Spotify has no album https://x" },
+      }),
+      track("a"),
+      track("b", { action: "retag" }),
+      track("c", { status: "skipped", skip_reason: "exists" }),
+      track("d", { status: "failed" }),
+      track("e", { status: "skipped", skip_reason: "duplicate" }),
+    ]),
+    LIBRARY,
+  );
+  assert.equal(
+    text,
+    [
+      "Plan: 5 tracks from 2 albums, 0 artists, 1 playlist; 0 M3U files",
+      "Library: /music",
+      "  to download:      1",
+      "  to re-tag:        1",
+      "  already present:  1",
+      "  skipped:          1",
+      "  failed to read:   2",
+      "",
+      "Sources with problems:",
+      "  playlist Road Trip: withheld (run `tunedl login`)",
+      "  album Lost Album: Spotify has no album https://x",
+      "",
+      "Will write:",
+      "  Artist/a.mp3",
+      "  re-tag Artist/b.mp3",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("formatPlan: singular words, no optional lines when nothing is pending", () => {
+  const text = formatPlan(
+    planOf([
+      container("artist", "k"),
+      container("album", "x"),
+      container("playlist", "p"),
+      container("m3u", "p"),
+      track("a", { status: "skipped", skip_reason: "exists" }),
+    ]),
+    LIBRARY,
+  );
+  assert.equal(
+    text,
+    [
+      "Plan: 1 track from 1 album, 1 artist, 1 playlist; 1 M3U file",
+      "Library: /music",
+      "  to download:      0",
+      "  to re-tag:        0",
+      "  already present:  1",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("formatPlan: lists 50 files unless --all, and says how many more", () => {
+  const items = Array.from({ length: 53 }, (_, i) => track(`t${String(i).padStart(2, "0")}`));
+  const short = formatPlan(planOf(items), LIBRARY).split("\n");
+  const listed = short.filter((line) => /^ {2}Artist\/t\d+\.mp3$/.test(line));
+  assert.equal(listed.length, 50);
+  assert.equal(listed[0], "  Artist/t00.mp3");
+  assert.equal(listed[49], "  Artist/t49.mp3");
+  assert.ok(short.includes("  ... and 3 more (--all lists every one)"));
+
+  const all = formatPlan(planOf(items), LIBRARY, { all: true }).split("\n");
+  assert.equal(all.filter((line) => /^ {2}Artist\/t\d+\.mp3$/.test(line)).length, 53);
+  assert.ok(!all.some((line) => line.includes("more (--all")));
+});
+
+Deno.test("formatPlan: a pending track without a path says so", () => {
+  const text = formatPlan(planOf([track("a", { path: undefined })]), LIBRARY);
+  assert.ok(text.endsWith("Will write:\n  (no path)\n"), text);
+});
+
+// ---------------------------------------------------------------------------
+// libraryLayout
+
+function loaded(download: Record<string, string>, file = "/home/ana/tunedl/config.yaml") {
+  const lines = Object.entries(download).map(([key, value]) => `  ${key}: "${value}"`);
+  return parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), { file, env: {} });
+}
+
+const layoutCases: Array<{
+  name: string;
+  download: Record<string, string>;
+  file?: string;
+  expect: { baseDir: string; outputTemplate: string; m3uTemplate: string };
+}> = [
+  {
+    name: "the default template: the library is the config's folder",
+    download: {},
+    expect: {
+      baseDir: "/home/ana/tunedl",
+      outputTemplate: "{artist}/{album}/{track-number} - {title}.{output-ext}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "an absolute template: its folder before the first placeholder",
+    download: { output: "/mnt/music/{artist}/{title}" },
+    expect: {
+      baseDir: "/mnt/music",
+      outputTemplate: "{artist}/{title}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "a placeholder inside a folder name ends the static part before that folder",
+    download: { output: "/mnt/music/by {artist}/{title}.{output-ext}" },
+    expect: {
+      baseDir: "/mnt/music",
+      outputTemplate: "by {artist}/{title}.{output-ext}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "a relative template is relative to the config's folder",
+    download: { output: "Music/Spotify/{artist}/{title}.{output-ext}" },
+    expect: {
+      baseDir: "/home/ana/tunedl/Music/Spotify",
+      outputTemplate: "{artist}/{title}.{output-ext}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "a relative template may leave the config's folder",
+    download: { output: "../Music/{artist}/{title}" },
+    expect: {
+      baseDir: "/home/ana/Music",
+      outputTemplate: "{artist}/{title}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "a relative config path resolves against the working folder",
+    download: { output: "lib/{title}" },
+    file: "config.yaml",
+    expect: {
+      baseDir: join(Deno.cwd(), "lib"),
+      outputTemplate: "{title}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "an absolute m3u_output inside the library becomes relative to it",
+    download: {
+      output: "/mnt/music/{artist}/{title}",
+      m3u_output: "/mnt/music/Playlists/{playlist}.m3u8",
+    },
+    expect: {
+      baseDir: "/mnt/music",
+      outputTemplate: "{artist}/{title}",
+      m3uTemplate: "Playlists/{playlist}.m3u8",
+    },
+  },
+  {
+    name: "an absolute m3u_output at the library's top",
+    download: { output: "/mnt/music/{artist}/{title}", m3u_output: "/mnt/music/{playlist}.m3u8" },
+    expect: {
+      baseDir: "/mnt/music",
+      outputTemplate: "{artist}/{title}",
+      m3uTemplate: "{playlist}.m3u8",
+    },
+  },
+  {
+    name: "a relative m3u_output is relative to the library, not the config",
+    download: { output: "/mnt/music/{artist}/{title}", m3u_output: "lists/{playlist}.m3u8" },
+    expect: {
+      baseDir: "/mnt/music",
+      outputTemplate: "{artist}/{title}",
+      m3uTemplate: "lists/{playlist}.m3u8",
+    },
+  },
+];
+
+for (const { name, download, file, expect } of layoutCases) {
+  Deno.test(`libraryLayout: ${name}`, () => {
+    assert.deepEqual(libraryLayout(loaded(download, file)), expect);
+  });
+}
+
+const outsideCases: Array<{ name: string; download: Record<string, string> }> = [
+  {
+    name: "another folder",
+    download: { output: "/mnt/music/{artist}/{title}", m3u_output: "/srv/lists/{playlist}.m3u8" },
+  },
+  {
+    name: "a sibling folder sharing the name's start",
+    download: {
+      output: "/mnt/music/{artist}/{title}",
+      m3u_output: "/mnt/musicals/{playlist}.m3u8",
+    },
+  },
+  {
+    name: "the library's parent",
+    download: { output: "/mnt/music/{artist}/{title}", m3u_output: "/mnt/{playlist}.m3u8" },
+  },
+  {
+    name: "outside a library relative to the config",
+    download: { m3u_output: "/tmp/{playlist}.m3u8" },
+  },
+];
+
+for (const { name, download } of outsideCases) {
+  Deno.test(`libraryLayout: m3u_output in ${name} is a ConfigError naming the key`, () => {
+    const config: LoadedConfig = loaded(download);
+    assert.throws(() => libraryLayout(config), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(error.message.startsWith(`${config.file}: download.m3u_output: `), error.message);
+      assert.ok(error.message.includes(download.m3u_output), error.message);
+      assert.match(error.hint ?? "", /relative to the music folder/);
+      return true;
+    });
+  });
+}
