@@ -57,8 +57,9 @@ export function planCounts(plan: Plan) {
       if (item.status === "failed") failed++;
       continue;
     }
-    if (item.status === "pending") item.action === "retag" ? toRetag++ : toDownload++;
-    else if (item.skip_reason === "exists" || item.status === "completed") present++;
+    if (item.status === "pending" || item.status === "in_progress") {
+      item.action === "retag" ? toRetag++ : toDownload++;
+    } else if (item.skip_reason === "exists" || item.status === "completed") present++;
     else if (item.status === "failed") failed++;
     else skipped++;
   }
