@@ -38,7 +38,9 @@ Options:
       if (!ref || ref.kind !== "track") {
         throw new UsageError(
           `tunedl explain: "${link}" is not a Spotify track link${
-            ref ? ` (it is a ${ref.kind})` : ""
+            ref
+              ? ` (it is ${ref.kind === "album" || ref.kind === "artist" ? "an" : "a"} ${ref.kind})`
+              : ""
           }`,
           { hint: "Copy the track's link in Spotify (Share > Copy Song Link)." },
         );
