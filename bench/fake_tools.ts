@@ -1,0 +1,171 @@
+/**
+ * Stand-ins for yt-dlp, ffprobe and ffmpeg whose work takes a set time, so the
+ * benchmark measures tunedl and not the network or the encoder. They are bash
+ * scripts in a temp folder that speak the parts of each tool's interface that
+ * src/audio uses:
+ *
+ * - yt-dlp: reads `--paths DIR` and the URL after `--`, sleeps its share of
+ *   the work, copies a real tiny AAC file to DIR/download.m4a, and prints
+ *   `tunedl-file <path>` and `tunedl-info m4a|mp4a.40.2|...` like the
+ *   `--print after_move:` templates ask. Appends the URL to a call log.
+ * - ffprobe: prints the JSON of an AAC stream in an MP4 container.
+ * - ffmpeg: sleeps its share, then copies a real tiny file of the output's
+ *   format (the last argument's extension) to the output path, so taglib-wasm
+ *   tags a valid file. The files are made once by the real ffmpeg (0.1 s of
+ *   a sine tone) at bench start.
+ *
+ * The work is split 3/4 download, 1/4 conversion (a download usually waits
+ * longer than the encode of a song).
+ */
+import { join } from "node:path";
+
+/** Where the fake tools are and what they logged. */
+export interface FakeTools {
+  dir: string;
+  ytdlp: string;
+  ffmpeg: string;
+  ffprobe: string;
+  /** yt-dlp appends one URL per download here. */
+  downloadLog: string;
+  /** Lines in the download log (downloads so far); */
+  downloads(): Promise<string[]>;
+  /** Empties the download log. */
+  resetLog(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** Output formats the fake ffmpeg can produce. */
+export const FAKE_FORMATS = ["mp3", "m4a", "flac", "opus", "ogg"] as const;
+
+const ENCODE_ARGS: Record<string, string[]> = {
+  mp3: ["-c:a", "libmp3lame", "-b:a", "64k"],
+  m4a: ["-c:a", "aac", "-b:a", "64k", "-f", "ipod"],
+  flac: ["-c:a", "flac"],
+  opus: ["-c:a", "libopus", "-b:a", "64k"],
+  ogg: ["-c:a", "libvorbis"],
+};
+
+/** Runs the real ffmpeg to make 0.1 s of tone in a format. */
+async function makeTone(file: string, format: string, realFfmpeg: string): Promise<void> {
+  const result = await new Deno.Command(realFfmpeg, {
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:duration=0.1",
+      ...ENCODE_ARGS[format],
+      file,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    throw new Error(`ffmpeg could not make ${file}: ${new TextDecoder().decode(result.stderr)}`);
+  }
+}
+
+/** `sleep` argument for a number of milliseconds. */
+export function sleepSeconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+/** The yt-dlp script (pure text). */
+export function ytdlpScript(options: { sleepMs: number; source: string; log: string }): string {
+  return `#!/bin/bash
+# Fake yt-dlp for the tunedl benchmark.
+dir=""; url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --version) echo "2023.03.04"; exit 0 ;;
+    --paths) dir="$2"; shift 2 ;;
+    --) url="$2"; break ;;
+    *) shift ;;
+  esac
+done
+if [ -z "$dir" ] || [ -z "$url" ]; then echo "ERROR: fake yt-dlp needs --paths and a URL" >&2; exit 2; fi
+echo "$url" >> '${options.log}'
+sleep ${sleepSeconds(options.sleepMs)}
+cp '${options.source}' "$dir/download.m4a" || exit 1
+echo "tunedl-progress 1000 1000 NA 1000000 0"
+echo "tunedl-file $dir/download.m4a"
+echo "tunedl-info m4a|mp4a.40.2|0.1|64"
+`;
+}
+
+/** The ffprobe script (pure text). */
+export function ffprobeScript(): string {
+  const answer = JSON.stringify({
+    streams: [{
+      codec_type: "audio",
+      codec_name: "aac",
+      bit_rate: "64000",
+      sample_rate: "44100",
+      channels: 1,
+    }],
+    format: { format_name: "mov,mp4,m4a,3gp,3g2,mj2", duration: "0.100000", bit_rate: "64000" },
+  });
+  return `#!/bin/bash
+# Fake ffprobe for the tunedl benchmark.
+if [ "$1" = "-version" ]; then echo "ffprobe version 5.1-fake"; exit 0; fi
+echo '${answer}'
+`;
+}
+
+/** The ffmpeg script (pure text). */
+export function ffmpegScript(options: { sleepMs: number; assets: string }): string {
+  return `#!/bin/bash
+# Fake ffmpeg for the tunedl benchmark.
+if [ "$1" = "-version" ]; then echo "ffmpeg version 5.1-fake"; exit 0; fi
+out="\${@: -1}"
+ext="\${out##*.}"
+sleep ${sleepSeconds(options.sleepMs)}
+cp "${options.assets}/tone.$ext" "$out" || { echo "fake ffmpeg: no tone.$ext" >&2; exit 1; }
+`;
+}
+
+/** Writes the fake tools and their audio files into a new temp folder. */
+export async function createFakeTools(
+  options: { workMs: number; realFfmpeg?: string; formats?: readonly string[] },
+): Promise<FakeTools> {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-tools-" });
+  const assets = join(dir, "assets");
+  await Deno.mkdir(assets);
+  const realFfmpeg = options.realFfmpeg ?? "ffmpeg";
+  const formats = new Set(["m4a", ...(options.formats ?? FAKE_FORMATS)]);
+  await Promise.all([...formats].map((f) => makeTone(join(assets, `tone.${f}`), f, realFfmpeg)));
+  const downloadLog = join(dir, "downloads.log");
+  await Deno.writeTextFile(downloadLog, "");
+  const write = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await Deno.writeTextFile(path, text);
+    await Deno.chmod(path, 0o755);
+    return path;
+  };
+  const downloadMs = options.workMs * 0.75;
+  const ytdlp = await write(
+    "yt-dlp",
+    ytdlpScript({ sleepMs: downloadMs, source: join(assets, "tone.m4a"), log: downloadLog }),
+  );
+  const ffprobe = await write("ffprobe", ffprobeScript());
+  const ffmpeg = await write(
+    "ffmpeg",
+    ffmpegScript({ sleepMs: options.workMs - downloadMs, assets }),
+  );
+  return {
+    dir,
+    ytdlp,
+    ffmpeg,
+    ffprobe,
+    downloadLog,
+    async downloads() {
+      const text = await Deno.readTextFile(downloadLog);
+      return text.split("\n").filter((line) => line !== "");
+    },
+    resetLog: () => Deno.writeTextFile(downloadLog, ""),
+    remove: () => Deno.remove(dir, { recursive: true }),
+  };
+}

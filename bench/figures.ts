@@ -1,0 +1,239 @@
+/**
+ * Turns measured runs into the figures the issue asks for, each next to its
+ * best possible value and a target, and prints them as a table. Pure.
+ */
+import type { MinimumRequests, PlanLowerBound } from "./minimum_requests.ts";
+
+/** The runs of one mode. */
+export type RunName = "cold-plan" | "cold-download" | "warm" | "rerun-5pct";
+
+/** Every run, in the order they happen. */
+export const RUN_NAMES: readonly RunName[] = ["cold-plan", "cold-download", "warm", "rerun-5pct"];
+
+/** What one measured run did. */
+export interface RunRecord {
+  run: RunName;
+  /** The tunedl command line (after `deno run <flags>`). */
+  command: string;
+  code: number;
+  wallMs: number;
+  peakRssMB?: number;
+  spotifyRequests: number;
+  spotifyByEndpoint: Record<string, number>;
+  minimum: MinimumRequests;
+  /** Endpoints asked more often than the minimum needs: actual vs minimum. */
+  extraRequests: Record<string, { actual: number; minimum: number }>;
+  searches: number;
+  downloads: number;
+  covers: number;
+  planMs?: number;
+  executeMs?: number;
+  idealExecuteMs?: number;
+  lowerBound?: PlanLowerBound;
+  summary?: { downloaded: number; alreadyPresent: number; failed: number; notFound: number };
+  /** Tracks a cold download should fetch; files deleted before a 5% re-run. */
+  expectedDownloads?: number;
+  stderrTail?: string;
+}
+
+/** One row of the table. */
+export interface Figure {
+  scale: number;
+  mode: string;
+  run: RunName;
+  name: string;
+  value: number | null;
+  unit: string;
+  /** Best possible (minimum, lower bound, ideal) when there is one. */
+  best?: number | null;
+  /** value / best. */
+  ratio?: number | null;
+  target?: string;
+  met?: boolean | null;
+}
+
+/** Compares actual per-endpoint counts with the minimum's endpoints (pure). */
+export function extraRequests(
+  actual: Record<string, number>,
+  minimum: MinimumRequests,
+): Record<string, { actual: number; minimum: number }> {
+  const wanted: Record<string, number> = {};
+  for (const part of minimum.parts) {
+    // A part's requests go to its first endpoint; the others get 0 (paging endpoints).
+    part.endpoints.forEach((endpoint, i) => {
+      wanted[endpoint] = (wanted[endpoint] ?? 0) + (i === 0 ? part.requests : 0);
+    });
+  }
+  const extra: Record<string, { actual: number; minimum: number }> = {};
+  for (const endpoint of new Set([...Object.keys(actual), ...Object.keys(wanted)])) {
+    const a = actual[endpoint] ?? 0;
+    const m = wanted[endpoint] ?? 0;
+    if (a > m) extra[endpoint] = { actual: a, minimum: m };
+  }
+  return extra;
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** RSS target in MB for a scale (the issue's 1x and 10x targets). */
+export function rssTargetMB(scale: number): number | undefined {
+  return scale === 1 ? 150 : scale === 10 ? 400 : undefined;
+}
+
+/** The figures of one mode's runs at one scale (pure). */
+export function figuresFor(
+  scale: number,
+  mode: string,
+  runs: readonly RunRecord[],
+  options: { threads: number },
+): Figure[] {
+  const figures: Figure[] = [];
+  const push = (run: RunRecord, figure: Omit<Figure, "scale" | "mode" | "run">) =>
+    figures.push({ scale, mode, run: run.run, ...figure });
+  const rss = (run: RunRecord) => {
+    const target = rssTargetMB(scale);
+    push(run, {
+      name: "peak RSS",
+      value: run.peakRssMB === undefined ? null : round(run.peakRssMB, 1),
+      unit: "MB",
+      target: target === undefined ? undefined : `< ${target}`,
+      met: target === undefined || run.peakRssMB === undefined ? null : run.peakRssMB < target,
+    });
+  };
+  const failed = (run: RunRecord) => {
+    if (run.code !== 0) {
+      push(run, { name: "exit code", value: run.code, unit: "", target: "0", met: false });
+    }
+  };
+  for (const run of runs) {
+    const requests = run.spotifyRequests;
+    const min = run.minimum.total;
+    const ratio = (value: number, best: number) => best > 0 ? round(value / best) : null;
+    failed(run);
+    if (run.run === "cold-plan") {
+      push(run, {
+        name: "Spotify requests",
+        value: requests,
+        unit: "req",
+        best: min,
+        ratio: ratio(requests, min),
+        target: "<= 1.05x min",
+        met: requests <= 1.05 * min,
+      });
+      const bound = run.lowerBound?.ms;
+      push(run, {
+        name: "wall time",
+        value: round(run.wallMs / 1000),
+        unit: "s",
+        best: bound === undefined ? null : round(bound / 1000),
+        ratio: bound ? ratio(run.wallMs, bound) : null,
+        target: "<= 1.2x bound",
+        met: bound === undefined ? null : run.wallMs <= 1.2 * bound,
+      });
+      rss(run);
+    } else if (run.run === "cold-download") {
+      push(run, {
+        name: "Spotify requests",
+        value: requests,
+        unit: "req",
+        best: min,
+        ratio: ratio(requests, min),
+      });
+      push(run, {
+        name: "downloads",
+        value: run.downloads,
+        unit: "",
+        best: run.expectedDownloads ?? null,
+        target: "= planned tracks",
+        met: run.expectedDownloads === undefined ? null : run.downloads === run.expectedDownloads,
+      });
+      push(run, { name: "searches", value: run.searches, unit: "", best: run.expectedDownloads });
+      push(run, {
+        name: "plan phase",
+        value: run.planMs === undefined ? null : round(run.planMs / 1000),
+        unit: "s",
+      });
+      const efficiency = run.idealExecuteMs !== undefined && run.executeMs
+        ? run.idealExecuteMs / run.executeMs
+        : null;
+      push(run, {
+        name: "execute phase",
+        value: run.executeMs === undefined ? null : round(run.executeMs / 1000),
+        unit: "s",
+        best: run.idealExecuteMs === undefined ? null : round(run.idealExecuteMs / 1000),
+        ratio: run.executeMs !== undefined && run.idealExecuteMs
+          ? ratio(run.executeMs, run.idealExecuteMs)
+          : null,
+      });
+      push(run, {
+        name: `executor efficiency (threads ${options.threads})`,
+        value: efficiency === null ? null : round(efficiency),
+        unit: "",
+        target: ">= 0.9",
+        met: efficiency === null ? null : efficiency >= 0.9,
+      });
+      push(run, { name: "wall time", value: round(run.wallMs / 1000), unit: "s" });
+      rss(run);
+    } else {
+      const expected = run.run === "warm" ? 0 : run.expectedDownloads ?? 0;
+      push(run, {
+        name: "searches",
+        value: run.searches,
+        unit: "",
+        target: "0",
+        met: run.searches === 0,
+      });
+      push(run, {
+        name: "downloads",
+        value: run.downloads,
+        unit: "",
+        best: expected,
+        target: `${expected}`,
+        met: run.downloads === expected,
+      });
+      push(run, {
+        name: "Spotify requests",
+        value: requests,
+        unit: "req",
+        best: min,
+        target: "revalidation only",
+        met: requests <= min,
+      });
+      const wallTarget = run.run === "warm" && scale === 1;
+      push(run, {
+        name: "wall time",
+        value: round(run.wallMs / 1000),
+        unit: "s",
+        target: wallTarget ? "< 2" : undefined,
+        met: wallTarget ? run.wallMs < 2000 : null,
+      });
+      rss(run);
+    }
+  }
+  return figures;
+}
+
+/** The figures as an aligned text table (pure). */
+export function formatTable(figures: readonly Figure[]): string {
+  const header = ["scale", "mode", "run", "figure", "value", "best", "ratio", "target", "met"];
+  const cell = (value: unknown) =>
+    value === undefined || value === null
+      ? "-"
+      : typeof value === "boolean"
+      ? (value ? "yes" : "NO")
+      : String(value);
+  const rows = figures.map((f) => [
+    `${f.scale}x`,
+    f.mode,
+    f.run,
+    f.name,
+    `${cell(f.value)}${f.unit && f.value !== null ? ` ${f.unit}` : ""}`,
+    cell(f.best),
+    cell(f.ratio),
+    cell(f.target),
+    f.target === undefined ? "" : cell(f.met),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,497 @@
+/**
+ * `deno task bench`: tunedl's speed and memory as a user meets them, on this
+ * machine with no network, each figure next to the best possible one.
+ *
+ * For each API generation it starts the fake Spotify API (synthetic library,
+ * realistic latency), the fake YouTube search, a cover server and fake
+ * yt-dlp/ffmpeg whose work takes a set time, then runs the real CLI in a
+ * subprocess: a cold plan, a cold full download, a warm re-run, and a re-run
+ * after 5% of the library files were deleted. Figures go to stdout as a table
+ * and to bench/results/latest.json (one entry per scale, merged).
+ *
+ * Flags: --scale N[,N] --modes pre2026,2026 --latency-ms 30 --work-ms 200
+ * --threads 8 --runs cold-plan,cold-download,warm,rerun-5pct --format mp3
+ * --spotify-rate N (requests per second; default: the config default)
+ * --quick (small smoke run) --out FILE --keep (keep temp folders).
+ */
+import { parseArgs } from "node:util";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+import { parseConfig } from "../src/config/mod.ts";
+import { coverJpeg } from "../tests/fakes/music_world.ts";
+import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
+import { type BenchWorld, startBenchWorld, startCoverServer } from "./bench_world.ts";
+import { createFakeTools, type FakeTools } from "./fake_tools.ts";
+import {
+  extraRequests,
+  type Figure,
+  figuresFor,
+  formatTable,
+  RUN_NAMES,
+  type RunName,
+  type RunRecord,
+} from "./figures.ts";
+import {
+  API_RULES,
+  type ClientLimits,
+  idealExecuteMs,
+  type MinimumRequests,
+  minimumRequests,
+  planLowerBound,
+  type RequestInputs,
+  requestInputs,
+} from "./minimum_requests.ts";
+import {
+  BASE_LIBRARY,
+  buildSyntheticLibrary,
+  QUICK_LIBRARY,
+  scaledLibrary,
+  type SyntheticLibrary,
+} from "./synthetic_catalog.ts";
+import {
+  executionTimes,
+  hasGnuTime,
+  type ProcessMeasurement,
+  runTunedlMeasured,
+} from "./tunedl_process.ts";
+
+const USAGE = `Usage: deno task bench [options]
+
+  --scale N[,N]      library size multiplier(s) (default 1): 20 playlists x 150,
+                     10 artists x 20 albums x 10 tracks, 100 songs at 1x
+  --modes LIST       pre2026,2026 (default both)
+  --latency-ms MS    delay of every fake HTTP answer (default 30)
+  --work-ms MS       fake yt-dlp + ffmpeg time per track (default 200)
+  --threads N        download threads in the config (default 8)
+  --runs LIST        cold-plan,cold-download,warm,rerun-5pct (default all)
+  --format F         output format (default mp3)
+  --spotify-rate N   spotify_rate_limit_requests per second (default: config default)
+  --quick            small smoke run (tiny library, 5 ms latency, 20 ms work)
+  --out FILE         results JSON (default bench/results/latest.json, quick.json for --quick)
+  --keep             keep the temp folders (config, cache, library)`;
+
+interface Settings {
+  scales: number[];
+  modes: FakeApiMode[];
+  latencyMs: number;
+  workMs: number;
+  threads: number;
+  runs: RunName[];
+  format: string;
+  spotifyRate?: number;
+  quick: boolean;
+  out: string;
+  keep: boolean;
+}
+
+const RESULTS_DIR = decodeURIComponent(new URL("./results/", import.meta.url).pathname);
+
+function readSettings(args: string[]): Settings | undefined {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scale: { type: "string" },
+      modes: { type: "string" },
+      "latency-ms": { type: "string" },
+      "work-ms": { type: "string" },
+      threads: { type: "string" },
+      runs: { type: "string" },
+      format: { type: "string" },
+      "spotify-rate": { type: "string" },
+      quick: { type: "boolean" },
+      out: { type: "string" },
+      keep: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return undefined;
+  }
+  const quick = values.quick === true;
+  const number = (name: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name}: not a number: ${text}`);
+    return value;
+  };
+  const list = <T extends string>(name: string, text: string | undefined, all: readonly T[]) => {
+    if (text === undefined) return [...all];
+    const items = text.split(",").map((s) => s.trim()).filter(Boolean) as T[];
+    const bad = items.filter((item) => !all.includes(item));
+    if (bad.length > 0) throw new Error(`--${name}: unknown ${bad.join(", ")} (use ${all})`);
+    return items;
+  };
+  const scales = (values.scale ?? "1").split(",").map((s) => number("scale", s, 1));
+  if (scales.some((s) => s <= 0)) throw new Error("--scale must be positive");
+  return {
+    scales,
+    modes: list("modes", values.modes, ["pre2026", "2026"] as const),
+    latencyMs: number("latency-ms", values["latency-ms"], quick ? 5 : 30),
+    workMs: number("work-ms", values["work-ms"], quick ? 20 : 200),
+    threads: number("threads", values.threads, 8),
+    runs: list("runs", values.runs, RUN_NAMES),
+    format: values.format ?? "mp3",
+    spotifyRate: values["spotify-rate"] === undefined
+      ? undefined
+      : number("spotify-rate", values["spotify-rate"], 10),
+    quick,
+    out: values.out ?? join(RESULTS_DIR, quick ? "quick.json" : "latest.json"),
+    keep: values.keep === true,
+  };
+}
+
+/** A folder with config.yaml, cache/ and music/ for one sequence of runs. */
+interface Workspace {
+  dir: string;
+  config: string;
+  cacheDir: string;
+  libraryDir: string;
+}
+
+async function makeWorkspace(configText: string): Promise<Workspace> {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-" });
+  const config = join(dir, "config.yaml");
+  await Deno.writeTextFile(config, configText);
+  await Deno.mkdir(join(dir, "cache"));
+  return { dir, config, cacheDir: join(dir, "cache"), libraryDir: join(dir, "music") };
+}
+
+/** The config a user with this library would write. */
+function configYaml(
+  library: SyntheticLibrary,
+  options: { includePlaylists: boolean; threads: number; format: string; spotifyRate?: number },
+): string {
+  const link = (kind: string, id: string) => `https://open.spotify.com/${kind}/${id}`;
+  const download: Record<string, unknown> = {
+    threads: options.threads,
+    format: options.format,
+    output: "music/{artist}/{album}/{track-number} - {title}.{output-ext}",
+    m3u_output: "music/{playlist}.m3u8",
+  };
+  if (options.spotifyRate !== undefined) {
+    download.spotify_rate_limit_requests = options.spotifyRate;
+    download.spotify_rate_limit_window = 1;
+  }
+  const config: Record<string, unknown> = {
+    version: "1.2",
+    download,
+    songs: library.sources.songs.map((id) => link("track", id)),
+    artists: library.sources.artists.map((id) => link("artist", id)),
+  };
+  if (options.includePlaylists) {
+    config.playlists = library.sources.playlists.map((id) => link("playlist", id));
+  }
+  return stringify(config);
+}
+
+/** Spotify limits the generated config ends up with (defaults included). */
+function clientLimits(configText: string): ClientLimits {
+  const d = parseConfig(configText, { file: "config.yaml", env: {} }).config.download;
+  return {
+    concurrency: d.spotify_concurrency,
+    rate: d.spotify_rate_limit_enabled
+      ? { requests: d.spotify_rate_limit_requests, windowMs: d.spotify_rate_limit_window * 1000 }
+      : undefined,
+  };
+}
+
+async function audioFiles(dir: string, ext: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string) => {
+    for await (const entry of Deno.readDir(current)) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory) await walk(path);
+      else if (entry.isFile && entry.name.endsWith(`.${ext}`)) found.push(path);
+    }
+  };
+  await walk(dir).catch(() => {});
+  return found.sort();
+}
+
+/** Deletes every 20th file (sorted path order): 5% of the library, deterministic. */
+async function deleteFivePercent(dir: string, ext: string): Promise<number> {
+  const files = await audioFiles(dir, ext);
+  const victims = files.filter((_, i) => i % 20 === 7);
+  await Promise.all(victims.map((file) => Deno.remove(file)));
+  return victims.length;
+}
+
+interface ModeResult {
+  mode: FakeApiMode;
+  inputs: RequestInputs;
+  limits: ClientLimits;
+  notes: string[];
+  runs: RunRecord[];
+}
+
+interface Context {
+  settings: Settings;
+  tools: FakeTools;
+  startupMs: number;
+  coverServer: ReturnType<typeof startCoverServer>;
+}
+
+function summaryOf(summary: Record<string, unknown> | undefined): RunRecord["summary"] {
+  if (!summary) return undefined;
+  const count = (value: unknown) => Array.isArray(value) ? value.length : 0;
+  return {
+    downloaded: Number(summary.downloaded ?? 0),
+    alreadyPresent: Number(summary.alreadyPresent ?? 0),
+    failed: count(summary.failures),
+    notFound: count(summary.notFound),
+  };
+}
+
+async function measureRun(
+  ctx: Context,
+  world: BenchWorld,
+  run: RunName,
+  ws: Workspace,
+  minimum: MinimumRequests,
+): Promise<{ record: RunRecord; measurement: ProcessMeasurement }> {
+  world.reset();
+  await ctx.tools.resetLog();
+  const args = run === "cold-plan"
+    ? ["plan", "--config", ws.config]
+    : ["download", "--config", ws.config, "--log-format", "json"];
+  const measurement = await runTunedlMeasured(args, {
+    cwd: ws.dir,
+    env: {
+      ...world.env,
+      TUNEDL_CACHE_DIR: ws.cacheDir,
+      TUNEDL_YTDLP: ctx.tools.ytdlp,
+      TUNEDL_FFMPEG: ctx.tools.ffmpeg,
+    },
+  });
+  const counts = world.spotify.counts();
+  const times = run === "cold-plan"
+    ? { planMs: undefined, executeMs: undefined, summary: undefined }
+    : executionTimes(measurement.stdout, measurement.startedAt);
+  const record: RunRecord = {
+    run,
+    command: `tunedl ${args.join(" ").replace(ws.config, "config.yaml")}`,
+    code: measurement.code,
+    wallMs: Math.round(measurement.wallMs),
+    peakRssMB: measurement.peakRssMiB === undefined
+      ? undefined
+      : Math.round(measurement.peakRssMiB * 1.048576 * 10) / 10,
+    spotifyRequests: world.spotify.requests.length,
+    spotifyByEndpoint: counts,
+    minimum,
+    extraRequests: extraRequests(counts, minimum),
+    searches: world.youtube.searches.length,
+    downloads: (await ctx.tools.downloads()).length,
+    covers: world.coverRequests(),
+    planMs: times.planMs,
+    executeMs: times.executeMs,
+    summary: summaryOf(times.summary),
+  };
+  if (measurement.code !== 0) {
+    record.stderrTail = measurement.stderr.split("\n").slice(-15).join("\n");
+  }
+  return { record, measurement };
+}
+
+async function benchMode(
+  ctx: Context,
+  library: SyntheticLibrary,
+  mode: FakeApiMode,
+  label: string,
+): Promise<ModeResult> {
+  const { settings } = ctx;
+  const includePlaylists = mode === "pre2026";
+  const notes: string[] = [];
+  if (!includePlaylists) {
+    notes.push(
+      "playlists excluded: under 2026 rules a client-credentials token gets playlist " +
+        "metadata only (contents need a user login, which tunedl does not have yet)",
+    );
+  }
+  const inputs = requestInputs(library, { includePlaylists });
+  const configText = configYaml(library, { ...settings, includePlaylists });
+  const limits = clientLimits(configText);
+  const world = await startBenchWorld(library.catalog, {
+    mode,
+    latencyMs: settings.latencyMs,
+    coverServer: ctx.coverServer,
+    currentUserId: library.ownerId,
+  });
+  const workspaces: Workspace[] = [];
+  const runs: RunRecord[] = [];
+  const log = (text: string) => console.error(`[${label} ${mode}] ${text}`);
+  try {
+    const wanted = new Set(settings.runs);
+    if (wanted.has("cold-plan")) {
+      const ws = await makeWorkspace(configText);
+      workspaces.push(ws);
+      log("cold plan...");
+      const { record } = await measureRun(
+        ctx,
+        world,
+        "cold-plan",
+        ws,
+        minimumRequests(inputs, mode, "plan"),
+      );
+      record.lowerBound = planLowerBound(inputs, mode, {
+        latencyMs: settings.latencyMs,
+        limits,
+        startupMs: ctx.startupMs,
+      });
+      runs.push(record);
+      log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.spotifyRequests} requests`);
+    }
+    if (wanted.has("cold-download") || wanted.has("warm") || wanted.has("rerun-5pct")) {
+      const ws = await makeWorkspace(configText);
+      workspaces.push(ws);
+      log("cold download...");
+      const cold = (await measureRun(
+        ctx,
+        world,
+        "cold-download",
+        ws,
+        minimumRequests(inputs, mode, "download"),
+      )).record;
+      cold.expectedDownloads = inputs.plannedTracks;
+      cold.idealExecuteMs = idealExecuteMs(cold.downloads, settings.workMs, settings.threads);
+      if (wanted.has("cold-download")) runs.push(cold);
+      log(`  ${(cold.wallMs / 1000).toFixed(1)} s, ${cold.downloads} downloads`);
+      const revalidate = minimumRequests(inputs, mode, "revalidate");
+      if (wanted.has("warm")) {
+        log("warm re-run...");
+        const { record } = await measureRun(ctx, world, "warm", ws, revalidate);
+        runs.push(record);
+        log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.spotifyRequests} requests`);
+      }
+      if (wanted.has("rerun-5pct")) {
+        const deleted = await deleteFivePercent(ws.libraryDir, settings.format);
+        log(`re-run after deleting ${deleted} files...`);
+        const { record } = await measureRun(ctx, world, "rerun-5pct", ws, revalidate);
+        record.expectedDownloads = deleted;
+        runs.push(record);
+        log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.downloads} downloads`);
+      }
+    }
+  } finally {
+    await world.close();
+    if (!settings.keep) {
+      await Promise.all(workspaces.map((ws) => Deno.remove(ws.dir, { recursive: true })));
+    } else {
+      for (const ws of workspaces) log(`kept ${ws.dir}`);
+    }
+  }
+  return { mode, inputs, limits, notes, runs };
+}
+
+/** Wall time of `main.ts --version`: Deno start + tunedl's entry modules (best of 3). */
+async function measureStartup(): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-startup-" });
+  try {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const m = await runTunedlMeasured(["--version"], { cwd: dir, env: {} });
+      if (m.code !== 0) throw new Error(`tunedl --version failed: ${m.stderr}`);
+      best = Math.min(best, m.wallMs);
+    }
+    return Math.round(best);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings(Deno.args);
+  if (!settings) return 0;
+  const command = `deno task bench${Deno.args.length ? " " + Deno.args.join(" ") : ""}`;
+  if (!hasGnuTime()) console.error("note: /usr/bin/time missing (apt install time): no RSS");
+  console.error(`bench: ${command}`);
+  const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
+  const coverServer = startCoverServer(await coverJpeg(), settings.latencyMs);
+  const startupMs = await measureStartup();
+  console.error(`startup (main.ts --version): ${startupMs} ms`);
+  const ctx: Context = { settings, tools, startupMs, coverServer };
+  const allFigures: Figure[] = [];
+  let previous: Record<string, unknown> = {};
+  try {
+    previous = JSON.parse(await Deno.readTextFile(settings.out));
+  } catch { /* first run */ }
+  const results = (previous.results ?? {}) as Record<string, unknown>;
+  try {
+    for (const scale of settings.scales) {
+      const spec = scaledLibrary(scale, settings.quick ? QUICK_LIBRARY : BASE_LIBRARY);
+      const library = buildSyntheticLibrary(spec, { imageOrigin: coverServer.origin });
+      const label = `${scale}x`;
+      const modes: Record<string, ModeResult> = {};
+      const figures: Figure[] = [];
+      for (const mode of settings.modes) {
+        const result = await benchMode(ctx, library, mode, label);
+        modes[mode] = result;
+        figures.push(...figuresFor(scale, mode, result.runs, { threads: settings.threads }));
+      }
+      allFigures.push(...figures);
+      results[settings.quick ? `quick-${label}` : label] = {
+        command,
+        date: new Date().toISOString(),
+        machine: {
+          cpus: navigator.hardwareConcurrency,
+          os: Deno.build.os,
+          deno: Deno.version.deno,
+        },
+        settings: { ...settings, scales: undefined, scale },
+        library: spec,
+        startupMs,
+        modes,
+        figures,
+      };
+    }
+  } finally {
+    await coverServer.server.shutdown();
+    await tools.remove();
+  }
+  const document = {
+    about: "tunedl benchmark results (deno task bench); one entry per scale, latest run of each",
+    method: {
+      spotify: "project fake Spotify API (tests/fakes/spotify_fake.ts) on 127.0.0.1 with " +
+        "--latency-ms per request, synthetic catalog (bench/synthetic_catalog.ts)",
+      youtube: "project fake YouTube (tests/fakes/youtube_fake.ts), same latency; every track " +
+        "found by ISRC or 'artists - title'",
+      tools: "bash stand-ins for yt-dlp/ffprobe/ffmpeg (bench/fake_tools.ts): --work-ms per " +
+        "track (3/4 yt-dlp, 1/4 ffmpeg), output is a real 0.1 s file made once by ffmpeg",
+      rss: "GNU time %M (ru_maxrss of the deno process; its tool children are tiny)",
+      phases: "plan phase = run_started event - spawn; execute phase = run_finished - " +
+        "run_started (from --log-format json)",
+      efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads",
+      api_rules: API_RULES,
+    },
+    results,
+  };
+  await Deno.mkdir(dirname(settings.out), { recursive: true });
+  await Deno.writeTextFile(settings.out, JSON.stringify(document, null, 2) + "\n");
+  console.log(formatTable(allFigures));
+  console.log(`\nProduced by: ${command}`);
+  console.log(`Written to: ${settings.out}`);
+  for (const scale of settings.scales) {
+    for (const mode of settings.modes) {
+      const entry = results[settings.quick ? `quick-${scale}x` : `${scale}x`] as {
+        modes: Record<string, ModeResult>;
+      };
+      const result = entry.modes[mode];
+      for (const note of result.notes) console.log(`note (${scale}x ${mode}): ${note}`);
+      for (const run of result.runs) {
+        const extra = Object.entries(run.extraRequests)
+          .map(([endpoint, n]) => `${endpoint} ${n.actual} (min ${n.minimum})`);
+        if (extra.length > 0) {
+          console.log(`extra requests (${scale}x ${mode} ${run.run}): ${extra.join(", ")}`);
+        }
+        if (run.stderrTail) {
+          console.log(`stderr (${scale}x ${mode} ${run.run}):\n${run.stderrTail}`);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main());
+}

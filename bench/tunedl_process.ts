@@ -1,0 +1,154 @@
+/**
+ * Runs tunedl the way a user does (`deno run <cli task flags> main.ts ...`)
+ * and measures it from outside: wall time, exit code, and peak RSS.
+ *
+ * Peak RSS comes from GNU time (`/usr/bin/time -f %M`, Debian package `time`):
+ * it is the kernel's ru_maxrss of the waited-for child, i.e. the high-water
+ * mark of the deno process (its tool children are small bash scripts and do
+ * not add up: ru_maxrss is a maximum, not a sum). Polling /proc would miss
+ * short peaks. Without /usr/bin/time the figure is left out.
+ */
+import { join } from "node:path";
+import { readDenoJson, runtimeFlags } from "../scripts/runtime_flags.ts";
+
+const ROOT_URL = new URL("../", import.meta.url);
+const ROOT = decodeURIComponent(ROOT_URL.pathname);
+const GNU_TIME = "/usr/bin/time";
+
+/** What one tunedl process did, seen from outside. */
+export interface ProcessMeasurement {
+  args: string[];
+  code: number;
+  wallMs: number;
+  /** Epoch ms just before the spawn. */
+  startedAt: number;
+  /** Peak resident set size in MiB (undefined without GNU time). */
+  peakRssMiB?: number;
+  stdout: string;
+  stderr: string;
+}
+
+let flagsPromise: Promise<string[]> | undefined;
+
+/** The `deno run` flags of deno.json's cli task. */
+export function cliFlags(): Promise<string[]> {
+  flagsPromise ??= readDenoJson(new URL("deno.json", ROOT_URL)).then((json) => runtimeFlags(json));
+  return flagsPromise;
+}
+
+/** Whether GNU time is there to measure peak RSS. */
+export function hasGnuTime(): boolean {
+  try {
+    return Deno.statSync(GNU_TIME).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses GNU time's `-f %M` output (KiB) into MiB; undefined when absent. */
+export function parseMaxRss(text: string): number | undefined {
+  const lines = text.trim().split("\n");
+  const kib = Number(lines[lines.length - 1]);
+  return Number.isFinite(kib) && kib > 0 ? kib / 1024 : undefined;
+}
+
+/** Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS. */
+export async function runTunedlMeasured(
+  args: string[],
+  options: { env: Record<string, string>; cwd: string },
+): Promise<ProcessMeasurement> {
+  const denoArgs = [
+    "run",
+    ...await cliFlags(),
+    "--config",
+    join(ROOT, "deno.json"),
+    join(ROOT, "main.ts"),
+    ...args,
+  ];
+  const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  for (const name of ["PATH", "HOME", "DENO_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, options.env);
+  const timed = hasGnuTime();
+  const rssFile = join(options.cwd, `.rss-${crypto.randomUUID().slice(0, 8)}`);
+  const command = timed
+    ? new Deno.Command(GNU_TIME, {
+      args: ["-f", "%M", "-o", rssFile, Deno.execPath(), ...denoArgs],
+      cwd: options.cwd,
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    })
+    : new Deno.Command(Deno.execPath(), {
+      args: denoArgs,
+      cwd: options.cwd,
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+  const startedAt = Date.now();
+  const start = performance.now();
+  const output = await command.output();
+  const wallMs = performance.now() - start;
+  let peakRssMiB: number | undefined;
+  if (timed) {
+    peakRssMiB = parseMaxRss(await Deno.readTextFile(rssFile).catch(() => ""));
+    await Deno.remove(rssFile).catch(() => {});
+  }
+  const decoder = new TextDecoder();
+  return {
+    args,
+    code: output.code,
+    wallMs,
+    startedAt,
+    peakRssMiB,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Times of the executor's JSON events, and its summary. */
+export interface ExecutionTimes {
+  /** run_started - spawn: planning (and startup). */
+  planMs?: number;
+  /** run_finished - run_started. */
+  executeMs?: number;
+  summary?: Record<string, unknown>;
+  events: number;
+}
+
+/** Reads `--log-format json` output (one event per line) into phase times (pure). */
+export function executionTimes(stdout: string, spawnedAt: number): ExecutionTimes {
+  let started: number | undefined;
+  let finished: number | undefined;
+  let summary: Record<string, unknown> | undefined;
+  let events = 0;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    let event: { type?: string; time?: string; summary?: Record<string, unknown> };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    events++;
+    const time = event.time ? Date.parse(event.time) : NaN;
+    if (event.type === "run_started" && Number.isFinite(time)) started = time;
+    if (event.type === "run_finished") {
+      if (Number.isFinite(time)) finished = time;
+      summary = event.summary;
+    }
+  }
+  return {
+    planMs: started !== undefined ? started - spawnedAt : undefined,
+    executeMs: started !== undefined && finished !== undefined ? finished - started : undefined,
+    summary,
+    events,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * The benchmark harness's pure parts: the synthetic catalog's shape, the
+ * minimum-request arithmetic, the plan lower bound, and the figures' targets.
+ */
+import assert from "node:assert/strict";
+import { catalogSearchRule, queryWords } from "../../bench/bench_world.ts";
+import { extraRequests, figuresFor, type RunRecord } from "../../bench/figures.ts";
+import {
+  idealExecuteMs,
+  minimumRequests,
+  planChainDepth,
+  planLowerBound,
+  type RequestInputs,
+  requestInputs,
+} from "../../bench/minimum_requests.ts";
+import {
+  BASE_LIBRARY,
+  buildSyntheticLibrary,
+  QUICK_LIBRARY,
+  scaledLibrary,
+} from "../../bench/synthetic_catalog.ts";
+import { executionTimes, parseMaxRss } from "../../bench/tunedl_process.ts";
+import type { RawObject } from "../fakes/spotify_fake.ts";
+
+const ORIGIN = "http://127.0.0.1:9";
+const ID = /^[0-9A-Za-z]{22}$/;
+
+Deno.test("synthetic library: the 1x sizes of the issue", () => {
+  const library = buildSyntheticLibrary(BASE_LIBRARY, { imageOrigin: ORIGIN });
+  const { catalog, sources } = library;
+  assert.equal(sources.playlists.length, 20);
+  assert.equal(sources.artists.length, 10);
+  assert.equal(sources.songs.length, 100);
+  for (const id of sources.playlists) assert.equal(catalog.playlist_items[id].length, 150);
+  for (const id of sources.artists) {
+    const albums = catalog.artist_albums[id];
+    assert.equal(albums.length, 20);
+    for (const album of albums) {
+      assert.equal(album.album_group, "album");
+      assert.equal(catalog.album_tracks[String(album.id)].length, 10);
+    }
+  }
+  // About a third of playlist rows and songs are tracks of the listed artists.
+  const artistTracks = new Set(
+    sources.artists.flatMap((id) =>
+      catalog.artist_albums[id].flatMap((a) =>
+        catalog.album_tracks[String(a.id)].map((t) => String(t.id))
+      )
+    ),
+  );
+  const rows = sources.playlists.flatMap((id) => catalog.playlist_items[id]);
+  const sharedRows = rows.filter((row) => artistTracks.has(String((row.track as RawObject).id)));
+  assert.equal(sharedRows.length, 20 * 50);
+  assert.equal(sources.songs.filter((id) => artistTracks.has(id)).length, 33);
+});
+
+Deno.test("synthetic library: entities have the recorded catalog's shape", () => {
+  const { catalog, sources, ownerId } = buildSyntheticLibrary(QUICK_LIBRARY, {
+    imageOrigin: ORIGIN,
+  });
+  for (const [id, track] of Object.entries(catalog.tracks)) {
+    assert.match(id, ID);
+    assert.equal(track.type, "track");
+    assert.match(String((track.external_ids as RawObject).isrc), /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/);
+    assert.equal((track.album as RawObject).type, "album");
+    assert.ok(Array.isArray(track.available_markets));
+  }
+  for (const [id, album] of Object.entries(catalog.albums)) {
+    const page = album.tracks as RawObject;
+    assert.equal(page.total, catalog.album_tracks[id].length);
+    assert.deepEqual(
+      (page.items as RawObject[]).map((t) => t.id),
+      catalog.album_tracks[id].slice(0, 50).map((t) => t.id),
+    );
+    assert.ok(String((album.images as RawObject[])[0].url).startsWith(`${ORIGIN}/image/`));
+  }
+  for (const artist of Object.values(catalog.artists)) {
+    assert.ok((artist.genres as string[]).length > 0);
+  }
+  for (const id of sources.playlists) {
+    const playlist = catalog.playlists[id];
+    assert.equal((playlist.owner as RawObject).id, ownerId);
+    assert.ok(String(playlist.snapshot_id).length > 0);
+    for (const row of catalog.playlist_items[id]) {
+      assert.ok(typeof row.added_at === "string");
+      assert.equal((row.track as RawObject).type, "track");
+    }
+  }
+  // Every source id exists, and every song is a distinct full track.
+  for (const id of sources.songs) assert.ok(catalog.tracks[id]);
+  assert.equal(new Set(sources.songs).size, sources.songs.length);
+});
+
+Deno.test("synthetic library: deterministic, and scale multiplies the sources", () => {
+  const a = buildSyntheticLibrary(QUICK_LIBRARY, { imageOrigin: ORIGIN });
+  const b = buildSyntheticLibrary(QUICK_LIBRARY, { imageOrigin: ORIGIN });
+  assert.deepEqual(a.sources, b.sources);
+  const ten = scaledLibrary(10);
+  assert.equal(ten.playlists, 200);
+  assert.equal(ten.artists, 100);
+  assert.equal(ten.songs, 1000);
+  assert.equal(ten.tracksPerPlaylist, 150);
+  assert.throws(() => scaledLibrary(0), RangeError);
+});
+
+const INPUTS: RequestInputs = {
+  songs: 100,
+  artistAlbumCounts: Array(10).fill(20),
+  albumTrackCounts: Array(200).fill(10),
+  playlistRows: Array(20).fill(150),
+  isrcReads: 1200,
+  genreReads: 210,
+  plannedTracks: 4000,
+};
+
+Deno.test("minimum requests: pre-2026 batch reads and pages of 100", () => {
+  const plan = minimumRequests(INPUTS, "pre2026", "plan");
+  const parts = Object.fromEntries(plan.parts.map((p) => [p.name, p.requests]));
+  assert.deepEqual(parts, {
+    token: 1,
+    songs: 2, // ceil(100 / 50)
+    artists: 1, // ceil(10 / 50)
+    "artist album lists": 10,
+    albums: 10, // ceil(200 / 20)
+    playlists: 40, // 20 x (1 + ceil(50 / 100))
+  });
+  assert.equal(plan.total, 64);
+  const download = minimumRequests(INPUTS, "pre2026", "download");
+  assert.equal(download.total, 64 + 24 + 5); // ceil(1200 / 50), ceil(210 / 50)
+});
+
+Deno.test("minimum requests: 2026 single reads and pages of 50", () => {
+  const plan = minimumRequests(INPUTS, "2026", "plan");
+  const parts = Object.fromEntries(plan.parts.map((p) => [p.name, p.requests]));
+  assert.equal(parts.songs, 100);
+  assert.equal(parts.artists, 10);
+  assert.equal(parts.albums, 200);
+  assert.equal(parts.playlists, 60); // 20 x (1 + ceil(100 / 50))
+  assert.equal(plan.total, 1 + 100 + 10 + 10 + 200 + 60);
+  const download = minimumRequests(INPUTS, "2026", "download");
+  assert.equal(download.total, plan.total + 1200 + 210);
+});
+
+Deno.test("minimum requests: long albums and artists page, warm runs only revalidate", () => {
+  const inputs: RequestInputs = {
+    ...INPUTS,
+    artistAlbumCounts: [120],
+    albumTrackCounts: [10, 51, 150],
+  };
+  const plan = minimumRequests(inputs, "2026", "plan");
+  const parts = Object.fromEntries(plan.parts.map((p) => [p.name, p.requests]));
+  assert.equal(parts["artist album lists"], 3);
+  assert.equal(parts["album track pages"], 0 + 1 + 2);
+  const warm = minimumRequests(INPUTS, "pre2026", "revalidate");
+  assert.equal(warm.total, 21);
+  const noPlaylists = minimumRequests({ ...INPUTS, playlistRows: [] }, "2026", "revalidate");
+  assert.equal(noPlaylists.total, 0);
+  for (const part of plan.parts) assert.ok(part.formula.length > 0);
+});
+
+Deno.test("plan lower bound: chain, concurrency and rate limit", () => {
+  assert.equal(planChainDepth(INPUTS, "pre2026"), 3); // token, artist albums, albums
+  assert.equal(planChainDepth({ ...INPUTS, albumTrackCounts: [80] }, "2026"), 4);
+  const bound = planLowerBound(INPUTS, "pre2026", {
+    latencyMs: 30,
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+    startupMs: 100,
+  });
+  assert.equal(bound.chainMs, 90);
+  assert.equal(bound.concurrencyMs, Math.ceil(63 / 4) * 30);
+  assert.equal(bound.rateLimitMs, 6 * 1000 + 30); // floor(62 / 10) windows
+  assert.equal(bound.ms, 100 + 6030);
+  const unlimited = planLowerBound(INPUTS, "pre2026", {
+    latencyMs: 30,
+    limits: { concurrency: 4 },
+    startupMs: 0,
+  });
+  assert.equal(unlimited.ms, 480);
+  assert.equal(idealExecuteMs(4000, 200, 8), 100_000);
+});
+
+Deno.test("request inputs: counted from the library, playlists optional", () => {
+  const library = buildSyntheticLibrary(QUICK_LIBRARY, { imageOrigin: ORIGIN });
+  const withLists = requestInputs(library, { includePlaylists: true });
+  const without = requestInputs(library, { includePlaylists: false });
+  assert.equal(withLists.songs, 10);
+  assert.deepEqual(withLists.artistAlbumCounts, [3, 3]);
+  assert.equal(withLists.albumTrackCounts.length, 6);
+  assert.deepEqual(withLists.playlistRows, [30, 30]);
+  assert.deepEqual(without.playlistRows, []);
+  // Album tracks also in a playlist or song come with an ISRC: fewer reads with playlists.
+  assert.ok(withLists.isrcReads < without.isrcReads);
+  // Without playlists: the 30 tracks of the artists' albums, less those listed as songs.
+  const artistTracks = new Set(
+    library.sources.artists.flatMap((id) =>
+      library.catalog.artist_albums[id].flatMap((a) =>
+        library.catalog.album_tracks[String(a.id)].map((t) => String(t.id))
+      )
+    ),
+  );
+  const songsOnAlbums = library.sources.songs.filter((id) => artistTracks.has(id)).length;
+  assert.equal(songsOnAlbums, 3);
+  assert.equal(without.isrcReads, 30 - songsOnAlbums);
+  assert.ok(withLists.plannedTracks > without.plannedTracks);
+});
+
+Deno.test("search rule: every track by ISRC or 'artists - title'", () => {
+  const library = buildSyntheticLibrary(QUICK_LIBRARY, { imageOrigin: ORIGIN });
+  const rule = catalogSearchRule(library.catalog);
+  const match = rule.query as (query: string) => boolean;
+  const track = library.catalog.tracks[library.sources.songs[0]];
+  const artist = String((track.artists as RawObject[])[0].name);
+  assert.ok(match(String((track.external_ids as RawObject).isrc)));
+  assert.equal(rule.results[0].title, track.name);
+  assert.ok(match(`${artist} - ${track.name}`));
+  assert.equal(rule.results[0].videoId, String(track.id).slice(0, 11));
+  assert.equal(match("nothing like this"), false);
+  assert.deepEqual(rule.results, []);
+  assert.equal(queryWords("A, B - Title!"), "a b title");
+});
+
+Deno.test("figures: targets met or not, extra requests per endpoint", () => {
+  const minimum = minimumRequests(INPUTS, "pre2026", "plan");
+  const actual = { "POST /api/token": 1, "GET /v1/albums/{id}": 200, "GET /v1/albums": 0 };
+  assert.deepEqual(extraRequests(actual, minimum)["GET /v1/albums/{id}"], {
+    actual: 200,
+    minimum: 0,
+  });
+  assert.equal(extraRequests(actual, minimum)["POST /api/token"], undefined);
+  const run: RunRecord = {
+    run: "cold-plan",
+    command: "tunedl plan",
+    code: 0,
+    wallMs: 7000,
+    peakRssMB: 160,
+    spotifyRequests: 67,
+    spotifyByEndpoint: {},
+    minimum,
+    extraRequests: {},
+    searches: 0,
+    downloads: 0,
+    covers: 0,
+    lowerBound: planLowerBound(INPUTS, "pre2026", {
+      latencyMs: 30,
+      limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+      startupMs: 0,
+    }),
+  };
+  const figures = figuresFor(1, "pre2026", [run], { threads: 8 });
+  const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
+  assert.equal(byName["Spotify requests"].met, true); // 67 <= 1.05 x 64
+  assert.equal(byName["wall time"].met, true); // 7000 <= 1.2 x 6030
+  assert.equal(byName["peak RSS"].met, false); // 160 MB >= 150
+  const slow = figuresFor(1, "pre2026", [{ ...run, spotifyRequests: 68, wallMs: 7300 }], {
+    threads: 8,
+  });
+  assert.equal(slow.find((f) => f.name === "Spotify requests")!.met, false);
+  assert.equal(slow.find((f) => f.name === "wall time")!.met, false);
+});
+
+Deno.test("process readings: GNU time's max RSS and the JSON events' phases", () => {
+  assert.equal(parseMaxRss("102400\n"), 100);
+  assert.equal(parseMaxRss("Command exited with non-zero status 1\n51200\n"), 50);
+  assert.equal(parseMaxRss(""), undefined);
+  const spawned = Date.parse("2026-01-01T00:00:00.000Z");
+  const stdout = [
+    '{"type":"run_started","time":"2026-01-01T00:00:02.500Z","total":3,"alreadyDone":0}',
+    "not json",
+    '{"type":"run_finished","time":"2026-01-01T00:00:07.500Z","cancelled":false,' +
+    '"summary":{"downloaded":3}}',
+  ].join("\n");
+  const times = executionTimes(stdout, spawned);
+  assert.equal(times.planMs, 2500);
+  assert.equal(times.executeMs, 5000);
+  assert.equal(times.summary?.downloaded, 3);
+  assert.equal(times.events, 2);
+});
