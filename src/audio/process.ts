@@ -162,6 +162,22 @@ export async function killProcessTree(pid: number, signal: "SIGTERM" | "SIGKILL"
   }
 }
 
+// Process groups started by runProcess and not yet exited: a hard exit (second Ctrl-C) cannot
+// wait for each run's SIGTERM-then-SIGKILL sequence, so it kills these directly.
+const runningGroups = new Set<number>();
+
+/** SIGKILLs every program runProcess started that is still running; for an immediate exit. */
+export function killRunningProcesses(): void {
+  for (const pid of runningGroups) {
+    try {
+      Deno.kill(Deno.build.os === "windows" ? pid : -pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  runningGroups.clear();
+}
+
 function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
   let id: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<void>((resolve) => {
@@ -205,6 +221,7 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     throw error;
   }
 
+  runningGroups.add(child.pid);
   const stdout = new OutputCollector(limit, options.onStdoutLine);
   const stderr = new OutputCollector(limit, options.onStderrLine);
   const reading = Promise.all([drain(child.stdout, stdout), drain(child.stderr, stderr)]);
@@ -242,6 +259,7 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
       await reading;
     }
   } finally {
+    runningGroups.delete(child.pid);
     signal?.removeEventListener("abort", onAbort);
     if (timer !== undefined) clearTimeout(timer);
   }

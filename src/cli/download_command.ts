@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { resolveAudioTools } from "../audio/mod.ts";
+import { killRunningProcesses, resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { writeFileAtomic } from "../library/mod.ts";
@@ -128,6 +128,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       controller.abort();
     },
     onSecond: () => {
+      // Children run in their own process groups: neither Ctrl-C nor our exit ends them.
+      killRunningProcesses();
       try {
         Deno.removeSync(tempRootFor(layout.baseDir), { recursive: true });
       } catch { /* nothing to remove */ }
