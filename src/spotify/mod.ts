@@ -38,3 +38,31 @@ export {
 export { toTrackMetadata } from "./track_metadata.ts";
 export type { RateLimitSettings } from "./rate_limiter.ts";
 export type { Clock, Sleep } from "./timing.ts";
+export {
+  authorizationUrl,
+  type AuthorizeProbe,
+  createLoginRequest,
+  exchangeAuthorizationCode,
+  fetchCurrentUser,
+  LOGIN_SCOPES,
+  type LoginRequest,
+  loopbackRedirectUri,
+  probeAuthorizeUrl,
+  readAuthorizationCallback,
+  type SpotifyUser,
+  type UserTokens,
+} from "./user_auth.ts";
+export { UserTokenProvider, type UserTokenProviderOptions } from "./user_token_provider.ts";
+export {
+  CODE_VERIFIER_LENGTH,
+  codeChallengeS256,
+  createCodeVerifier,
+  createState,
+  type RandomBytes,
+} from "./pkce.ts";
+export {
+  likedSongsNeedLoginError,
+  loginExpiredError,
+  redirectUriMismatchError,
+  withheldFromOtherUserError,
+} from "./login_errors.ts";
