@@ -3,6 +3,7 @@
  * value looks like (for error messages) and its default. musicdl 1.2 keys keep
  * musicdl's names and defaults (except where noted) so old configs load as-is.
  */
+import { PATH_PLACEHOLDERS } from "../library/mod.ts";
 import { z } from "zod";
 import type {
   AlbumGroup,
@@ -247,28 +248,5 @@ export const IGNORED_MUSICDL_TOP_LEVEL_KEYS: readonly string[] = ["ui"];
 /** All `download:` keys tunedl knows, for typo suggestions. */
 export const DOWNLOAD_KEYS: readonly string[] = Object.keys(DOWNLOAD_FIELDS);
 
-/** Placeholders the `output` and `m3u_output` templates understand. */
-export const TEMPLATE_PLACEHOLDERS: readonly string[] = [
-  "title",
-  "artist",
-  "artists",
-  "album",
-  "album-artist",
-  "genre",
-  "disc-number",
-  "disc-count",
-  "track-number",
-  "tracks-count",
-  "duration",
-  "year",
-  "date",
-  "original-date",
-  "isrc",
-  "track-id",
-  "publisher",
-  "list-name",
-  "list-position",
-  "list-length",
-  "playlist",
-  "output-ext",
-];
+/** Placeholders the `output` and `m3u_output` templates understand: the path renderer's own list. */
+export const TEMPLATE_PLACEHOLDERS: readonly string[] = PATH_PLACEHOLDERS;
