@@ -122,8 +122,11 @@ class OutputCollector {
 async function drain(
   stream: ReadableStream<Uint8Array>,
   collector: OutputCollector,
+  giveUp: AbortSignal,
 ): Promise<void> {
   const reader = stream.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  giveUp.addEventListener("abort", cancel, { once: true });
   try {
     while (true) {
       const { done, value } = await reader.read();
@@ -133,6 +136,7 @@ async function drain(
   } catch {
     // The pipe breaks when the process group is killed; what was read is kept.
   } finally {
+    giveUp.removeEventListener("abort", cancel);
     collector.finish();
     reader.releaseLock();
   }
@@ -186,6 +190,17 @@ function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
   return { promise, cancel: () => clearTimeout(id) };
 }
 
+/** Whether a promise settles within ms (leaving no timer behind). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const wait = delay(ms);
+  const settled = await Promise.race([
+    promise.then(() => true, () => true),
+    wait.promise.then(() => false),
+  ]);
+  wait.cancel();
+  return settled;
+}
+
 /** Runs a program in its own process group; abort or timeout kills the whole group. */
 export const runProcess: ProcessRunner = async (program, args, options = {}) => {
   const signal = options.signal;
@@ -224,7 +239,11 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
   runningGroups.add(child.pid);
   const stdout = new OutputCollector(limit, options.onStdoutLine);
   const stderr = new OutputCollector(limit, options.onStderrLine);
-  const reading = Promise.all([drain(child.stdout, stdout), drain(child.stderr, stderr)]);
+  const giveUpReading = new AbortController();
+  const reading = Promise.all([
+    drain(child.stdout, stdout, giveUpReading.signal),
+    drain(child.stderr, stderr, giveUpReading.signal),
+  ]);
 
   let stopReason: "abort" | "timeout" | undefined;
   let stopping: Promise<void> | undefined;
@@ -250,12 +269,11 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
   try {
     status = await child.status;
     if (stopping) await stopping;
-    const wait = delay(grace);
-    const drained = await Promise.race([reading.then(() => true), wait.promise.then(() => false)]);
-    wait.cancel();
-    if (!drained) {
+    if (!(await settlesWithin(reading, grace))) {
       // A leftover descendant still holds the pipes open after the program exited.
       await killProcessTree(child.pid, "SIGKILL");
+      // One that left the process group (setsid) cannot be killed here; stop waiting for it.
+      if (!(await settlesWithin(reading, grace))) giveUpReading.abort();
       await reading;
     }
   } finally {
