@@ -5,9 +5,12 @@
 import { AuthError } from "../errors/mod.ts";
 import { PlaylistWithheldError, SPOTIFY_DASHBOARD_URL } from "./errors.ts";
 
+/** The stored login no longer works; still an AuthError (exit 3, ends the run). */
+export class LoginExpiredError extends AuthError {}
+
 /** The stored login's refresh token was refused: expired, revoked, or reset. */
-export function loginExpiredError(detail?: string, cause?: unknown): AuthError {
-  return new AuthError(
+export function loginExpiredError(detail?: string, cause?: unknown): LoginExpiredError {
+  return new LoginExpiredError(
     `Your Spotify login has expired or was revoked${detail ? ` (${detail})` : ""}`,
     { hint: "Run `tunedl login` to log in again.", cause },
   );

@@ -62,6 +62,7 @@ export {
 } from "./pkce.ts";
 export {
   likedSongsNeedLoginError,
+  LoginExpiredError,
   loginExpiredError,
   redirectUriMismatchError,
   withheldFromOtherUserError,

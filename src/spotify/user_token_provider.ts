@@ -5,7 +5,7 @@
  * new pair is handed to `onRefresh` to be saved before the old one is useless.
  */
 import { badCredentialsError } from "./errors.ts";
-import { loginExpiredError } from "./login_errors.ts";
+import { LoginExpiredError, loginExpiredError } from "./login_errors.ts";
 import { type Clock, systemClock, throwIfAborted } from "./timing.ts";
 import { raceAbort, type TokenProvider } from "./token_provider.ts";
 import { postTokenForm } from "./token_request.ts";
@@ -18,6 +18,12 @@ export interface UserTokenProviderOptions extends Omit<AccountsOptions, "signal"
   tokens: UserTokens;
   /** Receives every refreshed token pair, to persist a rotated refresh token. */
   onRefresh?: (tokens: UserTokens) => Promise<void> | void;
+  /**
+   * Reads the saved tokens again. When a refresh token is refused, another
+   * process (a second run from cron) may have rotated it a moment ago: its
+   * newer tokens are used instead of giving up.
+   */
+  reload?: () => Promise<UserTokens | undefined>;
   /** Called once per HTTP request to the token endpoint (request counting). */
   onRequest?: () => void;
 }
@@ -74,11 +80,29 @@ export class UserTokenProvider implements TokenProvider {
   }
 
   async #refresh(): Promise<string> {
+    try {
+      return await this.#refreshWith(this.#tokens.refreshToken);
+    } catch (error) {
+      if (!(error instanceof LoginExpiredError) || !this.#options.reload) {
+        throw error;
+      }
+      const saved = await this.#options.reload().catch(() => undefined);
+      if (!saved || saved.refreshToken === this.#tokens.refreshToken) throw error;
+      this.#tokens = { ...saved };
+      if (this.#clock() < saved.expiresAt - EARLY_REFRESH_MS) {
+        this.#stale = false;
+        return saved.accessToken;
+      }
+      return await this.#refreshWith(saved.refreshToken);
+    }
+  }
+
+  async #refreshWith(refreshToken: string): Promise<string> {
     const options = this.#options;
     const outcome = await postTokenForm(
       new URLSearchParams({
         grant_type: "refresh_token",
-        refresh_token: this.#tokens.refreshToken,
+        refresh_token: refreshToken,
         client_id: options.clientId,
       }),
       { ...accountsRequestOptions(options, this.#clock), onRequest: options.onRequest },

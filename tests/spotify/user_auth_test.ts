@@ -302,6 +302,67 @@ Deno.test("user tokens: a revoked refresh token asks to log in again (AuthError,
   assert.equal(saved.length, 0);
 });
 
+Deno.test("user tokens: a refresh token rotated by another run is picked up from the saved login", async () => {
+  const time = new VirtualTime();
+  const { fetch, calls } = scriptedFetch((call) => {
+    const used = new URLSearchParams(call.body).get("refresh_token");
+    if (used !== "rt-other") return json({ error: "invalid_grant" }, 400);
+    return json({ access_token: "at-mine", expires_in: 3600, refresh_token: "rt-mine" });
+  }, time);
+  let saved: UserTokens = {
+    accessToken: "at-other",
+    refreshToken: "rt-other",
+    expiresAt: 0, // expired too: refresh with the other run's refresh token
+    scope: [],
+  };
+  const provider = new UserTokenProvider({
+    clientId: "my-id",
+    tokens: { accessToken: "at-0", refreshToken: "rt-0", expiresAt: 0, scope: [] },
+    accountsUrl: ACCOUNTS,
+    fetch,
+    clock: time.clock,
+    reload: () => Promise.resolve(saved),
+    onRefresh: (tokens) => {
+      saved = tokens;
+    },
+  });
+  assert.equal(await provider.getToken(), "at-mine");
+  assert.deepEqual(
+    calls.map((c) => new URLSearchParams(c.body).get("refresh_token")),
+    ["rt-0", "rt-other"],
+  );
+  assert.equal(saved.refreshToken, "rt-mine");
+
+  // The saved login has a valid access token: use it without another refresh.
+  const fresh = new UserTokenProvider({
+    clientId: "my-id",
+    tokens: { accessToken: "at-0", refreshToken: "rt-0", expiresAt: 0, scope: [] },
+    accountsUrl: ACCOUNTS,
+    fetch: scriptedFetch(() => json({ error: "invalid_grant" }, 400)).fetch,
+    clock: time.clock,
+    reload: () =>
+      Promise.resolve({
+        accessToken: "at-saved",
+        refreshToken: "rt-saved",
+        expiresAt: time.now + 3600_000,
+        scope: [],
+      }),
+  });
+  assert.equal(await fresh.getToken(), "at-saved");
+
+  // Nothing newer saved: the login is really gone.
+  const gone = new UserTokenProvider({
+    clientId: "my-id",
+    tokens: { accessToken: "at-0", refreshToken: "rt-0", expiresAt: 0, scope: [] },
+    accountsUrl: ACCOUNTS,
+    fetch: scriptedFetch(() => json({ error: "invalid_grant" }, 400)).fetch,
+    clock: time.clock,
+    reload: () =>
+      Promise.resolve({ accessToken: "at-0", refreshToken: "rt-0", expiresAt: 0, scope: [] }),
+  });
+  await assert.rejects(gone.getToken(), /expired or was revoked/);
+});
+
 Deno.test("user tokens: 5xx and network failures are retried, then a NetworkError", async () => {
   let n = 0;
   const { provider, calls } = userProvider(() => {
