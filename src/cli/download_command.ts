@@ -8,6 +8,7 @@ import { killRunningProcesses, resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { writeFileAtomic } from "../library/mod.ts";
+import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
   executePlan,
   type ExecutionEvent,
@@ -83,6 +84,8 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
     const loaded = await loadConfigFor(flags, io, { positional: configArg });
     const ctx = await createRunContext(loaded, io);
     try {
+      // Say so before resolving tools or planning: nothing else could help.
+      if (likedOnly && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
         likedOnly,
         resume: flags.resume === true,

@@ -15,8 +15,9 @@ import {
 import type { LoadedConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
-import { SpotifyClient, type TokenProvider } from "../spotify/mod.ts";
+import { SpotifyClient, type SpotifyUser, type TokenProvider } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
+import { type OpenedLogin, openStoredLogin } from "./token_store.ts";
 
 const SECOND = 1000;
 
@@ -27,6 +28,8 @@ export interface RunContext {
   caches: CacheSet;
   client: SpotifyClient;
   catalog: CatalogReader & TrackDetailsReader;
+  /** Who the client reads as (`tunedl login`); null with client credentials. */
+  user: SpotifyUser | null;
   close(): Promise<void>;
 }
 
@@ -105,9 +108,23 @@ export function spotifyClientFor(
   });
 }
 
+/** The saved `tunedl login` for this config's client id, with its refreshing token provider. */
+export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin | undefined> {
+  const clientId = loaded.config.download.client_id;
+  if (!clientId) return Promise.resolve(undefined);
+  return openStoredLogin(cachePathsFor(loaded, io).tokens, {
+    clientId,
+    accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
+    warn: (message) => io.err(`warning: ${message}\n`),
+  });
+}
+
 /** Builds the Spotify side of a run: client, caches, catalog reader. */
 export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise<RunContext> {
-  const client = spotifyClientFor(loaded, io);
+  // With a login every call uses the user's token (their playlists, Liked
+  // Songs); without one, the app's client credentials.
+  const login = await loginFor(loaded, io);
+  const client = spotifyClientFor(loaded, io, { tokenProvider: login?.tokenProvider });
   const caches = await openCaches(loaded, io);
   const spotifyCache = caches.spotify;
   const catalog = spotifyCatalogReader(client, {
@@ -117,6 +134,7 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
       getOrLoad: (key, loader, options) => spotifyCache.getOrLoad(key, loader, options),
     },
     ttls: { artistAlbumsMs: loaded.config.download.cache_ttl * SECOND },
+    user: login?.login.user ?? null,
   });
   return {
     loaded,
@@ -124,6 +142,7 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
     caches,
     client,
     catalog,
+    user: login?.login.user ?? null,
     close: () => caches.close(),
   };
 }

@@ -6,13 +6,17 @@
  */
 import {
   classifyPlaylistRows,
+  likedSongsNeedLoginError,
+  PlaylistWithheldError,
   type SpotifyAlbum,
   type SpotifyAlbumSummary,
   type SpotifyArtist,
   type SpotifyPlaylist,
   type SpotifyTrack,
+  type SpotifyUser,
   toTrackMetadata,
   type TrackMetadata,
+  withheldFromOtherUserError,
 } from "../spotify/mod.ts";
 import { NotFoundError } from "../errors/mod.ts";
 import type { CatalogAlbum, CatalogArtist, CatalogPlaylist, CatalogReader } from "./generate.ts";
@@ -78,9 +82,18 @@ const noCache: AnswerCache = {
 /** Builds the generator's catalog reader (plus track details) over the client and a cache. */
 export function spotifyCatalogReader(
   client: SpotifyCatalogClient,
-  options: { cache?: AnswerCache; ttls?: Partial<CatalogTtls> } = {},
+  options: {
+    cache?: AnswerCache;
+    ttls?: Partial<CatalogTtls>;
+    /**
+     * Who the client reads as: the logged-in user, or null for the app alone
+     * (client credentials: no Liked Songs). Undefined when the caller does not know.
+     */
+    user?: SpotifyUser | null;
+  } = {},
 ): CatalogReader & TrackDetailsReader {
   const cache = options.cache ?? noCache;
+  const user = options.user;
   const ttls = { ...DEFAULT_TTLS, ...options.ttls };
 
   const album = (id: string, signal?: AbortSignal) =>
@@ -114,7 +127,16 @@ export function spotifyCatalogReader(
       ) as { snapshot_id?: unknown } | null;
       if (head?.snapshot_id === cached.snapshotId) return cached;
     }
-    const fresh = await client.getPlaylist(id, { signal });
+    let fresh: SpotifyPlaylist;
+    try {
+      fresh = await client.getPlaylist(id, { signal });
+    } catch (error) {
+      // Logged in and still withheld: not the user's playlist, logging in won't help.
+      if (error instanceof PlaylistWithheldError && user) {
+        throw withheldFromOtherUserError(error, { id: user.id, name: user.displayName });
+      }
+      throw error;
+    }
     await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
     return fresh;
   }
@@ -183,6 +205,7 @@ export function spotifyCatalogReader(
       };
     },
     async likedSongs({ signal }): Promise<CatalogPlaylist> {
+      if (user === null) throw likedSongsNeedLoginError();
       // Liked Songs change often and have no snapshot id: always read them.
       const rows = await client.getPaged("/v1/me/tracks", { signal, limit: 50 });
       const { entries, skipped } = classifyPlaylistRows(rows);

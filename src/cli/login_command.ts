@@ -1,0 +1,292 @@
+/**
+ * `tunedl login` / `tunedl logout`: a one-time Spotify login (Authorization
+ * Code + PKCE) through the browser and a callback server on 127.0.0.1, and
+ * forgetting it again. The tokens go to the cache folder; they are never printed.
+ */
+import type { LoadedConfig } from "../config/mod.ts";
+import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
+import {
+  createLoginRequest,
+  exchangeAuthorizationCode,
+  fetchCurrentUser,
+  loopbackRedirectUri,
+  probeAuthorizeUrl,
+  readAuthorizationCallback,
+  SPOTIFY_DASHBOARD_URL,
+  UserTokenProvider,
+} from "../spotify/mod.ts";
+import { configFlags, parseCommandArgs } from "./args.ts";
+import type { Command } from "./command.ts";
+import { loadConfigFor } from "./config_source.ts";
+import type { CliIo } from "./io.ts";
+import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
+import { deleteStoredLogin, saveStoredLogin } from "./token_store.ts";
+
+/** How long `login` waits for the browser by default. */
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+export const loginCommand: Command = {
+  summary: "log in to Spotify for your own playlists and Liked Songs",
+  usage: `Usage: tunedl login [--config FILE] [--port N] [--no-browser] [--timeout SECONDS]
+
+Logs in to Spotify once so tunedl can read your own playlists (also private
+and collaborative ones) and your Liked Songs: since 2026 Spotify lists a
+playlist's tracks only for its owner or collaborators. Opens Spotify's login
+page in your browser (or prints the URL to open), then waits for the answer on
+http://127.0.0.1:PORT/callback. Your app must list exactly that address under
+Redirect URIs (${SPOTIFY_DASHBOARD_URL}, your app, Settings).
+Asks only to read playlists and saved tracks. The login is kept in the cache
+folder (tokens.json, readable by you only) and renewed automatically;
+\`tunedl logout\` forgets it.
+
+No browser on this machine (a NAS)? Forward the port from your computer
+(ssh -L PORT:127.0.0.1:PORT user@nas), run \`tunedl login --no-browser\` there,
+and open the printed URL on your computer.
+
+Options:
+  -c, --config FILE    config file (default ./config.yaml or $TUNEDL_CONFIG)
+      --port N         callback port (default download.login_redirect_port, 8888)
+      --no-browser     only print the URL, don't try to open a browser
+      --timeout SECS   how long to wait for the login (default ${DEFAULT_TIMEOUT_SECONDS})`,
+  async run(argv, io) {
+    const { flags } = parseCommandArgs("login", argv, {
+      flags: {
+        ...configFlags,
+        port: { type: "string" },
+        "no-browser": { type: "boolean" },
+        timeout: { type: "string" },
+      },
+    });
+    const loaded = await loadConfigFor(flags, io);
+    const clientId = loaded.config.download.client_id;
+    if (!clientId) {
+      throw new ConfigError(`${loaded.file}: the Spotify client id is missing`, {
+        hint: "Set SPOTIFY_CLIENT_ID or download.client_id in the config (your app at " +
+          `${SPOTIFY_DASHBOARD_URL}).`,
+      });
+    }
+    const port = flags.port === undefined
+      ? loaded.config.download.login_redirect_port
+      : parsePort(String(flags.port));
+    const timeoutSeconds = flags.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : parseTimeout(String(flags.timeout));
+    return await login(loaded, io, {
+      clientId,
+      port,
+      timeoutMs: timeoutSeconds * 1000,
+      openBrowser: flags["no-browser"] !== true,
+    });
+  },
+};
+
+export const logoutCommand: Command = {
+  summary: "forget the Spotify login",
+  usage: `Usage: tunedl logout
+
+Deletes the saved Spotify login (tokens.json in the cache folder). Playlists
+are then read with the app's client credentials again. To also withdraw the
+app's access on Spotify's side, remove it at https://www.spotify.com/account/apps/.`,
+  async run(argv, io) {
+    // --config is accepted for symmetry; the login does not depend on the config.
+    parseCommandArgs("logout", argv, { flags: configFlags });
+    const path = cachePathsFor(null, io).tokens;
+    if (await deleteStoredLogin(path)) {
+      io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);
+    } else {
+      io.out(`Not logged in: there was no saved Spotify login (${path}).\n`);
+    }
+    return 0;
+  },
+};
+
+interface LoginSettings {
+  clientId: string;
+  port: number;
+  timeoutMs: number;
+  openBrowser: boolean;
+}
+
+async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): Promise<number> {
+  const accountsUrl = io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined;
+  const redirectUri = loopbackRedirectUri(settings.port);
+  const request = await createLoginRequest(settings.clientId, { redirectUri, accountsUrl });
+
+  // Spotify shows an unregistered redirect URI only on its own page, where
+  // tunedl would never hear of it; asking first turns it into a clear error.
+  let probe;
+  try {
+    probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
+  } catch (error) {
+    throw new NetworkError(`Could not reach Spotify's accounts service for the login`, {
+      hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
+      cause: error,
+    });
+  }
+  if (!probe.ok) throw probe.error;
+
+  const callback = startCallbackServer(settings.port, request.state);
+  let code: string;
+  try {
+    io.err(`Open this URL in your browser to log in to Spotify:\n${request.url}\n`);
+    if (settings.openBrowser) openInBrowser(request.url, io);
+    io.err(`Waiting up to ${Math.round(settings.timeoutMs / 1000)} s for the login...\n`);
+    code = await withTimeout(callback.code, settings.timeoutMs);
+  } finally {
+    await callback.close();
+  }
+
+  const tokens = await exchangeAuthorizationCode(code, {
+    clientId: settings.clientId,
+    codeVerifier: request.codeVerifier,
+    redirectUri,
+    accountsUrl,
+  });
+  const tokenProvider = new UserTokenProvider({
+    clientId: settings.clientId,
+    tokens,
+    accountsUrl,
+  });
+  const client = spotifyClientFor(loaded, io, { tokenProvider });
+  const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });
+  const path = cachePathsFor(loaded, io).tokens;
+  await saveStoredLogin(path, { clientId: settings.clientId, user, tokens: tokenProvider.tokens });
+  const who = user.displayName ? `${user.displayName} (${user.id})` : user.id;
+  io.out(`Logged in to Spotify as ${who}. The login is saved in ${path} (readable by you only).\n`);
+  return 0;
+}
+
+/** The loopback server that receives the browser's redirect once. */
+interface CallbackServer {
+  /** The authorization code; rejects on a Spotify error or a state mismatch. */
+  code: Promise<string>;
+  close(): Promise<void>;
+}
+
+function startCallbackServer(port: number, state: string): CallbackServer {
+  let settled = false;
+  let resolveCode!: (code: string) => void;
+  let rejectCode!: (error: unknown) => void;
+  const code = new Promise<string>((resolve, reject) => {
+    resolveCode = resolve;
+    rejectCode = reject;
+  });
+  code.catch(() => {}); // delivered to the waiter; avoids an unhandled rejection on timeout
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, (request) => {
+      const url = new URL(request.url);
+      if (url.pathname !== "/callback") return page(404, "Not found", "Nothing here.");
+      if (settled) {
+        return page(200, "Already done", "This login is finished; go back to the terminal.");
+      }
+      settled = true;
+      try {
+        resolveCode(readAuthorizationCallback(url, state));
+        return page(
+          200,
+          "Logged in",
+          "tunedl received the login. You can close this tab and go back to the terminal.",
+        );
+      } catch (error) {
+        rejectCode(error);
+        return page(400, "Login failed", `${(error as Error).message}. See the terminal.`);
+      }
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new TunedlError(`Port ${port} on 127.0.0.1 is in use; the login needs it`, {
+        hint: `Stop the program using it, or pick another port with --port N (and add ` +
+          `http://127.0.0.1:N/callback to your app's Redirect URIs at ${SPOTIFY_DASHBOARD_URL}).`,
+      });
+    }
+    throw error;
+  }
+  return { code, close: () => server.shutdown() };
+}
+
+function page(status: number, title: string, text: string): Response {
+  const body = `<!doctype html><html><head><meta charset="utf-8"><title>tunedl: ${
+    escapeHtml(title)
+  }</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`;
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Resolves like `promise`, or fails after `ms` saying the login was not finished. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() =>
+      reject(
+        new TunedlError(`No login answer from the browser within ${Math.round(ms / 1000)} s`, {
+          hint: "Run `tunedl login` again and finish the login in the browser in time " +
+            "(--timeout SECONDS waits longer).",
+        }),
+      ), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The command that opens a URL in the default browser, or undefined when there is none. */
+export function browserCommand(
+  url: string,
+  os: CliIo["os"],
+  env: Record<string, string | undefined>,
+): { command: string; args: string[] } | undefined {
+  switch (os) {
+    case "darwin":
+      return { command: "open", args: [url] };
+    case "windows":
+      // Not `cmd /c start`: cmd would split the URL at every "&".
+      return { command: "rundll32", args: ["url.dll,FileProtocolHandler", url] };
+    default:
+      // Without a display xdg-open may start a text browser in this terminal.
+      if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return undefined;
+      return { command: "xdg-open", args: [url] };
+  }
+}
+
+/** Tries to open the URL; the printed URL is the fallback, so failure only gets a note. */
+function openInBrowser(url: string, io: CliIo): void {
+  const fallback = () => io.err("(Could not open a browser: open the URL above yourself.)\n");
+  const opener = browserCommand(url, io.os, io.env);
+  if (!opener) {
+    fallback();
+    return;
+  }
+  try {
+    const child = new Deno.Command(opener.command, {
+      args: opener.args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // The login does not wait for the opener (some keep running with the browser).
+    child.unref();
+    child.status.then((status) => {
+      if (!status.success) fallback();
+    }, fallback);
+  } catch {
+    fallback();
+  }
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    throw new UsageError(`tunedl login: --port must be a port number (1 to 65535), got "${text}"`);
+  }
+  return port;
+}
+
+function parseTimeout(text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0) {
+    throw new UsageError(`tunedl login: --timeout must be a positive number of seconds`);
+  }
+  return seconds;
+}
