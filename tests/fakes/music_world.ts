@@ -7,6 +7,7 @@
 import {
   type FakeApiMode,
   type FakeSpotify,
+  type FakeSpotifyOptions,
   loadFixtureCatalog,
   type RawObject,
   type SpotifyCatalog,
@@ -44,6 +45,8 @@ export interface MusicWorldOptions {
   audioSeconds?: number;
   currentUserId?: string;
   ownedPlaylistIds?: string[];
+  /** More options for the fake Spotify (login: likedTrackIds, redirectUris, ...). */
+  spotify?: Omit<FakeSpotifyOptions, "catalog" | "mode" | "latencyMs">;
 }
 
 let tonePromise: Promise<Uint8Array<ArrayBuffer>> | undefined;
@@ -177,11 +180,12 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
   rules.push(rule);
 
   const spotify = await startFakeSpotify({
+    ...options.spotify,
     catalog,
     mode: options.mode ?? "pre2026",
     latencyMs: options.latencyMs ?? 0,
-    currentUserId: options.currentUserId,
-    ownedPlaylistIds: options.ownedPlaylistIds,
+    currentUserId: options.currentUserId ?? options.spotify?.currentUserId,
+    ownedPlaylistIds: options.ownedPlaylistIds ?? options.spotify?.ownedPlaylistIds,
   });
   const youtube = startFakeYouTube({ fixtures: false, rules, media });
   return {

@@ -25,9 +25,24 @@
  *
  * The token endpoint (POST /api/token) checks the client id/secret (Basic auth
  * or form fields) and issues expiring bearer tokens; the API checks them (401
- * when missing, unknown or expired). Token issuing lives in `FakeTokenIssuer`
- * so user logins (Authorization Code + PKCE, refresh tokens, /v1/me) can be
- * added there; until then `issueToken({ userId })` mints a user token directly.
+ * when missing, unknown or expired). Token issuing lives in `FakeTokenIssuer`.
+ *
+ * User logins (Authorization Code + PKCE, as Spotify runs it for public
+ * clients): GET /authorize checks client_id (else 400 "INVALID_CLIENT: Invalid
+ * client"), the redirect_uri against the registered ones (`redirectUris`;
+ * default any http://127.0.0.1:<port>/callback; else 400 "INVALID_CLIENT:
+ * Invalid redirect URI"), response_type=code, code_challenge_method=S256 and
+ * known scopes, then approves at once as `currentUserId` (or declines with
+ * `denyLogin`) by a 302 to redirect_uri?code=...&state=... . POST /api/token
+ * with grant_type=authorization_code verifies the code (once, same client and
+ * redirect_uri) and the code_verifier against the S256 challenge, and answers
+ * an access token plus a refresh token; grant_type=refresh_token rotates the
+ * refresh token (the old one stops working). `revokeUserTokens()` makes every
+ * user token and refresh token invalid (invalid_grant, like a user removing
+ * the app). GET /v1/me and GET /v1/me/tracks (Liked Songs: `likedTrackIds`,
+ * default the first five catalog tracks; needs user-library-read) answer only
+ * user tokens; an app token gets 401. `issueToken({ userId })` still mints a
+ * user token directly.
  *
  * Faults are scripted per request: `{ path: /regex/, status: 503, times: 2 }`
  * answers the next two matching requests with 503 before behaving normally;
@@ -97,6 +112,14 @@ export interface FakeSpotifyOptions {
   currentUserId?: string;
   /** Playlists the current user owns or collaborates on, besides those whose owner id is theirs. */
   ownedPlaylistIds?: string[];
+  /** Display name of the current user (default "Fake User"). */
+  currentUserName?: string;
+  /** Registered redirect URIs (default: any http://127.0.0.1:<port>/callback). */
+  redirectUris?: string[];
+  /** The user declines on the authorize page (redirect with error=access_denied). */
+  denyLogin?: boolean;
+  /** The current user's Liked Songs, newest first (default: the first five catalog tracks). */
+  likedTrackIds?: string[];
   faults?: FakeFault[];
   /** Lifetime of issued tokens (default 3600 s). */
   tokenTtlSeconds?: number;
@@ -145,6 +168,14 @@ export interface FakeSpotify {
   issueToken(grant?: { userId?: string }): string;
   /** Makes every token issued so far expired. */
   expireTokens(): void;
+  /** Revokes every user login: user access tokens and refresh tokens stop working. */
+  revokeUserTokens(): void;
+  /** Replaces the registered redirect URIs (undefined: any loopback /callback). */
+  setRedirectUris(uris: string[] | undefined): void;
+  /** Whether the user declines on the authorize page from now on. */
+  setDenyLogin(deny: boolean): void;
+  /** The current user's Liked Songs (track ids, newest first). */
+  readonly likedTrackIds: readonly string[];
   /** Clears the request log, the counts and any faults not yet used. */
   reset(): void;
   close(): Promise<void>;
@@ -205,9 +236,20 @@ interface IssuedToken {
   expiresAt: number;
 }
 
-/** Issues opaque bearer tokens and checks them. */
+/** A token endpoint answer for a user login. */
+export interface UserTokenAnswer {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+}
+
+/** Issues opaque bearer tokens and checks them; also refresh tokens for user logins. */
 export class FakeTokenIssuer {
   readonly #tokens = new Map<string, IssuedToken>();
+  /** Refresh token -> the grant it renews; deleted when rotated or revoked. */
+  readonly #refreshTokens = new Map<string, TokenGrant>();
   #serial = 0;
 
   constructor(private readonly ttlSeconds: number, private readonly clock: () => number) {}
@@ -231,6 +273,69 @@ export class FakeTokenIssuer {
   expireAll(): void {
     for (const issued of this.#tokens.values()) issued.expiresAt = -Infinity;
   }
+
+  /** An access token and a new refresh token for a user grant. */
+  issueUser(grant: TokenGrant & { userId: string }): UserTokenAnswer {
+    const refresh = `fake-refresh-${++this.#serial}-${crypto.randomUUID()}`;
+    this.#refreshTokens.set(refresh, grant);
+    return {
+      ...this.issue(grant),
+      refresh_token: refresh,
+      scope: (grant.scopes ?? []).join(" "),
+    };
+  }
+
+  /**
+   * Renews a user login: a new access token and a rotated refresh token (the
+   * old one stops working), or why the refresh token is refused.
+   */
+  refresh(refreshToken: string, clientId: string): UserTokenAnswer | { refused: string } {
+    const grant = this.#refreshTokens.get(refreshToken);
+    if (!grant) return { refused: "Invalid refresh token" };
+    if (grant.clientId !== clientId) return { refused: "Invalid refresh token" };
+    this.#refreshTokens.delete(refreshToken);
+    return this.issueUser(grant as TokenGrant & { userId: string });
+  }
+
+  /** Revokes every user login: user access tokens and all refresh tokens. */
+  revokeUsers(): void {
+    this.#refreshTokens.clear();
+    for (const [token, issued] of this.#tokens) {
+      if (issued.grant.userId) this.#tokens.delete(token);
+    }
+  }
+}
+
+/** BASE64URL(SHA-256(verifier)): the S256 code challenge (RFC 7636). */
+export async function s256Challenge(verifier: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
+  );
+  let binary = "";
+  for (const byte of digest) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** Scopes the fake's authorize page knows (a subset of Spotify's). */
+const KNOWN_SCOPES = new Set([
+  "playlist-read-private",
+  "playlist-read-collaborative",
+  "playlist-modify-private",
+  "playlist-modify-public",
+  "user-library-read",
+  "user-library-modify",
+  "user-read-private",
+  "user-read-email",
+]);
+
+/** An authorization code waiting to be traded for tokens. */
+interface PendingCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  scopes: string[];
+  userId: string;
+  expiresAt: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -438,6 +543,11 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
   const currentUserId = options.currentUserId ?? "fake-user";
   const owned = new Set(options.ownedPlaylistIds ?? []);
   const tokens = new FakeTokenIssuer(options.tokenTtlSeconds ?? 3600, clock);
+  const currentUserName = options.currentUserName ?? "Fake User";
+  let redirectUris = options.redirectUris;
+  let denyLogin = options.denyLogin ?? false;
+  const likedTrackIds = options.likedTrackIds ?? Object.keys(catalog.tracks).slice(0, 5);
+  const pendingCodes = new Map<string, PendingCode>();
   let mode: FakeApiMode = options.mode ?? "pre2026";
   let premium = options.premium ?? true;
   let faults: Array<FakeFault & { left: number }> = [];
@@ -549,6 +659,73 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     });
   };
 
+  const isRegisteredRedirect = (uri: string) =>
+    redirectUris
+      ? redirectUris.includes(uri)
+      : /^http:\/\/127\.0\.0\.1:\d{1,5}\/callback$/.test(uri);
+
+  /** GET /authorize: validates the request, then approves (or declines) at once. */
+  const authorizeEndpoint = (url: URL): Response => {
+    const params = url.searchParams;
+    const page = (text: string) =>
+      new Response(`<!doctype html><html><body><p>${text}</p></body></html>`, {
+        status: 400,
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    if (params.get("client_id") !== clientId) return page("INVALID_CLIENT: Invalid client");
+    const redirectUri = params.get("redirect_uri") ?? "";
+    if (!isRegisteredRedirect(redirectUri)) return page("INVALID_CLIENT: Invalid redirect URI");
+    const back = (answer: Record<string, string>) => {
+      const target = new URL(redirectUri);
+      for (const [key, value] of Object.entries(answer)) target.searchParams.set(key, value);
+      const state = params.get("state");
+      if (state !== null) target.searchParams.set("state", state);
+      return new Response(null, { status: 302, headers: { location: target.toString() } });
+    };
+    if (params.get("response_type") !== "code") {
+      return back({ error: "unsupported_response_type" });
+    }
+    const challenge = params.get("code_challenge") ?? "";
+    if (
+      params.get("code_challenge_method") !== "S256" || !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)
+    ) {
+      return back({ error: "invalid_request", error_description: "code_challenge must be S256" });
+    }
+    const scopes = (params.get("scope") ?? "").split(/\s+/).filter((scope) => scope !== "");
+    if (scopes.some((scope) => !KNOWN_SCOPES.has(scope))) return back({ error: "invalid_scope" });
+    if (denyLogin) return back({ error: "access_denied" });
+    const code = `fake-code-${crypto.randomUUID()}`;
+    pendingCodes.set(code, {
+      clientId,
+      redirectUri,
+      challenge,
+      scopes,
+      userId: currentUserId,
+      expiresAt: clock() + 10 * 60 * 1000,
+    });
+    return back({ code });
+  };
+
+  /** grant_type=authorization_code: the code once, its redirect_uri, and the PKCE verifier. */
+  const codeGrant = async (form: URLSearchParams, id: string): Promise<Response> => {
+    const invalid = (description: string) =>
+      json({ error: "invalid_grant", error_description: description }, 400);
+    const code = form.get("code") ?? "";
+    const pending = pendingCodes.get(code);
+    pendingCodes.delete(code);
+    if (!pending || pending.expiresAt <= clock()) return invalid("Invalid authorization code");
+    if (pending.clientId !== id) return invalid("Invalid authorization code");
+    if (form.get("redirect_uri") !== pending.redirectUri) return invalid("Invalid redirect URI");
+    const verifier = form.get("code_verifier") ?? "";
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) {
+      return json({ error: "invalid_request", error_description: "code_verifier is invalid" }, 400);
+    }
+    if (await s256Challenge(verifier) !== pending.challenge) {
+      return invalid("code_verifier was incorrect");
+    }
+    return json(tokens.issueUser({ clientId: id, userId: pending.userId, scopes: pending.scopes }));
+  };
+
   const tokenEndpoint = async (request: Request): Promise<Response> => {
     if (request.method !== "POST") return apiError(405, "Method not allowed");
     const form = new URLSearchParams(await request.text());
@@ -565,7 +742,11 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
         return json({ error: "invalid_client", error_description: "Invalid client" }, 400);
       }
     }
-    if (id !== clientId || secret !== clientSecret) {
+    const grantType = form.get("grant_type");
+    // PKCE clients are public: the user-login grants need no secret, but a
+    // secret that is sent must be right.
+    const publicGrant = grantType === "authorization_code" || grantType === "refresh_token";
+    if (id !== clientId || (secret !== clientSecret && !(publicGrant && secret === ""))) {
       return json(
         {
           error: "invalid_client",
@@ -574,12 +755,19 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
         400,
       );
     }
-    const grantType = form.get("grant_type");
+    if (grantType === "authorization_code") return await codeGrant(form, id);
+    if (grantType === "refresh_token") {
+      const renewed = tokens.refresh(form.get("refresh_token") ?? "", id);
+      if ("refused" in renewed) {
+        return json({ error: "invalid_grant", error_description: renewed.refused }, 400);
+      }
+      return json(renewed);
+    }
     if (grantType !== "client_credentials") {
-      // The place for authorization_code / refresh_token grants (user login).
       return json({
         error: "unsupported_grant_type",
-        error_description: `grant_type must be client_credentials, got ${grantType}`,
+        error_description: `grant_type must be client_credentials, authorization_code or ` +
+          `refresh_token, got ${grantType}`,
       }, 400);
     }
     return json(tokens.issue({ clientId }));
@@ -769,6 +957,40 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       return "error" in paged ? paged.error : answer(paged.page);
     }
     if (path === "/v1/search") return searchAnswer(url);
+    if (path === "/v1/me" || path.startsWith("/v1/me/")) {
+      // An app token has no user: Spotify answers 401 to every /me endpoint.
+      if (!grant.userId) return apiError(401, "Unauthorized.");
+      if (path === "/v1/me") {
+        const name = grant.userId === currentUserId ? currentUserName : grant.userId;
+        return answer({
+          display_name: name,
+          external_urls: { spotify: `https://open.spotify.com/user/${grant.userId}` },
+          href: `https://api.spotify.com/v1/users/${grant.userId}`,
+          id: grant.userId,
+          type: "user",
+          uri: `spotify:user:${grant.userId}`,
+        });
+      }
+      if (path === "/v1/me/tracks") {
+        if (!(grant.scopes ?? []).includes("user-library-read")) {
+          return apiError(403, "Insufficient client scope");
+        }
+        const ids = grant.userId === currentUserId ? likedTrackIds : [];
+        const rows = ids.map((id, i) => ({
+          added_at: new Date(Date.UTC(2026, 0, 1) - i * 86_400_000).toISOString(),
+          track: view.track(id) ?? null,
+        }));
+        const paged = paginate(
+          rows,
+          url,
+          "/v1/me/tracks",
+          { defaultLimit: 20, maxLimit: 50 },
+          otherParams(url, ["market"]),
+        );
+        return "error" in paged ? paged.error : answer(paged.page);
+      }
+      return apiError(404, "Service not found");
+    }
     return apiError(404, "Service not found");
   };
 
@@ -801,6 +1023,10 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     const isTokenPath = url.pathname === "/api/token";
     if (isTokenPath && role !== "api") {
       response = await tokenEndpoint(request);
+    } else if (url.pathname === "/authorize" && role !== "api") {
+      response = request.method === "GET"
+        ? authorizeEndpoint(url)
+        : apiError(405, "Method not allowed");
     } else if (url.pathname.startsWith("/v1/") && role !== "accounts") {
       if (request.method !== "GET") {
         response = apiError(405, "Method not allowed");
@@ -870,6 +1096,16 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
     expireTokens() {
       tokens.expireAll();
     },
+    revokeUserTokens() {
+      tokens.revokeUsers();
+    },
+    setRedirectUris(uris) {
+      redirectUris = uris;
+    },
+    setDenyLogin(deny) {
+      denyLogin = deny;
+    },
+    likedTrackIds,
     reset() {
       requests.length = 0;
       faults = [];
