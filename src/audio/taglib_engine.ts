@@ -130,7 +130,8 @@ export function rewriteTags(
 ): Promise<Uint8Array> {
   // One file at a time per process: the Wasm instances hold global state.
   const run = queue.then(async () => {
-    const taglib = await engine(backendFor(format), options.wasmDir);
+    const backend = backendFor(format);
+    const taglib = await engine(backend, options.wasmDir);
     const file = await taglib.open(bytes);
     try {
       const existing = file.properties();
@@ -138,8 +139,10 @@ export function rewriteTags(
       for (const [key, values] of Object.entries(existing)) {
         if (values === undefined) continue;
         const wire = wireKey(key);
-        // An explicit empty list deletes the key in both backends (WASI merges, Emscripten replaces).
-        next[wire] = change.removeKeys.has(wire) ? [] : values;
+        if (!change.removeKeys.has(wire)) next[wire] = values;
+        // WASI merges the map into the file's tags, so removal needs an explicit empty list;
+        // Emscripten replaces the whole map and would keep an empty list as an empty frame.
+        else if (backend === "wasi") next[wire] = [];
       }
       for (const [key, values] of Object.entries(change.properties)) next[wireKey(key)] = values;
       file.setProperties(next);
