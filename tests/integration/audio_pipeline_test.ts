@@ -46,6 +46,7 @@ let fixtures: Promise<Fixtures> | undefined;
 function makeFixtures(): Promise<Fixtures> {
   fixtures ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "tunedl-audio-fixtures-" });
+    fixtureDir = dir;
     const tone = [
       "-hide_banner",
       "-loglevel",
@@ -79,10 +80,11 @@ function makeFixtures(): Promise<Fixtures> {
   return fixtures;
 }
 
-// The fixture folder lives for the whole file; removed by the last test.
-async function removeFixtures(): Promise<void> {
-  if (fixtures) await Deno.remove((await fixtures).dir, { recursive: true });
-}
+let fixtureDir: string | undefined;
+// The fixture folder lives for the whole file (also when --filter runs only some tests).
+globalThis.addEventListener("unload", () => {
+  if (fixtureDir) Deno.removeSync(fixtureDir, { recursive: true });
+});
 
 async function withServer<T>(fn: (server: MediaServer, f: Fixtures) => Promise<T>): Promise<T> {
   const f = await makeFixtures();
@@ -490,5 +492,4 @@ Deno.test("aborting mid-download leaves nothing behind: no file, no temp folder,
       assert.deepEqual(processesMentioning(`127.0.0.1:${server.port}`), [], "no yt-dlp left");
     });
   });
-  await removeFixtures();
 });
