@@ -236,8 +236,11 @@ export async function runtimeAssets(root: URL): Promise<RuntimeAsset[]> {
   const assets: RuntimeAsset[] = [];
   const taglib = packages.get("taglib-wasm");
   if (taglib !== undefined) {
-    // taglib-wasm reads `new URL("./taglib-web.wasm", Deno.mainModule)` when compiled.
-    assets.push({ source: `${taglib}/dist/taglib-web.wasm`, embedAs: "taglib-web.wasm" });
+    // taglib-wasm reads `new URL("./taglib-web.wasm", Deno.mainModule)` when compiled, and
+    // src/audio looks there too for both engines (the WASI one writes Opus tags).
+    for (const file of ["taglib-web.wasm", "taglib-wasi.wasm"]) {
+      assets.push({ source: `${taglib}/dist/${file}`, embedAs: file });
+    }
   }
   return assets;
 }
