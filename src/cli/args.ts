@@ -38,7 +38,9 @@ export function parseCommandArgs(
     return { flags: parsed.values as ParsedArgs["flags"], positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    // node's parseArgs appends advice about "--" to unknown options; keep the first sentence.
+    const message = (error instanceof Error ? error.message.split("\n")[0] : String(error))
+      .split(". To specify")[0];
     throw new UsageError(`tunedl ${command}: ${message.replace(/\.$/, "")}`, {
       hint: `Run "tunedl ${command} --help" for usage.`,
     });
