@@ -44,6 +44,17 @@ Options:
     const json = flags.json === true;
     return runReporting(io, json, async () => {
       const [action, target] = positionals;
+      if (action !== "path" && action !== "stats" && action !== "clear") {
+        throw new UsageError(
+          action
+            ? `tunedl cache: unknown action "${action}"`
+            : "tunedl cache: an action is required",
+          {
+            hint: "Use: tunedl cache stats | tunedl cache clear [spotify|search|library] | " +
+              "tunedl cache path",
+          },
+        );
+      }
       const loaded = await optionalConfig(flags, io);
       const paths = cachePathsFor(loaded, io);
       switch (action) {
@@ -56,16 +67,6 @@ Options:
           return await stats(paths.kvFile, io, json);
         case "clear":
           return await clear(paths.kvFile, target, io, json);
-        default:
-          throw new UsageError(
-            action
-              ? `tunedl cache: unknown action "${action}"`
-              : "tunedl cache: an action is required",
-            {
-              hint:
-                "Use: tunedl cache stats | tunedl cache clear [spotify|search|library] | tunedl cache path",
-            },
-          );
       }
     });
   },

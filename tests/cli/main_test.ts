@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { type CliIo, runCli } from "../../src/cli/mod.ts";
+import { parseCommandArgs } from "../../src/cli/args.ts";
+import { UsageError } from "../../src/errors/mod.ts";
+
+function captureIo(): CliIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    out(text: string) {
+      io.stdout += text;
+    },
+    err(text: string) {
+      io.stderr += text;
+    },
+    stdoutIsTerminal: false,
+    stderrIsTerminal: false,
+    env: {},
+    cwd: "/nonexistent-tunedl-cwd",
+    os: "linux" as const,
+  };
+  return io;
+}
+
+const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[] = [
+  { args: [], code: 2, stdout: /Usage: tunedl <command>/ },
+  { args: ["--help"], code: 0, stdout: /Commands:\n  download/ },
+  { args: ["--version"], code: 0, stdout: /^tunedl \d+\.\d+\.\d+ \(deno \d+\.\d+\.\d+\)\n$/ },
+  { args: ["frob"], code: 2, stderr: /^error: unknown command "frob"\nhint: Commands: download/ },
+  { args: ["plan", "--help"], code: 0, stdout: /^Usage: tunedl plan/ },
+  { args: ["plan", "--frob"], code: 2, stderr: /^error: tunedl plan: Unknown option '--frob'\n/ },
+  { args: ["validate", "a.yaml", "b.yaml"], code: 2, stderr: /unexpected argument "b.yaml"/ },
+  {
+    args: ["validate", "--config", "missing.yaml"],
+    code: 2,
+    stderr: /^error: config file not found: \/nonexistent-tunedl-cwd\/missing.yaml\nhint: /,
+  },
+  {
+    args: ["download", "--log-format", "xml"],
+    code: 2,
+    stderr: /--log-format must be text or json/,
+  },
+  { args: ["download", "songs"], code: 2, stderr: /unexpected argument "songs"/ },
+  { args: ["cache", "frob"], code: 2, stderr: /unknown action "frob"/ },
+];
+
+for (const c of cases) {
+  Deno.test(`runCli ${JSON.stringify(c.args)} exits ${c.code}`, async () => {
+    const io = captureIo();
+    const code = await runCli(c.args, io);
+    assert.equal(code, c.code, io.stderr);
+    if (c.stdout) assert.match(io.stdout, c.stdout);
+    if (c.stderr) assert.match(io.stderr, c.stderr);
+    assert.doesNotMatch(io.stderr, /\n\s+at /, "no stack trace for an expected failure");
+  });
+}
+
+Deno.test("parseCommandArgs keeps flags and positionals and rejects extras", () => {
+  const parsed = parseCommandArgs("plan", ["-c", "x.yaml", "--json", "extra"], {
+    flags: { config: { type: "string", short: "c" }, json: { type: "boolean" } },
+    maxPositionals: 1,
+  });
+  assert.deepEqual({ ...parsed.flags }, { config: "x.yaml", json: true });
+  assert.deepEqual(parsed.positionals, ["extra"]);
+  assert.throws(
+    () => parseCommandArgs("plan", ["a", "b"], { flags: {}, maxPositionals: 1 }),
+    (error) => error instanceof UsageError && /unexpected argument "b"/.test(error.message),
+  );
+});
