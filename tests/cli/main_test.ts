@@ -24,7 +24,7 @@ function captureIo(): CliIo & { stdout: string; stderr: string } {
 
 const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[] = [
   { args: [], code: 2, stdout: /Usage: tunedl <command>/ },
-  { args: ["--help"], code: 0, stdout: /Commands:\n  download/ },
+  { args: ["--help"], code: 0, stdout: /Commands:\n {2}download/ },
   { args: ["--version"], code: 0, stdout: /^tunedl \d+\.\d+\.\d+ \(deno \d+\.\d+\.\d+\)\n$/ },
   { args: ["frob"], code: 2, stderr: /^error: unknown command "frob"\nhint: Commands: download/ },
   { args: ["plan", "--help"], code: 0, stdout: /^Usage: tunedl plan/ },
