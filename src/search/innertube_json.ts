@@ -2,7 +2,8 @@
  * Small readers for InnerTube JSON, which is deeply nested and loosely shaped:
  * every accessor tolerates missing or mistyped fields and returns undefined.
  */
-import type { AudioCandidate } from "./model.ts";
+import { SearchError } from "./errors.ts";
+import type { AudioCandidate, ProviderName } from "./model.ts";
 
 /** A JSON object, or undefined when the value is not one. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -97,4 +98,30 @@ export function rankUnique(
     if (limit !== undefined && ranked.length >= limit) break;
   }
   return ranked;
+}
+
+/** How one site lays out a search answer. */
+export interface AnswerLayout {
+  provider: ProviderName;
+  /** The answer's result sections, or undefined when it has none (a malformed answer). */
+  findSections(answer: unknown): unknown[] | undefined;
+  /** The candidates of one section, in answer order. */
+  readSection(section: unknown, baseUrl: string): Omit<AudioCandidate, "rank">[];
+}
+
+/** Ranked candidates of an answer laid out as `layout` says; throws SearchError if it has no sections. */
+export function parseAnswer(
+  answer: unknown,
+  layout: AnswerLayout,
+  options: ParseContext & { limit?: number },
+): AudioCandidate[] {
+  const sections = layout.findSections(answer);
+  if (sections === undefined) {
+    throw new SearchError(
+      { provider: layout.provider, query: options.query },
+      "the answer has no result sections",
+    );
+  }
+  const found = sections.flatMap((section) => layout.readSection(section, options.baseUrl));
+  return rankUnique(found, options.limit);
 }

@@ -10,9 +10,9 @@ export type {
 } from "./model.ts";
 export { searchCacheKey } from "./model.ts";
 export { providerLabel, SearchError } from "./errors.ts";
+export type { InnertubeProviderOptions } from "./innertube_provider.ts";
 export {
   defaultYouTubeMusicUrl,
-  type InnertubeProviderOptions,
   youTubeMusicFilterParams,
   YouTubeMusicProvider,
 } from "./youtube_music_provider.ts";

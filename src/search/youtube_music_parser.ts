@@ -4,16 +4,15 @@
  * by their localized titles, and the top-result card is read as well: an ISRC
  * search often has its only match there.
  */
-import { SearchError } from "./errors.ts";
 import {
   asArray,
   asRecord,
   dig,
   digString,
+  parseAnswer,
   parseClockDuration,
   type ParseContext,
   plainText,
-  rankUnique,
   type TextRun,
   textRuns,
   watchUrl,
@@ -26,25 +25,23 @@ export function parseYouTubeMusicSearch(
   context: ParseContext,
   options: { limit?: number } = {},
 ): AudioCandidate[] {
-  const sections = findSections(answer);
-  if (sections === undefined) {
-    throw new SearchError(
-      { provider: "youtube-music", query: context.query },
-      "the answer has no result sections",
-    );
-  }
+  return parseAnswer(answer, { provider: "youtube-music", findSections, readSection }, {
+    ...context,
+    limit: options.limit,
+  });
+}
+
+function readSection(section: unknown, baseUrl: string): Omit<AudioCandidate, "rank">[] {
   const found: Omit<AudioCandidate, "rank">[] = [];
-  for (const section of sections) {
-    const card = asRecord(dig(section, "musicCardShelfRenderer"));
-    if (card) {
-      const top = parseCard(card, context.baseUrl);
-      if (top) found.push(top);
-      found.push(...parseRows(card.contents, context.baseUrl));
-    }
-    const shelf = asRecord(dig(section, "musicShelfRenderer"));
-    if (shelf) found.push(...parseRows(shelf.contents, context.baseUrl));
+  const card = asRecord(dig(section, "musicCardShelfRenderer"));
+  if (card) {
+    const top = parseCard(card, baseUrl);
+    if (top) found.push(top);
+    found.push(...parseRows(card.contents, baseUrl));
   }
-  return rankUnique(found, options.limit);
+  const shelf = asRecord(dig(section, "musicShelfRenderer"));
+  if (shelf) found.push(...parseRows(shelf.contents, baseUrl));
+  return found;
 }
 
 function findSections(answer: unknown): unknown[] | undefined {

@@ -3,16 +3,15 @@
  * `videoRenderer` with a length, whether listed directly or inside a shelf.
  * Live streams (no length), shorts, channels, playlists and ads are skipped.
  */
-import { SearchError } from "./errors.ts";
 import {
   asArray,
   asRecord,
   dig,
   digString,
+  parseAnswer,
   parseClockDuration,
   type ParseContext,
   plainText,
-  rankUnique,
   watchUrl,
 } from "./innertube_json.ts";
 import type { AudioCandidate } from "./model.ts";
@@ -23,26 +22,24 @@ export function parseYouTubeSearch(
   context: ParseContext,
   options: { limit?: number } = {},
 ): AudioCandidate[] {
-  const sections = findSections(answer);
-  if (sections === undefined) {
-    throw new SearchError(
-      { provider: "youtube", query: context.query },
-      "the answer has no result sections",
-    );
-  }
+  return parseAnswer(answer, { provider: "youtube", findSections, readSection }, {
+    ...context,
+    limit: options.limit,
+  });
+}
+
+function readSection(section: unknown, baseUrl: string): Omit<AudioCandidate, "rank">[] {
   const found: Omit<AudioCandidate, "rank">[] = [];
-  for (const section of sections) {
-    for (const item of asArray(dig(section, "itemSectionRenderer", "contents"))) {
-      const video = asRecord(dig(item, "videoRenderer"));
-      if (video) pushVideo(found, video, context.baseUrl);
-      const shelfItems = dig(item, "shelfRenderer", "content", "verticalListRenderer", "items");
-      for (const shelfItem of asArray(shelfItems)) {
-        const inner = asRecord(dig(shelfItem, "videoRenderer"));
-        if (inner) pushVideo(found, inner, context.baseUrl);
-      }
+  for (const item of asArray(dig(section, "itemSectionRenderer", "contents"))) {
+    const video = asRecord(dig(item, "videoRenderer"));
+    if (video) pushVideo(found, video, baseUrl);
+    const shelfItems = dig(item, "shelfRenderer", "content", "verticalListRenderer", "items");
+    for (const shelfItem of asArray(shelfItems)) {
+      const inner = asRecord(dig(shelfItem, "videoRenderer"));
+      if (inner) pushVideo(found, inner, baseUrl);
     }
   }
-  return rankUnique(found, options.limit);
+  return found;
 }
 
 function findSections(answer: unknown): unknown[] | undefined {
