@@ -12,6 +12,7 @@
  *     env: { TUNEDL_CACHE_DIR: work.cacheDir, ... },
  *   });
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
@@ -105,6 +106,18 @@ export async function runTunedl(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+/** Parses stdout as exactly one JSON document (JSON.parse rejects anything around it). */
+export function parseStdoutJson<T>(run: TunedlRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch (error) {
+    throw new assert.AssertionError({
+      message: `stdout is not one JSON document (${(error as Error).message}):\n${run.stdout}\n` +
+        `stderr:\n${run.stderr}`,
+    });
+  }
 }
 
 /** A config as YAML text, or as data to write as YAML. */

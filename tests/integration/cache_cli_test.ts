@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { makeTempWorkspace, runTunedl, type TunedlRun } from "../fakes/cli_runner.ts";
+import { makeTempWorkspace, parseStdoutJson, runTunedl } from "../fakes/cli_runner.ts";
 import { FIXTURE_IDS, startFakeSpotify } from "../fakes/spotify_fake.ts";
 
 interface StatsJson {
@@ -13,17 +13,6 @@ interface StatsJson {
   file: string;
   exists: boolean;
   caches: { name: string; entries: number; bytes: number; hits: number; misses: number }[];
-}
-
-function parseJson<T>(run: TunedlRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch (error) {
-    throw new assert.AssertionError({
-      message: `stdout is not one JSON document (${(error as Error).message}):\n${run.stdout}\n` +
-        `stderr:\n${run.stderr}`,
-    });
-  }
 }
 
 const entriesOf = (stats: StatsJson, name: string) => {
@@ -55,7 +44,7 @@ Deno.test("tunedl cache", async (t) => {
     const stats = async () => {
       const run = await tunedl("cache", "stats", "--json");
       assert.equal(run.code, 0, run.stderr);
-      return parseJson<StatsJson>(run);
+      return parseStdoutJson<StatsJson>(run);
     };
     const kvFiles = async () =>
       (await Array.fromAsync(Deno.readDir(work.cacheDir)))
@@ -67,7 +56,7 @@ Deno.test("tunedl cache", async (t) => {
       assert.equal(run.stdout, `${kvFile}\n`);
       const json = await tunedl("cache", "path", "--json");
       assert.equal(json.code, 0, json.stderr);
-      const doc = parseJson<{ ok: boolean; dir: string; file: string }>(json);
+      const doc = parseStdoutJson<{ ok: boolean; dir: string; file: string }>(json);
       assert.deepEqual([doc.ok, doc.dir, doc.file], [true, work.cacheDir, kvFile]);
     });
 
@@ -125,7 +114,7 @@ Deno.test("tunedl cache", async (t) => {
 
         const json = await tunedl("cache", "stats", "--json");
         assert.notEqual(json.code, 0);
-        assert.equal(parseJson<{ ok: boolean }>(json).ok, false);
+        assert.equal(parseStdoutJson<{ ok: boolean }>(json).ok, false);
 
         const named = await tunedl("cache", "clear", "spotify");
         assert.notEqual(named.code, 0);

@@ -4,23 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeTempWorkspace, runTunedl, type TunedlRun } from "../fakes/cli_runner.ts";
+import { makeTempWorkspace, parseStdoutJson, runTunedl } from "../fakes/cli_runner.ts";
 import { startMusicWorld } from "../fakes/music_world.ts";
 
 interface DoctorJson {
   ok: boolean;
   checks: { name: string; status: "ok" | "warn" | "error"; detail: string; fix?: string }[];
-}
-
-function parseJson<T>(run: TunedlRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch (error) {
-    throw new assert.AssertionError({
-      message: `stdout is not one JSON document (${(error as Error).message}):\n${run.stdout}\n` +
-        `stderr:\n${run.stderr}`,
-    });
-  }
 }
 
 /** The report line of one check: `[ok  ] name  detail`. */
@@ -83,7 +72,7 @@ Deno.test("tunedl doctor", async (t) => {
     await t.step("--json: one document with ok true and named checks", async () => {
       const run = await doctor(["--json"]);
       assert.equal(run.code, 0, run.stderr);
-      const doc = parseJson<DoctorJson>(run);
+      const doc = parseStdoutJson<DoctorJson>(run);
       assert.equal(doc.ok, true);
       const names = doc.checks.map((c) => c.name);
       for (
@@ -119,7 +108,7 @@ Deno.test("tunedl doctor", async (t) => {
 
         const json = await doctor(["--json"], { SPOTIFY_CLIENT_SECRET: wrongSecret });
         assert.equal(json.code, 1);
-        const doc = parseJson<DoctorJson>(json);
+        const doc = parseStdoutJson<DoctorJson>(json);
         assert.equal(doc.ok, false);
         const spotify = doc.checks.find((c) => c.name === "spotify");
         assert.equal(spotify?.status, "error");

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
+import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 import type { RawObject } from "../fakes/spotify_fake.ts";
 import type { PlanItem } from "../../src/plan/mod.ts";
@@ -66,27 +67,6 @@ async function planJson(
   });
   assert.equal(run.code, 0, `plan failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as PlanJson;
-}
-
-/** Every file under dir (recursively), absolute paths. */
-async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (current: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(current));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else found.push(path);
-    }
-  };
-  await walk(dir);
-  return found.sort();
 }
 
 interface Probe {

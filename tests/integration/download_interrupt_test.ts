@@ -14,6 +14,7 @@ import {
   type TempWorkspace,
   tunedlCommandArgs,
 } from "../fakes/cli_runner.ts";
+import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
 
 const PLAYLIST = "5LkNhFidYyyjRWwnkcMbQs";
@@ -187,26 +188,6 @@ async function startDownload(setup: Setup, extraArgs: string[] = []): Promise<Ru
 
 const isCompletedTrack = (event: JsonEvent) =>
   event.type === "item_finished" && event.itemType === "track" && event.status === "completed";
-
-async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (current: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(current));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else found.push(path);
-    }
-  };
-  await walk(dir);
-  return found.sort();
-}
 
 /** Seconds of audio ffprobe reads from a file; fails the test when it cannot read it. */
 async function audioSeconds(path: string): Promise<number> {

@@ -3,7 +3,7 @@
  * offline music world (fake Spotify + fake YouTube on 127.0.0.1).
  */
 import assert from "node:assert/strict";
-import { makeTempWorkspace, runTunedl, type TunedlRun } from "../fakes/cli_runner.ts";
+import { makeTempWorkspace, parseStdoutJson, runTunedl } from "../fakes/cli_runner.ts";
 import { startMusicWorld } from "../fakes/music_world.ts";
 import { FIXTURE_IDS } from "../fakes/spotify_fake.ts";
 
@@ -33,17 +33,6 @@ interface ExplainJson {
     queries: { provider: string; query: string; count: number }[];
     threshold: number;
   };
-}
-
-function parseJson<T>(run: TunedlRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch (error) {
-    throw new assert.AssertionError({
-      message: `stdout is not one JSON document (${(error as Error).message}):\n${run.stdout}\n` +
-        `stderr:\n${run.stderr}`,
-    });
-  }
 }
 
 Deno.test("tunedl explain against the music world", async (t) => {
@@ -83,7 +72,7 @@ Deno.test("tunedl explain against the music world", async (t) => {
     await t.step("--json: one document with the track and the found match", async () => {
       const run = await explain(trackLink(ROPES), "--json");
       assert.equal(run.code, 0, run.stderr);
-      const doc = parseJson<ExplainJson>(run);
+      const doc = parseStdoutJson<ExplainJson>(run);
       assert.equal(doc.ok, true);
       assert.equal(doc.track.spotifyId, ROPES);
       assert.equal(doc.track.title, "Ropes");
@@ -106,7 +95,7 @@ Deno.test("tunedl explain against the music world", async (t) => {
 
       const json = await explain(trackLink(TEST_DRIVE), "--json");
       assert.equal(json.code, 1);
-      const doc = parseJson<ExplainJson>(json);
+      const doc = parseStdoutJson<ExplainJson>(json);
       assert.equal(doc.result.status, "not_found");
       assert.equal(doc.result.best, undefined);
     });
@@ -136,7 +125,7 @@ Deno.test("tunedl explain against the music world", async (t) => {
 
       const json = await explain(trackLink(SUNBURST), "--json");
       assert.equal(json.code, 0, json.stderr);
-      assert.equal(parseJson<ExplainJson>(json).override, OVERRIDE_URL);
+      assert.equal(parseStdoutJson<ExplainJson>(json).override, OVERRIDE_URL);
     });
   } finally {
     await world.close();

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative } from "node:path";
 import type { M3uMetadata, PlanItem } from "../../src/plan/mod.ts";
 import {
   makeTempWorkspace,
+  parseStdoutJson,
   runTunedl,
   type TempWorkspace,
   type TunedlRun,
@@ -64,21 +65,9 @@ interface PlanOutput {
   items: PlanItem[];
 }
 
-/** Parses stdout as exactly one JSON document (JSON.parse rejects anything around it). */
-function parseStdout<T>(run: TunedlRun): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch (error) {
-    throw new assert.AssertionError({
-      message: `stdout is not one JSON document (${(error as Error).message}):\n${run.stdout}\n` +
-        `stderr:\n${run.stderr}`,
-    });
-  }
-}
-
 function planOf(run: TunedlRun): PlanOutput {
   assert.equal(run.code, 0, `plan failed:\n${run.stderr}`);
-  return parseStdout<PlanOutput>(run);
+  return parseStdoutJson<PlanOutput>(run);
 }
 
 const tracksOf = (plan: PlanOutput) => plan.items.filter((item) => item.type === "track");
@@ -346,7 +335,9 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
         run.stderr,
         /error: Spotify rate limit: .*try again after \d{4}-\d\d-\d\d \d\d:\d\d/,
       );
-      const output = parseStdout<{ ok: boolean; error: { code: string; message: string } }>(run);
+      const output = parseStdoutJson<{ ok: boolean; error: { code: string; message: string } }>(
+        run,
+      );
       assert.equal(output.ok, false);
       assert.equal(output.error.code, "rate_limited");
       assert.match(output.error.message, /try again after/);
@@ -361,7 +352,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
     const run = await runPlan(fake, work, ["--config", config, "--json"]);
     assert.equal(run.code, 3, run.stderr);
     assert.match(run.stderr, /error: .*needs Spotify Premium/);
-    const output = parseStdout<{ ok: boolean; error: { code: string; hint: string } }>(run);
+    const output = parseStdoutJson<{ ok: boolean; error: { code: string; hint: string } }>(run);
     assert.equal(output.ok, false);
     assert.equal(output.error.code, "auth");
     assert.match(output.error.hint, /Premium/);
@@ -380,7 +371,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, /error: Spotify rejected the client id\/secret/);
       assert.match(run.stderr, /hint: .*client_secret/);
-      assert.equal(parseStdout<{ ok: boolean }>(run).ok, false);
+      assert.equal(parseStdoutJson<{ ok: boolean }>(run).ok, false);
       assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "secret printed");
     },
   );
