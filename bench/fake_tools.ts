@@ -4,12 +4,12 @@
  * scripts in a temp folder that speak the parts of each tool's interface that
  * src/audio uses:
  *
- * - yt-dlp: reads `--paths DIR` and the URL after `--`, sleeps its share of
- *   the work, copies a real tiny AAC file to DIR/download.m4a, and prints
+ * - yt-dlp: reads `--paths DIR` and the URL after `--`, waits its share of
+ *   the work, writes a real tiny AAC file to DIR/download.m4a, and prints
  *   `tunedl-file <path>` and `tunedl-info m4a|mp4a.40.2|...` like the
  *   `--print after_move:` templates ask. Appends the URL to a call log.
  * - ffprobe: prints the JSON of an AAC stream in an MP4 container.
- * - ffmpeg: sleeps its share, then copies a real tiny file of the output's
+ * - ffmpeg: waits its share, then writes a real tiny file of the output's
  *   format (the last argument's extension) to the output path, so taglib-wasm
  *   tags a valid file. The files are made once by the real ffmpeg (0.1 s of
  *   a sine tone) at bench start.
@@ -68,13 +68,27 @@ async function makeTone(file: string, format: string, realFfmpeg: string): Promi
   }
 }
 
-/** `sleep` argument for a number of milliseconds. */
+/** `read -t` timeout for a number of milliseconds. */
 export function sleepSeconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
+/** Bytes as a printf format that writes them back (every byte as \xHH: no % to escape). */
+export function printfBytes(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+  return out;
+}
+
+// The scripts fork nothing: bash builtins only (printf writes the audio bytes,
+// `read -t` on a FIFO nobody writes to waits), so the tools cost what a spawn
+// costs and their set work time, not extra processes of the benchmark's own.
+const WAIT = (fifo: string, ms: number) => `read -t ${sleepSeconds(ms)} <> '${fifo}'`;
+
 /** The yt-dlp script (pure text). */
-export function ytdlpScript(options: { sleepMs: number; source: string; log: string }): string {
+export function ytdlpScript(
+  options: { sleepMs: number; source: Uint8Array; log: string; fifo: string },
+): string {
   return `#!/bin/bash
 # Fake yt-dlp for the tunedl benchmark.
 dir=""; url=""
@@ -88,8 +102,8 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$dir" ] || [ -z "$url" ]; then echo "ERROR: fake yt-dlp needs --paths and a URL" >&2; exit 2; fi
 echo "$url" >> '${options.log}'
-sleep ${sleepSeconds(options.sleepMs)}
-cp '${options.source}' "$dir/download.m4a" || exit 1
+${WAIT(options.fifo, options.sleepMs)}
+printf '${printfBytes(options.source)}' > "$dir/download.m4a" || exit 1
 echo "tunedl-progress 1000 1000 NA 1000000 0"
 echo "tunedl-file $dir/download.m4a"
 echo "tunedl-info m4a|mp4a.40.2|0.1|64"
@@ -115,15 +129,22 @@ echo '${answer}'
 `;
 }
 
-/** The ffmpeg script (pure text). */
-export function ffmpegScript(options: { sleepMs: number; assets: string }): string {
+/** The ffmpeg script (pure text): writes the tone of the output's extension. */
+export function ffmpegScript(
+  options: { sleepMs: number; tones: Record<string, Uint8Array>; fifo: string },
+): string {
+  const cases = Object.entries(options.tones)
+    .map(([ext, bytes]) => `  ${ext}) printf '${printfBytes(bytes)}' > "$out" || exit 1 ;;`)
+    .join("\n");
   return `#!/bin/bash
 # Fake ffmpeg for the tunedl benchmark.
 if [ "$1" = "-version" ]; then echo "ffmpeg version 5.1-fake"; exit 0; fi
 out="\${@: -1}"
-ext="\${out##*.}"
-sleep ${sleepSeconds(options.sleepMs)}
-cp "${options.assets}/tone.$ext" "$out" || { echo "fake ffmpeg: no tone.$ext" >&2; exit 1; }
+${WAIT(options.fifo, options.sleepMs)}
+case "\${out##*.}" in
+${cases}
+  *) echo "fake ffmpeg: cannot write $out" >&2; exit 1 ;;
+esac
 `;
 }
 
@@ -137,8 +158,13 @@ export async function createFakeTools(
   const realFfmpeg = options.realFfmpeg ?? "ffmpeg";
   const formats = new Set(["m4a", ...(options.formats ?? FAKE_FORMATS)]);
   await Promise.all([...formats].map((f) => makeTone(join(assets, `tone.${f}`), f, realFfmpeg)));
+  const tones: Record<string, Uint8Array> = {};
+  for (const f of formats) tones[f] = await Deno.readFile(join(assets, `tone.${f}`));
   const downloadLog = join(dir, "downloads.log");
   await Deno.writeTextFile(downloadLog, "");
+  const fifo = join(dir, "wait.fifo");
+  const mkfifo = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  if (!mkfifo.success) throw new Error(`mkfifo ${fifo} failed`);
   const write = async (name: string, text: string) => {
     const path = join(dir, name);
     await Deno.writeTextFile(path, text);
@@ -148,12 +174,12 @@ export async function createFakeTools(
   const downloadMs = options.workMs * 0.75;
   const ytdlp = await write(
     "yt-dlp",
-    ytdlpScript({ sleepMs: downloadMs, source: join(assets, "tone.m4a"), log: downloadLog }),
+    ytdlpScript({ sleepMs: downloadMs, source: tones.m4a, log: downloadLog, fifo }),
   );
   const ffprobe = await write("ffprobe", ffprobeScript());
   const ffmpeg = await write(
     "ffmpeg",
-    ffmpegScript({ sleepMs: options.workMs - downloadMs, assets }),
+    ffmpegScript({ sleepMs: options.workMs - downloadMs, tones, fifo }),
   );
   return {
     dir,

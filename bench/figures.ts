@@ -2,7 +2,7 @@
  * Turns measured runs into the figures the issue asks for, each next to its
  * best possible value and a target, and prints them as a table. Pure.
  */
-import type { MinimumRequests, PlanLowerBound } from "./minimum_requests.ts";
+import type { ExecuteLowerBound, MinimumRequests, PlanLowerBound } from "./minimum_requests.ts";
 
 /** The runs of one mode. */
 export type RunName = "cold-plan" | "cold-download" | "warm" | "rerun-5pct";
@@ -21,6 +21,8 @@ export interface RunRecord {
   spotifyRequests: number;
   spotifyByEndpoint: Record<string, number>;
   minimum: MinimumRequests;
+  /** Batch track reads (GET /v1/tracks?ids=): requests and ids asked in total. */
+  trackBatches?: { requests: number; ids: number };
   /** Endpoints asked more often than the minimum needs: actual vs minimum. */
   extraRequests: Record<string, { actual: number; minimum: number }>;
   searches: number;
@@ -28,7 +30,16 @@ export interface RunRecord {
   covers: number;
   planMs?: number;
   executeMs?: number;
-  idealExecuteMs?: number;
+  /** Lower bound of the execute phase (tool work, download-stage Spotify reads). */
+  executeBound?: ExecuteLowerBound;
+  /** User + system CPU seconds of tunedl and the tools it ran. */
+  cpuSeconds?: number;
+  /** Download slot time per track (taking the slot to finishing): median, p90, sum in ms. */
+  downloadSlot?: { medianMs: number; p90Ms: number; totalMs: number };
+  /** Fake tool work per track (--work-ms). */
+  workMs?: number;
+  /** Load average of the machine (1 min) before and after the run. */
+  load?: [number, number];
   lowerBound?: PlanLowerBound;
   summary?: { downloaded: number; alreadyPresent: number; failed: number; notFound: number };
   /** Tracks a cold download should fetch; files deleted before a 5% re-run. */
@@ -59,10 +70,7 @@ export function extraRequests(
 ): Record<string, { actual: number; minimum: number }> {
   const wanted: Record<string, number> = {};
   for (const part of minimum.parts) {
-    // A part's requests go to its first endpoint; the others get 0 (paging endpoints).
-    part.endpoints.forEach((endpoint, i) => {
-      wanted[endpoint] = (wanted[endpoint] ?? 0) + (i === 0 ? part.requests : 0);
-    });
+    wanted[part.endpoint] = (wanted[part.endpoint] ?? 0) + part.requests;
   }
   const extra: Record<string, { actual: number; minimum: number }> = {};
   for (const endpoint of new Set([...Object.keys(actual), ...Object.keys(wanted)])) {
@@ -105,6 +113,46 @@ export function figuresFor(
       push(run, { name: "exit code", value: run.code, unit: "", target: "0", met: false });
     }
   };
+  const executor = (run: RunRecord) => {
+    const bound = run.executeBound;
+    const actual = run.executeMs;
+    push(run, {
+      name: "execute phase",
+      value: actual === undefined ? null : round(actual / 1000),
+      unit: "s",
+      best: bound ? round(bound.ms / 1000) : null,
+      ratio: bound && actual ? round(actual / bound.ms) : null,
+    });
+    const slot = run.downloadSlot;
+    if (slot && run.workMs !== undefined) {
+      push(run, {
+        name: "download slot per track (median)",
+        value: Math.round(slot.medianMs),
+        unit: "ms",
+        best: run.workMs,
+        ratio: run.workMs > 0 ? round(slot.medianMs / run.workMs) : null,
+      });
+      if (actual) {
+        push(run, {
+          name: "download pool occupancy",
+          value: round(slot.totalMs / (actual * options.threads)),
+          unit: "",
+        });
+      }
+    }
+    const efficiency = bound && actual ? bound.workMs / actual : null;
+    push(run, {
+      name: `executor efficiency (threads ${options.threads})`,
+      value: efficiency === null ? null : round(efficiency),
+      unit: "",
+      target: ">= 0.9",
+      met: efficiency === null ? null : efficiency >= 0.9,
+    });
+  };
+  const cpu = (run: RunRecord) => {
+    if (run.cpuSeconds === undefined) return;
+    push(run, { name: "CPU user+sys", value: round(run.cpuSeconds, 1), unit: "s" });
+  };
   for (const run of runs) {
     const requests = run.spotifyRequests;
     const min = run.minimum.total;
@@ -130,6 +178,7 @@ export function figuresFor(
         target: "<= 1.2x bound",
         met: bound === undefined ? null : run.wallMs <= 1.2 * bound,
       });
+      cpu(run);
       rss(run);
     } else if (run.run === "cold-download") {
       push(run, {
@@ -153,26 +202,9 @@ export function figuresFor(
         value: run.planMs === undefined ? null : round(run.planMs / 1000),
         unit: "s",
       });
-      const efficiency = run.idealExecuteMs !== undefined && run.executeMs
-        ? run.idealExecuteMs / run.executeMs
-        : null;
-      push(run, {
-        name: "execute phase",
-        value: run.executeMs === undefined ? null : round(run.executeMs / 1000),
-        unit: "s",
-        best: run.idealExecuteMs === undefined ? null : round(run.idealExecuteMs / 1000),
-        ratio: run.executeMs !== undefined && run.idealExecuteMs
-          ? ratio(run.executeMs, run.idealExecuteMs)
-          : null,
-      });
-      push(run, {
-        name: `executor efficiency (threads ${options.threads})`,
-        value: efficiency === null ? null : round(efficiency),
-        unit: "",
-        target: ">= 0.9",
-        met: efficiency === null ? null : efficiency >= 0.9,
-      });
+      executor(run);
       push(run, { name: "wall time", value: round(run.wallMs / 1000), unit: "s" });
+      cpu(run);
       rss(run);
     } else {
       const expected = run.run === "warm" ? 0 : run.expectedDownloads ?? 0;
@@ -207,6 +239,7 @@ export function figuresFor(
         target: wallTarget ? "< 2" : undefined,
         met: wallTarget ? run.wallMs < 2000 : null,
       });
+      if (run.run === "rerun-5pct") executor(run);
       rss(run);
     }
   }

@@ -104,8 +104,8 @@ export function requestInputs(
 export interface MinimumPart {
   name: string;
   requests: number;
-  /** Endpoint keys as the fake counts them ("GET /v1/albums/{id}"). */
-  endpoints: string[];
+  /** Endpoint key as the fake counts it ("GET /v1/albums/{id}"). */
+  endpoint: string;
   formula: string;
 }
 
@@ -138,52 +138,48 @@ export function minimumRequests(
   const add = (part: MinimumPart) => {
     if (part.requests > 0) parts.push(part);
   };
-  const playlistEndpoints = [
-    "GET /v1/playlists/{id}",
-    mode === "pre2026" ? "GET /v1/playlists/{id}/tracks" : "GET /v1/playlists/{id}/items",
-  ];
   if (run === "revalidate") {
     const checks = inputs.playlistRows.length;
     add({
       name: "token",
       requests: checks > 0 ? 1 : 0,
-      endpoints: ["POST /api/token"],
+      endpoint: "POST /api/token",
       formula: "1 client-credentials token if any request is needed",
     });
     add({
       name: "playlist snapshot checks",
       requests: checks,
-      endpoints: playlistEndpoints,
+      endpoint: "GET /v1/playlists/{id}",
       formula: "1 GET /v1/playlists/{id}?fields=snapshot_id per playlist; albums, tracks and " +
         "artist album lists are still fresh in the cache (cache_ttl)",
     });
     return { total: sum(parts.map((p) => p.requests)), parts };
   }
-  add({ name: "token", requests: 1, endpoints: ["POST /api/token"], formula: "1 per process" });
+  add({ name: "token", requests: 1, endpoint: "POST /api/token", formula: "1 per process" });
   add({
     name: "songs",
     requests: ceilDiv(inputs.songs, rules.trackBatch),
-    endpoints: [batch ? "GET /v1/tracks" : "GET /v1/tracks/{id}"],
+    endpoint: batch ? "GET /v1/tracks" : "GET /v1/tracks/{id}",
     formula: batch ? "ceil(songs / 50) batch reads GET /v1/tracks?ids=" : "songs (single reads)",
   });
   const artists = inputs.artistAlbumCounts.length;
   add({
     name: "artists",
     requests: ceilDiv(artists, rules.artistBatch),
-    endpoints: [batch ? "GET /v1/artists" : "GET /v1/artists/{id}"],
+    endpoint: batch ? "GET /v1/artists" : "GET /v1/artists/{id}",
     formula: batch ? "ceil(artists / 50) batch reads GET /v1/artists?ids=" : "artists",
   });
   add({
     name: "artist album lists",
     requests: sum(inputs.artistAlbumCounts.map((n) => Math.max(1, ceilDiv(n, 50)))),
-    endpoints: ["GET /v1/artists/{id}/albums"],
+    endpoint: "GET /v1/artists/{id}/albums",
     formula: "sum over artists of max(1, ceil(albums / 50))",
   });
   const albums = inputs.albumTrackCounts.length;
   add({
     name: "albums",
     requests: ceilDiv(albums, rules.albumBatch),
-    endpoints: [batch ? "GET /v1/albums" : "GET /v1/albums/{id}"],
+    endpoint: batch ? "GET /v1/albums" : "GET /v1/albums/{id}",
     formula: batch
       ? "ceil(albums / 20) batch reads GET /v1/albums?ids= (first 50 tracks embedded)"
       : "albums (first 50 tracks embedded)",
@@ -191,29 +187,34 @@ export function minimumRequests(
   add({
     name: "album track pages",
     requests: sum(inputs.albumTrackCounts.map((n) => Math.max(0, ceilDiv(n - 50, 50)))),
-    endpoints: ["GET /v1/albums/{id}/tracks"],
+    endpoint: "GET /v1/albums/{id}/tracks",
     formula: "sum over albums of ceil((tracks - 50) / 50) when above 50",
   });
   const page = rules.playlistPage;
   add({
     name: "playlists",
-    requests: sum(inputs.playlistRows.map((n) => 1 + Math.max(0, ceilDiv(n - page, page)))),
-    endpoints: playlistEndpoints,
-    formula: `sum over playlists of 1 + ceil((rows - ${page}) / ${page}) ` +
-      `(${page} rows embedded, pages of ${page})`,
+    requests: inputs.playlistRows.length,
+    endpoint: "GET /v1/playlists/{id}",
+    formula: `1 per playlist (its first ${page} rows embedded)`,
+  });
+  add({
+    name: "playlist pages",
+    requests: sum(inputs.playlistRows.map((n) => Math.max(0, ceilDiv(n - page, page)))),
+    endpoint: mode === "pre2026" ? "GET /v1/playlists/{id}/tracks" : "GET /v1/playlists/{id}/items",
+    formula: `sum over playlists of ceil((rows - ${page}) / ${page}) (pages of ${page})`,
   });
   if (run === "download") {
     add({
       name: "full tracks for ISRC",
       requests: ceilDiv(inputs.isrcReads, rules.trackBatch),
-      endpoints: [batch ? "GET /v1/tracks" : "GET /v1/tracks/{id}"],
+      endpoint: batch ? "GET /v1/tracks" : "GET /v1/tracks/{id}",
       formula: (batch ? "ceil(n / 50) batch reads" : "n single reads") +
         ", n = planned tracks known only as simplified album tracks",
     });
     add({
       name: "artists for genres",
       requests: ceilDiv(inputs.genreReads, rules.artistBatch),
-      endpoints: [batch ? "GET /v1/artists" : "GET /v1/artists/{id}"],
+      endpoint: batch ? "GET /v1/artists" : "GET /v1/artists/{id}",
       formula: (batch ? "ceil(n / 50) batch reads" : "n single reads") +
         ", n = distinct first artists of planned tracks not read while planning",
     });
@@ -286,6 +287,53 @@ export function planLowerBound(
     formula: "startup + max(chain depth x latency, ceil(R / spotify_concurrency) x latency, " +
       "floor((R - 1) / rate_requests) x rate_window + latency), R = minimum API requests " +
       "(token excluded), startup = wall time of `main.ts --version`",
+  };
+}
+
+/** A lower bound on the execute phase of a cold download. */
+export interface ExecuteLowerBound {
+  ms: number;
+  /** Fake tool work spread perfectly over the download threads. */
+  workMs: number;
+  /** Minimum Spotify reads of the download stage (ISRC, genres) under the client limits. */
+  spotifyMs: number;
+  spotifyRequests: number;
+  formula: string;
+}
+
+/** The execute phase can be no shorter than its tool work and its own Spotify reads. */
+export function executeLowerBound(
+  inputs: RequestInputs,
+  mode: ApiMode,
+  options: {
+    downloads: number;
+    workMsPerTrack: number;
+    threads: number;
+    latencyMs: number;
+    limits: ClientLimits;
+  },
+): ExecuteLowerBound {
+  const { latencyMs, limits } = options;
+  const stageParts = new Set(["full tracks for ISRC", "artists for genres"]);
+  const requests = sum(
+    minimumRequests(inputs, mode, "download").parts
+      .filter((p) => stageParts.has(p.name))
+      .map((p) => p.requests),
+  );
+  const concurrencyMs = Math.ceil(requests / limits.concurrency) * latencyMs;
+  const rateMs = limits.rate && requests > 0
+    ? Math.floor((requests - 1) / limits.rate.requests) * limits.rate.windowMs + latencyMs
+    : 0;
+  const workMs = idealExecuteMs(options.downloads, options.workMsPerTrack, options.threads);
+  const spotifyMs = Math.max(concurrencyMs, rateMs);
+  return {
+    ms: Math.max(workMs, spotifyMs),
+    workMs,
+    spotifyMs,
+    spotifyRequests: requests,
+    formula: "max(downloads x work-ms / threads, Spotify bound of the download stage's " +
+      "minimum reads (ISRC + genres): max(ceil(R / spotify_concurrency) x latency, " +
+      "floor((R - 1) / rate_requests) x rate_window + latency))",
   };
 }
 

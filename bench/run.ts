@@ -34,7 +34,7 @@ import {
 import {
   API_RULES,
   type ClientLimits,
-  idealExecuteMs,
+  executeLowerBound,
   type MinimumRequests,
   minimumRequests,
   planLowerBound,
@@ -252,6 +252,7 @@ async function measureRun(
 ): Promise<{ record: RunRecord; measurement: ProcessMeasurement }> {
   world.reset();
   await ctx.tools.resetLog();
+  const loadBefore = Deno.loadavg()[0];
   const args = run === "cold-plan"
     ? ["plan", "--config", ws.config]
     : ["download", "--config", ws.config, "--log-format", "json"];
@@ -264,15 +265,26 @@ async function measureRun(
       TUNEDL_FFMPEG: ctx.tools.ffmpeg,
     },
   });
+  if (ctx.settings.keep) {
+    await Deno.writeTextFile(join(ws.dir, `${run}.stdout`), measurement.stdout);
+    await Deno.writeTextFile(join(ws.dir, `${run}.stderr`), measurement.stderr);
+  }
   const counts = world.spotify.counts();
+  const batches = world.spotify.requests.filter((r) => r.path === "/v1/tracks");
+  const batchIds = batches.reduce(
+    (n, r) => n + (new URLSearchParams(r.query).get("ids") ?? "").split(",").filter(Boolean).length,
+    0,
+  );
   const times = run === "cold-plan"
-    ? { planMs: undefined, executeMs: undefined, summary: undefined }
+    ? { planMs: undefined, executeMs: undefined, summary: undefined, downloadSlotMs: [] }
     : executionTimes(measurement.stdout, measurement.startedAt);
+  const slots = times.downloadSlotMs;
   const record: RunRecord = {
     run,
     command: `tunedl ${args.join(" ").replace(ws.config, "config.yaml")}`,
     code: measurement.code,
     wallMs: Math.round(measurement.wallMs),
+    cpuSeconds: measurement.cpuSeconds,
     peakRssMB: measurement.peakRssMiB === undefined
       ? undefined
       : Math.round(measurement.peakRssMiB * 1.048576 * 10) / 10,
@@ -280,12 +292,20 @@ async function measureRun(
     spotifyByEndpoint: counts,
     minimum,
     extraRequests: extraRequests(counts, minimum),
+    trackBatches: batches.length > 0 ? { requests: batches.length, ids: batchIds } : undefined,
     searches: world.youtube.searches.length,
     downloads: (await ctx.tools.downloads()).length,
     covers: world.coverRequests(),
     planMs: times.planMs,
     executeMs: times.executeMs,
     summary: summaryOf(times.summary),
+    workMs: ctx.settings.workMs,
+    downloadSlot: slots.length === 0 ? undefined : {
+      medianMs: slots[Math.floor(slots.length / 2)],
+      p90Ms: slots[Math.floor(slots.length * 0.9)],
+      totalMs: slots.reduce((a, b) => a + b, 0),
+    },
+    load: [loadBefore, Deno.loadavg()[0]],
   };
   if (measurement.code !== 0) {
     record.stderrTail = measurement.stderr.split("\n").slice(-15).join("\n");
@@ -353,7 +373,13 @@ async function benchMode(
         minimumRequests(inputs, mode, "download"),
       )).record;
       cold.expectedDownloads = inputs.plannedTracks;
-      cold.idealExecuteMs = idealExecuteMs(cold.downloads, settings.workMs, settings.threads);
+      cold.executeBound = executeLowerBound(inputs, mode, {
+        downloads: cold.downloads,
+        workMsPerTrack: settings.workMs,
+        threads: settings.threads,
+        latencyMs: settings.latencyMs,
+        limits,
+      });
       if (wanted.has("cold-download")) runs.push(cold);
       log(`  ${(cold.wallMs / 1000).toFixed(1)} s, ${cold.downloads} downloads`);
       const revalidate = minimumRequests(inputs, mode, "revalidate");
@@ -368,6 +394,14 @@ async function benchMode(
         log(`re-run after deleting ${deleted} files...`);
         const { record } = await measureRun(ctx, world, "rerun-5pct", ws, revalidate);
         record.expectedDownloads = deleted;
+        // Nothing left to read from Spotify: the tools' work is the whole bound.
+        record.executeBound = executeLowerBound({ ...inputs, isrcReads: 0, genreReads: 0 }, mode, {
+          downloads: record.downloads,
+          workMsPerTrack: settings.workMs,
+          threads: settings.threads,
+          latencyMs: settings.latencyMs,
+          limits,
+        });
         runs.push(record);
         log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.downloads} downloads`);
       }
@@ -460,7 +494,13 @@ async function main(): Promise<number> {
       rss: "GNU time %M (ru_maxrss of the deno process; its tool children are tiny)",
       phases: "plan phase = run_started event - spawn; execute phase = run_finished - " +
         "run_started (from --log-format json)",
-      efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads",
+      efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads (the issue's " +
+        "definition); the execute bound also counts the download stage's minimum Spotify reads",
+      cpu: "GNU time %U + %S of tunedl and the fake tools it ran",
+      download_slot: "per track: item_finished - the stage event of getting a download slot " +
+        "(download + convert + tag + place, and the tool spawns); occupancy = sum of slot " +
+        "times / (execute phase x threads)",
+      load: "1-minute load average before and after each run (the machine may be shared)",
       api_rules: API_RULES,
     },
     results,
@@ -482,6 +522,13 @@ async function main(): Promise<number> {
           .map(([endpoint, n]) => `${endpoint} ${n.actual} (min ${n.minimum})`);
         if (extra.length > 0) {
           console.log(`extra requests (${scale}x ${mode} ${run.run}): ${extra.join(", ")}`);
+        }
+        if (run.trackBatches) {
+          const { requests, ids } = run.trackBatches;
+          console.log(
+            `track batch reads (${scale}x ${mode} ${run.run}): ${requests} requests for ${ids} ids ` +
+              `(${(ids / requests).toFixed(1)} per request, max 50)`,
+          );
         }
         if (run.stderrTail) {
           console.log(`stderr (${scale}x ${mode} ${run.run}):\n${run.stderrTail}`);

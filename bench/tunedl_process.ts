@@ -24,6 +24,8 @@ export interface ProcessMeasurement {
   startedAt: number;
   /** Peak resident set size in MiB (undefined without GNU time). */
   peakRssMiB?: number;
+  /** User + system CPU seconds of the process and the children it waited for. */
+  cpuSeconds?: number;
   stdout: string;
   stderr: string;
 }
@@ -45,11 +47,16 @@ export function hasGnuTime(): boolean {
   }
 }
 
-/** Parses GNU time's `-f %M` output (KiB) into MiB; undefined when absent. */
-export function parseMaxRss(text: string): number | undefined {
+/** Parses GNU time's `-f "%M %U %S"` line: peak RSS (KiB -> MiB) and CPU seconds. */
+export function parseGnuTime(text: string): { peakRssMiB?: number; cpuSeconds?: number } {
   const lines = text.trim().split("\n");
-  const kib = Number(lines[lines.length - 1]);
-  return Number.isFinite(kib) && kib > 0 ? kib / 1024 : undefined;
+  const [kib, user, sys] = (lines[lines.length - 1] ?? "").trim().split(/\s+/).map(Number);
+  const result: { peakRssMiB?: number; cpuSeconds?: number } = {};
+  if (Number.isFinite(kib) && kib > 0) result.peakRssMiB = kib / 1024;
+  if (Number.isFinite(user) && Number.isFinite(sys)) {
+    result.cpuSeconds = Math.round((user + sys) * 100) / 100;
+  }
+  return result;
 }
 
 /** Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS. */
@@ -75,7 +82,7 @@ export async function runTunedlMeasured(
   const rssFile = join(options.cwd, `.rss-${crypto.randomUUID().slice(0, 8)}`);
   const command = timed
     ? new Deno.Command(GNU_TIME, {
-      args: ["-f", "%M", "-o", rssFile, Deno.execPath(), ...denoArgs],
+      args: ["-f", "%M %U %S", "-o", rssFile, Deno.execPath(), ...denoArgs],
       cwd: options.cwd,
       env,
       clearEnv: true,
@@ -96,9 +103,9 @@ export async function runTunedlMeasured(
   const start = performance.now();
   const output = await command.output();
   const wallMs = performance.now() - start;
-  let peakRssMiB: number | undefined;
+  let usage: { peakRssMiB?: number; cpuSeconds?: number } = {};
   if (timed) {
-    peakRssMiB = parseMaxRss(await Deno.readTextFile(rssFile).catch(() => ""));
+    usage = parseGnuTime(await Deno.readTextFile(rssFile).catch(() => ""));
     await Deno.remove(rssFile).catch(() => {});
   }
   const decoder = new TextDecoder();
@@ -107,7 +114,7 @@ export async function runTunedlMeasured(
     code: output.code,
     wallMs,
     startedAt,
-    peakRssMiB,
+    ...usage,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
@@ -121,6 +128,8 @@ export interface ExecutionTimes {
   executeMs?: number;
   summary?: Record<string, unknown>;
   events: number;
+  /** Per downloaded track: ms from taking a download slot to finishing (sorted). */
+  downloadSlotMs: number[];
 }
 
 /** Reads `--log-format json` output (one event per line) into phase times (pure). */
@@ -129,9 +138,19 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
   let finished: number | undefined;
   let summary: Record<string, unknown> | undefined;
   let events = 0;
+  const slotStart = new Map<string, number>();
+  const downloadSlotMs: number[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
-    let event: { type?: string; time?: string; summary?: Record<string, unknown> };
+    let event: {
+      type?: string;
+      time?: string;
+      id?: string;
+      stage?: string;
+      status?: string;
+      action?: string;
+      summary?: Record<string, unknown>;
+    };
     try {
       event = JSON.parse(line);
     } catch {
@@ -140,6 +159,15 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
     events++;
     const time = event.time ? Date.parse(event.time) : NaN;
     if (event.type === "run_started" && Number.isFinite(time)) started = time;
+    // The executor emits a stage event when the item gets its slot in that stage's pool.
+    if (event.type === "stage" && event.stage === "download" && event.id) {
+      if (!slotStart.has(event.id)) slotStart.set(event.id, time);
+    }
+    if (event.type === "item_finished" && event.id && event.action === "download") {
+      const from = slotStart.get(event.id);
+      if (from !== undefined && event.status === "completed") downloadSlotMs.push(time - from);
+      slotStart.delete(event.id);
+    }
     if (event.type === "run_finished") {
       if (Number.isFinite(time)) finished = time;
       summary = event.summary;
@@ -150,5 +178,6 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
     executeMs: started !== undefined && finished !== undefined ? finished - started : undefined,
     summary,
     events,
+    downloadSlotMs: downloadSlotMs.sort((a, b) => a - b),
   };
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { catalogSearchRule, queryWords } from "../../bench/bench_world.ts";
 import { extraRequests, figuresFor, type RunRecord } from "../../bench/figures.ts";
 import {
+  executeLowerBound,
   idealExecuteMs,
   minimumRequests,
   planChainDepth,
@@ -19,7 +20,7 @@ import {
   QUICK_LIBRARY,
   scaledLibrary,
 } from "../../bench/synthetic_catalog.ts";
-import { executionTimes, parseMaxRss } from "../../bench/tunedl_process.ts";
+import { executionTimes, parseGnuTime } from "../../bench/tunedl_process.ts";
 import type { RawObject } from "../fakes/spotify_fake.ts";
 
 const ORIGIN = "http://127.0.0.1:9";
@@ -122,7 +123,8 @@ Deno.test("minimum requests: pre-2026 batch reads and pages of 100", () => {
     artists: 1, // ceil(10 / 50)
     "artist album lists": 10,
     albums: 10, // ceil(200 / 20)
-    playlists: 40, // 20 x (1 + ceil(50 / 100))
+    playlists: 20,
+    "playlist pages": 20, // 20 x ceil(50 / 100)
   });
   assert.equal(plan.total, 64);
   const download = minimumRequests(INPUTS, "pre2026", "download");
@@ -135,7 +137,8 @@ Deno.test("minimum requests: 2026 single reads and pages of 50", () => {
   assert.equal(parts.songs, 100);
   assert.equal(parts.artists, 10);
   assert.equal(parts.albums, 200);
-  assert.equal(parts.playlists, 60); // 20 x (1 + ceil(100 / 50))
+  assert.equal(parts.playlists, 20);
+  assert.equal(parts["playlist pages"], 40); // 20 x ceil(100 / 50)
   assert.equal(plan.total, 1 + 100 + 10 + 10 + 200 + 60);
   const download = minimumRequests(INPUTS, "2026", "download");
   assert.equal(download.total, plan.total + 1200 + 210);
@@ -177,6 +180,21 @@ Deno.test("plan lower bound: chain, concurrency and rate limit", () => {
   });
   assert.equal(unlimited.ms, 480);
   assert.equal(idealExecuteMs(4000, 200, 8), 100_000);
+});
+
+Deno.test("execute lower bound: tool work or the download stage's Spotify reads", () => {
+  const limits = { concurrency: 4, rate: { requests: 10, windowMs: 1000 } };
+  const options = { downloads: 4000, workMsPerTrack: 200, threads: 8, latencyMs: 30, limits };
+  const pre = executeLowerBound(INPUTS, "pre2026", options);
+  assert.equal(pre.spotifyRequests, 24 + 5);
+  assert.equal(pre.spotifyMs, 2 * 1000 + 30);
+  assert.equal(pre.ms, 100_000); // the work dominates
+  const now = executeLowerBound(INPUTS, "2026", options);
+  assert.equal(now.spotifyRequests, 1410);
+  assert.equal(now.ms, 140 * 1000 + 30); // single reads at 10 per second dominate
+  const none = executeLowerBound({ ...INPUTS, isrcReads: 0, genreReads: 0 }, "2026", options);
+  assert.equal(none.spotifyMs, 0);
+  assert.equal(none.ms, none.workMs);
 });
 
 Deno.test("request inputs: counted from the library, playlists optional", () => {
@@ -259,12 +277,20 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
 });
 
 Deno.test("process readings: GNU time's max RSS and the JSON events' phases", () => {
-  assert.equal(parseMaxRss("102400\n"), 100);
-  assert.equal(parseMaxRss("Command exited with non-zero status 1\n51200\n"), 50);
-  assert.equal(parseMaxRss(""), undefined);
+  assert.deepEqual(parseGnuTime("102400 1.50 0.25\n"), { peakRssMiB: 100, cpuSeconds: 1.75 });
+  assert.deepEqual(
+    parseGnuTime("Command exited with non-zero status 1\n51200 0 0\n"),
+    { peakRssMiB: 50, cpuSeconds: 0 },
+  );
+  assert.deepEqual(parseGnuTime(""), {});
   const spawned = Date.parse("2026-01-01T00:00:00.000Z");
   const stdout = [
     '{"type":"run_started","time":"2026-01-01T00:00:02.500Z","total":3,"alreadyDone":0}',
+    '{"type":"stage","id":"t1","stage":"download","time":"2026-01-01T00:00:03.000Z"}',
+    '{"type":"stage","id":"t1","stage":"download","time":"2026-01-01T00:00:03.100Z"}',
+    '{"type":"stage","id":"t1","stage":"convert","time":"2026-01-01T00:00:03.200Z"}',
+    '{"type":"item_finished","id":"t1","action":"download","status":"completed",' +
+    '"time":"2026-01-01T00:00:03.250Z"}',
     "not json",
     '{"type":"run_finished","time":"2026-01-01T00:00:07.500Z","cancelled":false,' +
     '"summary":{"downloaded":3}}',
@@ -273,5 +299,6 @@ Deno.test("process readings: GNU time's max RSS and the JSON events' phases", ()
   assert.equal(times.planMs, 2500);
   assert.equal(times.executeMs, 5000);
   assert.equal(times.summary?.downloaded, 3);
-  assert.equal(times.events, 2);
+  assert.equal(times.events, 6);
+  assert.deepEqual(times.downloadSlotMs, [250]);
 });
