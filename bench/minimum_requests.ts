@@ -261,33 +261,53 @@ export function planChainDepth(inputs: RequestInputs, mode: ApiMode): number {
   return 1 + Math.max(...chains); // 1: the token
 }
 
+/** Shortest time to make `apiRequests` requests with a dependency chain, under the limits. */
+export function requestTimeBoundMs(
+  apiRequests: number,
+  chainDepth: number,
+  options: { latencyMs: number; limits: ClientLimits },
+): { ms: number; chainMs: number; concurrencyMs: number; rateLimitMs: number } {
+  const { latencyMs, limits } = options;
+  const chainMs = chainDepth * latencyMs;
+  const concurrencyMs = Math.ceil(apiRequests / limits.concurrency) * latencyMs;
+  const rateLimitMs = limits.rate && apiRequests > 0
+    ? Math.floor((apiRequests - 1) / limits.rate.requests) * limits.rate.windowMs + latencyMs
+    : 0;
+  return { ms: Math.max(chainMs, concurrencyMs, rateLimitMs), chainMs, concurrencyMs, rateLimitMs };
+}
+
 /** The plan wall-time lower bound at the given latency and client limits. */
 export function planLowerBound(
   inputs: RequestInputs,
   mode: ApiMode,
   options: { latencyMs: number; limits: ClientLimits; startupMs: number },
 ): PlanLowerBound {
-  const { latencyMs, limits, startupMs } = options;
   const minimum = minimumRequests(inputs, mode, "plan");
-  const apiRequests = minimum.total - 1; // the token request is not rate limited
   const chainDepth = planChainDepth(inputs, mode);
-  const chainMs = chainDepth * latencyMs;
-  const concurrencyMs = Math.ceil(apiRequests / limits.concurrency) * latencyMs;
-  const rateLimitMs = limits.rate
-    ? Math.floor(Math.max(0, apiRequests - 1) / limits.rate.requests) * limits.rate.windowMs +
-      latencyMs
-    : 0;
+  // The token request is not rate limited.
+  const time = requestTimeBoundMs(minimum.total - 1, chainDepth, options);
   return {
-    ms: startupMs + Math.max(chainMs, concurrencyMs, rateLimitMs),
+    ms: options.startupMs + time.ms,
     chainDepth,
-    chainMs,
-    concurrencyMs,
-    rateLimitMs,
-    startupMs,
+    chainMs: time.chainMs,
+    concurrencyMs: time.concurrencyMs,
+    rateLimitMs: time.rateLimitMs,
+    startupMs: options.startupMs,
     formula: "startup + max(chain depth x latency, ceil(R / spotify_concurrency) x latency, " +
       "floor((R - 1) / rate_requests) x rate_window + latency), R = minimum API requests " +
       "(token excluded), startup = wall time of `main.ts --version`",
   };
+}
+
+/** Lower bound of a warm re-run's wall time: startup and the revalidation requests. */
+export function warmLowerBoundMs(
+  inputs: RequestInputs,
+  mode: ApiMode,
+  options: { latencyMs: number; limits: ClientLimits; startupMs: number },
+): number {
+  const total = minimumRequests(inputs, mode, "revalidate").total;
+  const api = Math.max(0, total - 1);
+  return options.startupMs + (api > 0 ? requestTimeBoundMs(api, 2, options).ms : 0);
 }
 
 /** A lower bound on the execute phase of a cold download. */
@@ -320,12 +340,8 @@ export function executeLowerBound(
       .filter((p) => stageParts.has(p.name))
       .map((p) => p.requests),
   );
-  const concurrencyMs = Math.ceil(requests / limits.concurrency) * latencyMs;
-  const rateMs = limits.rate && requests > 0
-    ? Math.floor((requests - 1) / limits.rate.requests) * limits.rate.windowMs + latencyMs
-    : 0;
+  const spotifyMs = requests > 0 ? requestTimeBoundMs(requests, 1, { latencyMs, limits }).ms : 0;
   const workMs = idealExecuteMs(options.downloads, options.workMsPerTrack, options.threads);
-  const spotifyMs = Math.max(concurrencyMs, rateMs);
   return {
     ms: Math.max(workMs, spotifyMs),
     workMs,

@@ -40,6 +40,7 @@ import {
   planLowerBound,
   type RequestInputs,
   requestInputs,
+  warmLowerBoundMs,
 } from "./minimum_requests.ts";
 import {
   BASE_LIBRARY,
@@ -386,6 +387,11 @@ async function benchMode(
       if (wanted.has("warm")) {
         log("warm re-run...");
         const { record } = await measureRun(ctx, world, "warm", ws, revalidate);
+        record.wallBoundMs = warmLowerBoundMs(inputs, mode, {
+          latencyMs: settings.latencyMs,
+          limits,
+          startupMs: ctx.startupMs,
+        });
         runs.push(record);
         log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.spotifyRequests} requests`);
       }
@@ -417,6 +423,20 @@ async function benchMode(
   return { mode, inputs, limits, notes, runs };
 }
 
+/** The flags that make a result a variant: all but --scale, --out, --keep and --quick (pure). */
+export function resultVariant(args: readonly string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].split("=", 2);
+    const dropped = ["--scale", "--out", "--keep", "--quick"].includes(name);
+    const takesValue = inline === undefined &&
+      !["--keep", "--quick", "--help", "-h"].includes(name);
+    const value = takesValue && i + 1 < args.length ? args[++i] : undefined;
+    if (!dropped) kept.push(value === undefined ? args[i] : `${name} ${value}`);
+  }
+  return kept.length > 0 ? ` ${kept.join(" ")}` : "";
+}
+
 /** Wall time of `main.ts --version`: Deno start + tunedl's entry modules (best of 3). */
 async function measureStartup(): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-startup-" });
@@ -437,6 +457,8 @@ async function main(): Promise<number> {
   const settings = readSettings(Deno.args);
   if (!settings) return 0;
   const command = `deno task bench${Deno.args.length ? " " + Deno.args.join(" ") : ""}`;
+  // Results are kept per scale and per set of other flags, so variants do not overwrite each other.
+  const variant = resultVariant(Deno.args);
   if (!hasGnuTime()) console.error("note: /usr/bin/time missing (apt install time): no RSS");
   console.error(`bench: ${command}`);
   const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
@@ -463,7 +485,7 @@ async function main(): Promise<number> {
         figures.push(...figuresFor(scale, mode, result.runs, { threads: settings.threads }));
       }
       allFigures.push(...figures);
-      results[settings.quick ? `quick-${label}` : label] = {
+      results[`${settings.quick ? "quick-" : ""}${label}${variant}`] = {
         command,
         date: new Date().toISOString(),
         machine: {
@@ -512,7 +534,7 @@ async function main(): Promise<number> {
   console.log(`Written to: ${settings.out}`);
   for (const scale of settings.scales) {
     for (const mode of settings.modes) {
-      const entry = results[settings.quick ? `quick-${scale}x` : `${scale}x`] as {
+      const entry = results[`${settings.quick ? "quick-" : ""}${scale}x${variant}`] as {
         modes: Record<string, ModeResult>;
       };
       const result = entry.modes[mode];

@@ -13,7 +13,9 @@ import {
   planLowerBound,
   type RequestInputs,
   requestInputs,
+  warmLowerBoundMs,
 } from "../../bench/minimum_requests.ts";
+import { resultVariant } from "../../bench/run.ts";
 import {
   BASE_LIBRARY,
   buildSyntheticLibrary,
@@ -301,4 +303,21 @@ Deno.test("process readings: GNU time's max RSS and the JSON events' phases", ()
   assert.equal(times.summary?.downloaded, 3);
   assert.equal(times.events, 6);
   assert.deepEqual(times.downloadSlotMs, [250]);
+});
+
+Deno.test("warm bound and result variants", () => {
+  const options = {
+    latencyMs: 30,
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+    startupMs: 50,
+  };
+  // 20 snapshot checks at 10 per second: the last starts after 1 s.
+  assert.equal(warmLowerBoundMs(INPUTS, "pre2026", options), 50 + 1030);
+  assert.equal(warmLowerBoundMs({ ...INPUTS, playlistRows: [] }, "2026", options), 50);
+  assert.equal(resultVariant([]), "");
+  assert.equal(resultVariant(["--scale", "10", "--keep", "--out", "x.json"]), "");
+  assert.equal(
+    resultVariant(["--scale", "10", "--runs", "cold-plan", "--work-ms=50"]),
+    " --runs cold-plan --work-ms=50",
+  );
 });
