@@ -154,7 +154,7 @@ export function figuresFor(
   const cpu = (run: RunRecord) => {
     if (run.cpuSeconds === undefined) return;
     push(run, { name: "CPU user+sys", value: round(run.cpuSeconds, 1), unit: "s" });
-    if (run.downloads > 0) {
+    if (run.run === "cold-download" && run.downloads > 0) {
       push(run, {
         name: "CPU per downloaded track",
         value: Math.round((run.cpuSeconds * 1000) / run.downloads),
