@@ -27,7 +27,7 @@ import { reportError } from "./report_error.ts";
 import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
 import { skipIndexedTracks } from "./library_reuse.ts";
-import { createTrackWorker, tempRootFor } from "./track_worker.ts";
+import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_worker.ts";
 import { audioProviders } from "./providers.ts";
 import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
@@ -171,6 +171,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     await removeStaleTempFolders(tempRootFor(layout.baseDir), {
       olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
     });
+    await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
     const providers = audioProviders(d.audio_providers, io);
     const worker = createTrackWorker({
       loaded,

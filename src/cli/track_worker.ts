@@ -192,6 +192,31 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
   };
 }
 
+/**
+ * Reads, ahead of the run and in as few requests as the API allows, the full
+ * tracks (for their ISRC) and artists (for genres) that the tracks about to be
+ * searched will need: the same reads enrich() would make one by one.
+ */
+export async function prefetchTrackDetails(
+  items: readonly PlanItem[],
+  deps: Pick<TrackWorkerDeps, "loaded" | "catalog" | "caches">,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const overrides = deps.loaded.config.overrides;
+  const wanted = await Promise.all(items.map(async (item) => {
+    if (item.type !== "track" || item.action === "retag") return undefined;
+    if (item.status !== "pending" && item.status !== "in_progress") return undefined;
+    const track = trackMetadata(item);
+    const searched = !track.isrc && !overrides[track.spotifyId] &&
+      !(await deps.caches.match.get(`match:${track.spotifyId}`));
+    return {
+      trackId: searched ? track.spotifyId : undefined,
+      artistId: track.genres.length === 0 ? track.artistIds[0] : undefined,
+    };
+  }));
+  await deps.catalog.prefetch(wanted.filter((w) => w !== undefined), options);
+}
+
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   const best = result.best;
   const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");

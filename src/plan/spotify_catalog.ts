@@ -23,6 +23,8 @@ import type { CatalogAlbum, CatalogArtist, CatalogPlaylist, CatalogReader } from
 
 /** The parts of the Spotify client the catalog reader uses. */
 export interface SpotifyCatalogClient {
+  /** "pre2026" (batch reads exist), "2026" (they don't), or "unknown" until an answer tells. */
+  readonly apiGeneration: string;
   getTrack(id: string, options: { signal?: AbortSignal }): Promise<SpotifyTrack>;
   /** Several full tracks (batch reads where the API has them); null for unknown ids. */
   getTracks(
@@ -31,6 +33,15 @@ export interface SpotifyCatalogClient {
   ): Promise<Array<SpotifyTrack | null>>;
   getAlbum(id: string, options: { signal?: AbortSignal }): Promise<SpotifyAlbum>;
   getArtist(id: string, options: { signal?: AbortSignal }): Promise<SpotifyArtist>;
+  /** Several albums / artists (batch reads where the API has them); null for unknown ids. */
+  getAlbums(
+    ids: readonly string[],
+    options: { signal?: AbortSignal },
+  ): Promise<Array<SpotifyAlbum | null>>;
+  getArtists(
+    ids: readonly string[],
+    options: { signal?: AbortSignal },
+  ): Promise<Array<SpotifyArtist | null>>;
   getArtistAlbums(
     id: string,
     options: { groups?: string[]; signal?: AbortSignal },
@@ -70,6 +81,15 @@ export interface TrackDetailsReader {
   fullTrack(id: string, options: { signal?: AbortSignal }): Promise<TrackMetadata>;
   /** An artist's genres, cached. */
   artistGenres(id: string, options: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Reads the full tracks and main artists of tracks that are about to be
+   * searched, in as few requests as the API allows (batches of 50 before 2026);
+   * later fullTrack/artistGenres calls are then answered from the cache.
+   */
+  prefetch(
+    tracks: readonly { trackId?: string; artistId?: string }[],
+    options: { signal?: AbortSignal },
+  ): Promise<void>;
 }
 
 /** A no-op cache for runs without caching. */
@@ -96,26 +116,38 @@ export function spotifyCatalogReader(
   const user = options.user;
   const ttls = { ...DEFAULT_TTLS, ...options.ttls };
 
-  const album = (id: string, signal?: AbortSignal) =>
-    cache.getOrLoad(`album:${id}`, () => client.getAlbum(id, { signal }), {
-      ttlMs: ttls.catalogMs,
-    });
-  const artist = (id: string, signal?: AbortSignal) =>
-    cache.getOrLoad(`artist:${id}`, () => client.getArtist(id, { signal }), {
-      ttlMs: ttls.catalogMs,
-    });
-
-  // Full tracks asked for within a few milliseconds of each other are read
-  // together: one batch request per 50 where the API still allows it.
-  const trackBatcher = new TrackBatcher(async (ids, signal) => {
-    const tracks = await client.getTracks(ids, { signal });
+  // Reads asked for within a few milliseconds of each other go out together:
+  // one batch request per 50 tracks or artists, or 20 albums, where the API
+  // still has batch reads (before 2026); single reads otherwise.
+  const cached = <T extends { id: string }>(prefix: string) => async (items: Array<T | null>) => {
     await Promise.all(
-      tracks.map((track) =>
-        track ? cache.set(`track:${track.id}`, track, { ttlMs: ttls.catalogMs }) : undefined
+      items.map((item) =>
+        item ? cache.set(`${prefix}:${item.id}`, item, { ttlMs: ttls.catalogMs }) : undefined
       ),
     );
-    return tracks;
-  });
+    return items;
+  };
+  const trackBatcher = new Batcher<SpotifyTrack>(
+    "track",
+    (ids, signal) => client.getTracks(ids, { signal }).then(cached("track")),
+    50,
+  );
+  const albumBatcher = new Batcher<SpotifyAlbum>(
+    "album",
+    (ids, signal) => client.getAlbums(ids, { signal }).then(cached("album")),
+    20,
+  );
+  const artistBatcher = new Batcher<SpotifyArtist>(
+    "artist",
+    (ids, signal) => client.getArtists(ids, { signal }).then(cached("artist")),
+    50,
+  );
+  /** From the cache, else through the batcher (which caches what it reads). */
+  const load = async <T>(prefix: string, batcher: Batcher<T>, id: string, signal?: AbortSignal) =>
+    (await cache.get<T>(`${prefix}:${id}`)) ?? await batcher.load(id, signal);
+  const album = (id: string, signal?: AbortSignal) => load("album", albumBatcher, id, signal);
+  const artist = (id: string, signal?: AbortSignal) => load("artist", artistBatcher, id, signal);
+  const track = (id: string, signal?: AbortSignal) => load("track", trackBatcher, id, signal);
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
@@ -143,17 +175,32 @@ export function spotifyCatalogReader(
 
   return {
     async track(id, { signal }) {
-      return toTrackMetadata(
-        await cache.getOrLoad(`track:${id}`, () => client.getTrack(id, { signal }), {
-          ttlMs: ttls.catalogMs,
-        }),
-      );
+      return toTrackMetadata(await track(id, signal));
     },
     async fullTrack(id, { signal }) {
-      const key = `track:${id}`;
-      const cached = await cache.get<SpotifyTrack>(key);
-      if (cached) return toTrackMetadata(cached);
-      return toTrackMetadata(await trackBatcher.load(id, signal));
+      return toTrackMetadata(await track(id, signal));
+    },
+    async prefetch(tracks, { signal }) {
+      const missing = async (prefix: string, ids: (string | undefined)[]) => {
+        const unique = [...new Set(ids.filter((id): id is string => !!id))];
+        const known = await Promise.all(unique.map((id) => cache.get(`${prefix}:${id}`)));
+        return unique.filter((_, i) => known[i] === undefined);
+      };
+      const [trackIds, artistIds] = await Promise.all([
+        missing("track", tracks.map((t) => t.trackId)),
+        missing("artist", tracks.map((t) => t.artistId)),
+      ]);
+      // Without batch reads (2026) a prefetch would only move the same single
+      // reads in front of the downloads; they then happen one by one as tracks go.
+      // A first small batch tells which rules apply when nothing has yet.
+      if (client.apiGeneration === "unknown" && trackIds.length > 0) {
+        await client.getTracks(trackIds.splice(0, 50), { signal }).then(cached("track"));
+      }
+      if (client.apiGeneration === "2026") return;
+      await Promise.all([
+        client.getTracks(trackIds, { signal }).then(cached("track")),
+        client.getArtists(artistIds, { signal }).then(cached("artist")),
+      ]);
     },
     async artistGenres(id, { signal }) {
       return (await artist(id, signal)).genres;
@@ -220,22 +267,20 @@ export function spotifyCatalogReader(
   };
 }
 
-/** Collects single track reads for a moment and hands them to a batch loader. */
-class TrackBatcher {
-  #queue: { id: string; resolve(t: SpotifyTrack): void; reject(e: unknown): void }[] = [];
+/** Collects single reads for a moment and hands them to a batch loader. */
+class Batcher<T> {
+  #queue: { id: string; resolve(value: T): void; reject(error: unknown): void }[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #signal: AbortSignal | undefined;
 
   constructor(
-    private readonly loadMany: (
-      ids: string[],
-      signal?: AbortSignal,
-    ) => Promise<Array<SpotifyTrack | null>>,
+    private readonly kind: string,
+    private readonly loadMany: (ids: string[], signal?: AbortSignal) => Promise<Array<T | null>>,
+    private readonly maxBatch: number,
     private readonly waitMs = 5,
-    private readonly maxBatch = 50,
   ) {}
 
-  load(id: string, signal?: AbortSignal): Promise<SpotifyTrack> {
+  load(id: string, signal?: AbortSignal): Promise<T> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ id, resolve, reject });
       this.#signal ??= signal;
@@ -252,14 +297,16 @@ class TrackBatcher {
     this.#signal = undefined;
     if (this.#queue.length > 0) this.#timer = setTimeout(() => this.#flush(), this.waitMs);
     const ids = [...new Set(batch.map((entry) => entry.id))];
-    this.loadMany(ids, signal).then((tracks) => {
-      const byId = new Map(ids.map((id, i) => [id, tracks[i]]));
+    this.loadMany(ids, signal).then((values) => {
+      const byId = new Map(ids.map((id, i) => [id, values[i]]));
       for (const entry of batch) {
-        const track = byId.get(entry.id);
-        if (track) entry.resolve(track);
+        const value = byId.get(entry.id);
+        if (value) entry.resolve(value);
         else {
           entry.reject(
-            new NotFoundError(`Spotify has no track https://open.spotify.com/track/${entry.id}`),
+            new NotFoundError(
+              `Spotify has no ${this.kind} https://open.spotify.com/${this.kind}/${entry.id}`,
+            ),
           );
         }
       }

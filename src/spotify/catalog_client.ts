@@ -101,6 +101,10 @@ export const DEFAULT_SPOTIFY_CLIENT_SETTINGS = {
 
 /** Most ids per batch read (`/v1/tracks?ids=`). */
 const TRACK_BATCH_SIZE = 50;
+/** Most ids per album batch read (`/v1/albums?ids=`). */
+const ALBUM_BATCH_SIZE = 20;
+/** Most ids per artist batch read (`/v1/artists?ids=`). */
+const ARTIST_BATCH_SIZE = 50;
 /** Largest search/page limit the 2026 API accepts everywhere. */
 const SAFE_PAGE_LIMIT = 10;
 
@@ -203,17 +207,69 @@ export class SpotifyClient {
    * Several tracks, in the order asked; null where Spotify has no such track.
    * Uses batch reads where the API still has them, single reads otherwise.
    */
-  async getTracks(
+  getTracks(
     ids: readonly string[],
     options: RequestOptions = {},
   ): Promise<Array<SpotifyTrack | null>> {
-    const results = new Array<SpotifyTrack | null>(ids.length).fill(null);
+    return this.#getMany(ids, options, {
+      batchPath: "/v1/tracks",
+      batchSize: TRACK_BATCH_SIZE,
+      key: "tracks",
+      fromBatch: (raw) => Promise.resolve(normalizeTrack(raw)),
+      single: (id) => this.getTrack(id, options),
+    });
+  }
+
+  /** Several albums with all their tracks; batch reads (20 a request) where the API has them. */
+  getAlbums(
+    ids: readonly string[],
+    options: RequestOptions = {},
+  ): Promise<Array<SpotifyAlbum | null>> {
+    return this.#getMany(ids, options, {
+      batchPath: "/v1/albums",
+      batchSize: ALBUM_BATCH_SIZE,
+      key: "albums",
+      fromBatch: (raw) => this.#albumFromRaw(raw, `/v1/albums/${String(raw.id)}`, options),
+      single: (id) => this.getAlbum(id, options),
+    });
+  }
+
+  /** Several artists; batch reads (50 a request) where the API has them. */
+  getArtists(
+    ids: readonly string[],
+    options: RequestOptions = {},
+  ): Promise<Array<SpotifyArtist | null>> {
+    return this.#getMany(ids, options, {
+      batchPath: "/v1/artists",
+      batchSize: ARTIST_BATCH_SIZE,
+      key: "artists",
+      fromBatch: (raw) => Promise.resolve(normalizeArtist(raw)),
+      single: (id) => this.getArtist(id, options),
+    });
+  }
+
+  /**
+   * Batch reads (`<batchPath>?ids=`) while the API has them; after the first
+   * "removed" answer (2026 rules) single reads with the client's concurrency.
+   */
+  async #getMany<T>(
+    ids: readonly string[],
+    options: RequestOptions,
+    how: {
+      batchPath: string;
+      batchSize: number;
+      key: string;
+      fromBatch: (raw: RawObject) => Promise<T>;
+      single: (id: string) => Promise<T>;
+    },
+  ): Promise<Array<T | null>> {
+    const results = new Array<T | null>(ids.length).fill(null);
     const pending: number[] = [];
     if (this.#generation !== "2026") {
       const batches: number[][] = [];
-      for (let start = 0; start < ids.length; start += TRACK_BATCH_SIZE) {
+      for (let start = 0; start < ids.length; start += how.batchSize) {
         batches.push(
-          ids.slice(start, start + TRACK_BATCH_SIZE).map((_, offset) => start + offset),
+          ids.slice(start, start + how.batchSize).map((_, offset) => start + offset),
         );
       }
       await mapWithConcurrency(batches, async (positions) => {
@@ -223,12 +279,12 @@ export class SpotifyClient {
         }
         const query = positions.map((p) => encodeURIComponent(ids[p])).join(",");
         try {
-          const body = asObject(await this.getJson(`/v1/tracks?ids=${query}`, options));
-          const tracks = Array.isArray(body?.tracks) ? body.tracks : [];
-          positions.forEach((position, i) => {
-            const raw = asObject(tracks[i]);
-            results[position] = raw ? normalizeTrack(raw) : null;
-          });
+          const body = asObject(await this.getJson(`${how.batchPath}?ids=${query}`, options));
+          const rows = body && Array.isArray(body[how.key]) ? body[how.key] as unknown[] : [];
+          await Promise.all(positions.map(async (position, i) => {
+            const raw = asObject(rows[i]);
+            results[position] = raw ? await how.fromBatch(raw) : null;
+          }));
           this.#learn("pre2026");
         } catch (error) {
           if (!isRemovedEndpoint(error)) throw error;
@@ -241,7 +297,7 @@ export class SpotifyClient {
     }
     await mapWithConcurrency(pending, async (position) => {
       try {
-        results[position] = await this.getTrack(ids[position], options);
+        results[position] = await how.single(ids[position]);
       } catch (error) {
         if (error instanceof NotFoundError) return; // stays null, like a batch read
         throw error;
@@ -254,6 +310,15 @@ export class SpotifyClient {
   async getAlbum(id: string, options: RequestOptions = {}): Promise<SpotifyAlbum> {
     const path = `/v1/albums/${encodeURIComponent(id)}`;
     const raw = await this.#getEntity("album", path, id, options);
+    return await this.#albumFromRaw(raw, path, options);
+  }
+
+  /** An album object plus the rest of its track pages. */
+  async #albumFromRaw(
+    raw: RawObject,
+    path: string,
+    options: RequestOptions,
+  ): Promise<SpotifyAlbum> {
     const page = asObject(raw.tracks);
     let rows: unknown[];
     if (page && Array.isArray(page.items)) {

@@ -78,6 +78,7 @@ class CountingClient implements SpotifyCatalogClient {
   readonly tracks = new Map<string, SpotifyTrack>();
   snapshotId = "snap-1";
   likedRows: unknown[] = [];
+  apiGeneration = "pre2026";
 
   getTrack(id: string): Promise<SpotifyTrack> {
     this.calls.push(`getTrack ${id}`);
@@ -93,6 +94,10 @@ class CountingClient implements SpotifyCatalogClient {
 
   getAlbum(id: string): Promise<SpotifyAlbum> {
     this.calls.push(`getAlbum ${id}`);
+    return this.albumFor(id);
+  }
+
+  albumFor(id: string): Promise<SpotifyAlbum> {
     return Promise.resolve({
       ...ALBUM_SUMMARY,
       id,
@@ -104,8 +109,22 @@ class CountingClient implements SpotifyCatalogClient {
     });
   }
 
+  async getAlbums(ids: readonly string[]): Promise<Array<SpotifyAlbum | null>> {
+    this.calls.push(`getAlbums ${ids.join(",")}`);
+    return await Promise.all(ids.map((id) => this.albumFor(id)));
+  }
+
+  async getArtists(ids: readonly string[]): Promise<Array<SpotifyArtist | null>> {
+    this.calls.push(`getArtists ${ids.join(",")}`);
+    return await Promise.all(ids.map((id) => this.artistFor(id)));
+  }
+
   getArtist(id: string): Promise<SpotifyArtist> {
     this.calls.push(`getArtist ${id}`);
+    return this.artistFor(id);
+  }
+
+  artistFor(id: string): Promise<SpotifyArtist> {
     return Promise.resolve({
       id,
       name: "The Artist",
@@ -269,7 +288,8 @@ Deno.test("album: read twice, the client is asked once", async () => {
   const { client, cache, reader } = setUp();
   const first = await reader.album("al9", {});
   const second = await reader.album("al9", {});
-  assert.equal(client.count("getAlbum"), 1);
+  assert.equal(client.count("getAlbums"), 1, "one batch read");
+  assert.equal(client.count("getAlbum"), 0);
   assert.deepEqual(second, first);
   assert.equal(first.name, "The Album");
   assert.deepEqual(first.tracks.map((t) => [t.spotifyId, t.album, t.albumId, t.trackNumber]), [
@@ -323,14 +343,14 @@ Deno.test("artist: the album list is cached per set of groups, in any order", as
   const albumsOnly = await reader.artist("ar1", { groups: ["album"] });
   assert.deepEqual(albumsOnly.albumIds, ["lp1"]);
   assert.deepEqual(client.artistAlbumsGroups, [["album", "single"], ["album"]]);
-  assert.equal(client.count("getArtist"), 1, "the artist itself is read once");
+  assert.equal(client.count("getArtists"), 1, "the artist itself is read once");
   assert.deepEqual(both.genres, ["synthwave"]);
   assert.equal(cache.ttls.get("artist-albums:ar1:album,single"), TTLS.artistAlbumsMs);
   assert.equal(cache.ttls.get("artist:ar1"), TTLS.catalogMs);
 
   // Genres for tagging come from the same cached artist.
   assert.deepEqual(await reader.artistGenres("ar1", {}), ["synthwave"]);
-  assert.equal(client.count("getArtist"), 1);
+  assert.equal(client.count("getArtists"), 1);
 });
 
 Deno.test("likedSongs: reads /v1/me/tracks every time and classifies the rows", async () => {
@@ -365,6 +385,41 @@ Deno.test("track: a single track read is cached under the same key as fullTrack"
   const full = await reader.fullTrack("t1", {});
   assert.equal(single.spotifyId, "t1");
   assert.deepEqual(full, single);
-  assert.equal(client.count("getTrack"), 1);
+  assert.deepEqual(client.getTracksCalls, [["t1"]], "one (batch) read serves both");
+});
+
+Deno.test("album, artist: reads asked for together go out as one batch", async () => {
+  const { client, reader } = setUp();
+  await Promise.all(["a1", "a2", "a3"].map((id) => reader.album(id, {})));
+  await Promise.all(["r1", "r2"].map((id) => reader.artistGenres(id, {})));
+  assert.deepEqual(client.calls.filter((c) => c.startsWith("getA")), [
+    "getAlbums a1,a2,a3",
+    "getArtists r1,r2",
+  ]);
+});
+
+Deno.test("prefetch: batch-reads uncached full tracks and artists once, then serves them", async () => {
+  const { client, reader } = setUp();
+  for (const id of ["t1", "t2", "t3"]) client.tracks.set(id, makeTrack(id));
+  await reader.fullTrack("t1", {});
+  await reader.prefetch([
+    { trackId: "t1", artistId: "r1" },
+    { trackId: "t2", artistId: "r1" },
+    { trackId: "t3", artistId: "r2" },
+  ], {});
+  assert.deepEqual(client.getTracksCalls, [["t1"], ["t2", "t3"]], "t1 was cached already");
+  assert.equal(client.count("getArtists"), 1);
+  await reader.fullTrack("t3", {});
+  await reader.artistGenres("r2", {});
+  assert.equal(client.getTracksCalls.length, 2, "answered from the cache");
+  assert.equal(client.count("getArtists"), 1);
+});
+
+Deno.test("prefetch: does nothing ahead of time under the 2026 rules (no batch reads)", async () => {
+  const { client, reader } = setUp();
+  client.apiGeneration = "2026";
+  client.tracks.set("t1", makeTrack("t1"));
+  await reader.prefetch([{ trackId: "t1", artistId: "r1" }], {});
   assert.equal(client.getTracksCalls.length, 0);
+  assert.equal(client.count("getArtists"), 0);
 });
