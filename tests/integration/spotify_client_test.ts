@@ -292,3 +292,33 @@ Deno.test("album tracks plus their album give the same metadata as full tracks",
   assert.equal(fromAlbum.trackNumber, 3);
   assert.equal(fromAlbum.trackCount, 10);
 });
+
+Deno.test("albums and artists: batch reads in pre-2026, single reads in 2026, same results", async () => {
+  const albumIds = [FIXTURE_IDS.album16, FIXTURE_IDS.album10, "0000000000000000000000"];
+  const artistIds = [FIXTURE_IDS.artist, "0000000000000000000000"];
+  const results: Record<string, unknown> = {};
+  for (const mode of ["pre2026", "2026"] as const) {
+    await using fake = await startFakeSpotify({ mode });
+    const { client } = clientFor(fake);
+    const albums = await client.getAlbums(albumIds);
+    const artists = await client.getArtists(artistIds);
+    assert.deepEqual(albums.map((a) => a?.tracks.length ?? null), [16, 10, null]);
+    assert.deepEqual(artists.map((a) => a?.id ?? null), [FIXTURE_IDS.artist, null]);
+    const counts = fake.counts();
+    if (mode === "pre2026") {
+      assert.equal(counts["GET /v1/albums"], 1);
+      assert.equal(counts["GET /v1/artists"], 1);
+      assert.equal(counts["GET /v1/albums/{id}"], undefined);
+    } else {
+      // The first refused batch teaches the client the 2026 rules; no second probe.
+      assert.equal((counts["GET /v1/albums"] ?? 0) + (counts["GET /v1/artists"] ?? 0), 1);
+      assert.equal(counts["GET /v1/albums/{id}"], 3);
+      assert.equal(counts["GET /v1/artists/{id}"], 2);
+    }
+    results[mode] = {
+      albums: albums.map((a) => a?.name ?? null),
+      artists: artists.map((a) => a?.name ?? null),
+    };
+  }
+  assert.deepEqual(results.pre2026, results["2026"]);
+});
