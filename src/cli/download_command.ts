@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { killRunningProcesses, resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { isTunedlError, UsageError } from "../errors/mod.ts";
 import { writeFileAtomic } from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
@@ -171,7 +171,13 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     await removeStaleTempFolders(tempRootFor(layout.baseDir), {
       olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
     });
-    await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
+    try {
+      await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
+    } catch (error) {
+      // Only a head start: each track reads what it lacks itself, with retries.
+      if (!isTunedlError(error) || error.code === "auth" || controller.signal.aborted) throw error;
+      warn(`could not read track details ahead (${error.message}); reading them track by track`);
+    }
     const providers = audioProviders(d.audio_providers, io);
     const worker = createTrackWorker({
       loaded,
