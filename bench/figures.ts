@@ -43,7 +43,14 @@ export interface RunRecord {
   /** Load average of the machine (1 min) before and after the run. */
   load?: [number, number];
   lowerBound?: PlanLowerBound;
-  summary?: { downloaded: number; alreadyPresent: number; failed: number; notFound: number };
+  summary?: {
+    downloaded: number;
+    alreadyPresent: number;
+    failed: number;
+    notFound: number;
+    /** The first few failures (code: message), to see why a run exited non-zero. */
+    firstFailures?: string[];
+  };
   /** Tracks a cold download should fetch; files deleted before a 5% re-run. */
   expectedDownloads?: number;
   stderrTail?: string;

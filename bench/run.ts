@@ -86,6 +86,7 @@ interface Settings {
 }
 
 const RESULTS_DIR = decodeURIComponent(new URL("./results/", import.meta.url).pathname);
+const ROOT_DIR = decodeURIComponent(new URL("../", import.meta.url).pathname);
 
 function readSettings(args: string[]): Settings | undefined {
   const { values } = parseArgs({
@@ -236,11 +237,16 @@ interface Context {
 function summaryOf(summary: Record<string, unknown> | undefined): RunRecord["summary"] {
   if (!summary) return undefined;
   const count = (value: unknown) => Array.isArray(value) ? value.length : 0;
+  const failures = [
+    ...(Array.isArray(summary.failures) ? summary.failures : []),
+    ...(Array.isArray(summary.notFound) ? summary.notFound : []),
+  ] as { code?: string; message?: string }[];
   return {
     downloaded: Number(summary.downloaded ?? 0),
     alreadyPresent: Number(summary.alreadyPresent ?? 0),
     failed: count(summary.failures),
     notFound: count(summary.notFound),
+    firstFailures: failures.slice(0, 5).map((f) => `${f.code ?? "not_found"}: ${f.message}`),
   };
 }
 
@@ -437,6 +443,18 @@ export function resultVariant(args: readonly string[]): string {
   return kept.length > 0 ? ` ${kept.join(" ")}` : "";
 }
 
+/** The commit measured, with "+dirty" when src/ or main.ts has uncommitted changes. */
+async function measuredCommit(): Promise<string | undefined> {
+  const git = async (args: string[]) => {
+    const out = await new Deno.Command("git", { args, cwd: ROOT_DIR, stderr: "null" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+  };
+  const head = await git(["rev-parse", "--short", "HEAD"]).catch(() => undefined);
+  if (!head) return undefined;
+  const dirty = await git(["status", "--porcelain", "--", "src", "main.ts", "deno.json"]);
+  return dirty ? `${head}+dirty` : head;
+}
+
 /** Wall time of `main.ts --version`: Deno start + tunedl's entry modules (best of 3). */
 async function measureStartup(): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-startup-" });
@@ -464,6 +482,7 @@ async function main(): Promise<number> {
   const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
   const coverServer = startCoverServer(await coverJpeg(), settings.latencyMs);
   const startupMs = await measureStartup();
+  const commit = await measuredCommit();
   console.error(`startup (main.ts --version): ${startupMs} ms`);
   const ctx: Context = { settings, tools, startupMs, coverServer };
   const allFigures: Figure[] = [];
@@ -487,6 +506,7 @@ async function main(): Promise<number> {
       allFigures.push(...figures);
       results[`${settings.quick ? "quick-" : ""}${label}${variant}`] = {
         command,
+        commit,
         date: new Date().toISOString(),
         machine: {
           cpus: navigator.hardwareConcurrency,
@@ -530,7 +550,7 @@ async function main(): Promise<number> {
   await Deno.mkdir(dirname(settings.out), { recursive: true });
   await Deno.writeTextFile(settings.out, JSON.stringify(document, null, 2) + "\n");
   console.log(formatTable(allFigures));
-  console.log(`\nProduced by: ${command}`);
+  console.log(`\nProduced by: ${command} (commit ${commit ?? "unknown"})`);
   console.log(`Written to: ${settings.out}`);
   for (const scale of settings.scales) {
     for (const mode of settings.modes) {
@@ -554,6 +574,9 @@ async function main(): Promise<number> {
         }
         if (run.stderrTail) {
           console.log(`stderr (${scale}x ${mode} ${run.run}):\n${run.stderrTail}`);
+        }
+        for (const failure of run.summary?.firstFailures ?? []) {
+          console.log(`failed (${scale}x ${mode} ${run.run}): ${failure}`);
         }
       }
     }
