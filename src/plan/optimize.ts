@@ -136,8 +136,24 @@ function mergeRepeatedTracks(items: PlanItem[]): MergedItems {
     }
     if (!survivorOf.has(item.id)) survivorOf.set(item.id, survivor.id);
     survivor.parent_ids = parentIds;
+    keepKnownFields(survivor, item);
   }
   return { containers, tracks, m3us, survivorOf };
+}
+
+/**
+ * An album's track list lacks the ISRC that a playlist's copy of the same
+ * track carries: keep it on the survivor, so the track needs no extra read
+ * and is searched by ISRC.
+ */
+function keepKnownFields(survivor: PlanItem, other: PlanItem): void {
+  const kept = survivor.metadata as Partial<TrackMetadata> | null;
+  const extra = other.metadata as Partial<TrackMetadata> | null;
+  if (!kept || !extra) return;
+  if (!kept.isrc && extra.isrc) kept.isrc = extra.isrc;
+  if ((kept.genres?.length ?? 0) === 0 && (extra.genres?.length ?? 0) > 0) {
+    kept.genres = [...extra.genres!];
+  }
 }
 
 function trackKey(item: PlanItem): string {

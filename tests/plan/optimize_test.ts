@@ -353,3 +353,24 @@ Deno.test("optimizePlan reports a bad output template as a ConfigError", async (
     (error: unknown) => error instanceof ConfigError && error.message.includes("{song}"),
   );
 });
+
+Deno.test("optimizePlan keeps the ISRC and genres a later copy of a merged track carries", async () => {
+  const fromAlbum = track("T9", "Nine", "Artist");
+  const fromPlaylist = track("T9", "Nine", "Artist", { isrc: "GBXYZ2600001", genres: ["edm"] });
+  const plan: Plan = {
+    version: 1,
+    config_hash: "h",
+    created_at: NOW.toISOString(),
+    items: [
+      trackItem("track:T9", fromAlbum, "album:AL9"),
+      trackItem("track:T9#2", fromPlaylist, "playlist:PL9"),
+    ],
+  };
+  const result = await optimizePlan(plan, options());
+  const tracks = result.items.filter((item) => item.type === "track");
+  assert.equal(tracks.length, 1);
+  const metadata = tracks[0].metadata as TrackMetadata;
+  assert.equal(metadata.isrc, "GBXYZ2600001");
+  assert.deepEqual(metadata.genres, ["edm"]);
+  assert.equal((plan.items[0].metadata as TrackMetadata).isrc, undefined, "input not changed");
+});
