@@ -89,7 +89,18 @@ export async function buildPlan(
   });
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).
-  const plan = await optimizePlan(generated, {
+  return { plan: await optimizeFor(ctx, generated), layout };
+}
+
+/**
+ * Merges duplicates, assigns paths and skips files already in the library;
+ * also run on a resumed plan, so tracks finished after its last save are not
+ * downloaded again.
+ */
+export function optimizeFor(ctx: RunContext, plan: Plan): Promise<Plan> {
+  const d = ctx.loaded.config.download;
+  const layout = libraryLayout(ctx.loaded);
+  return optimizePlan(plan, {
     baseDir: layout.baseDir,
     outputTemplate: layout.outputTemplate,
     m3uTemplate: layout.m3uTemplate,
@@ -97,5 +108,4 @@ export async function buildPlan(
     overwrite: d.overwrite,
     fileExists: (path) => ctx.caches.files.exists(path),
   });
-  return { plan, layout };
 }

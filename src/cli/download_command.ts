@@ -17,7 +17,7 @@ import {
   planToJson,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan, libraryLayout } from "./build_plan.ts";
+import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
@@ -148,7 +148,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
     const planFile = planFileFor(ctx.paths, hash);
     let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
-    if (!plan) {
+    if (plan) plan = await optimizeFor(ctx, plan);
+    else {
       info("Planning...");
       plan = (await buildPlan(ctx, {
         signal: controller.signal,
@@ -248,7 +249,8 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
 }
 
 async function savePlan(planFile: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(planFile, planToJson(plan));
+  // Compact: a large plan is saved every few seconds during a run.
+  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
 }
 
 /** A key for the config file, to notice that the same file now has other content. */

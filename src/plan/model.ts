@@ -102,9 +102,9 @@ export function createPlanItem(
   };
 }
 
-/** Serializes a plan to JSON text. */
-export function planToJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2);
+/** Serializes a plan to JSON text (indented unless `compact`). */
+export function planToJson(plan: Plan, options: { compact?: boolean } = {}): string {
+  return options.compact ? JSON.stringify(plan) : JSON.stringify(plan, null, 2);
 }
 
 /** Parses a plan from JSON text, checking its shape; throws a TypeError on damage. */
