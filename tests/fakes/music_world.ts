@@ -162,11 +162,8 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     topResult: true,
   });
   for (const t of tracks) media.set(videoIdFor(t.id), { body: tone, contentType: "audio/mp4" });
-  const rule: FakeSearchRule = {
-    query: () => true,
-    results: [],
-  };
-  // One rule whose results depend on the query: ISRC, or every word of title and first artist.
+  // One rule per track: found by its ISRC, or by a query holding every word of its title and
+  // first artist. Any other query finds nothing (the fake answers an empty result list).
   const rules: FakeSearchRule[] = tracks.map((t) => ({
     query: (query: string) => {
       const q = words(query);
@@ -177,7 +174,6 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     },
     results: [result(t)],
   }));
-  rules.push(rule);
 
   const spotify = await startFakeSpotify({
     ...options.spotify,
