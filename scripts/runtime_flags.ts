@@ -18,11 +18,12 @@ export interface RuntimeFlagsOptions {
   task?: string;
 }
 
-// Long permission flags (optionally `=list`), Deno 2's one-letter aliases, and unstable features.
+// Long permission flags (optionally `=list`), Deno 2's one-letter aliases, unstable features,
+// and V8 settings (which `deno compile` bakes into the binary like the rest).
 const runtimeFlagPattern =
-  /^(--(allow|deny)-[a-z-]+(=.*)?|-[ARWNESP]|--permission-set(=.*)?|--unstable(-[a-z0-9-]+)?)$/;
+  /^(--(allow|deny)-[a-z-]+(=.*)?|-[ARWNESP]|--permission-set(=.*)?|--unstable(-[a-z0-9-]+)?|--v8-flags=.+)$/;
 
-/** Whether a command-line token is a permission or unstable flag. */
+/** Whether a command-line token is a permission, unstable or V8 flag. */
 export function isRuntimeFlag(token: string): boolean {
   return runtimeFlagPattern.test(token);
 }
