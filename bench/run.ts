@@ -332,7 +332,7 @@ async function benchMode(
   if (!includePlaylists) {
     notes.push(
       "playlists excluded: under 2026 rules a client-credentials token gets playlist " +
-        "metadata only (contents need a user login, which tunedl does not have yet)",
+        "metadata only (contents need `tunedl login`, which the bench does not do)",
     );
   }
   const inputs = requestInputs(library, { includePlaylists });
