@@ -272,7 +272,7 @@ export class SpotifyClient {
           ids.slice(start, start + how.batchSize).map((_, offset) => start + offset),
         );
       }
-      await mapWithConcurrency(batches, async (positions) => {
+      const readBatch = async (positions: number[]) => {
         if (this.#generation === "2026") {
           pending.push(...positions);
           return;
@@ -291,7 +291,11 @@ export class SpotifyClient {
           this.#learn("2026");
           pending.push(...positions);
         }
-      }, { limit: this.#concurrency });
+      };
+      // Until an answer tells which rules apply, one batch goes first: under the
+      // 2026 rules only that one is refused, not every batch sent in parallel.
+      if (this.#generation === "unknown" && batches.length > 1) await readBatch(batches.shift()!);
+      await mapWithConcurrency(batches, readBatch, { limit: this.#concurrency });
     } else {
       pending.push(...ids.keys());
     }

@@ -322,3 +322,14 @@ Deno.test("albums and artists: batch reads in pre-2026, single reads in 2026, sa
   }
   assert.deepEqual(results.pre2026, results["2026"]);
 });
+
+Deno.test("2026: many ids in several batches cost one refused batch probe, not one per batch", async () => {
+  await using fake = await startFakeSpotify({ mode: "2026" });
+  const { client } = clientFor(fake);
+  const known = Object.keys(fake.catalog.tracks);
+  const ids = Array.from({ length: 120 }, (_, i) => known[i % known.length]);
+  const tracks = await client.getTracks(ids);
+  assert.equal(tracks.filter((t) => t !== null).length, 120);
+  assert.equal(fake.counts()["GET /v1/tracks"], 1);
+  assert.equal(client.apiGeneration, "2026");
+});
