@@ -8,7 +8,7 @@
  * "artists - title"), but look the query up in a map instead of trying one
  * rule per track: at 10x scale that would be 40 000 predicates per search.
  */
-import { catalogTracks } from "../tests/fakes/music_world.ts";
+import { catalogTracks, queryWords, songResult } from "../tests/fakes/music_world.ts";
 import {
   type FakeApiMode,
   type FakeSpotify,
@@ -35,10 +35,7 @@ export interface BenchWorld {
   close(): Promise<void>;
 }
 
-/** Lower-case words only, so "A, B - Title" and "a b title" compare equal. */
-export function queryWords(text: string): string {
-  return text.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-}
+export { queryWords };
 
 /** Search keys a track answers to: its ISRC, "artists - title", and that plus the album. */
 export function searchKeys(
@@ -58,16 +55,7 @@ export function searchKeys(
 export function catalogSearchRule(catalog: SpotifyCatalog): FakeSearchRule {
   const byKey = new Map<string, FakeYouTubeResult>();
   for (const t of catalogTracks(catalog)) {
-    const result: FakeYouTubeResult = {
-      videoId: t.id.slice(0, 11),
-      title: t.name,
-      artists: t.artists,
-      album: t.album,
-      durationMs: t.durationMs,
-      kind: "song",
-      explicit: t.explicit,
-      topResult: true,
-    };
+    const result = songResult(t, t.id.slice(0, 11));
     for (const key of searchKeys(t)) byKey.set(key, result);
   }
   // The fake reads `results` right after the predicate matched (same tick).

@@ -87,7 +87,8 @@ export function coverJpeg(): Promise<Uint8Array<ArrayBuffer>> {
   return coverPromise;
 }
 
-interface WorldTrack {
+/** A playable catalog track, as the world needs it. */
+export interface WorldTrack {
   id: string;
   name: string;
   artists: string[];
@@ -130,8 +131,24 @@ export function catalogTracks(catalog: SpotifyCatalog): WorldTrack[] {
   return [...byId.values()];
 }
 
-const words = (text: string) =>
-  text.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+/** Lower-case words only, so "A, B - Title" and "a b title" compare equal. */
+export function queryWords(text: string): string {
+  return text.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** The released-audio search result the fake YouTube gives for a catalog track. */
+export function songResult(track: WorldTrack, videoId: string): FakeYouTubeResult {
+  return {
+    videoId,
+    title: track.name,
+    artists: track.artists,
+    album: track.album,
+    durationMs: track.durationMs,
+    kind: "song",
+    explicit: track.explicit,
+    topResult: true,
+  };
+}
 
 /** Starts the fakes and the cover server. */
 export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<MusicWorld> {
@@ -151,28 +168,20 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
   const videoIdFor = (trackId: string) => `v${trackId.slice(0, 10)}`;
   const media = new Map<string, FakeMedia>();
   const tracks = catalogTracks(catalog).filter((t) => !missing.has(t.id));
-  const result = (t: WorldTrack): FakeYouTubeResult => ({
-    videoId: videoIdFor(t.id),
-    title: t.name,
-    artists: t.artists,
-    album: t.album,
-    durationMs: t.durationMs,
-    kind: "song",
-    explicit: t.explicit,
-    topResult: true,
-  });
   for (const t of tracks) media.set(videoIdFor(t.id), { body: tone, contentType: "audio/mp4" });
   // One rule per track: found by its ISRC, or by a query holding every word of its title and
   // first artist. Any other query finds nothing (the fake answers an empty result list).
   const rules: FakeSearchRule[] = tracks.map((t) => ({
     query: (query: string) => {
-      const q = words(query);
+      const q = queryWords(query);
       if (t.isrc && q === t.isrc.toLowerCase()) return true;
-      const needed = `${words(t.artists[0] ?? "")} ${words(t.name)}`.split(" ").filter(Boolean);
+      const needed = `${queryWords(t.artists[0] ?? "")} ${queryWords(t.name)}`.split(" ").filter(
+        Boolean,
+      );
       const have = new Set(q.split(" "));
       return needed.every((w) => have.has(w));
     },
-    results: [result(t)],
+    results: [songResult(t, videoIdFor(t.id))],
   }));
 
   const spotify = await startFakeSpotify({
