@@ -92,8 +92,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
   return {
     async enrich(item, ctx) {
       const track = trackMetadata(item);
-      const needsIsrc = !track.isrc && !overrides[track.spotifyId] &&
-        !(await storedMatch(track.spotifyId));
+      const needsIsrc = await needsFullTrack(track, deps);
       const [full, genres] = await Promise.all([
         needsIsrc ? deps.catalog.fullTrack(track.spotifyId, { signal: ctx.signal }) : undefined,
         track.genres.length === 0 && track.artistIds[0]
@@ -202,19 +201,29 @@ export async function prefetchTrackDetails(
   deps: Pick<TrackWorkerDeps, "loaded" | "catalog" | "caches">,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
-  const overrides = deps.loaded.config.overrides;
   const wanted = await Promise.all(items.map(async (item) => {
     if (item.type !== "track" || item.action === "retag") return undefined;
     if (item.status !== "pending" && item.status !== "in_progress") return undefined;
     const track = trackMetadata(item);
-    const searched = !track.isrc && !overrides[track.spotifyId] &&
-      !(await deps.caches.match.get(`match:${track.spotifyId}`));
+    const searched = await needsFullTrack(track, deps);
     return {
       trackId: searched ? track.spotifyId : undefined,
       artistId: track.genres.length === 0 ? track.artistIds[0] : undefined,
     };
   }));
   await deps.catalog.prefetch(wanted.filter((w) => w !== undefined), options);
+}
+
+/**
+ * Whether a track will be searched and lacks its ISRC, so its full track must
+ * be read: not when an override or a remembered match replaces the search.
+ */
+async function needsFullTrack(
+  track: TrackMetadata,
+  deps: Pick<TrackWorkerDeps, "loaded" | "caches">,
+): Promise<boolean> {
+  if (track.isrc || deps.loaded.config.overrides[track.spotifyId]) return false;
+  return !(await deps.caches.match.get(`match:${track.spotifyId}`));
 }
 
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
