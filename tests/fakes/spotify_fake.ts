@@ -1,6 +1,6 @@
 /**
  * A local fake of the Spotify Web API and accounts service, seeded with real
- * recorded answers (/work/shared/fixtures/spotify/catalog.json). It speaks
+ * recorded answers (tests/fixtures/recorded/spotify/catalog.json). It speaks
  * both API generations:
  *
  * - "pre2026": the recorded shapes. Batch reads (`/v1/tracks?ids=`,
@@ -54,11 +54,12 @@
  *   const client = new SpotifyClient({ apiUrl: fake.url, accountsUrl: fake.accountsUrl,
  *     clientId: fake.clientId, clientSecret: fake.clientSecret });
  */
+import { fixtureUrl } from "./fixtures.ts";
 
 /** A JSON object as the real API sends it. */
 export type RawObject = Record<string, unknown>;
 
-/** The recorded catalog: the same shape as shared/fixtures/spotify/catalog.json. */
+/** The recorded catalog: the same shape as tests/fixtures/recorded/spotify/catalog.json. */
 export interface SpotifyCatalog {
   /** Full track objects by id. */
   tracks: Record<string, RawObject>;
@@ -97,7 +98,7 @@ export interface FakeFault {
 
 /** Options of `startFakeSpotify`. */
 export interface FakeSpotifyOptions {
-  /** Default: the recorded catalog.json from shared/fixtures. */
+  /** Default: the recorded catalog.json (tests/fixtures/recorded/). */
   catalog?: SpotifyCatalog;
   /** Default "pre2026". */
   mode?: FakeApiMode;
@@ -206,10 +207,7 @@ export const FIXTURE_IDS = {
 export const PREMIUM_REQUIRED_MESSAGE =
   "Active premium subscription required for the owner of the app.";
 
-const FIXTURE_CATALOG_URL = new URL(
-  "../../../shared/fixtures/spotify/catalog.json",
-  import.meta.url,
-);
+const FIXTURE_CATALOG_URL = fixtureUrl("spotify/catalog.json");
 let fixtureCatalog: Promise<SpotifyCatalog> | undefined;
 
 /** The recorded catalog (read once per process; treat it as read-only). */

@@ -5,7 +5,7 @@
  * real yt-dlp (generic extractor) can download from it.
  *
  * Search answers come from (a) the recorded fixtures in
- * shared/fixtures/youtube-music/ for their queries (WEB_REMIX only; compared
+ * tests/fixtures/recorded/youtube-music/ for their queries (WEB_REMIX only; compared
  * by words, so "Lost Identities - Moments" gets the "Lost Identities Moments"
  * recording), and (b) a programmable
  * table of synthetic results rendered in the real renderer shapes (the same
@@ -20,6 +20,7 @@
  * which yt-dlp follows and then names the file "<name>.m4a". The media answer
  * has Content-Type, Content-Length, Accept-Ranges and 206/416 Range handling.
  */
+import { fixtureUrl } from "./fixtures.ts";
 
 /** One synthetic search result. */
 export interface FakeYouTubeResult {
@@ -108,7 +109,7 @@ export interface FakeYouTube {
   close(): Promise<void>;
 }
 
-const fixtureDir = new URL("../../../shared/fixtures/youtube-music/", import.meta.url);
+const fixtureDir = fixtureUrl("youtube-music/");
 const fixtureFiles = ["search-isrc-GB2LD2210007.json", "search-lost-identities-moments.json"];
 
 interface Recording {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { parseYouTubeMusicSearch, SearchError } from "../../src/search/mod.ts";
+import { fixtureUrl } from "../fakes/fixtures.ts";
 
-const fixtures = new URL("../../../shared/fixtures/youtube-music/", import.meta.url);
+const fixtures = fixtureUrl("youtube-music/");
 const base = "https://music.youtube.com";
 
 function recording(file: string): { query: string; response: unknown } {

@@ -3,6 +3,7 @@
  * and virtual time that tests can read and that never really sleeps.
  */
 import { SpotifyClient, type SpotifyClientOptions } from "../../src/spotify/mod.ts";
+import { fixtureUrl } from "../fakes/fixtures.ts";
 
 /** One request the client made. */
 export interface RecordedCall {
@@ -107,10 +108,10 @@ export function clientWith(
   return { client, calls: scripted.calls, apiCalls, time };
 }
 
-/** Reads one recorded answer body from shared/fixtures/spotify/recorded.jsonl. */
+/** Reads one recorded answer body from the recorded Spotify requests (tests/fixtures/recorded/). */
 export async function recordedBody(path: string, query = ""): Promise<Record<string, unknown>> {
   const text = await Deno.readTextFile(
-    new URL("../../../shared/fixtures/spotify/recorded.jsonl", import.meta.url),
+    fixtureUrl("spotify/recorded.jsonl"),
   );
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
