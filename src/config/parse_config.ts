@@ -40,6 +40,16 @@ export interface ParseConfigOptions {
 const SYNTAX_HINT =
   "YAML is indentation-sensitive: indent with spaces (not tabs), put a space after `:` and `-`, and quote values that contain `: ` or ` #`";
 
+const ESCAPE_HINT =
+  "in double quotes a backslash starts an escape: write Windows paths in single quotes ('C:\\Music\\{artist}') or with forward slashes (C:/Music/{artist})";
+
+function yamlErrorHint(code: string): string {
+  if (code === "DUPLICATE_KEY") {
+    return "each key may appear only once in its block; merge or remove the repeat";
+  }
+  return code === "BAD_DQ_ESCAPE" ? ESCAPE_HINT : SYNTAX_HINT;
+}
+
 const version = z.union([z.string(), z.number()]).transform(String).pipe(z.literal(CONFIG_VERSION));
 const flag = boolean();
 
@@ -48,12 +58,16 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = new ProblemCollector(options.file, lineCounter);
+  const escapeLines = new Set<number>();
   for (const error of doc.errors) {
     const reason = error.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
-    const hint = error.code === "DUPLICATE_KEY"
-      ? "each key may appear only once in its block; merge or remove the repeat"
-      : SYNTAX_HINT;
-    problems.error(error.pos[0], "", `invalid YAML: ${reason}`, hint);
+    if (error.code === "BAD_DQ_ESCAPE") {
+      // One Windows path in double quotes gives an error per backslash; one per line is enough.
+      const line = lineCounter.linePos(error.pos[0]).line;
+      if (escapeLines.has(line)) continue;
+      escapeLines.add(line);
+    }
+    problems.error(error.pos[0], "", `invalid YAML: ${reason}`, yamlErrorHint(error.code));
   }
   problems.throwIfErrors();
   for (const warning of doc.warnings) {

@@ -11,6 +11,8 @@ interface BadCase {
   yaml: string;
   /** Each must appear in the error message. */
   expect: string[];
+  /** Must appear in the error's hint. */
+  hint?: string;
   /** Expected number of problems (lines); default 1. */
   count?: number;
 }
@@ -116,6 +118,12 @@ const cases: BadCase[] = [
     name: "duplicate key",
     yaml: `version: "1.2"\ndownload:\n  threads: 2\n  threads: 3\n`,
     expect: [`config.yaml:4:3: invalid YAML: Map keys must be unique`],
+  },
+  {
+    name: "Windows path in double quotes (one problem per line, not per backslash)",
+    yaml: `version: "1.2"\ndownload:\n  output: "C:\\Music\\{artist}\\{title}.{output-ext}"\n`,
+    expect: [`config.yaml:3:14: invalid YAML: Invalid escape sequence \\M`],
+    hint: "write Windows paths in single quotes ('C:\\Music\\{artist}')",
   },
   {
     name: "tab indentation",
@@ -252,6 +260,7 @@ Deno.test("bad configs fail with one located line per problem", async (t) => {
         );
       }
       assert.equal(error.problems.length, badCase.count ?? 1, error.message);
+      if (badCase.hint) assert.ok(error.hint?.includes(badCase.hint), `hint: ${error.hint}`);
       assert.equal(error.message.split("\n").length, error.problems.length);
       assert.ok(error.hint && error.hint.length > 0, "has a hint");
       assert.equal(error.exitCode, 2);
