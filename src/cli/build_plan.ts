@@ -1,5 +1,5 @@
 /** Generate + optimize, as `plan` and `download` both do it. */
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import { configHash, type LoadedConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import {
@@ -23,7 +23,11 @@ export interface LibraryLayout {
  * it: an absolute `output` such as `/mnt/music/{artist}/{title}` puts the
  * library at /mnt/music; a relative one is relative to the config's folder.
  */
-export function libraryLayout(loaded: LoadedConfig): LibraryLayout {
+export function libraryLayout(
+  loaded: LoadedConfig,
+  options: { platformPath?: PlatformPath } = {},
+): LibraryLayout {
+  const { isAbsolute, relative, resolve, sep } = options.platformPath ?? hostPath;
   const d = loaded.config.download;
   const { prefix, rest } = splitStaticPrefix(d.output);
   const baseDir = resolve(loaded.dir, prefix || ".");

@@ -2,7 +2,7 @@
  * Output path templates in the style of musicdl and spotDL
  * ("{artist}/{album}/{track-number} - {title}.{output-ext}").
  */
-import path from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
 import type { TrackMetadata } from "../spotify/mod.ts";
 import { sanitizePathComponent } from "./sanitize.ts";
@@ -34,6 +34,8 @@ export interface RenderPathOptions {
   ext: string;
   /** Name of the playlist the track is filed under; fills {playlist}. */
   playlist?: string;
+  /** Path rules to apply (default: the host's); tests pass `win32` or `posix`. */
+  platformPath?: PlatformPath;
 }
 
 interface TemplateContext {
@@ -121,6 +123,7 @@ export function renderOutputPath(
   }
   parts.push(renderFileName(fileTemplate, context));
 
+  const path = options.platformPath ?? hostPath;
   const baseDir = path.resolve(options.baseDir);
   const result = path.resolve(baseDir, ...parts);
   const relative = path.relative(baseDir, result);

@@ -3,7 +3,7 @@
  * and M3U its output path (without collisions), and decides per track whether
  * to download, retag or skip it, given which files already exist.
  */
-import path from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import { addNameSuffix, renderOutputPath } from "../library/mod.ts";
 import type { M3uMetadata, Plan, PlanItem } from "./model.ts";
 import type { TrackMetadata } from "../spotify/mod.ts";
@@ -23,6 +23,8 @@ export interface OptimizeOptions {
   overwrite?: OverwriteMode;
   /** M3U path template; default "{playlist}.m3u8". */
   m3uTemplate?: string;
+  /** Path rules to apply (default: the host's); tests pass `win32` or `posix`. */
+  platformPath?: PlatformPath;
   /** Whether a file exists (the only I/O the optimizer does). */
   fileExists: (path: string) => Promise<boolean> | boolean;
 }
@@ -40,7 +42,8 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
   for (const item of [...containers, ...tracks, ...m3us]) {
     if (!byId.has(item.id)) byId.set(item.id, item);
   }
-  const paths = new PathClaims();
+  const platformPath = options.platformPath ?? hostPath;
+  const paths = new PathClaims(platformPath);
   // Finished items keep their files; nothing new may take those names.
   for (const item of [...containers, ...tracks, ...m3us]) {
     if (isSettled(item) && item.path !== undefined) paths.claim(item.path);
@@ -52,7 +55,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
     const wanted = renderOutputPath(options.m3uTemplate ?? DEFAULT_M3U_TEMPLATE, {
       title: "",
       artists: [],
-    }, { baseDir: options.baseDir, ext: "m3u8", playlist });
+    }, { baseDir: options.baseDir, ext: "m3u8", playlist, platformPath });
     m3u.path = paths.claimFree(wanted);
   }
   for (const track of tracks) {
@@ -61,6 +64,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
       baseDir: options.baseDir,
       ext: options.format,
       playlist: firstPlaylistName(track, byId),
+      platformPath,
     });
     track.path = paths.claimFree(wanted);
     await decideAction(track, options);
@@ -187,6 +191,8 @@ function firstPlaylistName(track: PlanItem, byId: Map<string, PlanItem>): string
 class PathClaims {
   private readonly taken = new Set<string>();
 
+  constructor(private readonly path: PlatformPath) {}
+
   claim(filePath: string): void {
     this.taken.add(claimKey(filePath));
   }
@@ -195,7 +201,8 @@ class PathClaims {
   claimFree(wanted: string): string {
     let candidate = wanted;
     for (let n = 2; this.taken.has(claimKey(candidate)); n++) {
-      candidate = path.join(path.dirname(wanted), addNameSuffix(path.basename(wanted), ` (${n})`));
+      const { join, dirname, basename } = this.path;
+      candidate = join(dirname(wanted), addNameSuffix(basename(wanted), ` (${n})`));
     }
     this.claim(candidate);
     return candidate;

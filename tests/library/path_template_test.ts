@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { type PathFields, renderOutputPath, utf8ByteLength } from "../../src/library/mod.ts";
 import type { TrackMetadata } from "../../src/spotify/mod.ts";
@@ -180,6 +181,56 @@ Deno.test("renderOutputPath: a long title is cut to 255 bytes, keeping the exten
   const name = result.split("/").pop() as string;
   assert.equal(name, "愛".repeat(83) + ".mp3");
   assert.ok(utf8ByteLength(name) <= 255);
+});
+
+const WINDOWS_CASES: [label: string, template: string, baseDir: string, expected: string][] = [
+  [
+    "backslashes in the template",
+    "{artist}\\{album}\\{title}",
+    "C:\\Users\\me\\Music",
+    "C:\\Users\\me\\Music\\Abstrakt\\Night Drive\\Nobody Else.mp3",
+  ],
+  [
+    "forward slashes in the template",
+    "{artist}/{title}",
+    "D:\\Music\\",
+    "D:\\Music\\Abstrakt\\Nobody Else.mp3",
+  ],
+  ["forward slashes in the folder", "{title}", "D:/Music/lib", "D:\\Music\\lib\\Nobody Else.mp3"],
+  [
+    "a UNC share",
+    "{artist}\\{title}",
+    "\\\\nas\\music",
+    "\\\\nas\\music\\Abstrakt\\Nobody Else.mp3",
+  ],
+];
+
+for (const [label, template, baseDir, expected] of WINDOWS_CASES) {
+  Deno.test(`renderOutputPath on Windows: ${label}`, () => {
+    const result = renderOutputPath(template, TRACK, { baseDir, ext: "mp3", platformPath: win32 });
+    assert.equal(result, expected);
+  });
+}
+
+Deno.test("renderOutputPath on Windows: a device-name artist gets a safe folder name", () => {
+  const result = renderOutputPath("{artist}\\{title}", { ...TRACK, artists: ["AUX"] }, {
+    baseDir: "C:\\Music",
+    ext: "mp3",
+    platformPath: win32,
+  });
+  assert.equal(result, "C:\\Music\\AUX_\\Nobody Else.mp3");
+});
+
+Deno.test("renderOutputPath on Windows: '..' out of the drive's music folder is refused", () => {
+  assert.throws(
+    () =>
+      renderOutputPath("..\\..\\{title}", TRACK, {
+        baseDir: "C:\\Music",
+        ext: "mp3",
+        platformPath: win32,
+      }),
+    (error: unknown) => error instanceof ConfigError && error.message.includes("C:\\Music"),
+  );
 });
 
 Deno.test("renderOutputPath: a relative base folder is made absolute and normalized", () => {

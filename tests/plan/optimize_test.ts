@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import {
   createPlanItem,
@@ -373,4 +374,27 @@ Deno.test("optimizePlan keeps the ISRC and genres a later copy of a merged track
   assert.equal(metadata.isrc, "GBXYZ2600001");
   assert.deepEqual(metadata.genres, ["edm"]);
   assert.equal((plan.items[0].metadata as TrackMetadata).isrc, undefined, "input not changed");
+});
+
+Deno.test("optimizePlan on Windows: drive-letter paths, backslashes, and numbered names", async () => {
+  const a = track("A", "Intro", "Band", { album: "X" });
+  const b = track("B", "intro", "BAND", { album: "Y" });
+  const plan: Plan = {
+    version: 1,
+    config_hash: "h",
+    created_at: NOW.toISOString(),
+    items: [trackItem("track:A", a, null), trackItem("track:B", b, null)],
+  };
+  const result = await optimizePlan(
+    plan,
+    options({
+      baseDir: "D:\\Music",
+      outputTemplate: "{artist}\\{artist} - {title}",
+      platformPath: win32,
+    }),
+  );
+  assert.deepEqual(result.items.map((item) => item.path), [
+    "D:\\Music\\Band\\Band - Intro.mp3",
+    "D:\\Music\\BAND\\BAND - intro (2).mp3",
+  ]);
 });
