@@ -12,6 +12,7 @@ import {
   painter,
   printable,
   Sgr,
+  terminalHandlesEscapes,
   truncateToWidth,
 } from "./terminal_text.ts";
 
@@ -39,7 +40,7 @@ export interface ProgressReporterOptions {
   /** Also stage changes and retries. */
   verbose?: boolean;
   out: ProgressSink;
-  /** The environment, for NO_COLOR. */
+  /** The environment, for NO_COLOR and TERM. */
   env?: Record<string, string | undefined>;
   /** Milliseconds clock for rates, ETA and redraw throttling. */
   clock?: () => number;
@@ -50,7 +51,9 @@ export function createProgressReporter(
   options: ProgressReporterOptions & { mode: ProgressMode },
 ): ProgressReporter {
   if (options.mode === "json") return new JsonProgressReporter(options);
-  if (options.mode === "auto" && options.out.isTerminal) return new TtyProgressReporter(options);
+  if (options.mode === "auto" && terminalHandlesEscapes(options.out.isTerminal, options.env)) {
+    return new TtyProgressReporter(options);
+  }
   return new PlainProgressReporter(options);
 }
 

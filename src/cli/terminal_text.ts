@@ -15,13 +15,22 @@ export function painter(color: boolean): Paint {
   return color ? (code, text) => `\x1b[${code}m${text}\x1b[0m` : (_code, text) => text;
 }
 
-/** Whether to colour output: only on a terminal, and never when NO_COLOR is set (non-empty). */
+/** Whether a terminal understands escape sequences: any but `TERM=dumb` (Emacs shells, some CI logs). */
+export function terminalHandlesEscapes(
+  isTerminal: boolean,
+  env: Record<string, string | undefined> = {},
+): boolean {
+  // Windows consoles leave TERM unset; Deno turns on their escape-sequence mode itself.
+  return isTerminal && env.TERM !== "dumb";
+}
+
+/** Whether to colour output: only where escapes work, and never when NO_COLOR is set (non-empty). */
 export function colorEnabled(
   isTerminal: boolean,
   env: Record<string, string | undefined> = {},
 ): boolean {
   const noColor = env.NO_COLOR;
-  return isTerminal && (noColor === undefined || noColor === "");
+  return terminalHandlesEscapes(isTerminal, env) && (noColor === undefined || noColor === "");
 }
 
 /** Replaces control characters (escape, newline, ...) with spaces so text stays on one line. */

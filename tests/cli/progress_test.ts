@@ -136,6 +136,19 @@ Deno.test("auto mode off a terminal is plain; NO_COLOR turns colour off on a ter
   assert.doesNotMatch(colored, /\x1b\[\d*A/, "plain mode never moves the cursor");
 });
 
+Deno.test("TERM=dumb: auto mode on a terminal gives plain lines without any escape", async () => {
+  const events = await recordedEvents();
+  const dumb = feed(events, { mode: "auto", env: { TERM: "dumb" } }, new CaptureSink(true));
+  assert.doesNotMatch(dumb, /\x1b/);
+  assert.match(dumb, /downloaded +Daft Punk - One More Time/);
+  const live = feed(
+    events,
+    { mode: "auto", env: { TERM: "xterm-256color" } },
+    new CaptureSink(true),
+  );
+  assert.match(live, /\x1b\[/);
+});
+
 Deno.test("plain quiet shows only problems and the summary; verbose adds stages", async () => {
   const events = await recordedEvents();
   const quiet = feed(events, { mode: "plain", quiet: true }, new CaptureSink(false));
