@@ -91,10 +91,15 @@ export interface CompileOptions {
   timeoutSeconds: number;
 }
 
-const usage = "Usage: deno task compile [--target <target>] [--checksums] [--timeout <seconds>]";
+const usage =
+  "Usage: deno task compile [--target <target>|host] [--checksums] [--timeout <seconds>]";
 
 /** Parses the script's arguments; throws UsageError on anything unknown. */
-export function parseCompileOptions(argv: readonly string[]): CompileOptions {
+export function parseCompileOptions(
+  argv: readonly string[],
+  context: { hostTarget?: string } = {},
+): CompileOptions {
+  const hostTarget = context.hostTarget ?? Deno.build.target;
   const options: CompileOptions = { targets: [...TARGETS], checksums: false, timeoutSeconds: 600 };
   for (let index = 0; index < argv.length; index++) {
     const [name, inline] = argv[index].split(/=(.*)/s, 2);
@@ -106,7 +111,9 @@ export function parseCompileOptions(argv: readonly string[]): CompileOptions {
     if (name === "--checksums") {
       options.checksums = true;
     } else if (name === "--target") {
-      const target = value();
+      // "host": the machine's own target, for building the binary that this machine tests.
+      const given = value();
+      const target = given === "host" ? hostTarget : given;
       if (!(TARGETS as readonly string[]).includes(target)) {
         throw new UsageError(`unknown target "${target}"`, {
           hint: `Targets: ${TARGETS.join(", ")}`,

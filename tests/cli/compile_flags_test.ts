@@ -97,6 +97,20 @@ Deno.test("parseCompileOptions reads --target, --checksums and --timeout", () =>
   }
 });
 
+Deno.test("parseCompileOptions: --target host is this machine's target, when tunedl ships one", () => {
+  const windows = { hostTarget: "x86_64-pc-windows-msvc" };
+  assert.deepEqual(parseCompileOptions(["--target", "host"], windows).targets, [
+    "x86_64-pc-windows-msvc",
+  ]);
+  assert.deepEqual(parseCompileOptions(["--target=host"], windows).targets, [
+    "x86_64-pc-windows-msvc",
+  ]);
+  assert.throws(
+    () => parseCompileOptions(["--target", "host"], { hostTarget: "riscv64gc-unknown-linux-gnu" }),
+    (error: unknown) => error instanceof UsageError && error.message.includes("riscv64"),
+  );
+});
+
 // What deno 2.9 printed on a machine without access to dl.deno.land.
 const offlineStderr = [
   "\x1b[0m\x1b[32mCompile\x1b[0m main.ts to dist/tunedl-aarch64-apple-darwin",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
+import { readDenoJson } from "../../scripts/runtime_flags.ts";
 import { VERSION } from "../../src/cli/version.ts";
+import { runTunedl } from "../fakes/cli_runner.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -9,21 +10,12 @@ Deno.test("deno.json's version and src/cli/version.ts agree", async () => {
   assert.equal(denoJson.version, VERSION);
 });
 
-Deno.test("`main.ts --version` run with the cli task's flags prints tunedl's and deno's versions", async () => {
+Deno.test("`tunedl --version`, run as users run it, prints tunedl's and deno's versions", async () => {
   const denoJson = await readDenoJson(new URL("deno.json", root));
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...runtimeFlags(denoJson), "main.ts", "--version"],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 0, stderr);
-  const match = stdout.match(/^tunedl (\S+) \(deno (\d+\.\d+\.\d+)\)\n$/);
-  assert.ok(match, `unexpected output: ${JSON.stringify(stdout)}`);
+  const run = await runTunedl(["--version"], { env: { NO_COLOR: "1" } });
+  assert.equal(run.code, 0, run.stderr);
+  const match = run.stdout.match(/^tunedl (\S+) \(deno (\d+\.\d+\.\d+)\)\n$/);
+  assert.ok(match, `unexpected output: ${JSON.stringify(run.stdout)}`);
   assert.equal(match[1], denoJson.version);
   assert.equal(match[1], VERSION);
   assert.equal(match[2], Deno.version.deno);

@@ -5,6 +5,11 @@
  * the shipped command lacks. The child gets a clean environment: PATH, HOME
  * and what the test passes; never the developer's TUNEDL_* or Spotify settings.
  *
+ * With TUNEDL_TEST_BINARY set to a compiled tunedl (`deno task compile`), every
+ * test that starts tunedl through this module runs that binary instead, so the
+ * same end-to-end tests check what users download (CI does this where Deno's
+ * base runtime can be fetched).
+ *
  * Usage:
  *   await using work = await makeTempWorkspace();
  *   const config = await work.writeConfig({ version: "1.2", songs: [...] });
@@ -13,7 +18,7 @@
  *   });
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { stringify } from "yaml";
 import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
 
@@ -51,18 +56,36 @@ export function cliTaskFlags(): Promise<string[]> {
   return cliFlags;
 }
 
-/** The full command line `runTunedl` starts, without the deno executable. */
-export async function tunedlCommandArgs(args: readonly string[]): Promise<string[]> {
+/** A program and its arguments. */
+export interface CommandLine {
+  program: string;
+  args: string[];
+}
+
+/** The compiled tunedl under test, if any: TUNEDL_TEST_BINARY (absolute, or relative to the root). */
+export function testBinary(): string | undefined {
+  const binary = Deno.env.get("TUNEDL_TEST_BINARY");
+  if (!binary) return undefined;
+  return isAbsolute(binary) ? binary : join(PROJECT_ROOT, binary);
+}
+
+/** The command line that runs `tunedl <args>`: the compiled binary, or main.ts as `deno task cli` runs it. */
+export async function tunedlCommand(args: readonly string[]): Promise<CommandLine> {
+  const binary = testBinary();
+  if (binary) return { program: binary, args: [...args] };
   // --config: the child may run in a temp folder, where Deno would not find
   // deno.json (its import map) on its own; `deno task` runs from the root.
-  return [
-    "run",
-    ...await cliTaskFlags(),
-    "--config",
-    decodeURIComponent(DENO_JSON_URL.pathname),
-    decodeURIComponent(MAIN_URL.pathname),
-    ...args,
-  ];
+  return {
+    program: Deno.execPath(),
+    args: [
+      "run",
+      ...await cliTaskFlags(),
+      "--config",
+      decodeURIComponent(DENO_JSON_URL.pathname),
+      decodeURIComponent(MAIN_URL.pathname),
+      ...args,
+    ],
+  };
 }
 
 /** The environment a child gets: PATH, HOME, Deno's own cache folder, then `extra`. */
@@ -83,8 +106,9 @@ export async function runTunedl(
   args: readonly string[],
   options: RunTunedlOptions = {},
 ): Promise<TunedlRun> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: await tunedlCommandArgs(args),
+  const { program, args: programArgs } = await tunedlCommand(args);
+  const command = new Deno.Command(program, {
+    args: programArgs,
     cwd: options.cwd,
     env: cleanEnv(options.env),
     clearEnv: true,

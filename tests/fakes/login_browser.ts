@@ -4,7 +4,7 @@
  * then GETs the redirect target: the CLI's callback server), a free loopback
  * port, and a catalog with a playlist the fake user owns.
  */
-import { cleanEnv, tunedlCommandArgs } from "./cli_runner.ts";
+import { cleanEnv, tunedlCommand } from "./cli_runner.ts";
 import { FIXTURE_IDS, loadFixtureCatalog, type SpotifyCatalog } from "./spotify_fake.ts";
 
 /** A playlist the logged-in fake user owns (same rows as the fixture playlist). */
@@ -65,8 +65,9 @@ export async function loginThroughBrowser(
   args: string[],
   options: { env: Record<string, string>; cwd: string; tamper?: (callback: URL) => URL },
 ): Promise<LoginRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: await tunedlCommandArgs(["login", "--no-browser", "--timeout", "60", ...args]),
+  const command = await tunedlCommand(["login", "--no-browser", "--timeout", "60", ...args]);
+  const child = new Deno.Command(command.program, {
+    args: command.args,
     cwd: options.cwd,
     env: cleanEnv(options.env),
     clearEnv: true,

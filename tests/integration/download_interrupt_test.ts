@@ -12,7 +12,7 @@ import {
   cleanEnv,
   makeTempWorkspace,
   type TempWorkspace,
-  tunedlCommandArgs,
+  tunedlCommand,
 } from "../fakes/cli_runner.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
@@ -120,15 +120,16 @@ interface RunningDownload {
 }
 
 async function startDownload(setup: Setup, extraArgs: string[] = []): Promise<RunningDownload> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: await tunedlCommandArgs([
-      "download",
-      "--config",
-      setup.config,
-      "--log-format",
-      "json",
-      ...extraArgs,
-    ]),
+  const { program, args } = await tunedlCommand([
+    "download",
+    "--config",
+    setup.config,
+    "--log-format",
+    "json",
+    ...extraArgs,
+  ]);
+  const child = new Deno.Command(program, {
+    args,
     cwd: setup.work.dir,
     env: cleanEnv(setup.env),
     clearEnv: true,
