@@ -142,13 +142,18 @@ async function drain(
   }
 }
 
+/** taskkill's arguments that force-end a process and everything it started (Windows; pure). */
+export function taskkillArgs(pid: number): string[] {
+  // Windows has no process groups to signal; /T walks the child tree, /F does not ask first.
+  return ["/PID", String(pid), "/T", "/F"];
+}
+
 /** Sends a signal to a whole process group (POSIX) or kills a process tree (Windows). */
 export async function killProcessTree(pid: number, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
   if (Deno.build.os === "windows") {
-    // Windows has no process groups to signal; taskkill /T walks the child tree.
     try {
       await new Deno.Command("taskkill", {
-        args: ["/PID", String(pid), "/T", "/F"],
+        args: taskkillArgs(pid),
         stdout: "null",
         stderr: "null",
         stdin: "null",
@@ -170,11 +175,40 @@ export async function killProcessTree(pid: number, signal: "SIGTERM" | "SIGKILL"
 // wait for each run's SIGTERM-then-SIGKILL sequence, so it kills these directly.
 const runningGroups = new Set<number>();
 
-/** SIGKILLs every program runProcess started that is still running; for an immediate exit. */
-export function killRunningProcesses(): void {
+/** Options of {@link killRunningProcesses}; replaceable so tests can stand in for the OS. */
+export interface KillRunningOptions {
+  os?: typeof Deno.build.os;
+  /** Sends a signal; default Deno.kill. */
+  kill?: (pid: number, signal: Deno.Signal) => void;
+  /** Runs a program to its end and tells whether it succeeded; default a quiet Deno.Command. */
+  runSync?: (program: string, args: string[]) => boolean;
+}
+
+function runQuietlySync(program: string, args: string[]): boolean {
+  return new Deno.Command(program, { args, stdin: "null", stdout: "null", stderr: "null" })
+    .outputSync().success;
+}
+
+/** Kills every still-running program runProcess started, with its children; for an immediate exit. */
+export function killRunningProcesses(options: KillRunningOptions = {}): void {
+  const os = options.os ?? Deno.build.os;
+  const kill = options.kill ?? Deno.kill;
+  const runSync = options.runSync ?? runQuietlySync;
   for (const pid of runningGroups) {
+    if (os === "windows") {
+      // Killing only the child would leave its children (ffmpeg under yt-dlp, python behind a
+      // launcher .exe) holding files in the temp folder the caller removes next. Synchronous,
+      // because the caller exits right after.
+      let killed = false;
+      try {
+        killed = runSync("taskkill", taskkillArgs(pid));
+      } catch {
+        // No taskkill on PATH; at least end the child itself.
+      }
+      if (killed) continue;
+    }
     try {
-      Deno.kill(Deno.build.os === "windows" ? pid : -pid, "SIGKILL");
+      kill(os === "windows" ? pid : -pid, "SIGKILL");
     } catch {
       // Already gone.
     }

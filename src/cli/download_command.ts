@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { killRunningProcesses, resolveAudioTools } from "../audio/mod.ts";
+import { resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
 import { writeFileAtomic } from "../library/mod.ts";
@@ -31,6 +31,7 @@ import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_wo
 import { audioProviders } from "./providers.ts";
 import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
+import { hardExit } from "./hard_exit.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -130,14 +131,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       );
       controller.abort();
     },
-    onSecond: () => {
-      // Children run in their own process groups: neither Ctrl-C nor our exit ends them.
-      killRunningProcesses();
-      try {
-        Deno.removeSync(tempRootFor(layout.baseDir), { recursive: true });
-      } catch { /* nothing to remove */ }
-      Deno.exit(130);
-    },
+    onSecond: () => hardExit(tempRootFor(layout.baseDir)),
   });
   try {
     // Resolve the tools first: a missing yt-dlp should not cost a plan.
