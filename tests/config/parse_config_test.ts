@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { loadConfig, parseConfig } from "../../src/config/mod.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
@@ -10,7 +11,8 @@ function parse(yaml: string, env: Record<string, string | undefined> = {}) {
 }
 
 Deno.test("a musicdl 1.2 config.yaml loads unchanged, without warnings", async () => {
-  const loaded = await loadConfig(new URL("musicdl_1_2.yaml", fixtures).pathname, { env: {} });
+  const file = fileURLToPath(new URL("musicdl_1_2.yaml", fixtures));
+  const loaded = await loadConfig(file, { env: {} });
   assert.deepEqual(loaded.warnings, []);
   const { config } = loaded;
   assert.equal(config.version, "1.2");
@@ -40,14 +42,11 @@ Deno.test("a musicdl 1.2 config.yaml loads unchanged, without warnings", async (
   ]);
   assert.equal(config.liked_songs, false);
   assert.deepEqual(config.overrides, {});
-  assert.equal(
-    loaded.dir,
-    new URL(".", new URL("musicdl_1_2.yaml", fixtures)).pathname.replace(/\/$/, ""),
-  );
+  assert.equal(loaded.dir, fileURLToPath(fixtures).replace(/[\\/]$/, ""));
 });
 
 Deno.test("every musicdl 1.2 key and entry form is accepted; unused ones raise no warning", async () => {
-  const loaded = await loadConfig(new URL("musicdl_complete.yaml", fixtures).pathname);
+  const loaded = await loadConfig(fileURLToPath(new URL("musicdl_complete.yaml", fixtures)));
   assert.deepEqual(loaded.warnings, []);
   const { config } = loaded;
   const d = config.download;

@@ -3,7 +3,8 @@
  * for end-to-end tests. The permission flags come from deno.json's `cli` task
  * (through scripts/runtime_flags.ts), so a test never runs with permissions
  * the shipped command lacks. The child gets a clean environment: PATH, HOME
- * and what the test passes; never the developer's TUNEDL_* or Spotify settings.
+ * (on Windows also the system variables every process needs) and what the
+ * test passes; never the developer's TUNEDL_* or Spotify settings.
  *
  * With TUNEDL_TEST_BINARY set to a compiled tunedl (`deno task compile`), every
  * test that starts tunedl through this module runs that binary instead, so the
@@ -19,6 +20,7 @@
  */
 import assert from "node:assert/strict";
 import { isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
 
@@ -27,7 +29,7 @@ const DENO_JSON_URL = new URL("deno.json", PROJECT_ROOT_URL);
 const MAIN_URL = new URL("main.ts", PROJECT_ROOT_URL);
 
 /** The project's root folder (where deno.json and main.ts are). */
-export const PROJECT_ROOT: string = decodeURIComponent(PROJECT_ROOT_URL.pathname);
+export const PROJECT_ROOT: string = fileURLToPath(PROJECT_ROOT_URL);
 
 /** Options of {@link runTunedl}. */
 export interface RunTunedlOptions {
@@ -81,14 +83,43 @@ export async function tunedlCommand(args: readonly string[]): Promise<CommandLin
       "run",
       ...await cliTaskFlags(),
       "--config",
-      decodeURIComponent(DENO_JSON_URL.pathname),
-      decodeURIComponent(MAIN_URL.pathname),
+      fileURLToPath(DENO_JSON_URL),
+      fileURLToPath(MAIN_URL),
       ...args,
     ],
   };
 }
 
-/** The environment a child gets: PATH, HOME, Deno's own cache folder, then `extra`. */
+// A Windows child needs these: without SystemRoot it cannot open a socket (Winsock error
+// 10106), and yt-dlp's Python and ffmpeg look up the temp and profile folders. None of them
+// is a TUNEDL_* or Spotify setting.
+const WINDOWS_ENV = [
+  "SystemRoot",
+  "windir",
+  "TEMP",
+  "TMP",
+  "USERPROFILE",
+  "LOCALAPPDATA",
+  "APPDATA",
+  "PATHEXT",
+  "ComSpec",
+  "ProgramData",
+];
+
+function windowsSystemEnv(): Record<string, string> {
+  // Windows spells names freely ("Path", "SYSTEMROOT"), so they are matched without case.
+  const parent = new Map(
+    Object.entries(Deno.env.toObject()).map(([name, value]) => [name.toUpperCase(), value]),
+  );
+  const env: Record<string, string> = {};
+  for (const name of WINDOWS_ENV) {
+    const value = parent.get(name.toUpperCase());
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+/** The environment a child gets: PATH, HOME, Deno's cache folder (Windows: its system variables), then `extra`. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   // DENO_DIR is where the compiled modules and npm packages are; without it a
@@ -97,6 +128,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }
+  if (Deno.build.os === "windows") Object.assign(env, windowsSystemEnv());
   env.DENO_NO_UPDATE_CHECK = "1";
   return { ...env, ...extra };
 }
