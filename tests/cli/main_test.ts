@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
 import { type CliIo, runCli } from "../../src/cli/mod.ts";
 import { parseCommandArgs } from "../../src/cli/args.ts";
 import { UsageError } from "../../src/errors/mod.ts";
+
+const CWD = "/nonexistent-tunedl-cwd";
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 function captureIo(): CliIo & { stdout: string; stderr: string } {
   const io = {
@@ -16,7 +23,7 @@ function captureIo(): CliIo & { stdout: string; stderr: string } {
     stdoutIsTerminal: false,
     stderrIsTerminal: false,
     env: {},
-    cwd: "/nonexistent-tunedl-cwd",
+    cwd: CWD,
     os: "linux" as const,
   };
   return io;
@@ -33,7 +40,10 @@ const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[
   {
     args: ["validate", "--config", "missing.yaml"],
     code: 2,
-    stderr: /^error: config file not found: \/nonexistent-tunedl-cwd\/missing.yaml\nhint: /,
+    // The host's path rules: on Windows the folder gets the current drive and backslashes.
+    stderr: new RegExp(
+      `^error: config file not found: ${escapeRegExp(resolve(join(CWD, "missing.yaml")))}\\nhint: `,
+    ),
   },
   {
     args: ["download", "--log-format", "xml"],

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import hostPath, { join, posix, sep } from "node:path";
 import { libraryLayout } from "../../src/cli/build_plan.ts";
 import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
 import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
@@ -150,8 +150,8 @@ Deno.test("formatPlan: header, counts, problems with hints and the files to writ
       "  album Lost Album: Spotify has no album https://x",
       "",
       "Will write:",
-      "  Artist/a.mp3",
-      "  re-tag Artist/b.mp3",
+      `  ${join("Artist", "a.mp3")}`,
+      `  re-tag ${join("Artist", "b.mp3")}`,
       "",
     ].join("\n"),
   );
@@ -184,14 +184,15 @@ Deno.test("formatPlan: singular words, no optional lines when nothing is pending
 Deno.test("formatPlan: lists 50 files unless --all, and says how many more", () => {
   const items = Array.from({ length: 53 }, (_, i) => track(`t${String(i).padStart(2, "0")}`));
   const short = formatPlan(planOf(items), LIBRARY).split("\n");
-  const listed = short.filter((line) => /^ {2}Artist\/t\d+\.mp3$/.test(line));
+  const fileLine = new RegExp(`^ {2}Artist${sep === "\\" ? "\\\\" : "/"}t\\d+\\.mp3$`);
+  const listed = short.filter((line) => fileLine.test(line));
   assert.equal(listed.length, 50);
-  assert.equal(listed[0], "  Artist/t00.mp3");
-  assert.equal(listed[49], "  Artist/t49.mp3");
+  assert.equal(listed[0], `  ${join("Artist", "t00.mp3")}`);
+  assert.equal(listed[49], `  ${join("Artist", "t49.mp3")}`);
   assert.ok(short.includes("  ... and 3 more (--all lists every one)"));
 
   const all = formatPlan(planOf(items), LIBRARY, { all: true }).split("\n");
-  assert.equal(all.filter((line) => /^ {2}Artist\/t\d+\.mp3$/.test(line)).length, 53);
+  assert.equal(all.filter((line) => fileLine.test(line)).length, 53);
   assert.ok(!all.some((line) => line.includes("more (--all")));
 });
 
@@ -203,15 +204,27 @@ Deno.test("formatPlan: a pending track without a path says so", () => {
 // ---------------------------------------------------------------------------
 // libraryLayout
 
-function loaded(download: Record<string, string>, file = "/home/ana/tunedl/config.yaml") {
+// These cases are about POSIX paths, so the config's folder follows POSIX rules too (the
+// parser's own follows the host's); only the case about the working folder keeps the host's.
+function loaded(
+  download: Record<string, string>,
+  file = "/home/ana/tunedl/config.yaml",
+  options: { host?: boolean } = {},
+): LoadedConfig {
   const lines = Object.entries(download).map(([key, value]) => `  ${key}: "${value}"`);
-  return parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), { file, env: {} });
+  const config = parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
+    file,
+    env: {},
+  });
+  return options.host ? config : { ...config, dir: posix.dirname(posix.resolve(file)) };
 }
 
 const layoutCases: Array<{
   name: string;
   download: Record<string, string>;
   file?: string;
+  /** The host's path rules instead of POSIX ones. */
+  host?: true;
   expect: { baseDir: string; outputTemplate: string; m3uTemplate: string };
 }> = [
   {
@@ -263,6 +276,7 @@ const layoutCases: Array<{
     name: "a relative config path resolves against the working folder",
     download: { output: "lib/{title}" },
     file: "config.yaml",
+    host: true,
     expect: {
       baseDir: join(Deno.cwd(), "lib"),
       outputTemplate: "{title}",
@@ -301,9 +315,12 @@ const layoutCases: Array<{
   },
 ];
 
-for (const { name, download, file, expect } of layoutCases) {
+for (const { name, download, file, host, expect } of layoutCases) {
   Deno.test(`libraryLayout: ${name}`, () => {
-    assert.deepEqual(libraryLayout(loaded(download, file)), expect);
+    const layout = libraryLayout(loaded(download, file, { host }), {
+      platformPath: host ? hostPath : posix,
+    });
+    assert.deepEqual(layout, expect);
   });
 }
 
@@ -331,8 +348,8 @@ const outsideCases: Array<{ name: string; download: Record<string, string> }> = 
 
 for (const { name, download } of outsideCases) {
   Deno.test(`libraryLayout: m3u_output in ${name} is a ConfigError naming the key`, () => {
-    const config: LoadedConfig = loaded(download);
-    assert.throws(() => libraryLayout(config), (error: unknown) => {
+    const config = loaded(download);
+    assert.throws(() => libraryLayout(config, { platformPath: posix }), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.ok(error.message.startsWith(`${config.file}: download.m3u_output: `), error.message);
       assert.ok(error.message.includes(download.m3u_output), error.message);

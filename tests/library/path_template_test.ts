@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { win32 } from "node:path";
+import { join, posix, resolve, win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { type PathFields, renderOutputPath, utf8ByteLength } from "../../src/library/mod.ts";
 import type { TrackMetadata } from "../../src/spotify/mod.ts";
 
+// These cases are about POSIX paths, so they pass POSIX rules and hold on every OS.
 const BASE = "/music";
 
 const TRACK: TrackMetadata = {
@@ -168,6 +169,7 @@ for (const [label, template, fields, extra, expected] of CASES) {
       baseDir: BASE,
       ext: extra.ext ?? "mp3",
       playlist: extra.playlist,
+      platformPath: posix,
     });
     assert.equal(result, expected);
   });
@@ -177,10 +179,16 @@ Deno.test("renderOutputPath: a long title is cut to 255 bytes, keeping the exten
   const result = renderOutputPath("{artist}/{title}", { ...TRACK, title: "愛".repeat(200) }, {
     baseDir: BASE,
     ext: "mp3",
+    platformPath: posix,
   });
   const name = result.split("/").pop() as string;
   assert.equal(name, "愛".repeat(83) + ".mp3");
   assert.ok(utf8ByteLength(name) <= 255);
+});
+
+Deno.test("renderOutputPath: without platformPath, the host's path rules apply", () => {
+  const result = renderOutputPath("{artist}/{title}", TRACK, { baseDir: BASE, ext: "mp3" });
+  assert.equal(result, join(resolve(BASE), "Abstrakt", "Nobody Else.mp3"));
 });
 
 const WINDOWS_CASES: [label: string, template: string, baseDir: string, expected: string][] = [
@@ -237,13 +245,19 @@ Deno.test("renderOutputPath: a relative base folder is made absolute and normali
   const result = renderOutputPath("{title}", TRACK, {
     baseDir: "/music/./sub/../lib/",
     ext: "mp3",
+    platformPath: posix,
   });
   assert.equal(result, "/music/lib/Nobody Else.mp3");
 });
 
 Deno.test("renderOutputPath: unknown placeholder is a ConfigError naming it", () => {
   assert.throws(
-    () => renderOutputPath("{artist}/{tittle}.{output-ext}", TRACK, { baseDir: BASE, ext: "mp3" }),
+    () =>
+      renderOutputPath("{artist}/{tittle}.{output-ext}", TRACK, {
+        baseDir: BASE,
+        ext: "mp3",
+        platformPath: posix,
+      }),
     (error: unknown) =>
       error instanceof ConfigError && error.message.includes("{tittle}") &&
       error.hint !== undefined,
@@ -255,7 +269,7 @@ Deno.test("renderOutputPath: a template leading outside the music folder is a Co
     const template of ["../{title}", "{artist}/../../{title}", "../../etc/{title}", "..\\{title}"]
   ) {
     assert.throws(
-      () => renderOutputPath(template, TRACK, { baseDir: BASE, ext: "mp3" }),
+      () => renderOutputPath(template, TRACK, { baseDir: BASE, ext: "mp3", platformPath: posix }),
       (error: unknown) => error instanceof ConfigError && error.message.includes("outside"),
       template,
     );

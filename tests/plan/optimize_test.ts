@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { win32 } from "node:path";
+import { posix, win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import {
   createPlanItem,
@@ -108,8 +108,11 @@ function mixedPlan(): Plan {
   };
 }
 
+// The paths here are POSIX ones, so POSIX rules apply on every OS; a test passes win32 to check
+// Windows paths.
 function options(extra: Partial<OptimizeOptions> = {}): OptimizeOptions {
   return {
+    platformPath: posix,
     baseDir: "/music",
     outputTemplate: "{artist}/{album}/{track-number} - {title}.{output-ext}",
     format: "mp3",
