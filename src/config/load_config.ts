@@ -10,6 +10,12 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** Reads a file as UTF-8 text; defaults to Deno.readTextFile. */
   readTextFile?: (path: string) => Promise<string>;
+  /** Whether a path is a folder; defaults to Deno.stat. */
+  isFolder?: (path: string) => Promise<boolean>;
+}
+
+async function isFolderOnDisk(path: string): Promise<boolean> {
+  return (await Deno.stat(path)).isDirectory;
 }
 
 /** Reads and validates the config file at a path; throws ConfigError when missing or invalid. */
@@ -22,12 +28,15 @@ export async function loadConfig(
   try {
     text = await readTextFile(path);
   } catch (error) {
-    throw readFailure(path, error);
+    // Windows refuses to read a folder with ERROR_ACCESS_DENIED, not "is a directory".
+    const folder = error instanceof Deno.errors.PermissionDenied &&
+      await (options.isFolder ?? isFolderOnDisk)(path).catch(() => false);
+    throw readFailure(path, error, folder);
   }
   return parseConfig(text, { file: path, env: options.env });
 }
 
-function readFailure(path: string, error: unknown): ConfigError {
+function readFailure(path: string, error: unknown, isFolder: boolean): ConfigError {
   const absolute = resolve(path);
   if (error instanceof Deno.errors.NotFound) {
     return new ConfigError(`config file not found: ${absolute}`, {
@@ -36,7 +45,7 @@ function readFailure(path: string, error: unknown): ConfigError {
       cause: error,
     });
   }
-  if (error instanceof Deno.errors.IsADirectory) {
+  if (error instanceof Deno.errors.IsADirectory || isFolder) {
     return new ConfigError(`${absolute} is a folder, not a config file`, {
       hint: "pass the path of the YAML file itself, e.g. --config config.yaml",
       cause: error,

@@ -65,3 +65,34 @@ Deno.test("loadConfig uses the given reader and names the file in errors", async
   assert.deepEqual(reads, ["/etc/tunedl/config.yaml"]);
   assert.match(error.message, /^\/etc\/tunedl\/config\.yaml:3:12: download\.threads: /);
 });
+
+Deno.test("permission denied on a folder is the folder error (how Windows refuses to read one)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "config.yaml");
+    await Deno.writeTextFile(file, `version: "1.2"\n`);
+    // Windows' ERROR_ACCESS_DENIED for reading a folder, simulated: Linux says IsADirectory.
+    const readTextFile = () =>
+      Promise.reject(new Deno.errors.PermissionDenied("Access is denied."));
+    const table: {
+      path: string;
+      isFolder?: (path: string) => Promise<boolean>;
+      message: string;
+    }[] = [
+      { path: dir, message: `${dir} is a folder, not a config file` },
+      { path: file, message: `cannot read config file ${file}: permission denied` },
+      {
+        path: dir,
+        isFolder: () => Promise.reject(new Deno.errors.PermissionDenied("no stat either")),
+        message: `cannot read config file ${dir}: permission denied`,
+      },
+    ];
+    for (const row of table) {
+      const error = await thrownBy(loadConfig(row.path, { readTextFile, isFolder: row.isFolder }));
+      assert.equal(error.message, row.message);
+      assert.ok(error.cause instanceof Deno.errors.PermissionDenied);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
