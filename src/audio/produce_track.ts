@@ -4,7 +4,7 @@
  * Whatever happens (error, Ctrl-C), the temp folder goes away and the library
  * holds either the complete new file or what it held before.
  */
-import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, isCrossDeviceError, TunedlError } from "../errors/mod.ts";
 import { convertAudio } from "./ffmpeg.ts";
 import type { AudioTools } from "./executables.ts";
 import { type AudioFormat, formatFromPath } from "./formats.ts";
@@ -97,9 +97,7 @@ async function placeFile(source: string, finalPath: string): Promise<void> {
     await Deno.rename(source, finalPath);
     return;
   } catch (error) {
-    const crossDevice = error instanceof Error &&
-      /EXDEV|cross-device|os error 18\b/i.test(error.message);
-    if (!crossDevice) {
+    if (!isCrossDeviceError(error)) {
       throw new PlaceFileError(`Cannot write ${finalPath}`, {
         cause: error,
         hint: "Check that the output folder is writable and has free space.",

@@ -2,6 +2,7 @@
  * Typed errors shared by every stage. Each carries a user-facing message, an
  * optional hint that says what to do, and the process exit code the CLI uses.
  */
+export * from "./os_errors.ts";
 
 /** Exit codes of the `tunedl` command. */
 export const ExitCode = {

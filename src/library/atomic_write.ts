@@ -3,6 +3,7 @@
  * half-written song or playlist under its final name.
  */
 import path from "node:path";
+import { isCrossDeviceError } from "../errors/mod.ts";
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -70,7 +71,7 @@ export async function moveIntoPlace(
     await rename(tempPath, finalPath);
     return;
   } catch (error) {
-    if (!isCrossDevice(error)) throw error;
+    if (!isCrossDeviceError(error)) throw error;
   }
   // Copy next to the destination first, so the final rename is still atomic.
   const nearbyTemp = tempPathFor(finalPath);
@@ -82,12 +83,6 @@ export async function moveIntoPlace(
     throw error;
   }
   await removeQuietly(tempPath);
-}
-
-function isCrossDevice(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === "EXDEV" || /os error 18\b/.test(String((error as Error).message));
 }
 
 async function removeQuietly(filePath: string): Promise<void> {
