@@ -67,14 +67,38 @@ function checkAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new CancelledError(`Cancelled: ${what}.`, { cause: signal.reason });
 }
 
-/** Makes a fresh private folder under tempRoot (tolerating a sibling job removing an empty tempRoot). */
-async function makeJobDir(tempRoot: string): Promise<string> {
-  for (let attempt = 0;; attempt++) {
-    await Deno.mkdir(tempRoot, { recursive: true });
+/** Options of {@link makeJobDir}; replaceable so tests can stand in for the file system. */
+export interface JobDirOptions {
+  /** Creates a folder and its parents; default Deno.mkdir (recursive). */
+  mkdir?: (path: string) => Promise<void>;
+  /** Creates a fresh uniquely named folder inside dir; default Deno.makeTempDir. */
+  makeTempDir?: (dir: string) => Promise<string>;
+  /** Waits between attempts. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts in all; default 5. */
+  attempts?: number;
+}
+
+/** Makes a fresh private folder under tempRoot, tolerating a sibling job removing an empty tempRoot. */
+export async function makeJobDir(tempRoot: string, options: JobDirOptions = {}): Promise<string> {
+  const mkdir = options.mkdir ?? ((path: string) => Deno.mkdir(path, { recursive: true }));
+  const makeTempDir = options.makeTempDir ??
+    ((dir: string) => Deno.makeTempDir({ dir, prefix: "track-" }));
+  const sleep = options.sleep ??
+    ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const attempts = Math.max(1, options.attempts ?? 5);
+  for (let attempt = 1;; attempt++) {
     try {
-      return await Deno.makeTempDir({ dir: tempRoot, prefix: "track-" });
+      await mkdir(tempRoot);
+      return await makeTempDir(tempRoot);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound) || attempt >= 3) throw error;
+      // POSIX reports the removed tempRoot as NotFound. Windows keeps a folder being deleted
+      // until its last handle closes and meanwhile refuses to create it or anything in it with
+      // ERROR_ACCESS_DENIED; a moment later it is gone and can be made again.
+      const raced = error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.PermissionDenied;
+      if (!raced || attempt >= attempts) throw error;
+      await sleep(10 * attempt);
     }
   }
 }
