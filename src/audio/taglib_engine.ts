@@ -12,6 +12,7 @@
  * folder works both from the npm cache and from the binary's embedded copy of
  * the package (deno compile embeds npm packages whole).
  */
+import { pathToFileURL } from "node:url";
 import { type Picture, PROPERTIES, TagLib } from "taglib-wasm";
 import type { AudioFormat } from "./formats.ts";
 
@@ -28,22 +29,25 @@ const WASM_FILES: Record<TaglibBackend, string> = {
   wasi: "taglib-wasi.wasm",
 };
 
-function toFileUrl(dir: string | URL): URL {
-  if (dir instanceof URL) return dir;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) return new URL(dir);
-  const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-  return new URL(`file://${absolute.replaceAll("\\", "/")}`);
-}
-
 function withSlash(url: URL): URL {
   return url.href.endsWith("/") ? url : new URL(`${url.href}/`);
+}
+
+/** A folder's URL, ending in "/", from a URL or a path (relative to the cwd) of the OS given. */
+export function folderUrl(dir: string | URL, options: { os?: typeof Deno.build.os } = {}): URL {
+  if (dir instanceof URL) return withSlash(dir);
+  // Two letters at least: C:\x and C://x are Windows drives, not URL schemes.
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(dir)) return withSlash(new URL(dir));
+  // Follows the OS's path rules (drive letters, backslashes) and escapes "#", "%" and spaces.
+  const windows = (options.os ?? Deno.build.os) === "windows";
+  return withSlash(pathToFileURL(dir, { windows }));
 }
 
 /** Where the Wasm files may be: the given folder, the package, beside the main module. */
 function wasmCandidates(backend: TaglibBackend, wasmDir?: string | URL): URL[] {
   const file = WASM_FILES[backend];
   const dirs: URL[] = [];
-  if (wasmDir !== undefined) dirs.push(withSlash(toFileUrl(wasmDir)));
+  if (wasmDir !== undefined) dirs.push(folderUrl(wasmDir));
   try {
     dirs.push(new URL("./", import.meta.resolve("taglib-wasm")));
   } catch {
