@@ -6,10 +6,22 @@ import assert from "node:assert/strict";
 import { CancelledError, DependencyError } from "../../src/errors/mod.ts";
 import { ProcessTimeoutError, runProcess } from "../../src/audio/mod.ts";
 
+// Most tests here drive sh, sleep and POSIX process groups, which Windows does not have.
 const posix = Deno.build.os !== "windows";
 
 /** Whether a pid is a live process (zombies count as gone: they no longer run). */
 function isRunning(pid: number): boolean {
+  if (Deno.build.os === "darwin") {
+    // macOS has no /proc; ps prints the state ("S", "R+", "Z"...), or nothing for no such pid.
+    const ps = new Deno.Command("ps", {
+      args: ["-o", "stat=", "-p", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    });
+    const output = ps.outputSync();
+    const state = new TextDecoder().decode(output.stdout).trim();
+    return output.success && state !== "" && !state.startsWith("Z");
+  }
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
@@ -74,16 +86,19 @@ Deno.test({
   async fn() {
     const controller = new AbortController();
     let grandchild = 0;
+    let wasRunning = false;
     // The shell starts a sleeping grandchild, reports its pid, then waits like yt-dlp waits for ffmpeg.
     const running = runProcess("sh", ["-c", "sleep 60 & echo $!; wait"], {
       signal: controller.signal,
       onStdoutLine: (line) => {
         grandchild = Number(line);
+        wasRunning = isRunning(grandchild);
         controller.abort();
       },
     });
     await assert.rejects(running, CancelledError);
     assert.ok(grandchild > 0, "the grandchild pid was reported");
+    assert.ok(wasRunning, "isRunning saw the grandchild alive, so its end below means something");
     assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "grandchild is gone");
   },
 });
@@ -94,17 +109,20 @@ Deno.test({
   async fn() {
     const controller = new AbortController();
     let grandchild = 0;
+    let wasRunning = false;
     const script = "sh -c 'trap \"\" TERM; while true; do sleep 0.05; done' & echo $!; wait";
     const running = runProcess("sh", ["-c", script], {
       signal: controller.signal,
       killGraceMs: 200,
       onStdoutLine: (line) => {
         grandchild = Number(line);
+        wasRunning = isRunning(grandchild);
         controller.abort();
       },
     });
     await assert.rejects(running, CancelledError);
     assert.ok(grandchild > 0);
+    assert.ok(wasRunning, "isRunning saw the grandchild alive");
     assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "stubborn grandchild is gone");
   },
 });
@@ -114,9 +132,13 @@ Deno.test({
   ignore: !posix,
   async fn() {
     let grandchild = 0;
+    let wasRunning = false;
     const running = runProcess("sh", ["-c", "sleep 60 & echo $!; wait"], {
       timeoutMs: 300,
-      onStdoutLine: (line) => (grandchild = Number(line)),
+      onStdoutLine: (line) => {
+        grandchild = Number(line);
+        wasRunning = isRunning(grandchild);
+      },
     });
     await assert.rejects(running, (error) => {
       assert.ok(error instanceof ProcessTimeoutError);
@@ -124,6 +146,7 @@ Deno.test({
       assert.equal(error.code, "timeout");
       return true;
     });
+    assert.ok(wasRunning, "isRunning saw the grandchild alive");
     assert.ok(await waitFor(() => !isRunning(grandchild), 3000));
   },
 });
@@ -142,13 +165,26 @@ Deno.test({
   ignore: !posix,
   async fn() {
     let escaped = 0;
+    // perl's POSIX::setsid, not the setsid program, which macOS lacks; exec keeps the pid. The
+    // shell reports the pid only once it has left the group, so the runner's kill cannot race it.
+    const script = [
+      `perl -MPOSIX -e 'POSIX::setsid() or die "setsid: $!"; exec @ARGV' sleep 60 &`,
+      "escaped=$!",
+      `group() { ps -o pgid= -p "$1" | tr -d ' '; }`,
+      `while [ "$(group "$escaped")" = "$(group $$)" ]; do sleep 0.01; done`,
+      "echo $escaped",
+    ].join("\n");
     try {
-      const result = await runProcess("sh", ["-c", "setsid sleep 60 & echo $!"], {
+      const result = await runProcess("sh", ["-c", script], {
         killGraceMs: 100,
         onStdoutLine: (line) => (escaped = Number(line)),
       });
       assert.equal(result.success, true);
       assert.ok(escaped > 0);
+      assert.ok(
+        isRunning(escaped),
+        "the descendant that left the group still runs (out of the runner's reach)",
+      );
     } finally {
       // setsid put it beyond the runner's reach; the test cleans up its own process.
       if (escaped > 0) {
