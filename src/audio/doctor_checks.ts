@@ -10,6 +10,7 @@ import {
   locateFfprobe,
   locateYtdlp,
 } from "./executables.ts";
+import { installFfmpegFix, missingEncoderFix } from "./ffmpeg_advice.ts";
 import { AUDIO_FORMATS, type AudioFormat, FORMAT_SPECS } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
@@ -272,8 +273,7 @@ async function checkFfmpeg(
       detail: configured ? `not found at ${configured}` : "not found on PATH",
       fix: configured
         ? "Fix download.ffmpeg_path (or TUNEDL_FFMPEG)."
-        : "Install ffmpeg (`apt install ffmpeg`, `brew install ffmpeg`, `winget install ffmpeg`) " +
-          "or set download.ffmpeg_path.",
+        : installFfmpegFix(options.format, { os: options.os }),
     };
   }
   const versionRun = await tryRun(run, path, ["-hide_banner", "-version"]);
@@ -304,8 +304,7 @@ async function checkFfmpeg(
     ok: !fatal,
     status: fatal ? "error" : "warn",
     detail: `${version} at ${path} cannot encode ${list}`,
-    fix: "Install a full ffmpeg build (e.g. your distribution's `ffmpeg` package) or choose " +
-      "another download.format.",
+    fix: missingEncoderFix(missing, { os: options.os }),
   };
 }
 

@@ -3,6 +3,7 @@
  * or encode is a pure function of the probed source and the target format.
  */
 import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { missingEncoderFix } from "./ffmpeg_advice.ts";
 import { type AudioFormat, FORMAT_SPECS, isValidBitrate } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
@@ -107,6 +108,8 @@ export interface ConvertOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   run?: ProcessRunner;
+  /** The OS whose install advice a missing encoder gets; default the one running. */
+  os?: typeof Deno.build.os;
 }
 
 /** How a conversion will be done. */
@@ -187,6 +190,15 @@ function ffprobeBeside(ffmpegPath: string): string {
   return index === -1 ? `ffprobe${exe}` : `${ffmpegPath.slice(0, index + 1)}ffprobe${exe}`;
 }
 
+/**
+ * Whether ffmpeg's stderr says it was built without an encoder (pure): "Unknown encoder 'x'",
+ * and from ffmpeg 7 on also "Error opening output files: Encoder not found" as the last line.
+ */
+export function lacksEncoder(stderr: string, encoder: string): boolean {
+  return stderr.includes(`Unknown encoder '${encoder}'`) ||
+    /^Error opening output files?: Encoder not found\s*$/m.test(stderr);
+}
+
 /** The result of a conversion. */
 export interface ConvertedAudio {
   output: string;
@@ -215,6 +227,14 @@ export async function convertAudio(
   });
   if (options.signal?.aborted) throw new CancelledError(`Cancelled: conversion of ${input}.`);
   if (!result.success) {
+    const encoder = FORMAT_SPECS[options.format].encoder;
+    if (lacksEncoder(result.stderr, encoder)) {
+      throw new ConversionError(
+        `ffmpeg could not convert ${input} to ${options.format}: ${options.ffmpegPath} has no ` +
+          `${encoder} encoder`,
+        { hint: missingEncoderFix([options.format], { os: options.os }) },
+      );
+    }
     throw new ConversionError(
       `ffmpeg could not convert ${input} to ${options.format}: ${lastLine(result.stderr)}`,
       { hint: "Check `tunedl doctor`: ffmpeg may lack the encoder for this format." },

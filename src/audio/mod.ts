@@ -5,6 +5,7 @@ export * from "./executables.ts";
 export * from "./download_errors.ts";
 export * from "./ytdlp.ts";
 export * from "./ffmpeg.ts";
+export * from "./ffmpeg_advice.ts";
 export * from "./tags.ts";
 export * from "./produce_track.ts";
 export * from "./doctor_checks.ts";

@@ -183,3 +183,41 @@ Deno.test("probeTools: missing and broken tools are errors with fixes", async ()
   assert.match(nothing["yt-dlp"].fix ?? "", /pip install/);
   assert.equal(nothing.ffmpeg.status, "error");
 });
+
+Deno.test("probeTools: ffmpeg without libvorbis gets the OS's advice (ffmpeg-full on macOS)", async () => {
+  const noVorbis = ["libmp3lame", "aac", "flac", "libopus"].map((name) => ` A..... ${name}  x`)
+    .join("\n");
+  const table: [typeof Deno.build.os, string, string][] = [
+    ["darwin", "/opt/homebrew/bin", "`brew install ffmpeg-full`"],
+    ["linux", "/usr/bin", "`sudo apt install ffmpeg`"],
+    ["windows", "C:\\ffmpeg\\bin", "`winget install ffmpeg`"],
+  ];
+  for (const [os, bin, advice] of table) {
+    const sep = os === "windows" ? "\\" : "/";
+    const exe = os === "windows" ? ".exe" : "";
+    const ffmpeg = `${bin}${sep}ffmpeg${exe}`;
+    const machine = fakeMachine({
+      [`${ffmpeg} -hide_banner -version`]: "ffmpeg version 8.0.1 Copyright",
+      [`${ffmpeg} -hide_banner -encoders`]: noVorbis,
+    });
+    const env = { PATH: bin, PATHEXT: ".EXE" };
+    const c = byName(await probeTools({ env, ...machine, os, format: "ogg" }));
+    assert.equal(c.ffmpeg.status, "error", `${os}: ogg was asked for`);
+    assert.match(c.ffmpeg.detail, /cannot encode ogg \(libvorbis\)/);
+    assert.ok(c.ffmpeg.fix?.includes(advice), `${os}: ${c.ffmpeg.fix}`);
+    if (os === "darwin") {
+      assert.ok(c.ffmpeg.fix?.includes('TUNEDL_FFMPEG="$(brew --prefix ffmpeg-full)/bin/ffmpeg"'));
+    }
+
+    // Without ffmpeg at all, macOS is told about ffmpeg-full for ogg right away.
+    const none = byName(
+      await probeTools({ env: { PATH: "" }, ...fakeMachine({}), os, format: "ogg" }),
+    );
+    assert.equal(none.ffmpeg.status, "error");
+    assert.equal(
+      none.ffmpeg.fix?.includes("ffmpeg-full"),
+      os === "darwin",
+      `${os}: ${none.ffmpeg.fix}`,
+    );
+  }
+});

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { ConversionError, parseFfprobeJson, planConversion } from "../../src/audio/mod.ts";
-import type { AudioFormat } from "../../src/audio/mod.ts";
+import {
+  ConversionError,
+  convertAudio,
+  lacksEncoder,
+  parseFfprobeJson,
+  planConversion,
+} from "../../src/audio/mod.ts";
+import type { AudioFormat, ProcessRunner } from "../../src/audio/mod.ts";
 
 const valueAfter = (args: string[], flag: string) =>
   args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
@@ -85,4 +91,77 @@ Deno.test("parseFfprobeJson reads the first audio stream and notices video", () 
     /No audio stream in x.webm/,
   );
   assert.throws(() => parseFfprobeJson("not json"), ConversionError);
+});
+
+// What ffmpeg prints on stderr (-loglevel error) when it was built without an encoder.
+const FFMPEG5_NO_VORBIS = "Unknown encoder 'libvorbis'\n";
+const FFMPEG8_NO_VORBIS = "[aost#0:0 @ 0x600003b0c000] Unknown encoder 'libvorbis'\n" +
+  "[aost#0:0 @ 0x600003b0c000] Error selecting an encoder\n" +
+  "Error opening output file /lib/.tunedl-tmp/track-1/out.ogg.\n" +
+  "Error opening output files: Encoder not found\n";
+
+Deno.test("lacksEncoder recognises ffmpeg's missing-encoder errors, old and new", () => {
+  const table: [string, string, boolean][] = [
+    [FFMPEG5_NO_VORBIS, "libvorbis", true],
+    [FFMPEG8_NO_VORBIS, "libvorbis", true],
+    ["Error opening output files: Encoder not found\r\n", "libvorbis", true],
+    [FFMPEG5_NO_VORBIS, "libmp3lame", false],
+    ["/in.webm: Invalid data found when processing input\n", "libvorbis", false],
+    ["", "libvorbis", false],
+  ];
+  for (const [stderr, encoder, expected] of table) {
+    assert.equal(lacksEncoder(stderr, encoder), expected, `${encoder}: ${JSON.stringify(stderr)}`);
+  }
+});
+
+/** A runner whose ffprobe sees an Opus source and whose ffmpeg fails with the given stderr. */
+function failingFfmpeg(stderr: string): ProcessRunner {
+  return (program) => {
+    const probe = program.endsWith("ffprobe");
+    return Promise.resolve({
+      code: probe ? 0 : 1,
+      success: probe,
+      signal: null,
+      stdout: probe
+        ? JSON.stringify({ streams: [{ codec_type: "audio", codec_name: "opus" }], format: {} })
+        : "",
+      stderr: probe ? "" : stderr,
+      stdoutTruncated: false,
+      stderrTruncated: false,
+    });
+  };
+}
+
+Deno.test("convertAudio: a missing encoder names it and gives the OS's install advice", async () => {
+  const table: [typeof Deno.build.os, string, string][] = [
+    ["darwin", FFMPEG8_NO_VORBIS, "brew install ffmpeg-full"],
+    ["linux", FFMPEG5_NO_VORBIS, "apt install ffmpeg"],
+    ["windows", FFMPEG8_NO_VORBIS, "winget install ffmpeg"],
+  ];
+  for (const [os, stderr, advice] of table) {
+    const error = await convertAudio("/t/in.webm", "/t/out.ogg", {
+      ffmpegPath: "/opt/homebrew/bin/ffmpeg",
+      format: "ogg",
+      run: failingFfmpeg(stderr),
+      os,
+    }).then(() => assert.fail("expected a ConversionError"), (e) => e);
+    assert.ok(error instanceof ConversionError, String(error));
+    assert.equal(
+      error.message,
+      "ffmpeg could not convert /t/in.webm to ogg: /opt/homebrew/bin/ffmpeg has no libvorbis encoder",
+    );
+    assert.ok(error.hint?.includes(advice), `${os}: ${error.hint}`);
+  }
+});
+
+Deno.test("convertAudio: other ffmpeg failures keep ffmpeg's last line", async () => {
+  const error = await convertAudio("/t/in.webm", "/t/out.ogg", {
+    ffmpegPath: "/usr/bin/ffmpeg",
+    format: "ogg",
+    run: failingFfmpeg("/t/in.webm: Invalid data found when processing input\n"),
+    os: "darwin",
+  }).then(() => assert.fail("expected a ConversionError"), (e) => e);
+  assert.ok(error instanceof ConversionError, String(error));
+  assert.match(error.message, /to ogg: \/t\/in\.webm: Invalid data found when processing input$/);
+  assert.doesNotMatch(error.hint ?? "", /ffmpeg-full/);
 });
