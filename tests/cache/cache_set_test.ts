@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createCacheSet, FileExistsCache, openPersistentCache } from "../../src/cache/mod.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 
 function manualClock(start = 1_700_000_000_000) {
   let time = start;
@@ -114,7 +115,7 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
     assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
   } finally {
     await set.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { LibraryIndex, openPersistentCache, type StatFile } from "../../src/cache/mod.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 
 /** Real stat of the file system, as the CLI wires it. */
 const realStat: StatFile = async (path) => {
@@ -60,7 +61,7 @@ Deno.test("LibraryIndex: trusts an entry only while size and mtime match one sta
     assert.equal(await index.lookup("track4", { stat: realStat }), undefined);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -75,6 +76,6 @@ Deno.test("LibraryIndex: a malformed stored entry is dropped", async () => {
     assert.equal(await cache.count("library"), 0);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });

@@ -7,6 +7,7 @@ import {
   type PersistentCache,
   removeCacheFile,
 } from "../../src/cache/mod.ts";
+import { removeWithRetry, waitUntilReleased } from "../fakes/file_tree.ts";
 
 function manualClock(start = 1_700_000_000_000) {
   let time = start;
@@ -56,7 +57,7 @@ Deno.test("PersistentCache: set/get round-trips JSON data per namespace", async 
     await assert.rejects(cache.get("nope", "x"), RangeError);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -79,7 +80,7 @@ Deno.test("PersistentCache: a read past the expiry returns undefined (KV expiry 
     assert.equal(await cache.get("search", "gone"), undefined);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -110,7 +111,7 @@ Deno.test("PersistentCache: count, sizes and clear per namespace or all", async 
     assert.deepEqual(Object.values(await cache.sizes()).map((s) => s.entries), [0, 0, 0, 0, 0]);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -160,7 +161,7 @@ Deno.test("PersistentCache: values over 60 KB are split; too big or non-JSON val
     assert.equal(await cache.get("search", "q".repeat(4999)), undefined);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -191,7 +192,7 @@ Deno.test("PersistentCache: data and lifetime statistics survive close and reope
     assert.deepEqual((await again.stats()).spotify, { hits: 0, misses: 0, hitRate: 0 });
   } finally {
     await again.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -207,12 +208,15 @@ Deno.test("checkCacheFile and removeCacheFile", async () => {
     assert.ok(cache);
     await cache.set("meta", "k", 1);
     await cache.close();
+    // On Windows KV may hold the file a moment after close, and would then delete the -wal
+    // written below as it lets go.
+    await waitUntilReleased(`${dir}/good.kv`);
     assert.deepEqual(await checkCacheFile(`${dir}/good.kv`), { ok: true, exists: true });
     await Deno.writeTextFile(`${dir}/good.kv-wal`, "");
     const removed = await removeCacheFile(`${dir}/good.kv`);
     assert.ok(removed.includes(`${dir}/good.kv`) && removed.includes(`${dir}/good.kv-wal`));
     assert.deepEqual(await removeCacheFile(`${dir}/good.kv`), []);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openPersistentCache, type PersistentCache, TieredCache } from "../../src/cache/mod.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 
 function manualClock(start = 1_700_000_000_000) {
   let time = start;
@@ -23,7 +24,7 @@ async function withCacheFile(
     await body(path, cache);
   } finally {
     await cache.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 }
 
@@ -144,6 +145,6 @@ Deno.test("TieredCache: a failing file warns once and the run goes on in memory"
     assert.match(warnings[0], /Persistent cache \(spotify\) failed: .*closed/);
     assert.equal(cache.stats().persistent?.errors, 4);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });

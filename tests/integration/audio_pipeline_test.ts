@@ -25,6 +25,7 @@ import {
 } from "../../src/audio/mod.ts";
 import type { TrackMetadata } from "../../src/spotify/mod.ts";
 import { hasVorbisEncoder } from "../fakes/ffmpeg_encoders.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 import { type MediaServer, startMediaServer } from "../fakes/media_server.ts";
 
 const tools = resolveAudioTools({ env: Deno.env.toObject() });
@@ -111,7 +112,8 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   try {
     return await fn(dir);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    // yt-dlp and ffmpeg may hold their files a moment after they were stopped, on Windows.
+    await removeWithRetry(dir, { recursive: true });
   }
 }
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { checkCacheFile, openPersistentCache } from "../../src/cache/mod.ts";
 import { cacheModUrl, readUntilLine, spawnDenoSnippet } from "../cache/kv_subprocess.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 
 const WRITES = 300;
 const SHARED = 40;
@@ -116,6 +117,6 @@ Deno.test("two processes writing one cache file concurrently keep it intact", as
         // Already exited.
       }
     }
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { checkCacheFile } from "../../src/cache/mod.ts";
 import { cacheModUrl, runDenoSnippet } from "../cache/kv_subprocess.ts";
+import { removeWithRetry, waitUntilReleased } from "../fakes/file_tree.ts";
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 function garbage(length: number, seed = 0x9e3779b9): Uint8Array {
@@ -45,7 +46,7 @@ async function writeBigKv(path: string): Promise<void> {
 
 async function removeSideFiles(path: string): Promise<void> {
   for (const side of [`${path}-wal`, `${path}-shm`]) {
-    await Deno.remove(side).catch(() => {});
+    await removeWithRetry(side, { missingOk: true });
   }
 }
 
@@ -121,7 +122,7 @@ Deno.test("corrupt cache: a fully garbage file is refused and the run continues"
     // The refused file is left for `tunedl cache clear`, not silently replaced.
     assert.equal((await Deno.stat(path)).size, 64 * 1024);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -130,6 +131,8 @@ Deno.test("corrupt cache: a KV file with garbage past its first pages is refused
   try {
     const path = `${dir}/cache.kv`;
     await writeBigKv(path);
+    // Windows: until KV lets go of the file it may still checkpoint into it, after the damage.
+    await waitUntilReleased(path);
     await removeSideFiles(path);
     assert.deepEqual(await checkCacheFile(path), { ok: true, exists: true });
     await damageLaterPages(path);
@@ -148,6 +151,6 @@ Deno.test("corrupt cache: a KV file with garbage past its first pages is refused
 
     assertRefusedAndAlive(await runDenoSnippet(guardedOpenSnippet(path)), path, /is damaged/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });

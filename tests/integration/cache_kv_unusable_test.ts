@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { openPersistentCache } from "../../src/cache/mod.ts";
 import { readUntilLine, spawnDenoSnippet } from "../cache/kv_subprocess.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
 
 async function openExpectingNull(
   path: string,
@@ -31,7 +32,7 @@ Deno.test("unusable cache: parent of the path is a regular file", async () => {
     const warning = await openExpectingNull(`${dir}/not-a-folder/cache.kv`);
     assert.match(warning, /cannot be (created|opened)/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -42,7 +43,7 @@ Deno.test("unusable cache: a folder stands where the file should be", async () =
     const warning = await openExpectingNull(`${dir}/cache.kv`);
     assert.match(warning, /cannot be read \(not a regular file\)/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -56,7 +57,7 @@ Deno.test("unusable cache: written by another format version", async () => {
     const warning = await openExpectingNull(path);
     assert.match(warning, /another tunedl version/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeWithRetry(dir, { recursive: true });
   }
 });
 
@@ -100,5 +101,5 @@ Deno.test("unusable cache: a file locked exclusively by another process", async 
   assert.ok(again);
   assert.equal(await again.get("meta", "k"), 1);
   await again.close();
-  await Deno.remove(dir, { recursive: true });
+  await removeWithRetry(dir, { recursive: true });
 });
