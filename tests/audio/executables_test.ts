@@ -9,6 +9,8 @@ async function makeTool(dir: string, name: string, mode = 0o755): Promise<string
   return path;
 }
 
+// The real-file tests need execute bits and ":"-separated PATHs, which Windows does not have; its
+// rules (PATHEXT, ";") are tested below with a stand-in file system on every OS.
 const posix = Deno.build.os !== "windows";
 
 Deno.test({
