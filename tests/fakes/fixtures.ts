@@ -9,6 +9,7 @@
  *
  * Run as a script: `deno run --allow-read --allow-write tests/fakes/fixtures.ts`.
  */
+import { fileURLToPath } from "node:url";
 
 /** Where the committed copy lives. */
 export const FIXTURES_DIR = new URL("../fixtures/recorded/", import.meta.url);
@@ -73,7 +74,7 @@ export function sharedFixturesPresent(): boolean {
 
 if (import.meta.main) {
   if (!sharedFixturesPresent()) {
-    console.error(`error: no recordings at ${SHARED_FIXTURES_DIR.pathname}`);
+    console.error(`error: no recordings at ${fileURLToPath(SHARED_FIXTURES_DIR)}`);
     Deno.exit(1);
   }
   for (const [file, text] of await deriveFixtureFiles(SHARED_FIXTURES_DIR)) {
