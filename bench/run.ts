@@ -16,6 +16,7 @@
  */
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
 import { coverJpeg } from "../tests/fakes/music_world.ts";
@@ -85,8 +86,8 @@ interface Settings {
   keep: boolean;
 }
 
-const RESULTS_DIR = decodeURIComponent(new URL("./results/", import.meta.url).pathname);
-const ROOT_DIR = decodeURIComponent(new URL("../", import.meta.url).pathname);
+const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+const ROOT_DIR = fileURLToPath(new URL("../", import.meta.url));
 
 function readSettings(args: string[]): Settings | undefined {
   const { values } = parseArgs({

@@ -9,10 +9,11 @@
  * short peaks. Without /usr/bin/time the figure is left out.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readDenoJson, runtimeFlags } from "../scripts/runtime_flags.ts";
 
 const ROOT_URL = new URL("../", import.meta.url);
-const ROOT = decodeURIComponent(ROOT_URL.pathname);
+const ROOT = fileURLToPath(ROOT_URL);
 const GNU_TIME = "/usr/bin/time";
 
 /** What one tunedl process did, seen from outside. */

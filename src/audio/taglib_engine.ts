@@ -12,7 +12,7 @@
  * folder works both from the npm cache and from the binary's embedded copy of
  * the package (deno compile embeds npm packages whole).
  */
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Picture, PROPERTIES, TagLib } from "taglib-wasm";
 import type { AudioFormat } from "./formats.ts";
 
@@ -62,9 +62,8 @@ function wasmCandidates(backend: TaglibBackend, wasmDir?: string | URL): URL[] {
 }
 
 function pathOf(url: URL): string {
-  if (url.protocol !== "file:") return url.href;
-  const path = decodeURIComponent(url.pathname);
-  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+  // fileURLToPath keeps drive letters and UNC servers (\\server\share) on Windows.
+  return url.protocol === "file:" ? fileURLToPath(url) : url.href;
 }
 
 async function findWasm(backend: TaglibBackend, wasmDir?: string | URL): Promise<URL> {
