@@ -1,4 +1,5 @@
 /** `--json` output: stdout holds exactly one JSON document, also on failure. */
+import { InvalidConfigError } from "../config/mod.ts";
 import { isTunedlError, toTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
 import { reportError } from "./report_error.ts";
@@ -28,6 +29,7 @@ export async function runReporting(
           code: isTunedlError(error) ? typed.code : "internal",
           message: typed.message,
           hint: typed.hint,
+          ...(error instanceof InvalidConfigError ? { warnings: error.warnings } : {}),
         },
       });
     }

@@ -1,4 +1,5 @@
 /** How an error reaches the user: one line, a hint, an exit code. */
+import { InvalidConfigError } from "../config/mod.ts";
 import { ExitCode, isTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
 
@@ -8,6 +9,9 @@ export function reportError(
   io: CliIo,
   options: { verbose?: boolean } = {},
 ): number {
+  if (error instanceof InvalidConfigError) {
+    for (const warning of error.warnings) io.err(`warning: ${warning}\n`);
+  }
   if (isTunedlError(error)) {
     io.err(`error: ${error.message}\n`);
     for (const line of error.hint?.split("\n") ?? []) io.err(`hint: ${line}\n`);

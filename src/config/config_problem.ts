@@ -29,6 +29,8 @@ export function formatProblem(problem: ConfigProblem): string {
 /** An invalid config: every problem found, one per line of the message. */
 export class InvalidConfigError extends ConfigError {
   readonly problems: readonly ConfigProblem[];
+  /** Warnings found before the errors stopped the read, as lines (`file:line:col: ...`). */
+  warnings: readonly string[] = [];
 
   constructor(problems: readonly ConfigProblem[], options: TunedlErrorOptions = {}) {
     const hints = [...new Set(problems.flatMap((problem) => problem.hint ? [problem.hint] : []))];
@@ -69,7 +71,10 @@ export class ProblemCollector {
 
   /** Throws the errors found so far (call after recording at least one). */
   fail(): never {
-    throw new InvalidConfigError(sortByPosition(this.errors));
+    const error = new InvalidConfigError(sortByPosition(this.errors));
+    // A misspelt key is often why a value is missing: show the "did you mean" with the errors.
+    error.warnings = this.warningLines();
+    throw error;
   }
 
   /** The warnings as lines, in file order. */

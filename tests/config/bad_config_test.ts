@@ -281,3 +281,15 @@ Deno.test("problems carry file, line, column and key path as data", () => {
     hint: "fix the value, or delete the line to use the default (4)",
   });
 });
+
+Deno.test("an invalid config carries the warnings found before it failed", () => {
+  const error = thrownBy(() =>
+    parseConfig(`version: "1.2"\ndownload:\n  thread: 4\n  format: wav9\n`, {
+      file: "config.yaml",
+      env: {},
+    })
+  );
+  assert.deepEqual(error.warnings.length, 1);
+  assert.match(error.warnings[0], /^config\.yaml:3:3: download\.thread: unknown key.*`threads`/);
+  assert.equal(error.problems.length, 1);
+});

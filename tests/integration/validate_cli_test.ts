@@ -175,6 +175,28 @@ Deno.test("validate: an unknown key is a warning with its place, not an error", 
   );
 });
 
+Deno.test("validate: a misspelt key's warning comes with the errors it may explain", async () => {
+  await using work = await makeTempWorkspace();
+  const file = await work.writeConfig(
+    'version: "1.2"\ndownload:\n  thread: 4\n  format: wav9\nsongs: []\n',
+  );
+  const run = await validate(["--config", file]);
+  assert.equal(run.code, 2, run.stderr);
+  const lines = run.stderr.split("\n");
+  const warning = lines.findIndex((line) =>
+    line.startsWith(`warning: ${file}:3:3: download.thread: unknown key`) &&
+    line.includes("`threads`")
+  );
+  const error = lines.findIndex((line) => line.startsWith(`error: ${file}:4:11: download.format:`));
+  assert.ok(warning !== -1 && error > warning, run.stderr);
+
+  const json = await validate(["--json", "--config", file]);
+  const document = JSON.parse(json.stdout) as { ok: boolean; error: { warnings?: string[] } };
+  assert.equal(document.ok, false);
+  assert.equal(document.error.warnings?.length, 1);
+  assert.ok(document.error.warnings[0].startsWith(`${file}:3:3: download.thread: unknown key`));
+});
+
 Deno.test("validate: a missing config file exits 2 and names the path", async () => {
   await using work = await makeTempWorkspace();
   const missing = join(work.dir, "nope.yaml");
