@@ -32,6 +32,7 @@ import { audioProviders } from "./providers.ts";
 import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
+import { stopsRun } from "./stop_policy.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -204,6 +205,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         maxRetries: d.max_retries,
         retryBaseDelayMs: 1000,
         signal: controller.signal,
+        stopsRun,
         onCheckpoint: persist ? (p) => savePlan(planFile, p) : undefined,
         onEvent: (event) => {
           if (event.type === "run_finished") {
@@ -215,6 +217,10 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
       if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
+      if (result.stoppedBy) {
+        const reason = result.stoppedBy.message.replace(/\.$/, "");
+        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
+      }
       return exitCodeFor(result);
     } catch (error) {
       reporter.close();

@@ -216,7 +216,10 @@ export class TtyProgressReporter implements ProgressReporter {
         break;
       }
       case "run_finished":
-        this.#finish(event.cancelled, formatRunSummary(event.summary, { color: this.#colored }));
+        this.#finish(
+          event.cancelled,
+          formatRunSummary(event.summary, { color: this.#colored, stoppedBy: event.stoppedBy }),
+        );
         return;
     }
     const note = noteLine(event, { verbose, quiet, paint: this.#paint, names: this.#names });
@@ -401,7 +404,7 @@ function noteLine(
       return verbose && !quiet ? `  ${paint(Sgr.dim, "cancelled")} ${name(event.id)}` : undefined;
     case "run_finished":
       return (event.cancelled ? `${paint(Sgr.yellow, "Cancelled.")}\n` : "\n") +
-        formatRunSummary(event.summary, { color: isColor(paint) })
+        formatRunSummary(event.summary, { color: isColor(paint), stoppedBy: event.stoppedBy })
           .trimEnd();
     default:
       return undefined;

@@ -4,7 +4,7 @@
  * colour only when asked (a terminal without NO_COLOR).
  */
 import { ExitCode } from "../errors/mod.ts";
-import type { ExecutionResult, RunSummary } from "../plan/mod.ts";
+import type { ExecutionResult, RunStop, RunSummary } from "../plan/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
 
 const { bold, red, green, yellow } = Sgr;
@@ -12,6 +12,8 @@ const { bold, red, green, yellow } = Sgr;
 /** Options of formatRunSummary. */
 export interface RunSummaryFormatOptions {
   color: boolean;
+  /** The failure that stopped the run early, shown first under the table. */
+  stoppedBy?: RunStop;
 }
 
 /** Formats a run summary as lines of text ending in a newline. */
@@ -47,6 +49,16 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
   const lines = [paint(bold, "Summary")];
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
 
+  const stop = options.stoppedBy;
+  if (stop !== undefined) {
+    // Every other track would fail the same way, so the run stopped instead of repeating it.
+    lines.push("", paint(bold, "Stopped:"));
+    lines.push(`  - ${paint(red, printable(stop.itemName))} [${stop.itemId}] ${stop.code}`);
+    lines.push(`    ${printable(stop.message)}`);
+    if (stop.hint) lines.push(`    hint: ${printable(stop.hint)}`);
+    lines.push("    Fix this, then run again with --resume: the stopped tracks are still pending.");
+  }
+
   if (notFoundCount > 0) {
     lines.push("", paint(bold, `Not found (${notFoundCount}):`));
     for (const entry of summary.notFound) {
@@ -67,9 +79,15 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
   return `${lines.join("\n")}\n`;
 }
 
-/** The process exit code for a run: 130 cancelled, 1 if anything failed or was not found, else 0. */
-export function exitCodeFor(result: Pick<ExecutionResult, "cancelled" | "summary">): number {
+/**
+ * The process exit code for a run: 130 cancelled, the stopping failure's own code (3 login,
+ * 4 missing program), 1 if anything failed or was not found, else 0.
+ */
+export function exitCodeFor(
+  result: Pick<ExecutionResult, "cancelled" | "summary" | "stoppedBy">,
+): number {
   if (result.cancelled) return ExitCode.interrupted;
+  if (result.stoppedBy !== undefined) return result.stoppedBy.exitCode;
   const { failures, notFound } = result.summary;
   return failures.length > 0 || notFound.length > 0 ? ExitCode.failed : ExitCode.ok;
 }

@@ -16,6 +16,7 @@ import {
   type ItemOutcome,
   type NotFoundEntry,
   type ResolvedSource,
+  type RunStop,
   type RunSummary,
 } from "./execution_events.ts";
 
@@ -91,6 +92,11 @@ export interface ExecuteOptions {
   maxInFlight?: number;
   /** After cancellation, how long to wait for running tasks to stop before giving up on them. */
   cancelGraceMs?: number;
+  /**
+   * Whether a track's failure is one every other track would meet too (a missing program, a
+   * rejected login): then the run stops there, and that track and the rest stay pending.
+   */
+  stopsRun?: (failure: TunedlError) => boolean;
 }
 
 /** What executePlan returns. */
@@ -98,7 +104,10 @@ export interface ExecutionResult {
   /** The plan with updated statuses (a copy; the input plan is not changed). */
   plan: Plan;
   summary: RunSummary;
+  /** Stopped by the caller's signal (Ctrl-C). */
   cancelled: boolean;
+  /** Stopped by a failure that `stopsRun` picked out. */
+  stoppedBy?: RunStop;
   /** The most tasks each stage ran at once. */
   peaks: StageLimits;
 }
@@ -144,6 +153,7 @@ class PlanExecution {
   readonly #toRun: PlanItem[] = [];
   // Set once the run has given up on stray tasks: their late results must not change the plan.
   #closed = false;
+  #stoppedBy: RunStop | undefined;
   #lastCheckpointAt = 0;
   #checkpoint: Promise<void> | null = null;
   #checkpointStale = false;
@@ -269,7 +279,8 @@ class PlanExecution {
     }
     summary.pending = this.#toRun.filter((item) => item.status === "pending").length;
     summary.durationMs = Math.max(0, now.getTime() - startedAt);
-    const cancelled = this.#controller.signal.aborted;
+    const stoppedBy = this.#stoppedBy;
+    const cancelled = this.#controller.signal.aborted && stoppedBy === undefined;
     let saveError: unknown;
     await this.#checkpoint;
     if (this.#options.onCheckpoint !== undefined) {
@@ -280,13 +291,14 @@ class PlanExecution {
         this.#warnSaveFailed(error);
       }
     }
-    this.#emit({ type: "run_finished", cancelled, summary });
+    this.#emit({ type: "run_finished", cancelled, summary, ...(stoppedBy ? { stoppedBy } : {}) });
     // Without the saved plan a later run cannot resume: the caller must hear about it.
     if (saveError !== undefined) throw saveError;
     return {
       plan: this.#plan,
       summary,
       cancelled,
+      ...(stoppedBy ? { stoppedBy } : {}),
       peaks: {
         spotify: this.#pools.spotify.peak,
         search: this.#pools.search.peak,
@@ -339,9 +351,25 @@ class PlanExecution {
       }
       this.#finishTrack(item, action, source, produced);
     } catch (error) {
+      const failure = toTunedlError(error);
       if (this.#controller.signal.aborted) this.#cancelItem(item);
-      else this.#failItem(item, toTunedlError(error), action);
+      else if (this.#options.stopsRun?.(failure)) this.#stopRun(item, failure);
+      else this.#failItem(item, failure, action);
     }
+  }
+
+  /** Stops the run at a failure every track would meet: this track stays pending with the rest. */
+  #stopRun(item: PlanItem, failure: TunedlError): void {
+    if (this.#closed) return;
+    this.#stoppedBy = {
+      ...errorRecord(failure),
+      itemId: item.id,
+      itemName: item.name,
+      exitCode: failure.exitCode,
+    };
+    // Pending, not failed: once the cause is fixed, --resume must try this track again.
+    this.#cancelItem(item);
+    this.#controller.abort(failure);
   }
 
   /** Runs one stage in its pool, retrying it alone while the error is retryable and budget lasts. */

@@ -105,11 +105,21 @@ export interface WarningEvent extends EventBase {
   hint?: string;
 }
 
-/** The run is over (finished or cancelled). */
+/** Why a run stopped before its end: the failure and the track that met it first. */
+export interface RunStop extends PlanItemError {
+  itemId: string;
+  itemName: string;
+  /** The failure's exit code, for the CLI. */
+  exitCode: number;
+}
+
+/** The run is over (finished, cancelled, or stopped by a failure every track would meet). */
 export interface RunFinishedEvent extends EventBase {
   type: "run_finished";
   cancelled: boolean;
   summary: RunSummary;
+  /** Set when a failure stopped the run (see `ExecuteOptions.stopsRun`). */
+  stoppedBy?: RunStop;
 }
 
 /** Everything the executor reports while running. */

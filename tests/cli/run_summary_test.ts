@@ -128,3 +128,30 @@ Deno.test("formatDuration and formatBytes read like people write", () => {
   ]];
   for (const [bytes, text] of sizes) assert.equal(formatBytes(bytes), text, String(bytes));
 });
+
+const stop = {
+  code: "js_runtime_missing",
+  message: "yt-dlp needs a JavaScript runtime for https://music.youtube.com/watch?v=x",
+  hint: "Install Deno",
+  itemId: "track:abc",
+  itemName: "Abstrakt - Nobody Else",
+  exitCode: 4,
+};
+
+Deno.test("exitCodeFor: a run stopped by a failure exits with that failure's code", () => {
+  const summary = summaryWith({ failures: busySummary.failures, pending: 7 });
+  assert.equal(exitCodeFor({ cancelled: false, summary, stoppedBy: stop }), 4);
+  assert.equal(exitCodeFor({ cancelled: false, summary, stoppedBy: { ...stop, exitCode: 3 } }), 3);
+  // Ctrl-C wins: the user stopped it.
+  assert.equal(exitCodeFor({ cancelled: true, summary, stoppedBy: stop }), 130);
+});
+
+Deno.test("formatRunSummary: a stopped run names the track, the reason, the hint and --resume", () => {
+  const text = formatRunSummary(summaryWith({ pending: 7 }), { color: false, stoppedBy: stop });
+  assert.match(text, /Left pending +7/);
+  assert.match(
+    text,
+    /\nStopped:\n {2}- Abstrakt - Nobody Else \[track:abc\] js_runtime_missing\n {4}yt-dlp needs a JavaScript runtime for .*\n {4}hint: Install Deno\n {4}.*--resume/,
+  );
+  assert.doesNotMatch(formatRunSummary(summaryWith({}), { color: false }), /Stopped/);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NetworkError, NotFoundError, TunedlError } from "../../src/errors/mod.ts";
+import { DependencyError, NetworkError, NotFoundError, TunedlError } from "../../src/errors/mod.ts";
 import {
   containerStatus,
   type ExecuteOptions,
@@ -559,4 +559,54 @@ Deno.test("executePlan works with a worker that has no optional stages", async (
   assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /Cannot retag Track track:r/);
   const stages = events.flatMap((event) => event.type === "stage" ? [event.stage] : []);
   assert.ok(!stages.includes("spotify"));
+});
+
+Deno.test("executePlan stops at a failure every track would meet; that track and the rest stay pending", async () => {
+  const setupFailure = new DependencyError("yt-dlp needs a JavaScript runtime", {
+    hint: "install Deno",
+  });
+  const worker = new FakeTrackWorker({
+    produce: (item) => {
+      if (item.id === "track:t2") throw setupFailure;
+    },
+  });
+  const { options, events } = testOptions(worker, {
+    limits: { spotify: 1, search: 1, download: 1 },
+    maxInFlight: 1,
+    stopsRun: (failure) => failure instanceof DependencyError,
+  });
+  const result = await executePlan(planOf(tracks(6)), options);
+  assert.equal(result.cancelled, false);
+  assert.deepEqual(result.stoppedBy, {
+    code: "dependency",
+    message: "yt-dlp needs a JavaScript runtime",
+    hint: "install Deno",
+    itemId: "track:t2",
+    itemName: itemOf(result.plan, "track:t2").name,
+    exitCode: setupFailure.exitCode,
+  });
+  assert.equal(statusOf(result.plan, "track:t0"), "completed");
+  assert.equal(statusOf(result.plan, "track:t1"), "completed");
+  for (const id of ["track:t2", "track:t3", "track:t4", "track:t5"]) {
+    assert.equal(statusOf(result.plan, id), "pending", id);
+  }
+  // Nothing after the stop was tried, and no failure was counted for the pending track.
+  assert.equal(worker.callsOf("produce").length, 3);
+  assert.deepEqual(result.summary.failures, []);
+  assert.equal(result.summary.pending, 4);
+  const finished = events.find((event) => event.type === "run_finished");
+  assert.ok(finished?.type === "run_finished" && finished.stoppedBy?.itemId === "track:t2");
+});
+
+Deno.test("executePlan without stopsRun fails only the track that met the failure", async () => {
+  const worker = new FakeTrackWorker({
+    produce: (item) => {
+      if (item.id === "track:t2") throw new DependencyError("yt-dlp needs a JavaScript runtime");
+    },
+  });
+  const { options } = testOptions(worker, { limits: { spotify: 1, search: 1, download: 1 } });
+  const result = await executePlan(planOf(tracks(4)), options);
+  assert.equal(result.stoppedBy, undefined);
+  assert.equal(statusOf(result.plan, "track:t2"), "failed");
+  assert.equal(result.summary.downloaded, 3);
 });
