@@ -69,7 +69,7 @@ export interface PersistentCache {
   get<T>(namespace: CacheNamespace, key: string): Promise<T | undefined>;
   /** Like `get`, with the entry's expiry (so a memory copy can expire at the same time). */
   getEntry<T>(namespace: CacheNamespace, key: string): Promise<PersistentEntry<T> | undefined>;
-  /** Stores JSON data; throws CacheValueError for non-JSON data or values over 600 KB. */
+  /** Stores JSON data; throws CacheValueError for non-JSON data or values over 16 MiB. */
   set(
     namespace: CacheNamespace,
     key: string,
@@ -96,10 +96,10 @@ export interface PersistentCache {
 
 /** KV stores at most 64 KiB per value; one chunk stays well under that. */
 const CHUNK_BYTES = 60_000;
-/** `getMany` reads at most 10 keys, so a value fits in one read. */
-const MAX_CHUNKS = 10;
-/** The largest value accepted, in UTF-8 bytes of its JSON. */
-export const MAX_PERSISTENT_VALUE_BYTES = CHUNK_BYTES * MAX_CHUNKS;
+/** `getMany` reads at most 10 keys, and an atomic write may carry at most 800 KiB. */
+const CHUNKS_PER_BATCH = 10;
+/** The largest value accepted, in UTF-8 bytes of its JSON (Liked Songs of ~25,000 tracks). */
+export const MAX_PERSISTENT_VALUE_BYTES = 16 * 1024 * 1024;
 /** KV keys are limited to 2 KiB; longer ones are replaced by their hash. */
 const MAX_KEY_BYTES = 1_000;
 const SCHEMA_VERSION = 1;
@@ -309,23 +309,24 @@ class KvPersistentCache implements PersistentCache {
     // `e` decides what is served.
     const kvOptions = expiresAt === null ? undefined : { expireIn: Math.max(1, Math.ceil(ttlMs!)) };
     const size = encoder.encode(entryKey[2]).length + bytes.length;
+    const record: EntryRecord = { e: expiresAt, s: size };
+    if (bytes.length <= CHUNK_BYTES) {
+      record.d = bytes;
+    } else {
+      // A big value takes several commits. Its chunks stay unreachable until the entry record
+      // that names their write id is committed, so a reader sees the old value or the new one.
+      record.c = { id: crypto.randomUUID(), n: Math.ceil(bytes.length / CHUNK_BYTES) };
+      await this.#writeChunks(entryKey, record.c, bytes, kvOptions);
+    }
     for (let attempt = 0; attempt < 20; attempt++) {
       const old = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
-      const op = this.#kv.atomic().check(old);
-      if (bytes.length <= CHUNK_BYTES) {
-        op.set(entryKey, { e: expiresAt, s: size, d: bytes } satisfies EntryRecord, kvOptions);
-      } else {
-        const id = crypto.randomUUID();
-        const n = Math.ceil(bytes.length / CHUNK_BYTES);
-        for (let i = 0; i < n; i++) {
-          const chunk = bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES);
-          op.set(chunkKey(entryKey, id, i), chunk, kvOptions);
-        }
-        op.set(entryKey, { e: expiresAt, s: size, c: { id, n } } satisfies EntryRecord, kvOptions);
+      const op = this.#kv.atomic().check(old).set(entryKey, record, kvOptions);
+      if ((await retryBusy(() => op.commit())).ok) {
+        if (old.value?.c) await this.#deleteChunks(entryKey, old.value.c);
+        return;
       }
-      if (old.value?.c) deleteChunks(op, entryKey, old.value.c);
-      if ((await retryBusy(() => op.commit())).ok) return;
     }
+    if (record.c) await this.#deleteChunks(entryKey, record.c);
     throw new TunedlError(`Could not write cache entry ${namespace}/${key} to ${this.path}.`, {
       hint: "Another tunedl process kept changing it; try again.",
       retryable: true,
@@ -451,11 +452,14 @@ class KvPersistentCache implements PersistentCache {
     let bytes: Uint8Array | undefined = record.value.d;
     if (record.value.c) {
       const { id, n } = record.value.c;
-      const chunks = await retryBusy(() =>
-        this.#kv.getMany<Uint8Array[]>(
-          Array.from({ length: n }, (_, i) => chunkKey(entryKey, id, i)),
-        )
-      );
+      const chunks: Deno.KvEntryMaybe<Uint8Array>[] = [];
+      for (let first = 0; first < n; first += CHUNKS_PER_BATCH) {
+        const keys = Array.from(
+          { length: Math.min(CHUNKS_PER_BATCH, n - first) },
+          (_, i) => chunkKey(entryKey, id, first + i),
+        );
+        chunks.push(...await retryBusy(() => this.#kv.getMany<Uint8Array[]>(keys)));
+      }
       if (chunks.some((chunk) => chunk.value === null)) {
         // Missing chunks: a writer replaced it meanwhile, or KV expired the
         // chunks first. Either way it is not this record's value.
@@ -476,8 +480,8 @@ class KvPersistentCache implements PersistentCache {
   /** Deletes an entry (and its chunks) unless another writer replaced it since it was read. */
   async #dropIfUnchanged(record: Deno.KvEntry<EntryRecord>): Promise<void> {
     const op = this.#kv.atomic().check(record).delete(record.key);
-    if (record.value.c) deleteChunks(op, record.key as EntryKey, record.value.c);
-    await retryBusy(() => op.commit());
+    const { ok } = await retryBusy(() => op.commit());
+    if (ok && record.value.c) await this.#deleteChunks(record.key as EntryKey, record.value.c);
   }
 
   async #remove(entryKey: EntryKey): Promise<void> {
@@ -485,8 +489,34 @@ class KvPersistentCache implements PersistentCache {
       const old = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
       if (old.value === null) return;
       const op = this.#kv.atomic().check(old).delete(entryKey);
-      if (old.value.c) deleteChunks(op, entryKey, old.value.c);
-      if ((await retryBusy(() => op.commit())).ok) return;
+      if ((await retryBusy(() => op.commit())).ok) {
+        if (old.value.c) await this.#deleteChunks(entryKey, old.value.c);
+        return;
+      }
+    }
+  }
+
+  async #writeChunks(
+    entryKey: EntryKey,
+    chunks: { id: string; n: number },
+    bytes: Uint8Array,
+    kvOptions: { expireIn: number } | undefined,
+  ): Promise<void> {
+    for (let first = 0; first < chunks.n; first += CHUNKS_PER_BATCH) {
+      const op = this.#kv.atomic();
+      for (let i = first; i < Math.min(chunks.n, first + CHUNKS_PER_BATCH); i++) {
+        const chunk = bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES);
+        op.set(chunkKey(entryKey, chunks.id, i), chunk, kvOptions);
+      }
+      await retryBusy(() => op.commit());
+    }
+  }
+
+  /** Deletes the chunks of a value no entry record names any more. */
+  async #deleteChunks(entryKey: EntryKey, chunks: { id: string; n: number }): Promise<void> {
+    const keys = Array.from({ length: chunks.n }, (_, i) => chunkKey(entryKey, chunks.id, i));
+    for (let first = 0; first < keys.length; first += DELETE_BATCH) {
+      await this.#deleteKeys(keys.slice(first, first + DELETE_BATCH));
     }
   }
 
@@ -550,14 +580,6 @@ function encodeValue(namespace: CacheNamespace, key: string, value: unknown): Ui
 
 function chunkKey(entryKey: EntryKey, id: string, index: number): Deno.KvKey {
   return ["k", entryKey[1], entryKey[2], id, index];
-}
-
-function deleteChunks(
-  op: Deno.AtomicOperation,
-  entryKey: EntryKey,
-  chunks: { id: string; n: number },
-): void {
-  for (let i = 0; i < chunks.n; i++) op.delete(chunkKey(entryKey, chunks.id, i));
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -139,7 +139,7 @@ Deno.test("PersistentCache: values over 60 KB are split; too big or non-JSON val
       cache.set("spotify", "huge", tooBig),
       (error: unknown) =>
         error instanceof CacheValueError && /spotify\/huge/.test(error.message) &&
-        /at most 600000 bytes/.test(error.message),
+        error.message.includes(`at most ${MAX_PERSISTENT_VALUE_BYTES} bytes`),
     );
     await assert.rejects(cache.set("meta", "fn", () => 1), CacheValueError);
     await assert.rejects(
@@ -216,6 +216,50 @@ Deno.test("checkCacheFile and removeCacheFile", async () => {
     const removed = await removeCacheFile(`${dir}/good.kv`);
     assert.ok(removed.includes(`${dir}/good.kv`) && removed.includes(`${dir}/good.kv-wal`));
     assert.deepEqual(await removeCacheFile(`${dir}/good.kv`), []);
+  } finally {
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: a value of many commits' worth of chunks is whole or absent, and leaves no chunks behind", async () => {
+  const { cache, dir, path } = await openTemp();
+  // About 2.4 MB: some 40 chunks, so several commits to write and several reads to fetch.
+  const likedSongs = Array.from({ length: 4000 }, (_, i) => ({
+    id: `track${i}`.padEnd(22, "x"),
+    name: `Song ${i} ${"ä".repeat(200)}`,
+  }));
+  const fewer = likedSongs.slice(0, 3000);
+  try {
+    await cache.set("spotify", "liked", likedSongs);
+    assert.deepEqual(await cache.get("spotify", "liked"), likedSongs);
+    await cache.set("spotify", "liked", fewer);
+    assert.deepEqual(await cache.get("spotify", "liked"), fewer);
+  } finally {
+    await cache.close();
+  }
+  const chunkCount = async () => {
+    await waitUntilReleased(path);
+    const kv = await Deno.openKv(path);
+    try {
+      return (await Array.fromAsync(kv.list({ prefix: ["k"] }))).length;
+    } finally {
+      kv.close();
+    }
+  };
+  try {
+    // Only the current value's chunks are left: the replaced value's went with it.
+    const bytes = new TextEncoder().encode(JSON.stringify(fewer)).length;
+    assert.equal(await chunkCount(), Math.ceil(bytes / 60_000));
+    const reopened = await openPersistentCache(path, { warn: () => {} });
+    assert.ok(reopened);
+    try {
+      assert.deepEqual(await reopened.get("spotify", "liked"), fewer);
+      await reopened.delete("spotify", "liked");
+      assert.equal(await reopened.get("spotify", "liked"), undefined);
+    } finally {
+      await reopened.close();
+    }
+    assert.equal(await chunkCount(), 0);
   } finally {
     await removeWithRetry(dir, { recursive: true });
   }
