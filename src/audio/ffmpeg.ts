@@ -2,7 +2,7 @@
  * Probing and converting audio with ffprobe/ffmpeg. The decision to stream-copy
  * or encode is a pure function of the probed source and the target format.
  */
-import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
 import { missingEncoderFix } from "./ffmpeg_advice.ts";
 import { type AudioFormat, FORMAT_SPECS, isValidBitrate } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
@@ -25,6 +25,11 @@ export interface AudioProbe {
 /** A media file could not be read or converted. */
 export class ConversionError extends TunedlError {
   override code = "conversion_failed";
+}
+
+/** ffmpeg was built without the encoder a format needs: every track of the run would fail. */
+export class MissingEncoderError extends DependencyError {
+  override code = "encoder_missing";
 }
 
 interface FfprobeStream {
@@ -229,7 +234,7 @@ export async function convertAudio(
   if (!result.success) {
     const encoder = FORMAT_SPECS[options.format].encoder;
     if (lacksEncoder(result.stderr, encoder)) {
-      throw new ConversionError(
+      throw new MissingEncoderError(
         `ffmpeg could not convert ${input} to ${options.format}: ${options.ffmpegPath} has no ` +
           `${encoder} encoder`,
         { hint: missingEncoderFix([options.format], { os: options.os }) },

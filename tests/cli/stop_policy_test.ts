@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { DownloaderSetupError, SignInRequiredError } from "../../src/audio/mod.ts";
+import {
+  ConversionError,
+  DownloaderSetupError,
+  MissingEncoderError,
+  SignInRequiredError,
+} from "../../src/audio/mod.ts";
 import { stopsRun } from "../../src/cli/stop_policy.ts";
 import {
   AuthError,
@@ -16,6 +21,8 @@ const CASES: [label: string, failure: TunedlError, stops: boolean][] = [
   ["a program is missing", new DependencyError("Program not found: ffmpeg"), true],
   ["yt-dlp lacks a JavaScript runtime", new DownloaderSetupError("js_runtime_missing", "x"), true],
   ["yt-dlp cannot find ffmpeg", new DownloaderSetupError("ffmpeg_missing", "x"), true],
+  ["ffmpeg lacks the format's encoder", new MissingEncoderError("no libvorbis"), true],
+  ["ffmpeg fails on one file", new ConversionError("Invalid data found"), false],
   ["yt-dlp cannot handle one URL", new DownloaderSetupError("ytdlp_outdated", "x"), false],
   ["a bot check on one video", new SignInRequiredError("sign_in_required", "x"), false],
   ["a network failure", new NetworkError("timed out"), false],
