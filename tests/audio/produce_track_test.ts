@@ -16,6 +16,13 @@ Deno.test("makeJobDir retries while a sibling job removes tempRoot, a bounded nu
     { name: "at once", mkdirFails: [], makeFails: [], result: "/t/track-1", calls: 1 },
     { name: "POSIX race", mkdirFails: [], makeFails: [notFound()], result: "/t/track-2", calls: 2 },
     {
+      name: "POSIX race inside the recursive mkdir",
+      mkdirFails: [new Deno.errors.AlreadyExists("File exists (os error 17): mkdir '/t'")],
+      makeFails: [],
+      result: "/t/track-1",
+      calls: 2,
+    },
+    {
       name: "Windows race, in the folder",
       mkdirFails: [],
       makeFails: [denied(), denied()],
