@@ -80,52 +80,56 @@ Deno.test("runProcess throws DependencyError for a missing program", async () =>
   );
 });
 
-Deno.test({
-  name: "aborting kills the child and its grandchild (process group)",
-  ignore: !posix,
-  async fn() {
-    const controller = new AbortController();
-    let grandchild = 0;
-    let wasRunning = false;
-    // The shell starts a sleeping grandchild, reports its pid, then waits like yt-dlp waits for ffmpeg.
-    const running = runProcess("sh", ["-c", "sleep 60 & echo $!; wait"], {
-      signal: controller.signal,
-      onStdoutLine: (line) => {
-        grandchild = Number(line);
-        wasRunning = isRunning(grandchild);
-        controller.abort();
-      },
-    });
-    await assert.rejects(running, CancelledError);
-    assert.ok(grandchild > 0, "the grandchild pid was reported");
-    assert.ok(wasRunning, "isRunning saw the grandchild alive, so its end below means something");
-    assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "grandchild is gone");
-  },
-});
+// A bare name starts through Deno's own new session (a fork); an absolute path through
+// setsid(1) where there is one (Linux). Both must end the whole tree.
+for (const shell of ["sh", "/bin/sh"]) {
+  Deno.test({
+    name: `aborting kills the child and its grandchild (process group), ${shell}`,
+    ignore: !posix,
+    async fn() {
+      const controller = new AbortController();
+      let grandchild = 0;
+      let wasRunning = false;
+      // The shell starts a sleeping grandchild, reports its pid, then waits like yt-dlp waits for ffmpeg.
+      const running = runProcess(shell, ["-c", "sleep 60 & echo $!; wait"], {
+        signal: controller.signal,
+        onStdoutLine: (line) => {
+          grandchild = Number(line);
+          wasRunning = isRunning(grandchild);
+          controller.abort();
+        },
+      });
+      await assert.rejects(running, CancelledError);
+      assert.ok(grandchild > 0, "the grandchild pid was reported");
+      assert.ok(wasRunning, "isRunning saw the grandchild alive, so its end below means something");
+      assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "grandchild is gone");
+    },
+  });
 
-Deno.test({
-  name: "a grandchild that ignores SIGTERM is killed too",
-  ignore: !posix,
-  async fn() {
-    const controller = new AbortController();
-    let grandchild = 0;
-    let wasRunning = false;
-    const script = "sh -c 'trap \"\" TERM; while true; do sleep 0.05; done' & echo $!; wait";
-    const running = runProcess("sh", ["-c", script], {
-      signal: controller.signal,
-      killGraceMs: 200,
-      onStdoutLine: (line) => {
-        grandchild = Number(line);
-        wasRunning = isRunning(grandchild);
-        controller.abort();
-      },
-    });
-    await assert.rejects(running, CancelledError);
-    assert.ok(grandchild > 0);
-    assert.ok(wasRunning, "isRunning saw the grandchild alive");
-    assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "stubborn grandchild is gone");
-  },
-});
+  Deno.test({
+    name: `a grandchild that ignores SIGTERM is killed too, ${shell}`,
+    ignore: !posix,
+    async fn() {
+      const controller = new AbortController();
+      let grandchild = 0;
+      let wasRunning = false;
+      const script = "sh -c 'trap \"\" TERM; while true; do sleep 0.05; done' & echo $!; wait";
+      const running = runProcess(shell, ["-c", script], {
+        signal: controller.signal,
+        killGraceMs: 200,
+        onStdoutLine: (line) => {
+          grandchild = Number(line);
+          wasRunning = isRunning(grandchild);
+          controller.abort();
+        },
+      });
+      await assert.rejects(running, CancelledError);
+      assert.ok(grandchild > 0);
+      assert.ok(wasRunning, "isRunning saw the grandchild alive");
+      assert.ok(await waitFor(() => !isRunning(grandchild), 3000), "stubborn grandchild is gone");
+    },
+  });
+}
 
 Deno.test({
   name: "a timeout stops the program with a retryable ProcessTimeoutError",
@@ -194,6 +198,21 @@ Deno.test({
           // Already gone.
         }
       }
+    }
+  },
+});
+
+Deno.test({
+  name: "runProcess starts each program as the leader of its own process group",
+  ignore: !posix,
+  async fn() {
+    const ours = await runProcess("/bin/sh", ["-c", "ps -o pgid= -p $PPID"]);
+    for (const shell of ["sh", "/bin/sh"]) {
+      const result = await runProcess(shell, ["-c", "echo $$ $(ps -o pgid= -p $$)"]);
+      const [pid, pgid] = result.stdout.trim().split(/\s+/).map(Number);
+      assert.ok(pid > 0, result.stdout);
+      assert.equal(pgid, pid, `${shell}: the program's pid is its group's id`);
+      assert.notEqual(pgid, Number(ours.stdout.trim()), `${shell}: not tunedl's group`);
     }
   },
 });
