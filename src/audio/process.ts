@@ -5,6 +5,7 @@
  */
 import { isAbsolute } from "node:path";
 import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
+import { isExecutableFile } from "./executables.ts";
 
 /** Options for one program run. */
 export interface RunOptions {
@@ -192,15 +193,6 @@ function findSetsid(): string | undefined {
     }
   }
   return setsidPath ?? undefined;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && ((info.mode ?? 0) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
 }
 
 /** Sends a signal to a whole process group (POSIX) or kills a process tree (Windows). */
