@@ -22,6 +22,7 @@ import assert from "node:assert/strict";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { findExecutable } from "../../src/audio/mod.ts";
 import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
 
 const PROJECT_ROOT_URL = new URL("../../", import.meta.url);
@@ -219,4 +220,11 @@ export async function makeTempWorkspace(
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** The installed yt-dlp (for wrapper scripts that hand over to it), found as tunedl finds it. */
+export function installedYtdlp(): string {
+  const path = findExecutable("yt-dlp", { env: Deno.env.toObject() });
+  assert.ok(path, "yt-dlp is installed");
+  return path;
 }

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   cleanEnv,
+  installedYtdlp,
   makeTempWorkspace,
   type TempWorkspace,
   tunedlCommand,
@@ -42,16 +43,6 @@ interface Setup extends AsyncDisposable {
   calls(): Promise<string[]>;
 }
 
-async function realYtdlp(): Promise<string> {
-  const out = await new Deno.Command("sh", {
-    args: ["-c", "command -v yt-dlp"],
-    stdout: "piped",
-  }).output();
-  const path = new TextDecoder().decode(out.stdout).trim();
-  assert.ok(out.success && path, "yt-dlp is installed");
-  return path;
-}
-
 /**
  * `stubborn`: the wrapper and the yt-dlp it becomes ignore SIGTERM (SIG_IGN survives exec), so a
  * clean stop has to wait for its SIGKILL; a user presses Ctrl-C a second time meanwhile.
@@ -71,7 +62,7 @@ async function setUp(options: { stubborn?: boolean } = {}): Promise<Setup> {
 ${options.stubborn ? "trap '' TERM" : ""}
 for last in "$@"; do :; done
 case "$last" in http*) echo "$last" >> '${callLog}' ;; esac
-exec '${await realYtdlp()}' $(cat '${argsFile}') "$@"
+exec '${installedYtdlp()}' $(cat '${argsFile}') "$@"
 `,
   );
   await Deno.chmod(wrapper, 0o755);

@@ -6,20 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
+import {
+  installedYtdlp,
+  makeTempWorkspace,
+  runTunedl,
+  type TempWorkspace,
+} from "../fakes/cli_runner.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { startMusicWorld } from "../fakes/music_world.ts";
 
 // "After School EP": seven tracks.
 const ALBUM = "75sm9IEmN01J5MsyZr4Cw1";
-
-async function realYtdlp(): Promise<string> {
-  const out = await new Deno.Command("sh", { args: ["-c", "command -v yt-dlp"], stdout: "piped" })
-    .output();
-  const path = new TextDecoder().decode(out.stdout).trim();
-  assert.ok(out.success && path, "yt-dlp is installed");
-  return path;
-}
 
 Deno.test({
   name: "download: yt-dlp without a JavaScript runtime stops the run at once; --resume finishes it",
@@ -50,7 +47,7 @@ if [ ! -e '${fixed}' ] && [ "$1" != "--version" ]; then
   echo "ERROR: [youtube] abc: Requested format is not available. Use --list-formats for a list of available formats" >&2
   exit 1
 fi
-exec '${await realYtdlp()}' "$@"
+exec '${installedYtdlp()}' "$@"
 `,
   );
   await Deno.chmod(wrapper, 0o755);
