@@ -15,6 +15,10 @@ export const ExitCode = {
   auth: 3,
   /** A required program (yt-dlp, ffmpeg) is missing or unusable. */
   dependency: 4,
+  /** A service (Spotify, YouTube) could not be reached or kept not answering. */
+  unreachable: 5,
+  /** The library or cache cannot be written, the disk is full, or another run holds the library. */
+  storage: 6,
   /** Interrupted by Ctrl-C / SIGTERM. */
   interrupted: 130,
 } as const;
@@ -82,6 +86,18 @@ export class AuthError extends TunedlError {
 export class DependencyError extends TunedlError {
   override code = "dependency";
   override exitCode: number = ExitCode.dependency;
+}
+
+/** A service kept failing to answer (unreachable, timing out): the whole run cannot go on. */
+export class ServiceUnreachableError extends TunedlError {
+  override code = "unreachable";
+  override exitCode: number = ExitCode.unreachable;
+}
+
+/** The library or cache folder cannot be written, the disk is full, or the library is locked. */
+export class StorageError extends TunedlError {
+  override code = "storage";
+  override exitCode: number = ExitCode.storage;
 }
 
 /** The operation was cancelled (Ctrl-C, timeout, abort signal). */
