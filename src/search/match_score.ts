@@ -20,6 +20,7 @@ import {
   explicitnessInTitle,
   readCandidateTitle,
   remasterYears,
+  titleWordDifference,
   versionMarkers,
 } from "./title_parts.ts";
 import {
@@ -172,6 +173,7 @@ export function matchScore(
   const penalty = versionPenalty(track, candidate, notes) +
     explicitPenalty(track, candidate, notes);
 
+  const words = titleWordDifference(target.core, reading.core);
   let rejected: string | undefined;
   let rule: MatchRule | undefined;
   if (title < minTitleSimilarity) {
@@ -179,6 +181,13 @@ export function matchScore(
     rejected = `title differs ("${candidate.title}" vs "${track.title}")${
       reading.unexplained ? `: "${reading.unexplained}" is not part of the song's title` : ""
     }`;
+  } else if (words.extra.length > 0 || words.missing.length > 0) {
+    rule = "title";
+    const said = [
+      ...(words.extra.length > 0 ? [`"${words.extra.join(" ")}" is not in the track's title`] : []),
+      ...(words.missing.length > 0 ? [`"${words.missing.join(" ")}" is missing`] : []),
+    ];
+    rejected = `title differs ("${candidate.title}" vs "${track.title}"): ${said.join(", ")}`;
   } else if (artist === 0) {
     rule = "artist";
     rejected = `no artist of the track (${targetArtists.join(", ")}) appears in the candidate`;

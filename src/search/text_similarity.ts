@@ -18,8 +18,22 @@ const latinFolds: Record<string, string> = {
   ħ: "h",
 };
 
+/** Recent normalizations: a search scores the same few titles and names many times. */
+const normalized = new Map<string, string>();
+const normalizedLimit = 20_000;
+
 /** Lower-case letters and digits separated by single spaces; diacritics and punctuation dropped. */
 export function normalizeText(text: string): string {
+  let result = normalized.get(text);
+  if (result === undefined) {
+    if (normalized.size >= normalizedLimit) normalized.clear();
+    result = normalizeUncached(text);
+    normalized.set(text, result);
+  }
+  return result;
+}
+
+function normalizeUncached(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")

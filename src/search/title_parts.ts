@@ -237,6 +237,8 @@ const noisePatterns: RegExp[] = [
   /^prod\b/,
   /\bbonus track\b/,
   /^\d{4}$/,
+  /\b(?:ncs|monstercat) release\b/,
+  /\b(?:copyright free|no copyright)\b/,
 ];
 
 const featPattern = /^(?:feat|ft|featuring|with)\s+(.+)$/;
@@ -374,6 +376,12 @@ const fillerWords = new Set([
   "song",
   "single",
   "original",
+  "release",
+  "records",
+  "recordings",
+  "channel",
+  "ncs",
+  "monstercat",
 ]);
 
 /** Unbracketed "feat. A & B" up to the next separator or bracket. */
@@ -437,14 +445,13 @@ export function readCandidateTitle(
     const rest = candidateTitle.includes(variant) && variant !== candidateTitle
       ? candidateTitle.replace(variant, " ")
       : "";
+    const plain = textSimilarity(target.core, core);
+    if (best !== undefined && plain <= best.similarity) return;
     const unexplained = checkRest && rest ? unexplainedWords(rest, names, target.context) : "";
     // Unexplained words belong to the title that was read.
     const similarity = unexplained
-      ? Math.min(
-        textSimilarity(target.core, core),
-        textSimilarity(target.core, `${unexplained} ${core}`),
-      )
-      : textSimilarity(target.core, core);
+      ? Math.min(plain, textSimilarity(target.core, `${unexplained} ${core}`))
+      : plain;
     if (best !== undefined && similarity <= best.similarity) return;
     const restFeatured = rest ? cleanTitle(rest, target.context).featured : [];
     best = {
@@ -491,4 +498,59 @@ function inlineFeatured(text: string): string[] {
   return [...text.matchAll(inlineFeatPattern)].flatMap((found) =>
     splitArtistNames(found[0].trim().replace(/^\S+\s+/, ""))
   );
+}
+
+/** Roman numerals written as words of a title ("Pt. II"), and the short forms of "part". */
+const wordForms: Record<string, string> = {
+  ii: "2",
+  iii: "3",
+  iv: "4",
+  vi: "6",
+  vii: "7",
+  viii: "8",
+  pt: "part",
+  prt: "part",
+  vol: "volume",
+  n: "and",
+};
+
+/** Words too common to tell songs apart when one title has them and the other not. */
+const minorWords = new Set(["the", "and", "a", "an", "of", "to", "in", "on", "my", "i", "o"]);
+
+function titleWords(core: string): string[] {
+  return core.split(" ").filter((word) => word.length > 0).map((word) => wordForms[word] ?? word);
+}
+
+function wordCovered(word: string, others: readonly string[]): boolean {
+  return others.some((other) =>
+    other === word ||
+    (word.length >= 4 && other.length >= 4 && textSimilarity(word, other) >= 0.8) ||
+    // "Fireproof" / "Fire Proof", "Hun43rd" / "Hun 43rd".
+    (word.length >= 4 && other.length >= 4 && (other.includes(word) || word.includes(other)))
+  );
+}
+
+/**
+ * Words one cleaned title has and the other lacks ("Return to X", "X Forever",
+ * "Feel Good" for "Feel Good Inc."): such titles name another song, however
+ * similar their letters are. Empty for titles in scripts without spaces.
+ */
+export function titleWordDifference(
+  targetCore: string,
+  candidateCore: string,
+): { extra: string[]; missing: string[] } {
+  if (hasUnspacedScript(targetCore) || hasUnspacedScript(candidateCore)) {
+    return { extra: [], missing: [] };
+  }
+  if (targetCore.replace(/ /g, "") === candidateCore.replace(/ /g, "")) {
+    return { extra: [], missing: [] };
+  }
+  const target = titleWords(targetCore);
+  const candidate = titleWords(candidateCore);
+  const differs = (word: string, others: string[]) =>
+    !minorWords.has(word) && !wordCovered(word, others);
+  return {
+    extra: candidate.filter((word) => differs(word, target)),
+    missing: target.filter((word) => differs(word, candidate)),
+  };
 }
