@@ -105,7 +105,11 @@ export function matchScore(
   candidate: AudioCandidate,
   options: MatchOptions = {},
 ): ScoreBreakdown {
-  const context = cleanContextFor(track.title, track.album ?? "");
+  // The same ISRC is the same recording: version words in either title are then noise.
+  const sameIsrc = isSameIsrc(track, candidate);
+  const context = sameIsrc
+    ? { keepMarkers: new Set<never>() }
+    : cleanContextFor(track.title, track.album ?? "");
   const target = cleanTitle(track.title, context);
   const mains = mainArtists(track.artists, target.featured);
   const targetArtists = uniqueNames([
@@ -128,7 +132,12 @@ export function matchScore(
     ...reading.credits,
     ...reading.featured,
   ];
-  const artistWeights = targetArtists.map((_, index) => (index === 0 ? 2 : 1));
+  // The first artist counts double; artists the title credits as featured share
+  // a weight of 0.5, since videos often leave the feat credit out.
+  const featuredCount = targetArtists.filter((name) => !mains.includes(name)).length;
+  const artistWeights = targetArtists.map((name, index) =>
+    index === 0 ? 2 : mains.includes(name) ? 1 : 0.5 / featuredCount
+  );
   const matched = targetArtists.map((name) => artistFound(name, sources));
   const artistTotal = artistWeights.reduce((sum, weight) => sum + weight, 0);
   const artist = artistTotal === 0
@@ -176,18 +185,16 @@ export function matchScore(
   const words = titleWordDifference(target.core, reading.core);
   let rejected: string | undefined;
   let rule: MatchRule | undefined;
-  if (title < minTitleSimilarity) {
-    rule = "title";
-    rejected = `title differs ("${candidate.title}" vs "${track.title}")${
-      reading.unexplained ? `: "${reading.unexplained}" is not part of the song's title` : ""
-    }`;
-  } else if (words.extra.length > 0 || words.missing.length > 0) {
+  if (title < minTitleSimilarity || words.extra.length > 0 || words.missing.length > 0) {
     rule = "title";
     const said = [
+      ...(reading.unexplained ? [`"${reading.unexplained}" is not part of the song's title`] : []),
       ...(words.extra.length > 0 ? [`"${words.extra.join(" ")}" is not in the track's title`] : []),
       ...(words.missing.length > 0 ? [`"${words.missing.join(" ")}" is missing`] : []),
     ];
-    rejected = `title differs ("${candidate.title}" vs "${track.title}"): ${said.join(", ")}`;
+    rejected = `title differs ("${candidate.title}" vs "${track.title}")${
+      said.length > 0 ? `: ${said.join(", ")}` : ""
+    }`;
   } else if (artist === 0) {
     rule = "artist";
     rejected = `no artist of the track (${targetArtists.join(", ")}) appears in the candidate`;
@@ -236,6 +243,12 @@ export function matchScore(
     breakdown.rule = rule;
   }
   return breakdown;
+}
+
+function isSameIsrc(track: MatchTarget, candidate: AudioCandidate): boolean {
+  return Boolean(
+    track.isrc && candidate.isrc && compactText(track.isrc) === compactText(candidate.isrc),
+  );
 }
 
 /** A YouTube Music song row: the released audio with its album line. */
@@ -287,7 +300,7 @@ function sourceBonus(candidate: AudioCandidate, notes: string[]): number {
  * same ISRC (then they are the same recording whatever the titles say).
  */
 function versionPenalty(track: MatchTarget, candidate: AudioCandidate, notes: string[]): number {
-  if (track.isrc && candidate.isrc && compactText(track.isrc) === compactText(candidate.isrc)) {
+  if (isSameIsrc(track, candidate)) {
     notes.push("+0.00 same ISRC as the track (version words not compared)");
     return 0;
   }

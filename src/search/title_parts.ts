@@ -549,8 +549,14 @@ export function titleWordDifference(
   const candidate = titleWords(candidateCore);
   const differs = (word: string, others: string[]) =>
     !minorWords.has(word) && !wordCovered(word, others);
+  // Version words are the version rule's business, not the title's.
+  const withoutVersionWords = (list: string[]) => {
+    let text = list.join(" ");
+    for (const { pattern } of versionMarkers) text = text.replace(pattern, " ");
+    return text.split(" ").filter((word) => word.length > 0);
+  };
   return {
-    extra: candidate.filter((word) => differs(word, target)),
-    missing: target.filter((word) => differs(word, candidate)),
+    extra: withoutVersionWords(candidate.filter((word) => differs(word, target))),
+    missing: withoutVersionWords(target.filter((word) => differs(word, candidate))),
   };
 }
