@@ -215,9 +215,15 @@ export function remasterYears(text: string): Set<string> {
 
 /** What a title says about explicit content: "(Explicit)", "(Clean)", or nothing. */
 export function explicitnessInTitle(text: string): "explicit" | "clean" | undefined {
-  const normalized = normalizeText(text);
-  if (/\b(?:explicit|dirty)\b/.test(normalized)) return "explicit";
-  if (/\b(?:clean|censored)\b/.test(normalized)) return "clean";
+  // Only descriptors count: "Dirty Palm - Ropes" and "Clean Bandit" say nothing about the lyrics.
+  const descriptors = [
+    ...[...text.matchAll(/[(\[{【（]([^()\[\]{}【】（）]*)[)\]}】）]/g)].map((found) => found[1]),
+    ...text.split(/\s+[-–—]\s+/).slice(1),
+  ].map((descriptor) => normalizeText(descriptor));
+  const says = (pattern: RegExp) =>
+    descriptors.some((descriptor) => pattern.test(descriptor) && descriptor.split(" ").length <= 3);
+  if (says(/^(?:explicit|dirty)\b|\b(?:explicit|dirty)(?: version)?$/)) return "explicit";
+  if (says(/^(?:clean|censored)\b|\b(?:clean|censored)(?: version)?$/)) return "clean";
   return undefined;
 }
 
@@ -441,18 +447,25 @@ export function readCandidateTitle(
   const names = [...target.artists, ...(target.knownNames ?? [])];
   const checkRest = hasLatinLetters(target.core);
   let best: TitleReading | undefined;
+  let bestLength = Infinity;
+  // Better similarity wins; on a tie the shorter part, whose rest may name the artist
+  // ("Just Stay - Beatcore | Lyrics" cleans whole to "just stay" and credits nobody).
+  const beats = (similarity: number, length: number) =>
+    best === undefined || similarity > best.similarity ||
+    (similarity === best.similarity && length < bestLength);
   const consider = (variant: string, core: string, featured: string[]) => {
     const rest = candidateTitle.includes(variant) && variant !== candidateTitle
       ? candidateTitle.replace(variant, " ")
       : "";
     const plain = textSimilarity(target.core, core);
-    if (best !== undefined && plain <= best.similarity) return;
+    if (!beats(plain, variant.length)) return;
     const unexplained = checkRest && rest ? unexplainedWords(rest, names, target.context) : "";
     // Unexplained words belong to the title that was read.
     const similarity = unexplained
       ? Math.min(plain, textSimilarity(target.core, `${unexplained} ${core}`))
       : plain;
-    if (best !== undefined && similarity <= best.similarity) return;
+    if (!beats(similarity, variant.length)) return;
+    bestLength = variant.length;
     const restFeatured = rest ? cleanTitle(rest, target.context).featured : [];
     best = {
       core,

@@ -300,7 +300,7 @@ function rightCandidates(track: CorpusTrack, index: number): AudioCandidate[] {
   const credit = track.artists.join(", ");
   const withoutFeat = musicTitle(track).replace(/\s*\((?:feat\.|with) [^)]*\)/i, "");
   const featCredit = p.featured.length > 0 ? ` ft. ${p.featured.join(", ")}` : "";
-  switch (index % 8) {
+  switch (index % 12) {
     case 0:
       // YouTube Music writes the feat credit in the title or only in the credits.
       return [
@@ -372,7 +372,7 @@ function rightCandidates(track: CorpusTrack, index: number): AudioCandidate[] {
           p.sec - 1,
         ),
       ];
-    default:
+    case 7:
       return [
         ytmSong(
           nextId(s, "deluxe"),
@@ -382,6 +382,42 @@ function rightCandidates(track: CorpusTrack, index: number): AudioCandidate[] {
           `${track.album} (Deluxe)`,
           track.explicit,
         ),
+      ];
+    case 8:
+      // The artist's verified channel, feat credit left out.
+      return [
+        ytVideo(
+          nextId(s, "verified"),
+          `${p.main} - ${withoutFeat} (Official Music Video) [HD]`,
+          p.main,
+          p.sec + 10,
+          true,
+        ),
+      ];
+    case 9:
+      // "Title - Artist | Lyrics" by a lyrics channel.
+      return [
+        ytVideo(
+          nextId(s, "title-first"),
+          `${withoutFeat} - ${p.main} | Lyrics`,
+          "7clouds",
+          p.sec - 2,
+        ),
+      ];
+    case 10:
+      // A VEVO channel, quoted title.
+      return [
+        ytVideo(
+          nextId(s, "vevo"),
+          `${p.main.toUpperCase()} "${withoutFeat}" (Official Audio)`,
+          `${p.main.replace(/\s+/g, "")}VEVO`,
+          p.sec + 1,
+        ),
+      ];
+    default:
+      // YouTube Music credits only the main artist.
+      return [
+        ytmSong(nextId(s, "main-only"), withoutFeat, [p.main], p.sec, track.album, track.explicit),
       ];
   }
 }
