@@ -55,6 +55,7 @@ interface Catalog {
 
 /** A track with what the generators need to know about it. */
 interface CorpusTrack extends MatchTarget {
+  artists: string[];
   durationMs: number;
   album: string;
   /** Short unique slug for ids. */
@@ -821,7 +822,7 @@ function spellingCases(): CorpusCase[] {
       ytmSong(
         nextId(slug, "live"),
         `${track.title} (Live)`,
-        track.artists,
+        [...track.artists],
         track.durationMs! / 1000 + 2,
         "Live",
       ),
