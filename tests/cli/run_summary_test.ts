@@ -1,6 +1,5 @@
 // Escape codes are what these tests look for.
 // deno-lint-ignore-file no-control-regex
-import { formatBytes, formatDuration } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import { exitCodeFor, formatRunSummary } from "../../src/cli/run_summary.ts";
 import { emptyRunSummary, type RunSummary } from "../../src/plan/mod.ts";

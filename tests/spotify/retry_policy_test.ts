@@ -1,4 +1,3 @@
-import { formatClockTime, formatDuration } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import { backoffDelay, parseRetryAfter } from "../../src/spotify/retry_policy.ts";
 
