@@ -7,11 +7,14 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
 import {
   createLoginRequest,
+  deleteStoredLogin,
   exchangeAuthorizationCode,
   fetchCurrentUser,
+  loginFile,
   loopbackRedirectUri,
   probeAuthorizeUrl,
   readAuthorizationCallback,
+  saveStoredLogin,
   SPOTIFY_DASHBOARD_URL,
   UserTokenProvider,
 } from "../spotify/mod.ts";
@@ -20,7 +23,6 @@ import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
-import { deleteStoredLogin, saveStoredLogin } from "../spotify/login_store.ts";
 
 /** How long `login` waits for the browser by default. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -90,7 +92,7 @@ app's access on Spotify's side, remove it at https://www.spotify.com/account/app
   async run(argv, io) {
     // --config is accepted for symmetry; the login does not depend on the config.
     parseCommandArgs("logout", argv, { flags: configFlags });
-    const path = cachePathsFor(null, io).tokens;
+    const path = loginFile(cachePathsFor(null, io).dir);
     if (await deleteStoredLogin(path)) {
       io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);
     } else {
@@ -149,7 +151,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   });
   const client = spotifyClientFor(loaded, io, { tokenProvider });
   const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });
-  const path = cachePathsFor(loaded, io).tokens;
+  const path = loginFile(cachePathsFor(loaded, io).dir);
   await saveStoredLogin(path, { clientId: settings.clientId, user, tokens: tokenProvider.tokens });
   const who = user.displayName ? `${user.displayName} (${user.id})` : user.id;
   io.out(`Logged in to Spotify as ${who}. The login is saved in ${path} (readable by you only).\n`);

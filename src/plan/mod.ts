@@ -6,3 +6,8 @@ export * from "./execute.ts";
 export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./spotify_catalog.ts";
+export * from "./build_plan.ts";
+export * from "./plan_store.ts";
+export * from "./track_pipeline.ts";
+export * from "./library_reuse.ts";
+export * from "./stop_policy.ts";
