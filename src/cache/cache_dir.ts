@@ -48,7 +48,7 @@ function isAbsolute(os: HostOs, path: string): boolean {
 function requireHome(home: string | undefined, what: string): string {
   const value = nonEmpty(home);
   if (value === undefined) {
-    throw new ConfigError(`Cannot find the cache folder: ${what} is not known.`, {
+    throw new ConfigError(`cannot find the cache folder: ${what} is not known`, {
       hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
     });
   }
@@ -85,7 +85,7 @@ export function defaultCacheDir(options: DefaultCacheDirOptions): string {
       return joinPath(os, profile, "AppData", "Local", "tunedl");
     }
     default:
-      throw new ConfigError(`Unsupported operating system "${os as string}".`, {
+      throw new ConfigError(`unsupported operating system "${os as string}"`, {
         hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
       });
   }

@@ -120,7 +120,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   try {
     probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
   } catch (error) {
-    throw new NetworkError(`Could not reach Spotify's accounts service for the login`, {
+    throw new NetworkError(`could not reach Spotify's accounts service for the login`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
       cause: error,
     });
@@ -197,7 +197,7 @@ function startCallbackServer(port: number, state: string): CallbackServer {
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new TunedlError(`Port ${port} on 127.0.0.1 is in use; the login needs it`, {
+      throw new TunedlError(`port ${port} on 127.0.0.1 is in use; the login needs it`, {
         hint: `Stop the program using it, or pick another port with --port N (and add ` +
           `http://127.0.0.1:N/callback to your app's Redirect URIs at ${SPOTIFY_DASHBOARD_URL}).`,
       });
@@ -224,7 +224,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() =>
       reject(
-        new TunedlError(`No login answer from the browser within ${Math.round(ms / 1000)} s`, {
+        new TunedlError(`no login answer from the browser within ${Math.round(ms / 1000)} s`, {
           hint: "Run `tunedl login` again and finish the login in the browser in time " +
             "(--timeout SECONDS waits longer).",
         }),
