@@ -304,7 +304,11 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Runs a program in its own process group; abort or timeout kills the whole group. */
-export const runProcess: ProcessRunner = async (program, args, options = {}) => {
+export async function runProcess(
+  program: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const signal = options.signal;
   if (signal?.aborted) throw new CancelledError(`cancelled before starting ${program}`);
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
@@ -409,4 +413,4 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     stdoutTruncated: stdout.truncated,
     stderrTruncated: stderr.truncated,
   };
-};
+}
