@@ -427,7 +427,7 @@ class KvPersistentCache implements PersistentCache {
   }
 
   #open(): void {
-    if (this.#closed) throw new Error(`Persistent cache ${this.path} is closed`);
+    if (this.#closed) throw new TunedlError(`the persistent cache ${this.path} is closed`);
   }
 
   async #entryKey(namespace: CacheNamespace, key: string): Promise<EntryKey> {

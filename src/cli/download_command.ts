@@ -216,7 +216,6 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         // The Spotify stage is mostly cache lookups and batched reads; the
         // client itself bounds its requests in flight (spotify_concurrency).
         limits: { spotify: SPOTIFY_STAGE_LIMIT, search: d.search_concurrency, download: d.threads },
-        maxInFlight: SPOTIFY_STAGE_LIMIT + d.search_concurrency + 2 * d.threads,
         maxRetries: d.max_retries,
         retryBaseDelayMs: 1000,
         signal: controller.signal,
