@@ -3,13 +3,13 @@
  * (YouTube Music first, then YouTube, every query answered with the case's
  * candidates of that provider) and counts right, wrong and missed picks.
  */
+import type { ProviderName } from "../../src/model/mod.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
   findBestMatch,
   type FindBestMatchOptions,
   type MatchResult,
-  type ProviderName,
 } from "../../src/search/mod.ts";
 import type { CorpusCase } from "./match_corpus.ts";
 

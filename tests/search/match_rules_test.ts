@@ -4,6 +4,7 @@
  * kind of result, and titles with other words are other songs.
  */
 import assert from "node:assert/strict";
+import type { ProviderName } from "../../src/model/mod.ts";
 import {
   type AudioCandidate,
   cleanChannel,
@@ -15,7 +16,6 @@ import {
   type MatchTarget,
   nameKey,
   normalizeText,
-  type ProviderName,
 } from "../../src/search/mod.ts";
 
 const outOfBody: MatchTarget = {
