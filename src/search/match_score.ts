@@ -20,6 +20,7 @@ import {
   explicitnessInTitle,
   readCandidateTitle,
   remasterYears,
+  splitArtistNames,
   titleWordDifference,
   versionMarkers,
 } from "./title_parts.ts";
@@ -145,7 +146,9 @@ export function matchScore(
     : matched.reduce((sum, found, index) => sum + (found ? artistWeights[index] : 0), 0) /
       artistTotal;
   const mainCredited = mains.some((name) =>
-    artistFound(name, candidate.artists) ||
+    // A credit is the artist's name, not a name containing it ("Gorillaz Tribute Band").
+    candidate.artists.flatMap((credit) => [credit, ...splitArtistNames(credit)])
+      .some((credit) => sameName(name, credit)) ||
     (channel !== undefined && sameName(name, channel)) ||
     reading.credits.some((text) => namedIn(name, text))
   );

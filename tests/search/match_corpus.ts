@@ -503,6 +503,14 @@ export const scenarios: Scenario[] = [
         p.sec,
         `Piano Tribute to ${p.main}`,
       ),
+      // A tribute band named after the artist, the title as released.
+      ytmSong(
+        nextId(t.slug, "band"),
+        musicTitle(t),
+        [`${p.main} Tribute Band`],
+        p.sec + 2,
+        "Live in Leeds",
+      ),
     ],
   },
   {

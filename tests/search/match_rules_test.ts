@@ -127,6 +127,16 @@ const cases: RuleCase[] = [
     expect: "main_artist",
   },
   {
+    name: "a tribute band named after the artist",
+    candidate: ytmSong("Out of Body", ["Gorillaz Tribute Band"], 230),
+    expect: "main_artist",
+  },
+  {
+    name: "credited in one joined credit",
+    candidate: ytmSong("Out of Body", ["Gorillaz & Kilo Kish"], 230),
+    expect: true,
+  },
+  {
     name: "credited on the YouTube Music row",
     candidate: ytmSong("Out of Body", ["Gorillaz", "Kilo Kish", "Zebra Katz", "Imani Vonsha"], 231),
     expect: true,
