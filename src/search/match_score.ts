@@ -203,10 +203,16 @@ export function matchScore(
     rejected = `no artist of the track (${targetArtists.join(", ")}) appears in the candidate`;
   } else if (!mainCredited) {
     rule = "main_artist";
-    rejected = `the track's artist (${mains.join(", ")}) is not credited; ${
+    const credits = [
+      ...candidate.artists,
+      ...(candidate.channel ? [`channel ${candidate.channel}`] : []),
+    ];
+    rejected = `the track's artist (${mains.join(", ")}) is not credited${
       matched.some((found, index) => found && !mains.includes(targetArtists[index]))
-        ? "a featured artist alone is not enough"
-        : "only the title names it"
+        ? "; a featured artist alone is not enough"
+        : credits.length > 0
+        ? ` (credits: ${credits.join(", ")})`
+        : ""
     }`;
   } else if (durationDiffSec !== undefined && durationDiffSec > tolerance) {
     rule = "duration";
