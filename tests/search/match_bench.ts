@@ -68,7 +68,7 @@ if (values.json) {
       precision: report.precision,
       recall: report.recall,
       elapsed_ms: elapsedMs,
-      scenarios: Object.fromEntries(report.byScenario),
+      scenarios: [...report.byScenario].map(([name, row]) => ({ name, ...row })),
       failures: failures.map(describe),
     },
     null,
