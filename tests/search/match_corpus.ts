@@ -430,6 +430,8 @@ interface Scenario {
   name: string;
   fits(track: CorpusTrack, parts: Parts): boolean;
   wrong(track: CorpusTrack, parts: Parts, index: number): AudioCandidate[];
+  /** The right recording of this scenario, when not the track's usual one. */
+  right?(track: CorpusTrack, parts: Parts): AudioCandidate[];
 }
 
 /** A title tail naming another version than the plain studio one ("Original Mix" is the plain one). */
@@ -643,6 +645,25 @@ export const scenarios: Scenario[] = [
       ),
       ytVideo(nextId(t.slug, "8d"), `${p.main} - ${p.name} (8D Audio)`, "8D Tunes", p.sec),
       ytVideo(nextId(t.slug, "loop"), `${p.main} - ${p.name} (1 Hour Loop)`, "Loops", 3600),
+    ],
+  },
+  {
+    name: "the same recording on another release",
+    fits: (t) => !/remaster/i.test(t.title),
+    right: (t, p) => [
+      ytmSong(nextId(t.slug, "other-release"), musicTitle(t), t.artists, p.sec, "The Very Best Of"),
+      ytTopic(nextId(t.slug, "other-release-topic"), musicTitle(t), p.main, p.sec + 1),
+    ],
+    wrong: (t, p) => [
+      // A remaster of another year and a longer cut on the same compilation.
+      ytmSong(
+        nextId(t.slug, "remaster"),
+        `${musicTitle(t)} (Remastered 2021)`,
+        t.artists,
+        p.sec,
+        "The Very Best Of",
+      ),
+      ytmSong(nextId(t.slug, "long-cut"), musicTitle(t), t.artists, p.sec + 40, "Anthology"),
     ],
   },
   {
@@ -907,10 +928,11 @@ export function buildMatchCorpus(): CorpusCase[] {
   }];
   tracks.forEach((track, index) => {
     const parts = partsOf(track);
-    const right = rightCandidates(track, index);
+    const usualRight = rightCandidates(track, index);
     for (const scenario of all) {
       if (!scenario.fits(track, parts)) continue;
       const wrong = scenario.wrong(track, parts, index);
+      const right = scenario.right?.(track, parts) ?? usualRight;
       if (wrong.length === 0) continue;
       const ranked = (candidates: AudioCandidate[]) =>
         candidates.map((candidate, rank) => ({ ...candidate, rank: rank + 1 }));
