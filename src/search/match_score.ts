@@ -14,6 +14,7 @@
  */
 import type { AudioCandidate } from "./model.ts";
 import {
+  albumVersionMarkers,
   cleanContextFor,
   cleanTitle,
   countVersionMarkers,
@@ -315,10 +316,13 @@ function versionPenalty(track: MatchTarget, candidate: AudioCandidate, notes: st
   }
   // The track's album may allow a word ("Live at Glastonbury"); only its title demands one.
   const demanded = countVersionMarkers(track.title);
-  const allowed = countVersionMarkers(`${track.title} ${track.album ?? ""}`);
+  const allowed = countVersionMarkers(track.title);
+  for (const [marker, count] of albumVersionMarkers(track.album ?? "")) {
+    allowed.set(marker, (allowed.get(marker) ?? 0) + count);
+  }
   const offeredInTitle = countVersionMarkers(candidate.title);
   const offeredInChannel = countVersionMarkers(candidate.channel ?? "");
-  const offeredInAlbum = countVersionMarkers(candidate.album ?? "");
+  const offeredInAlbum = albumVersionMarkers(candidate.album ?? "");
   const candidateText = normalizeText(`${candidate.title} ${candidate.album ?? ""}`);
   let penalty = 0;
   for (const word of versionMarkers) {

@@ -267,8 +267,28 @@ export interface CleanedTitle {
 
 /** The cleaning context a target title implies. */
 export function cleanContextFor(targetTitle: string, targetAlbum = ""): CleanTitleContext {
-  const markers = countVersionMarkers(`${targetTitle} ${targetAlbum}`);
-  return { keepMarkers: new Set(markers.keys()) };
+  const markers = [
+    ...countVersionMarkers(targetTitle).keys(),
+    ...albumVersionMarkers(targetAlbum).keys(),
+  ];
+  return { keepMarkers: new Set(markers) };
+}
+
+/**
+ * Version words an album name states for its tracks: "Live at Wembley",
+ * "Demon Days Live", "Moments (Acoustic Version)"; but "Live Through This"
+ * and "Live Forever" use the word, they are no concert.
+ */
+export function albumVersionMarkers(album: string): Map<VersionMarker, number> {
+  const counts = countVersionMarkers(album);
+  if (!counts.has("live")) return counts;
+  const normalized = normalizeText(album);
+  const concert =
+    /^live$|\blive$|\blive (?:at|in|from|on|aus|au|en)\b|\b(?:en vivo|ao vivo|in concert)\b/
+      .test(normalized) ||
+    [...album.matchAll(bracketPattern)].some((found) => /\blive\b/.test(normalizeText(found[1])));
+  if (!concert) counts.delete("live");
+  return counts;
 }
 
 /** Reduces a title to its core: drops noise and feature credits, keeps wanted version words. */

@@ -147,3 +147,16 @@ Deno.test("channels and albums name performances, not mixes", () => {
   const mixAlbum = { ...song("Moments"), album: "Chill Mix 2016" };
   assert.ok(accepted({ ...track("Moments"), album: "Chill Mix 2016" }, mixAlbum));
 });
+
+Deno.test("an album allows a version only when it names one: 'Live at' yes, 'Live Through This' no", () => {
+  const liveAlbum = { ...track("Doll Parts"), album: "Live at Reading" };
+  const liveCandidate = song("Doll Parts (Live)");
+  assert.ok(accepted(liveAlbum, liveCandidate));
+  assert.ok(accepted({ ...track("Doll Parts"), album: "Demon Days Live" }, liveCandidate));
+  assert.ok(accepted({ ...track("Doll Parts"), album: "Unplugged (Live)" }, liveCandidate));
+  assert.ok(!accepted({ ...track("Doll Parts"), album: "Live Through This" }, liveCandidate));
+  assert.ok(!accepted({ ...track("Doll Parts"), album: "Live Forever" }, liveCandidate));
+  // The same album name on the candidate's side says nothing either.
+  const studio = { ...song("Doll Parts"), album: "Live Through This" };
+  assert.ok(accepted({ ...track("Doll Parts"), album: "Live Through This" }, studio));
+});
