@@ -25,7 +25,9 @@ export const ExitCode = {
 
 /** Options every tunedl error accepts. */
 export interface TunedlErrorOptions {
+  /** What the user can do about it, printed under the message. */
   hint?: string;
+  /** The lower-level error (or value) that caused this one. */
   cause?: unknown;
   /** Whether retrying the same operation later may succeed. */
   retryable?: boolean;
@@ -35,13 +37,23 @@ export interface TunedlErrorOptions {
 
 /** Base class of every expected failure; the CLI prints it without a stack trace. */
 export class TunedlError extends Error {
+  /**
+   * What the user can do about it, printed under the message; undefined when there is no advice.
+   */
   readonly hint?: string;
+  /** Whether retrying the same operation later may succeed (false unless the options say so). */
   readonly retryable: boolean;
+  /** JSON-able facts for summaries; undefined when the error has none. */
   readonly detail?: Record<string, unknown>;
   /** A short stable code for scripts and summaries ("not_found", "network", ...). */
   code = "error";
+  /** The process exit code the CLI uses when this error ends a run (see ExitCode). */
   exitCode: number = ExitCode.failed;
 
+  /**
+   * Builds an error from its user-facing message and the optional hint, cause, retryable and
+   * detail.
+   */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -53,24 +65,31 @@ export class TunedlError extends Error {
 
 /** The config file is missing, unreadable or invalid. */
 export class ConfigError extends TunedlError {
+  /** Always "config". */
   override code = "config";
+  /** Always 2 (ExitCode.usage). */
   override exitCode: number = ExitCode.usage;
 }
 
 /** The command line is wrong. */
 export class UsageError extends TunedlError {
+  /** Always "usage". */
   override code = "usage";
+  /** Always 2 (ExitCode.usage). */
   override exitCode: number = ExitCode.usage;
 }
 
 /** Something asked for does not exist (a Spotify id, a video, a file). */
 export class NotFoundError extends TunedlError {
+  /** Always "not_found". */
   override code = "not_found";
 }
 
 /** A network or server failure; usually worth retrying. */
 export class NetworkError extends TunedlError {
+  /** Always "network". */
   override code = "network";
+  /** Like TunedlError's, but retryable unless the options say otherwise. */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, { retryable: true, ...options });
   }
@@ -78,31 +97,41 @@ export class NetworkError extends TunedlError {
 
 /** Credentials were refused or the account lacks access. */
 export class AuthError extends TunedlError {
+  /** Always "auth". */
   override code = "auth";
+  /** Always 3 (ExitCode.auth). */
   override exitCode: number = ExitCode.auth;
 }
 
 /** A required external program is missing, too old or broken. */
 export class DependencyError extends TunedlError {
+  /** Always "dependency". */
   override code = "dependency";
+  /** Always 4 (ExitCode.dependency). */
   override exitCode: number = ExitCode.dependency;
 }
 
 /** A service kept failing to answer (unreachable, timing out): the whole run cannot go on. */
 export class ServiceUnreachableError extends TunedlError {
+  /** Always "unreachable". */
   override code = "unreachable";
+  /** Always 5 (ExitCode.unreachable). */
   override exitCode: number = ExitCode.unreachable;
 }
 
 /** The library or cache folder cannot be written, the disk is full, or the library is locked. */
 export class StorageError extends TunedlError {
+  /** Always "storage". */
   override code = "storage";
+  /** Always 6 (ExitCode.storage). */
   override exitCode: number = ExitCode.storage;
 }
 
 /** The operation was cancelled (Ctrl-C, timeout, abort signal). */
 export class CancelledError extends TunedlError {
+  /** Always "cancelled". */
   override code = "cancelled";
+  /** Always 130 (ExitCode.interrupted). */
   override exitCode: number = ExitCode.interrupted;
 }
 

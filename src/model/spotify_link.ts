@@ -8,7 +8,9 @@ export type SpotifyKind = "track" | "album" | "artist" | "playlist";
 
 /** A parsed Spotify link: kind, id and canonical URL. */
 export interface SpotifyRef {
+  /** What the link points at. */
   kind: SpotifyKind;
+  /** Spotify's 22-character base-62 id. */
   id: string;
   /** Canonical `https://open.spotify.com/<kind>/<id>` URL. */
   url: string;

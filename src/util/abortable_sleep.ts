@@ -5,7 +5,7 @@ import { CancelledError } from "../errors/mod.ts";
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Waits `ms` milliseconds; rejects with CancelledError as soon as `signal` aborts. */
-export const abortableSleep: Sleep = (ms, signal) => {
+export const abortableSleep: Sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
   if (signal?.aborted) return Promise.reject(cancellation(signal));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -6,7 +6,9 @@
 
 /** Options of backoffDelayMs. */
 export interface BackoffOptions {
+  /** The wait before the first retry, in milliseconds; it doubles with each further attempt. */
   baseDelayMs: number;
+  /** The longest wait, in milliseconds, however many attempts failed. */
   maxDelayMs: number;
   /** Returns a number in [0, 1); Math.random by default. */
   random?: () => number;

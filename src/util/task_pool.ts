@@ -27,12 +27,14 @@ const neverAborted: AbortSignal = new AbortController().signal;
 
 /** Limits how many async tasks run at once; queued tasks start in arrival order. */
 export class TaskPool {
+  /** How many tasks may run at the same time. */
   readonly limit: number;
   #active = 0;
   #peak = 0;
   // A Set keeps insertion order (FIFO) and drops an aborted waiter in O(1).
   readonly #waiting = new Set<Waiter>();
 
+  /** Throws a RangeError unless `options.limit` is an integer of at least 1. */
   constructor(options: TaskPoolOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) {
       throw new RangeError(
