@@ -7,6 +7,7 @@ import { ConfigError, type TunedlErrorOptions } from "../errors/mod.ts";
 
 /** One error or warning, pinned to a place in the file. */
 export interface ConfigProblem {
+  /** The config file as the user named it. */
   file: string;
   /** 1-based. */
   line: number;
@@ -14,7 +15,9 @@ export interface ConfigProblem {
   column: number;
   /** Key path like `download.threads` or `songs[2]`; empty for file-level problems. */
   path: string;
+  /** What is wrong, without the location (formatProblem adds it). */
   message: string;
+  /** How to fix it; undefined when the message says enough. */
   hint?: string;
 }
 
@@ -28,10 +31,12 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** An invalid config: every problem found, one per line of the message. */
 export class InvalidConfigError extends ConfigError {
+  /** Every error found, in file order; never empty. */
   readonly problems: readonly ConfigProblem[];
   /** Warnings found before the errors stopped the read, as lines (`file:line:col: ...`). */
   warnings: readonly string[] = [];
 
+  /** Joins the problems' lines into the message and their distinct hints into the hint. */
   constructor(problems: readonly ConfigProblem[], options: TunedlErrorOptions = {}) {
     const hints = [...new Set(problems.flatMap((problem) => problem.hint ? [problem.hint] : []))];
     super(problems.map(formatProblem).join("\n"), {

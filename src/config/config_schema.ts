@@ -22,6 +22,7 @@ type DownloadFieldTable = {
   [K in keyof DownloadSettings]-?: FieldSpec<NonNullable<DownloadSettings[K]>>;
 };
 
+/** Every Spotify album_group an `artists:` entry may ask for, in Spotify's order. */
 export const ALBUM_GROUPS: readonly AlbumGroup[] = ["album", "single", "appears_on", "compilation"];
 
 /**

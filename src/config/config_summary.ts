@@ -5,23 +5,35 @@ import type { SpotifyKind } from "../model/mod.ts";
 
 /** One source as shown by `validate`. */
 export interface SourceSummary {
+  /** The display name given in the config; undefined for a bare link. */
   name?: string;
+  /** What the link points at. */
   kind: SpotifyKind;
+  /** Spotify's 22-character id. */
   id: string;
+  /** Canonical open.spotify.com URL. */
   url: string;
+  /** 1-based line of the entry in the config file; undefined when not known. */
   line?: number;
 }
 
 /** A JSON-able summary of a config; holds no secret, only whether credentials are set. */
 export interface ConfigSummary {
+  /** The config path as given on the command line. */
   file: string;
+  /** Absolute folder of the config file; relative paths in it resolve against this. */
   dir: string;
+  /** The file's `version:` ("1.2"). */
   version: string;
+  /** configHash of the config: a saved plan is reused only while it stays the same. */
   config_hash: string;
+  /** The entries of each source list, in file order. */
   sources: Record<SourceListName, SourceSummary[]>;
+  /** Whether Liked Songs are downloaded too. */
   liked_songs: boolean;
   /** Number of tracks pinned to a specific audio URL. */
   overrides: number;
+  /** The settings a user most often checks, defaults applied; unset paths are left out. */
   settings: {
     output: string;
     m3u_output: string;
@@ -41,6 +53,7 @@ export interface ConfigSummary {
     ffmpeg_path?: string;
     cookies_file?: string;
   };
+  /** Whether each Spotify credential is set (never its value). */
   credentials: {
     client_id: boolean;
     client_secret: boolean;
@@ -48,6 +61,7 @@ export interface ConfigSummary {
     client_id_source: CredentialSource;
     client_secret_source: CredentialSource;
   };
+  /** The config's warnings, one self-contained line each. */
   warnings: string[];
 }
 

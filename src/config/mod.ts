@@ -18,4 +18,4 @@ export { formatConfigSummary, summarizeConfig } from "./config_summary.ts";
 export type { ConfigSummary, SourceSummary } from "./config_summary.ts";
 export { InvalidConfigError } from "./config_problem.ts";
 export type { ConfigProblem } from "./config_problem.ts";
-export { ALBUM_GROUPS, DOWNLOAD_FIELDS } from "./config_schema.ts";
+export { ALBUM_GROUPS } from "./config_schema.ts";
