@@ -10,6 +10,10 @@ export type HostOs = "linux" | "darwin" | "windows";
 
 /** Inputs of `defaultCacheDir`. */
 export interface DefaultCacheDirOptions {
+  /**
+   * Whose conventions to follow: XDG on linux, ~/Library/Caches on darwin, %LOCALAPPDATA% on
+   * windows.
+   */
   os: HostOs;
   /** Environment variables (only TUNEDL_CACHE_DIR, XDG_CACHE_HOME, LOCALAPPDATA, USERPROFILE are read). */
   env: Record<string, string | undefined>;
@@ -19,6 +23,7 @@ export interface DefaultCacheDirOptions {
 
 /** Files and folders inside the cache folder. */
 export interface CachePaths {
+  /** The cache folder itself. */
   dir: string;
   /** The Deno KV file of the persistent cache. */
   kvFile: string;

@@ -10,7 +10,9 @@ import { TieredCache } from "./tiered_cache.ts";
 
 /** Size bound and time to live of one cache. */
 export interface CacheLimits {
+  /** Most entries kept in memory. */
   maxSize: number;
+  /** How long an entry is served, in milliseconds. */
   ttlMs: number;
 }
 
@@ -34,14 +36,19 @@ export interface CacheSetOptions {
 
 /** One line of the cache report. */
 export interface CacheReportRow {
+  /** Which cache: "spotify", "search", "match" or "files". */
   name: string;
   /** Lookups answered without going to the source. */
   hits: number;
+  /** Lookups that had to go to the source (Spotify, YouTube, the disk). */
   misses: number;
+  /** hits / (hits + misses), from 0 to 1; 0 before the first lookup. */
   hitRate: number;
   /** Entries in memory now. */
   size: number;
+  /** Live entries dropped to make room. */
   evictions: number;
+  /** Entries found past their time to live (and dropped). */
   expirations: number;
   /** Hits answered by the cache file (absent without one). */
   persistentHits?: number;
@@ -49,15 +56,21 @@ export interface CacheReportRow {
 
 /** The cache report as plain data. */
 export interface CacheStatsReport {
+  /** One row per cache: spotify, search, match, then files. */
   caches: CacheReportRow[];
 }
 
 /** The caches of one run. */
 export interface CacheSet {
+  /** The open cache file; null when the run keeps everything in memory. */
   readonly persistent: PersistentCache | null;
+  /** Spotify catalog answers (tracks, albums, playlists, artists). */
   readonly spotify: TieredCache<unknown>;
+  /** Audio search results per query; "not found" answers expire sooner. */
   readonly search: TieredCache<unknown>;
+  /** The chosen audio match per track. */
   readonly match: TieredCache<unknown>;
+  /** Whether library paths exist, so planning stats each file at most once. */
   readonly files: FileExistsCache;
   /** Counters of every cache, for the end-of-run log and `tunedl cache stats`. */
   statsReport(): CacheStatsReport;

@@ -7,11 +7,13 @@ import { type MemoryCacheStats, TtlLruCache } from "./memory_cache.ts";
 
 /** Settings of a FileExistsCache. */
 export interface FileExistsCacheOptions {
+  /** Most answers kept. */
   maxSize: number;
   /** How long an answer is trusted (files may change behind tunedl's back). */
   ttlMs: number;
   /** Tells whether a path exists (the real one stats the file system). */
   probe: (path: string) => Promise<boolean>;
+  /** Clock in epoch milliseconds; injectable so tests control expiry. */
   now?: () => number;
 }
 
@@ -20,6 +22,7 @@ export class FileExistsCache {
   readonly #cache: TtlLruCache<boolean>;
   readonly #probe: (path: string) => Promise<boolean>;
 
+  /** Throws a RangeError for a negative or fractional maxSize or a negative ttlMs. */
   constructor(options: FileExistsCacheOptions) {
     this.#cache = new TtlLruCache<boolean>({
       maxSize: options.maxSize,

@@ -33,7 +33,9 @@ export interface GetOrLoadOptions<V> {
  * `misses - coalesced` lookups found nothing at all. `loads` counts loader calls.
  */
 export interface MemoryCacheStats {
+  /** Lookups answered from memory. */
   hits: number;
+  /** Lookups that found no live entry (including those that waited for another caller's load). */
   misses: number;
   /** hits / (hits + misses), 0 before the first lookup. */
   hitRate: number;
@@ -41,9 +43,13 @@ export interface MemoryCacheStats {
   evictions: number;
   /** Entries found past their time to live (and dropped). */
   expirations: number;
+  /** Entries stored now (expired ones included until they are next touched). */
   size: number;
+  /** Most entries kept, as configured. */
   maxSize: number;
+  /** Calls of a `getOrLoad` loader. */
   loads: number;
+  /** Misses that waited for a load another caller had already started. */
   coalesced: number;
 }
 
@@ -76,7 +82,9 @@ export function hitRateOf(hits: number, misses: number): number {
  * except `getOrLoad`, so interleaved async callers always see a consistent map.
  */
 export class TtlLruCache<V> {
+  /** Most entries kept; 0 keeps nothing. */
   readonly maxSize: number;
+  /** Default time to live of an entry, in milliseconds; Infinity never expires. */
   readonly ttlMs: number;
   readonly #now: () => number;
   // A Map iterates in insertion order: re-inserting on use keeps the least
@@ -90,6 +98,7 @@ export class TtlLruCache<V> {
   #loads = 0;
   #coalesced = 0;
 
+  /** Throws a RangeError for a negative or fractional maxSize or a negative ttlMs. */
   constructor(options: TtlLruCacheOptions) {
     if (!Number.isInteger(options.maxSize) || options.maxSize < 0) {
       throw new RangeError(`maxSize must be a non-negative integer, got ${options.maxSize}`);

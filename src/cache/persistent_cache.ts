@@ -21,6 +21,7 @@ export const CACHE_NAMESPACES: readonly CacheNamespace[] = [
 
 /** A value could not be stored: not JSON data, or too big. */
 export class CacheValueError extends TunedlError {
+  /** Always "cache_value". */
   override code = "cache_value";
 }
 
@@ -44,20 +45,27 @@ export interface PersistentSetOptions {
 
 /** A stored value with its expiry (epoch ms, null for never). */
 export interface PersistentEntry<T> {
+  /** The stored JSON data. */
   value: T;
+  /** Epoch milliseconds after which the entry is no longer served; null for never. */
   expiresAt: number | null;
 }
 
 /** Live entries and their approximate size in bytes (keys plus JSON values). */
 export interface NamespaceSize {
+  /** Live entries in the namespace. */
   entries: number;
+  /** Approximate bytes of their keys plus JSON values. */
   bytes: number;
 }
 
 /** Lifetime lookup counters of one namespace, over every run that used the file. */
 export interface NamespaceStats {
+  /** Lookups that found a live entry. */
   hits: number;
+  /** Lookups that found nothing, or only an expired entry. */
   misses: number;
+  /** hits / (hits + misses), from 0 to 1; 0 before the first lookup. */
   hitRate: number;
 }
 

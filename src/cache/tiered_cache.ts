@@ -40,10 +40,15 @@ export interface TieredLoadOptions<V> {
  * had to go to the source (or found nothing, for plain `get`).
  */
 export interface TieredCacheStats {
+  /** The namespace of the cache file this cache uses. */
   name: CacheNamespace;
+  /** Lookups answered from memory, from the file, or by sharing another caller's load. */
   hits: number;
+  /** Lookups that had to go to the source (or found nothing, for plain `get`). */
   misses: number;
+  /** hits / (hits + misses), from 0 to 1; 0 before the first lookup. */
   hitRate: number;
+  /** Counters of the memory level alone. */
   memory: MemoryCacheStats;
   /** This run's lookups in the file; null when there is no persistent level. */
   persistent: { hits: number; misses: number; errors: number } | null;
@@ -56,6 +61,7 @@ function isEmptyAnswer(value: unknown): boolean {
 
 /** Memory-then-file cache of one namespace. */
 export class TieredCache<V> {
+  /** The namespace of the cache file this cache uses (also its name in reports). */
   readonly name: CacheNamespace;
   readonly #memory: TtlLruCache<V>;
   readonly #persistent: PersistentCache | null;
@@ -69,6 +75,7 @@ export class TieredCache<V> {
   #persistentMisses = 0;
   #persistentErrors = 0;
 
+  /** Throws a RangeError for a negative or fractional maxSize or a negative time to live. */
   constructor(options: TieredCacheOptions) {
     this.name = options.namespace;
     this.#now = options.now ?? Date.now;
