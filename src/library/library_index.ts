@@ -6,8 +6,11 @@ import type { PersistentCache } from "../cache/mod.ts";
 
 /** Where a track's file is and what it looked like when tunedl wrote it. */
 export interface LibraryEntry {
+  /** Absolute path of the track's file in the library. */
   path: string;
+  /** File size in bytes when tunedl wrote it. */
   size: number;
+  /** File modification time (epoch milliseconds) when tunedl wrote it. */
   mtimeMs: number;
 }
 
@@ -26,6 +29,7 @@ export interface LibraryLookupOptions {
 export class LibraryIndex {
   readonly #cache: PersistentCache;
 
+  /** Keeps the index in `cache`'s "library" namespace. */
   constructor(cache: PersistentCache) {
     this.#cache = cache;
   }

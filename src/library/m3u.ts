@@ -5,8 +5,11 @@ import path from "node:path";
 export interface M3uEntry {
   /** Absolute path of the audio file. */
   path: string;
+  /** Length in milliseconds; negative or not finite is written as -1 (unknown). */
   durationMs: number;
+  /** Track artists, joined with ", " before the title on the #EXTINF line. */
   artists: string[];
+  /** Track title shown on the #EXTINF line. */
   title: string;
 }
 
