@@ -48,7 +48,9 @@ export interface SpotifyClientOptions {
   accountsUrl?: string;
   /** Needed unless `tokenProvider` is given. */
   clientId?: string;
+  /** Needed with `clientId` unless `tokenProvider` is given. */
   clientSecret?: string;
+  /** HTTP client; global fetch by default. */
   fetch?: typeof fetch;
   /** Retries per request after the first attempt (default 4). */
   maxRetries?: number;
@@ -60,7 +62,9 @@ export interface SpotifyClientOptions {
   rateLimit?: RateLimitSettings;
   /** Most requests in flight at once (default 4). */
   concurrency?: number;
+  /** Clock for retry and rate-limit timing; Date.now by default. */
   clock?: Clock;
+  /** How the client waits (backoff, rate limit); abortableSleep by default. */
   sleep?: Sleep;
   /** Jitter source, [0, 1). */
   random?: () => number;
@@ -72,6 +76,7 @@ export interface SpotifyClientOptions {
 
 /** Per-call options. */
 export interface RequestOptions {
+  /** Aborting it cancels the request, its retries and any wait for a slot. */
   signal?: AbortSignal;
 }
 
@@ -115,6 +120,7 @@ export class SpotifyClient {
   readonly #pinned: boolean;
   #generation: ApiGeneration | "unknown";
 
+  /** Fills in the defaults of DEFAULT_SPOTIFY_CLIENT_SETTINGS; makes no request yet. */
   constructor(options: SpotifyClientOptions) {
     const defaults = DEFAULT_SPOTIFY_CLIENT_SETTINGS;
     const clock = options.clock ?? systemClock;

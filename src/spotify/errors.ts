@@ -16,7 +16,9 @@ export const SPOTIFY_DASHBOARD_URL = "https://developer.spotify.com/dashboard";
  * errors below; anything left over is reported as is.
  */
 export class SpotifyHttpError extends TunedlError {
+  /** Always "spotify_http". */
   override code = "spotify_http";
+  /** `status` is the HTTP status Spotify answered with. */
   constructor(
     readonly status: number,
     /** Spotify's own message from the error body ("Forbidden", "Invalid limit"). */
@@ -92,8 +94,11 @@ export function spotifyNotFoundError(
 
 /** What the withheld playlist is, as far as its metadata tells. */
 export interface WithheldPlaylistInfo {
+  /** Spotify's 22-character playlist id. */
   id: string;
+  /** Playlist name, when the metadata gives one. */
   name?: string;
+  /** The owner's display name, when the metadata gives one. */
   ownerName?: string;
 }
 
@@ -103,11 +108,16 @@ export interface WithheldPlaylistInfo {
  * and always with client credentials. Not fatal: callers skip the playlist.
  */
 export class PlaylistWithheldError extends TunedlError {
+  /** Always "playlist_withheld". */
   override code = "playlist_withheld";
+  /** Spotify's 22-character playlist id. */
   readonly playlistId: string;
+  /** Playlist name; undefined when the metadata gave none. */
   readonly playlistName?: string;
+  /** Canonical `https://open.spotify.com/playlist/<id>` URL. */
   readonly url: string;
 
+  /** Names the playlist by name and URL in the message; not retryable. */
   constructor(playlist: WithheldPlaylistInfo, options: TunedlErrorOptions = {}) {
     const url = spotifyUrl("playlist", playlist.id);
     const label = playlist.name ? `"${playlist.name}" (${url})` : url;
@@ -126,10 +136,15 @@ export class PlaylistWithheldError extends TunedlError {
 
 /** Spotify asked for a pause longer than the client is willing to wait. */
 export class RateLimitedError extends NetworkError {
+  /** Always "rate_limited". */
   override code = "rate_limited";
   /** When Spotify will accept requests again (epoch ms). */
   readonly retryAt: number;
 
+  /**
+   * `retryAfterMs` is Spotify's Retry-After in milliseconds, `now` the clock (epoch ms) when it
+   * came.
+   */
   constructor(retryAfterMs: number, now: number, options: TunedlErrorOptions = {}) {
     const retryAt = now + retryAfterMs;
     super(

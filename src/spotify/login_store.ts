@@ -15,14 +15,19 @@ export function loginFile(cacheDir: string): string {
 
 /** A login as kept on disk (in memory form). */
 export interface StoredLogin {
+  /** The Spotify app the tokens were issued to; a login for another app is not used. */
   clientId: string;
+  /** Who logged in. */
   user: SpotifyUser;
+  /** The access and refresh tokens and their expiry. */
   tokens: UserTokens;
 }
 
 /** A readable login and the token provider that keeps it fresh. */
 export interface OpenedLogin {
+  /** The login as read from the file. */
   login: StoredLogin;
+  /** Hands out the user's token, refreshing it and saving the rotated tokens back to the file. */
   tokenProvider: UserTokenProvider;
 }
 

@@ -32,11 +32,14 @@ export {
   normalizeAlbumSummary,
   normalizeArtist,
   normalizeTrack,
+  type RawObject,
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
 export type { RateLimitSettings } from "./rate_limiter.ts";
 export type { Clock } from "./timing.ts";
+export type { RetryPolicy } from "./retry_policy.ts";
 export {
+  type AccountsOptions,
   authorizationUrl,
   type AuthorizeProbe,
   createLoginRequest,

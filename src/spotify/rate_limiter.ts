@@ -10,8 +10,11 @@ import { throwIfAborted } from "./timing.ts";
 
 /** How many requests may start per time window. */
 export interface RateLimitSettings {
+  /** Whether requests are paced at all; false lets them start at once. */
   enabled: boolean;
+  /** Most request starts in any window. */
   requests: number;
+  /** Length of the sliding window, in milliseconds. */
   windowMs: number;
 }
 

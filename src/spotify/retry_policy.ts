@@ -5,6 +5,7 @@ import { backoffDelayMs } from "../util/mod.ts";
 export interface RetryPolicy {
   /** Retries after the first attempt (0 = try once). */
   maxRetries: number;
+  /** Wait before the first retry, in milliseconds; doubled per retry (with jitter). */
   retryBaseDelayMs: number;
   /** Longest backoff; a longer Retry-After makes the client give up instead of waiting. */
   retryMaxDelayMs: number;

@@ -19,13 +19,19 @@ export interface TokenProvider {
 
 /** Settings of the client-credentials token provider. */
 export interface ClientCredentialsOptions extends Partial<RetryPolicy> {
+  /** The Spotify app's client id. */
   clientId: string;
+  /** The Spotify app's client secret; never printed. */
   clientSecret: string;
   /** Origin of the accounts service; default "https://accounts.spotify.com". */
   accountsUrl?: string;
+  /** HTTP client; global fetch by default. */
   fetch?: typeof fetch;
+  /** Clock for token expiry and backoff; Date.now by default. */
   clock?: Clock;
+  /** How retries wait; abortableSleep by default. */
   sleep?: Sleep;
+  /** Jitter source in [0, 1); Math.random by default. */
   random?: () => number;
   /** Called once per HTTP request to the token endpoint (request counting). */
   onRequest?: () => void;
@@ -50,6 +56,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
   #token?: { value: string; refreshAt: number };
   #pending?: PendingToken;
 
+  /** Defaults: 3 retries, 500 ms first backoff, 30 s longest; fetches no token yet. */
   constructor(options: ClientCredentialsOptions) {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -32,15 +32,21 @@ export const LOGIN_SCOPES: readonly string[] = [
 
 /** A user's tokens; `expiresAt` is when the access token stops working (epoch ms). */
 export interface UserTokens {
+  /** Bearer token for Web API requests; never printed. */
   accessToken: string;
+  /** Long-lived token that buys new access tokens; Spotify may rotate it on refresh. */
   refreshToken: string;
+  /** When the access token stops working, in epoch milliseconds. */
   expiresAt: number;
+  /** The scopes Spotify granted (see LOGIN_SCOPES). */
   scope: string[];
 }
 
 /** Who logged in. */
 export interface SpotifyUser {
+  /** Spotify user id. */
   id: string;
+  /** The user's display name; undefined when they have none. */
   displayName?: string;
 }
 
@@ -48,7 +54,9 @@ export interface SpotifyUser {
 export interface LoginRequest {
   /** The authorize URL for the browser. */
   url: string;
+  /** The loopback URI the browser is sent back to; must match the app's registered one. */
   redirectUri: string;
+  /** Random value echoed in the callback, checked to reject forged answers. */
   state: string;
   /** The PKCE secret; never leaves this process except to the token endpoint. */
   codeVerifier: string;
@@ -58,10 +66,15 @@ export interface LoginRequest {
 export interface AccountsOptions extends Partial<RetryPolicy> {
   /** Origin of the accounts service; default "https://accounts.spotify.com". */
   accountsUrl?: string;
+  /** HTTP client; global fetch by default. */
   fetch?: typeof fetch;
+  /** Clock for token expiry and backoff; Date.now by default. */
   clock?: Clock;
+  /** How retries wait; abortableSleep by default. */
   sleep?: Sleep;
+  /** Jitter source in [0, 1); Math.random by default. */
   random?: () => number;
+  /** Aborting it cancels the request and its retries. */
   signal?: AbortSignal;
 }
 

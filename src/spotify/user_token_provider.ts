@@ -13,6 +13,7 @@ import { type AccountsOptions, accountsRequestOptions, type UserTokens } from ".
 
 /** Settings of the user token provider. */
 export interface UserTokenProviderOptions extends Omit<AccountsOptions, "signal"> {
+  /** The Spotify app the tokens belong to (refreshes need it; no secret with PKCE). */
   clientId: string;
   /** The tokens from the login (or the last refresh). */
   tokens: UserTokens;
@@ -45,6 +46,7 @@ export class UserTokenProvider implements TokenProvider {
   #refreshedAt = -Infinity;
   #pending?: Promise<string>;
 
+  /** Starts from `options.tokens`; refreshes only when asked for a token. */
   constructor(options: UserTokenProviderOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
