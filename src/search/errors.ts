@@ -10,10 +10,14 @@ export const providerLabel: Record<ProviderName, string> = {
 
 /** A provider answered, but not in a shape tunedl understands (or refused the request). */
 export class SearchError extends TunedlError {
+  /** Always "search". */
   override code = "search";
+  /** The provider whose answer could not be read. */
   readonly provider: ProviderName;
+  /** The search text that was sent. */
   readonly query: string;
 
+  /** `problem` completes "search for ... failed: "; the hint suggests an update. */
   constructor(
     search: { provider: ProviderName; query: string },
     problem: string,

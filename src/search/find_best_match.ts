@@ -25,17 +25,23 @@ export const defaultMatchThreshold = 0.7;
 
 /** A candidate with its score and the query that found it. */
 export interface ScoredCandidate {
+  /** The video found. */
   candidate: AudioCandidate;
+  /** How well it matches the track, part by part. */
   score: ScoreBreakdown;
+  /** The search text that found it first. */
   query: string;
 }
 
 /** One search that was made (or answered from the cache). */
 export interface MatchQuery {
+  /** Which provider was asked. */
   provider: ProviderName;
+  /** The search text sent. */
   query: string;
   /** Candidates the search returned. */
   count: number;
+  /** Whether the answer came from the search cache instead of the provider. */
   cached: boolean;
   /** Message of the failure, when the search failed. */
   error?: string;
@@ -43,12 +49,15 @@ export interface MatchQuery {
 
 /** Outcome of findBestMatch; plain data, safe to JSON.stringify. */
 export interface MatchResult {
+  /** "found" when a candidate reached the threshold, else "not_found". */
   status: "found" | "not_found";
   /** The winner, or (not_found) the closest candidate. */
   best?: ScoredCandidate;
   /** Every distinct candidate seen, best first. */
   candidates: ScoredCandidate[];
+  /** Every search made, in order, including failed ones. */
   queries: MatchQuery[];
+  /** The minimum total score that was applied. */
   threshold: number;
   /** Why nothing was accepted (not_found only). */
   reason?: string;
@@ -58,7 +67,9 @@ export interface MatchResult {
 export interface FindBestMatchOptions extends MatchOptions {
   /** Minimum total score to accept (default 0.7). */
   threshold?: number;
+  /** Aborting it stops between and during searches with CancelledError. */
   signal?: AbortSignal;
+  /** Where provider answers are looked up before asking and stored after; none by default. */
   searchCache?: SearchCache;
   /** Candidates kept per search (default: all the answer has). */
   limit?: number;
@@ -66,6 +77,7 @@ export interface FindBestMatchOptions extends MatchOptions {
 
 /** One planned search query. */
 export interface PlannedQuery {
+  /** The search text: an ISRC, or artists and title (and album). */
   query: string;
   /** ISRC queries go to YouTube Music only. */
   isrc: boolean;

@@ -12,11 +12,15 @@ import type { FetchFunction } from "./model.ts";
 
 /** The InnerTube client identity a request claims. */
 export interface InnertubeClientInfo {
+  /** Which InnerTube client to claim: WEB_REMIX for YouTube Music, WEB for YouTube. */
   clientName: "WEB_REMIX" | "WEB";
+  /** Version of that client, as YouTube's own pages send it. */
   clientVersion: string;
   /** Numeric client id YouTube's own pages send in X-YouTube-Client-Name. */
   clientId: string;
+  /** Interface language of the answer ("en"). */
   hl: string;
+  /** Country whose catalog is searched ("US"). */
   gl: string;
 }
 

@@ -81,7 +81,9 @@ export function watchUrl(baseUrl: string, videoId: string): string {
 
 /** Where a parsed answer came from; used in candidate URLs and error messages. */
 export interface ParseContext {
+  /** Origin the answer came from; candidate watch URLs are built on it. */
   baseUrl: string;
+  /** The search text, for error messages. */
   query: string;
 }
 

@@ -15,6 +15,7 @@ import type {
 
 /** Settings shared by the InnerTube providers. */
 export interface InnertubeProviderOptions {
+  /** HTTP client every search goes through. */
   fetch: FetchFunction;
   /** Origin of every request and of candidate watch URLs (TUNEDL_YOUTUBE_URL in the CLI). */
   baseUrl?: string;
@@ -22,11 +23,13 @@ export interface InnertubeProviderOptions {
   hl?: string;
   /** Country whose catalog is searched. */
   gl?: string;
+  /** Overrides the flavor's client version, should YouTube stop accepting the built-in one. */
   clientVersion?: string;
 }
 
 /** What sets one InnerTube site apart from another. */
 export interface InnertubeFlavor<Name extends ProviderName> {
+  /** The provider this flavor searches as. */
   name: Name;
   /** Origin of the real site. */
   defaultBaseUrl: string;
@@ -40,11 +43,14 @@ export interface InnertubeFlavor<Name extends ProviderName> {
 
 /** Searches one InnerTube site through its search API. */
 export class InnertubeProvider<Name extends ProviderName> implements AudioProvider {
+  /** Which provider this is; candidates carry it. */
   readonly name: Name;
+  /** Origin every request goes to, without a trailing slash. */
   readonly baseUrl: string;
   readonly #flavor: InnertubeFlavor<Name>;
   readonly #options: InnertubeProviderOptions;
 
+  /** Makes no request yet; `options.baseUrl` overrides the flavor's real origin. */
   constructor(flavor: InnertubeFlavor<Name>, options: InnertubeProviderOptions) {
     this.#flavor = flavor;
     this.#options = options;

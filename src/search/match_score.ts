@@ -35,12 +35,17 @@ import {
 
 /** What is matched; TrackMetadata satisfies it. */
 export interface MatchTarget {
+  /** The Spotify title, version words included. */
   title: string;
   /** Main artist first. */
   artists: readonly string[];
+  /** The album title; undefined when not known (album version words then go unchecked). */
   album?: string;
+  /** Length in milliseconds; undefined leaves duration out of the score. */
   durationMs?: number;
+  /** Whether the track is explicit; undefined skips the clean/explicit check. */
   explicit?: boolean;
+  /** The track's ISRC; a candidate stating the same one is the same recording. */
   isrc?: string;
 }
 

@@ -9,7 +9,12 @@ export type {
 } from "./model.ts";
 export { searchCacheKey } from "./model.ts";
 export { providerLabel, SearchError } from "./errors.ts";
-export type { InnertubeProviderOptions } from "./innertube_provider.ts";
+export type { InnertubeClientInfo } from "./innertube_client.ts";
+export {
+  type InnertubeFlavor,
+  InnertubeProvider,
+  type InnertubeProviderOptions,
+} from "./innertube_provider.ts";
 export {
   defaultYouTubeMusicUrl,
   youTubeMusicFilterParams,
@@ -38,7 +43,9 @@ export {
 } from "./match_score.ts";
 export {
   cleanContextFor,
+  type CleanedTitle,
   cleanTitle,
+  type CleanTitleContext,
   countVersionMarkers,
   remasterYears,
   titleWordDifference,

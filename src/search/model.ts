@@ -15,14 +15,19 @@ export type ResultType = "song" | "video";
 
 /** One video a provider found for a query. */
 export interface AudioCandidate {
+  /** Which provider found it. */
   provider: ProviderName;
+  /** YouTube's 11-character video id. */
   videoId: string;
   /** Watch URL on the provider's origin (`<origin>/watch?v=<id>`), what the downloader fetches. */
   url: string;
+  /** Title as the provider shows it (for YouTube, often "Artist - Title (Official Video)"). */
   title: string;
   /** Credited artists as the provider lists them; empty when it names only an uploader. */
   artists: string[];
+  /** Album name, where YouTube Music lists one. */
   album?: string;
+  /** Length in milliseconds; undefined when the answer shows none (live streams). */
   durationMs?: number;
   /** Uploading channel, when the answer names it. */
   channel?: string;
@@ -32,6 +37,7 @@ export interface AudioCandidate {
   isTopicChannel: boolean;
   /** Known only where the provider shows an explicit badge (YouTube Music). */
   explicit?: boolean;
+  /** Whether the provider lists it as a song (released audio) or a video. */
   resultType: ResultType;
   /** YouTube Music's own classification ("MUSIC_VIDEO_TYPE_ATV", "..._OMV", "..._UGC"). */
   musicVideoType?: string;
@@ -49,6 +55,7 @@ export interface AudioCandidate {
 
 /** Options of one provider search. */
 export interface ProviderSearchOptions {
+  /** Aborting it cancels the request with CancelledError. */
   signal?: AbortSignal;
   /** Keep at most this many candidates. */
   limit?: number;
@@ -58,6 +65,7 @@ export interface ProviderSearchOptions {
 
 /** A searchable audio source. */
 export interface AudioProvider {
+  /** Which provider this is; candidates carry it. */
   readonly name: ProviderName;
   /** Searches the source; throws NetworkError (retryable) or SearchError. */
   search(query: string, options: ProviderSearchOptions): Promise<AudioCandidate[]>;
@@ -71,7 +79,9 @@ export type FetchFunction = (
 
 /** Optional store of provider answers, keyed by provider and query (see searchCacheKey). */
 export interface SearchCache {
+  /** The stored answer under `key`, or undefined when there is none (or it expired). */
   get(key: string): Promise<AudioCandidate[] | undefined>;
+  /** Stores an answer under `key` (an empty list remembers "nothing found"). */
   set(key: string, value: AudioCandidate[]): Promise<void>;
 }
 

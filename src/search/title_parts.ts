@@ -37,11 +37,13 @@ export type VersionMarker =
 
 /** One kind of version word: how it is recognized, what it costs, and how a title keeps it. */
 export interface VersionWord {
+  /** Which kind of version this word announces. */
   marker: VersionMarker;
   /** Matches the word on normalized text (see normalizeText); global, so occurrences count. */
   pattern: RegExp;
   /** Subtracted from the score when one side has the word and the other does not. */
   penalty: number;
+  /** How the word is named in score notes ("live version", "cover"). */
   label: string;
   /**
    * What stays in a cleaned title when the track itself has the word:
@@ -262,6 +264,7 @@ export interface CleanTitleContext {
 export interface CleanedTitle {
   /** Normalized title without noise, feature credits or unwanted version descriptors. */
   core: string;
+  /** Artists the title credits as featured ("feat. X", "with Y"), as written. */
   featured: string[];
 }
 

@@ -13,6 +13,7 @@ export const youTubeMusicFilterParams = {
 
 /** Searches YouTube Music; the top-result card and every song/video shelf count. */
 export class YouTubeMusicProvider extends InnertubeProvider<"youtube-music"> {
+  /** Searches music.youtube.com unless `options.baseUrl` says otherwise. */
   constructor(options: InnertubeProviderOptions) {
     super({
       name: "youtube-music",

@@ -10,6 +10,7 @@ export const youTubeVideoFilterParams = "EgIQAQ==";
 
 /** Searches YouTube videos; both filters mean "videos only". */
 export class YouTubeProvider extends InnertubeProvider<"youtube"> {
+  /** Searches www.youtube.com unless `options.baseUrl` says otherwise. */
   constructor(options: InnertubeProviderOptions) {
     super({
       name: "youtube",
