@@ -24,8 +24,11 @@ export interface ToolCheck {
   name: string;
   /** False only for status "error". */
   ok: boolean;
+  /** "ok", "warn" (usable, but see `fix`) or "error" (not usable). */
   status: ToolCheckStatus;
+  /** The version the tool reports; undefined when it was not found or did not answer. */
   version?: string;
+  /** Where the tool was found; undefined when it was not. */
   path?: string;
   /** One line saying what was found. */
   detail: string;
@@ -37,10 +40,15 @@ export interface ToolCheck {
 
 /** Options of {@link probeTools}. */
 export interface ProbeToolsOptions {
+  /** Config download.ytdlp_path; default TUNEDL_YTDLP, then PATH. */
   ytdlpPath?: string;
+  /** Config download.ffmpeg_path; default TUNEDL_FFMPEG, then PATH. */
   ffmpegPath?: string;
+  /** Usually left out: found next to ffmpeg, else on PATH. */
   ffprobePath?: string;
+  /** Environment the tools are looked up in (PATH, TUNEDL_YTDLP, TUNEDL_FFMPEG). */
   env: Environment;
+  /** Runs a tool to ask its version; default runProcess. */
   run?: ProcessRunner;
   /** Today, for yt-dlp's age. */
   now?: Date;
@@ -48,7 +56,9 @@ export interface ProbeToolsOptions {
   maxYtdlpAgeDays?: number;
   /** The configured output format: a missing encoder for it is an error. */
   format?: AudioFormat;
+  /** The OS whose file names and install advice apply; default the one running. */
   os?: typeof Deno.build.os;
+  /** Tells whether a path is an executable file; replaceable for tests. */
   isExecutable?: (path: string) => boolean;
 }
 

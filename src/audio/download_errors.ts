@@ -27,7 +27,9 @@ export type DownloadFailureCode =
 
 /** The video cannot be had from this source (removed, private, blocked here); another match may work. */
 export class SourceUnavailableError extends NotFoundError {
+  /** "unavailable", "private" or "region_blocked". */
   override code: DownloadFailureCode;
+  /** `code` says which way the video is unavailable. */
   constructor(
     code: "unavailable" | "private" | "region_blocked",
     message: string,
@@ -40,7 +42,9 @@ export class SourceUnavailableError extends NotFoundError {
 
 /** YouTube wants a signed-in session (age gate, bot check): a cookies file helps. */
 export class SignInRequiredError extends TunedlError {
+  /** "age_restricted" or "sign_in_required". */
   override code: DownloadFailureCode;
+  /** `code` says what YouTube asked for. */
   constructor(
     code: "age_restricted" | "sign_in_required",
     message: string,
@@ -53,7 +57,9 @@ export class SignInRequiredError extends TunedlError {
 
 /** yt-dlp is too old, lacks a JavaScript runtime, or cannot find ffmpeg. */
 export class DownloaderSetupError extends DependencyError {
+  /** "js_runtime_missing", "ytdlp_outdated" or "ffmpeg_missing". */
   override code: DownloadFailureCode;
+  /** `code` says what is wrong with the setup; exits with ExitCode.dependency. */
   constructor(
     code: "js_runtime_missing" | "ytdlp_outdated" | "ffmpeg_missing",
     message: string,
@@ -66,7 +72,9 @@ export class DownloaderSetupError extends DependencyError {
 
 /** Network trouble or throttling while downloading; worth retrying later. */
 export class DownloadNetworkError extends NetworkError {
+  /** "network" or "rate_limited". */
   override code: DownloadFailureCode;
+  /** `code` says whether the connection failed or YouTube throttled. */
   constructor(code: "network" | "rate_limited", message: string, options: TunedlErrorOptions = {}) {
     super(message, options);
     this.code = code;
@@ -75,7 +83,9 @@ export class DownloadNetworkError extends NetworkError {
 
 /** yt-dlp failed for a reason tunedl does not recognise; the message carries its last line. */
 export class DownloadFailedError extends TunedlError {
+  /** Always "download_failed". */
   override code: DownloadFailureCode = "download_failed";
+  /** `message` carries yt-dlp's last error line. */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, options);
   }
@@ -227,7 +237,9 @@ const RULES: Rule[] = [
 
 /** The result of reading yt-dlp's stderr: a code and the line that decided it. */
 export interface FailureClassification {
+  /** The failure the stderr shows. */
   code: DownloadFailureCode;
+  /** The stderr line that decided it, trimmed (for the message). */
   line: string;
 }
 

@@ -11,6 +11,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Options of {@link findExecutable}. */
 export interface FindExecutableOptions {
+  /** Environment holding PATH (and PATHEXT); empty by default, so only explicit paths are found. */
   env?: Environment;
   /** A configured path: used as is when it is a path, searched on PATH when a bare name. */
   explicitPath?: string;
@@ -83,8 +84,11 @@ export function findExecutable(
 
 /** Paths of the programs the audio stage runs. */
 export interface AudioTools {
+  /** Path of yt-dlp. */
   ytdlp: string;
+  /** Path of ffmpeg. */
   ffmpeg: string;
+  /** Path of ffprobe (probes downloads and checks converted files). */
   ffprobe: string;
 }
 
@@ -96,8 +100,11 @@ export interface ToolLocations {
   ffmpegPath?: string;
   /** Usually left out: found next to ffmpeg, else on PATH. */
   ffprobePath?: string;
+  /** Environment holding PATH, TUNEDL_YTDLP and TUNEDL_FFMPEG; the CLI passes the real one. */
   env?: Environment;
+  /** The OS whose file names apply (".exe" on windows); default the one running. */
   os?: typeof Deno.build.os;
+  /** Tells whether a path is an executable file; replaceable for tests. */
   isExecutable?: (path: string) => boolean;
 }
 

@@ -16,8 +16,11 @@ export interface AudioProbe {
   container: string;
   /** Audio bitrate in bit/s, when known. */
   bitRate?: number;
+  /** Length in seconds, when ffprobe knows it. */
   durationSeconds?: number;
+  /** Samples per second of the audio stream, when known. */
   sampleRate?: number;
+  /** Audio channels (2 for stereo), when known. */
   channels?: number;
   /** Whether there are video streams (real video or attached pictures). */
   hasVideo: boolean;
@@ -25,11 +28,13 @@ export interface AudioProbe {
 
 /** A media file could not be read or converted. */
 export class ConversionError extends TunedlError {
+  /** Always "conversion_failed". */
   override code = "conversion_failed";
 }
 
 /** ffmpeg was built without the encoder a format needs: every track of the run would fail. */
 export class MissingEncoderError extends DependencyError {
+  /** Always "encoder_missing". */
   override code = "encoder_missing";
 }
 
@@ -81,9 +86,13 @@ export function parseFfprobeJson(json: string, file = "input"): AudioProbe {
 
 /** Options of {@link probeAudio}. */
 export interface ProbeOptions {
+  /** Path of ffprobe. */
   ffprobePath: string;
+  /** Aborting it kills ffprobe. */
   signal?: AbortSignal;
+  /** Kill ffprobe after this many milliseconds; default 60 s. */
   timeoutMs?: number;
+  /** Runs the program; default runProcess (replaceable for tests). */
   run?: ProcessRunner;
 }
 
@@ -105,14 +114,19 @@ export async function probeAudio(file: string, options: ProbeOptions): Promise<A
 
 /** Options of {@link convertAudio}. */
 export interface ConvertOptions {
+  /** Path of ffmpeg. */
   ffmpegPath: string;
   /** Default: the `ffprobe` next to ffmpegPath. */
   ffprobePath?: string;
+  /** The format to write. */
   format: AudioFormat;
   /** "128k", "320k", "auto" (source's), "disable" (encoder default); unused for FLAC and copies. */
   bitrate?: string;
+  /** Aborting it kills ffmpeg and rejects with CancelledError. */
   signal?: AbortSignal;
+  /** Kill ffmpeg after this many milliseconds; no limit by default. */
   timeoutMs?: number;
+  /** Runs the program; default runProcess (replaceable for tests). */
   run?: ProcessRunner;
   /** The OS whose install advice a missing encoder gets; default the one running. */
   os?: typeof Deno.build.os;
@@ -122,6 +136,7 @@ export interface ConvertOptions {
 export interface ConversionPlan {
   /** True when the audio stream is copied unchanged (same codec). */
   copy: boolean;
+  /** The full ffmpeg command line after the program name. */
   args: string[];
 }
 
@@ -207,10 +222,13 @@ export function lacksEncoder(stderr: string, encoder: string): boolean {
 
 /** The result of a conversion. */
 export interface ConvertedAudio {
+  /** Path of the converted file (the output path given). */
   output: string;
+  /** Its format. */
   format: AudioFormat;
   /** Whether the audio was stream-copied (no re-encode). */
   copied: boolean;
+  /** What ffprobe found in the input before converting. */
   source: AudioProbe;
 }
 

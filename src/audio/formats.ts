@@ -7,6 +7,7 @@ export type TagFamily = "id3v2" | "mp4" | "vorbis";
 
 /** Codec, encoder and container facts of one output format. */
 export interface FormatSpec {
+  /** The format these facts are about. */
   format: AudioFormat;
   /** ffprobe's codec_name of the audio stream this format holds. */
   codec: string;
@@ -16,7 +17,9 @@ export interface FormatSpec {
   muxer: string;
   /** Whether `-b:a` applies (FLAC is lossless). */
   usesBitrate: boolean;
+  /** `-b:a` when the config says "auto" and the source's bitrate is unknown; undefined for FLAC. */
   defaultBitrate?: string;
+  /** Which tag standard files of this format carry. */
   tagFamily: TagFamily;
 }
 

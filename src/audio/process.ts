@@ -10,9 +10,11 @@ import { isExecutableFile } from "./executables.ts";
 
 /** Options for one program run. */
 export interface RunOptions {
+  /** Working folder of the program; default tunedl's own. */
   cwd?: string;
   /** Extra environment variables (added to the inherited environment). */
   env?: Record<string, string>;
+  /** Aborting it kills the program and its children. */
   signal?: AbortSignal;
   /** Kill the program (and its children) after this long. */
   timeoutMs?: number;
@@ -30,12 +32,17 @@ export interface RunOptions {
 export interface RunResult {
   /** Exit code (128 + signal number when killed by a signal). */
   code: number;
+  /** Whether the exit code was 0. */
   success: boolean;
+  /** The signal that ended the program ("SIGKILL"), or null when it exited by itself. */
   signal: string | null;
+  /** Standard output, decoded as UTF-8 (only the end when truncated). */
   stdout: string;
+  /** Standard error, decoded as UTF-8 (only the end when truncated). */
   stderr: string;
   /** True when output beyond `maxOutputBytes` was dropped (from the start). */
   stdoutTruncated: boolean;
+  /** True when output beyond `maxOutputBytes` was dropped (from the start). */
   stderrTruncated: boolean;
 }
 
@@ -48,7 +55,9 @@ export type ProcessRunner = (
 
 /** A program ran longer than its time limit and was stopped. */
 export class ProcessTimeoutError extends TunedlError {
+  /** Always "timeout". */
   override code = "timeout";
+  /** Retryable, since a slow service may answer faster next time. */
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, { retryable: true, ...options });
   }
@@ -153,7 +162,9 @@ export function taskkillArgs(pid: number): string[] {
 
 /** How runProcess starts a program so that it leads a new session. */
 export interface Launch {
+  /** The program actually started: `program` itself, or setsid. */
   program: string;
+  /** Its arguments (for setsid, the program and its arguments). */
   args: string[];
   /** Deno's own way: fork the tunedl process, setsid() in the child, exec. */
   detached: boolean;
@@ -241,6 +252,7 @@ const runningGroups = new Set<number>();
 
 /** Options of {@link killRunningProcesses}; replaceable so tests can stand in for the OS. */
 export interface KillRunningOptions {
+  /** The OS whose way of killing applies (taskkill on windows); default the one running. */
   os?: typeof Deno.build.os;
   /** Sends a signal; default Deno.kill. */
   kill?: (pid: number, signal: Deno.Signal) => void;

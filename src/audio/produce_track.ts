@@ -19,12 +19,15 @@ export type TrackStage = "download" | "convert" | "tag" | "place";
 
 /** Options of {@link produceTrackFile}. */
 export interface ProduceTrackOptions {
+  /** The format of the library file. */
   format: AudioFormat;
   /** "192k", "auto", "disable"...; see convertAudio. */
   bitrate?: string;
+  /** Tags written into the file before it is placed. */
   tags: AudioTags;
   /** Front cover image (JPEG or PNG). */
   cover?: Uint8Array;
+  /** Paths of yt-dlp, ffmpeg and ffprobe. */
   tools: AudioTools;
   /**
    * Parent of the per-track temp folders; must be on the same file system as
@@ -32,22 +35,29 @@ export interface ProduceTrackOptions {
    * removed again when empty.
    */
   tempRoot: string;
+  /** Aborting it stops the current stage; nothing is left in the library. */
   signal?: AbortSignal;
   /** Time limit of the download (yt-dlp) and, separately, of the conversion. */
   timeoutMs?: number;
+  /** Netscape cookies.txt passed to yt-dlp; none by default. */
   cookiesFile?: string;
   /** Extra yt-dlp arguments. */
   extraArgs?: readonly string[];
   /** Told when a stage starts, and with the fraction done during the download. */
   onStage?: (stage: TrackStage, progress?: DownloadProgress) => void;
+  /** Runs yt-dlp and ffmpeg; default runProcess (replaceable for tests). */
   run?: ProcessRunner;
+  /** Folder holding taglib-wasm's .wasm files, when not found in the package. */
   wasmDir?: string | URL;
 }
 
 /** What produceTrackFile made. */
 export interface ProducedTrack {
+  /** Absolute path of the finished file in the library. */
   path: string;
+  /** Its format. */
   format: AudioFormat;
+  /** Its size in bytes. */
   bytes: number;
   /** True when the source audio was stream-copied, not re-encoded. */
   copied: boolean;
@@ -57,6 +67,7 @@ export interface ProducedTrack {
 
 /** Writing the finished file into the library failed. */
 export class PlaceFileError extends TunedlError {
+  /** Always "place_failed". */
   override code = "place_failed";
 }
 
@@ -189,7 +200,9 @@ export interface RetagOptions {
   format?: AudioFormat;
   /** New front cover; undefined keeps the current pictures. */
   cover?: Uint8Array;
+  /** Aborting it stops before the file is replaced. */
   signal?: AbortSignal;
+  /** Folder holding taglib-wasm's .wasm files, when not found in the package. */
   wasmDir?: string | URL;
 }
 

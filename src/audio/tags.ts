@@ -20,19 +20,29 @@ import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
 
 /** Everything tunedl writes into a file's tags. */
 export interface AudioTags {
+  /** Track title. */
   title: string;
   /** Track artists, main artist first. */
   artists: string[];
+  /** Album title; undefined leaves the tag out. */
   album?: string;
+  /** Album artists, in Spotify's order; empty leaves the tag out. */
   albumArtists: string[];
+  /** 1-based position on its disc. */
   trackNumber?: number;
+  /** Tracks on the album (all discs). */
   trackTotal?: number;
+  /** 1-based disc number. */
   discNumber?: number;
+  /** Discs in the album. */
   discTotal?: number;
   /** Release date as precise as known: "2021-10-28", "2021-10" or "2021". */
   date?: string;
+  /** Release year, taken from `date`. */
   year?: number;
+  /** Genres of the main artist; empty leaves the tag out. */
   genres: string[];
+  /** The recording's ISRC, when Spotify knows it. */
   isrc?: string;
   /** The Spotify track URL (also stored as the comment). */
   spotifyUrl?: string;
@@ -42,6 +52,7 @@ export interface AudioTags {
 
 /** Tagging failed (unreadable file, unsupported format). */
 export class TagWriteError extends TunedlError {
+  /** Always "tag_failed". */
   override code = "tag_failed";
 }
 
@@ -183,6 +194,7 @@ export interface WriteTagsOptions {
   format?: AudioFormat;
   /** Front cover (JPEG or PNG); replaces existing pictures. Undefined keeps them; null removes them. */
   cover?: Uint8Array | null;
+  /** Aborting it stops before the file is replaced. */
   signal?: AbortSignal;
   /** Folder holding taglib-wasm's .wasm files, when not found in the package. */
   wasmDir?: string | URL;

@@ -9,6 +9,7 @@ import { type ProcessRunner, runProcess } from "./process.ts";
 
 /** One progress report from yt-dlp. */
 export interface DownloadProgress {
+  /** Bytes downloaded so far. */
   downloadedBytes: number;
   /** Exact or estimated size, when yt-dlp knows it. */
   totalBytes?: number;
@@ -16,23 +17,29 @@ export interface DownloadProgress {
   fraction?: number;
   /** Bytes per second. */
   speed?: number;
+  /** Seconds left by yt-dlp's estimate, when it has one. */
   etaSeconds?: number;
 }
 
 /** Options of {@link downloadAudio}. */
 export interface DownloadOptions {
+  /** Path of yt-dlp. */
   ytdlpPath: string;
   /** Passed as --ffmpeg-location so yt-dlp uses the same ffmpeg as tunedl. */
   ffmpegPath?: string;
   /** An empty folder that belongs to this download. */
   workDir: string;
+  /** Aborting it kills yt-dlp and its children. */
   signal?: AbortSignal;
+  /** Kill yt-dlp after this many milliseconds; no limit by default. */
   timeoutMs?: number;
   /** Netscape cookies.txt; copied into workDir first because yt-dlp writes cookies back. */
   cookiesFile?: string;
   /** Extra yt-dlp arguments from the config (download.ytdlp_args). */
   extraArgs?: readonly string[];
+  /** Told at each progress line yt-dlp prints. */
   onProgress?: (progress: DownloadProgress) => void;
+  /** Runs yt-dlp; default runProcess (replaceable for tests). */
   run?: ProcessRunner;
 }
 
@@ -40,9 +47,11 @@ export interface DownloadOptions {
 export interface DownloadedAudio {
   /** Absolute path of the downloaded file inside workDir. */
   file: string;
+  /** Extension of the downloaded file ("webm", "m4a"), as yt-dlp reports it. */
   ext: string;
   /** yt-dlp's acodec ("opus", "mp4a.40.2"), when it knows it. */
   codec?: string;
+  /** Length in seconds, when yt-dlp knows it. */
   durationSeconds?: number;
   /** Audio bitrate in kbit/s, when yt-dlp knows it. */
   abr?: number;
