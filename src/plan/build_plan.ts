@@ -11,10 +11,13 @@ import { optimizePlan } from "./optimize.ts";
 
 /** Where tracks go and what happens to files already there. */
 export interface PlacementOptions {
+  /** The library folder and its path templates. */
   layout: LibraryLayout;
   /** Audio format, used as the file extension. */
   format: string;
+  /** What to do with a track whose file already exists. */
   overwrite: OverwriteMode;
+  /** Tells whether a path exists (the CLI passes the cached file-exists check). */
   fileExists: (path: string) => Promise<boolean> | boolean;
 }
 
@@ -24,7 +27,9 @@ export interface BuildPlanOptions extends PlacementOptions {
   configHash: string;
   /** Which of an artist's releases an artist entry covers. */
   artistAlbumGroups?: readonly string[];
+  /** Aborting it stops reading Spotify and rejects with CancelledError. */
   signal?: AbortSignal;
+  /** Told about each source that could not be read and was left out of the plan. */
   onWarning?: (warning: GenerateWarning) => void;
 }
 

@@ -31,7 +31,9 @@ export interface StageContext {
 
 /** The file a worker produced for a track. */
 export interface ProducedFile {
+  /** Absolute path of the file in the library. */
   path: string;
+  /** Its size in bytes, when the worker knows it. */
   bytes?: number;
   /** Set when the worker found nothing to do (e.g. "exists"): the item ends skipped. */
   skipped?: string;
@@ -39,7 +41,9 @@ export interface ProducedFile {
 
 /** What writing one M3U file did. */
 export interface M3uWriteResult {
+  /** Entries written to the file. */
   written: number;
+  /** Tracks handed to the writer that it left out (no file to point at). */
   leftOut: number;
 }
 
@@ -63,29 +67,39 @@ export interface TrackWorker {
 
 /** How many tasks of each stage may run at once. */
 export interface StageLimits {
+  /** Catalog reads (per track) running at once. */
   spotify: number;
+  /** Audio searches running at once. */
   search: number;
+  /** Downloads (yt-dlp + ffmpeg + tagging) running at once. */
   download: number;
 }
 
 /** Options of executePlan. */
 export interface ExecuteOptions {
+  /** Does each stage of a track and writes M3U files. */
   worker: TrackWorker;
+  /** Per-stage concurrency. */
   limits: StageLimits;
   /** Retries per item (across its stages) for retryable errors. */
   maxRetries: number;
+  /** First backoff wait, in milliseconds; doubled per retry, with jitter. */
   retryBaseDelayMs: number;
   /** Cap of one backoff wait; 30 s by default. */
   retryMaxDelayMs?: number;
+  /** Aborting it stops the run: running items go back to pending and the result says cancelled. */
   signal?: AbortSignal;
   /** Waits between retries; rejects when the signal aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Clock for item and event timestamps; the real one by default. */
   now?: () => Date;
   /** Random numbers in [0, 1) for backoff jitter. */
   random?: () => number;
+  /** Told about every event, in order, as it happens. */
   onEvent?: (event: ExecutionEvent) => void;
   /** Saves the plan; called at most every checkpointIntervalMs and once at the end. */
   onCheckpoint?: (plan: Plan) => Promise<void>;
+  /** Least time between two checkpoints, in milliseconds; default 2000. */
   checkpointIntervalMs?: number;
   /** Tracks in flight at once (between their first and last stage); bounds how far search runs ahead. */
   maxInFlight?: number;
@@ -102,6 +116,7 @@ export interface ExecuteOptions {
 export interface ExecutionResult {
   /** The plan with updated statuses (a copy; the input plan is not changed). */
   plan: Plan;
+  /** The counts and failures for the end-of-run table and `--json`. */
   summary: RunSummary;
   /** Stopped by the caller's signal (Ctrl-C). */
   cancelled: boolean;

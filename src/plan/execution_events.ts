@@ -7,11 +7,13 @@ import type { PlanItemError } from "./model.ts";
 
 /** Where a track's audio was found. */
 export interface ResolvedSource {
+  /** The URL yt-dlp downloads (a watch URL, or a configured override). */
   url: string;
   /** Which search provider found it ("youtube_music", "youtube", ...). */
   provider: string;
   /** Match score, when the matcher gives one. */
   score?: number;
+  /** The candidate's title, when the matcher gives one. */
   title?: string;
 }
 
@@ -19,14 +21,16 @@ export interface ResolvedSource {
 export type ItemOutcome = "completed" | "skipped" | "failed" | "not_found";
 
 /** Fields every event has. */
-interface EventBase {
+export interface EventBase {
   /** ISO 8601 time the event happened. */
   time: string;
 }
 
 /** The run began; `total` items (tracks and M3Us) will run. */
 export interface RunStartedEvent extends EventBase {
+  /** Event kind; always "run_started". */
   type: "run_started";
+  /** Items (tracks and M3Us) this run will execute. */
   total: number;
   /** Tracks already finished in the plan (completed or skipped) that will not run again. */
   alreadyDone: number;
@@ -34,21 +38,29 @@ export interface RunStartedEvent extends EventBase {
 
 /** An item's first stage started. */
 export interface ItemStartedEvent extends EventBase {
+  /** Event kind; always "item_started". */
   type: "item_started";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
+  /** Display name: "Artists - Title" for a track, the playlist name for an M3U. */
   name: string;
 }
 
 /** An item entered a stage ("spotify", "search", "download", "convert", "tag", "retag", "m3u"). */
 export interface StageEvent extends EventBase {
+  /** Event kind; always "stage". */
   type: "stage";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
+  /** The stage entered. */
   stage: string;
 }
 
 /** A running item reported progress (throttled to steps of 5%). */
 export interface ItemProgressEvent extends EventBase {
+  /** Event kind; always "item_progress". */
   type: "item_progress";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
   /** 0 to 1. */
   progress: number;
@@ -56,14 +68,21 @@ export interface ItemProgressEvent extends EventBase {
 
 /** An item finished, one way or another. */
 export interface ItemFinishedEvent extends EventBase {
+  /** Event kind; always "item_finished". */
   type: "item_finished";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
+  /** Display name: "Artists - Title" for a track, the playlist name for an M3U. */
   name: string;
+  /** Whether the item is a track or an M3U file. */
   itemType: "track" | "m3u";
   /** What was done to a track. */
   action?: "download" | "retag";
+  /** How it ended. */
   status: ItemOutcome;
+  /** Absolute path of the file written or kept; undefined when none. */
   path?: string;
+  /** Why it failed; set for failed and not_found. */
   error?: PlanItemError;
   /** Where a downloaded track's audio came from. */
   source?: ResolvedSource;
@@ -73,24 +92,33 @@ export interface ItemFinishedEvent extends EventBase {
 
 /** An item was interrupted by cancellation and is pending again. */
 export interface ItemCancelledEvent extends EventBase {
+  /** Event kind; always "item_cancelled". */
   type: "item_cancelled";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
 }
 
 /** A stage of an item failed with a retryable error and will be tried again. */
 export interface ItemRetryEvent extends EventBase {
+  /** Event kind; always "item_retry". */
   type: "item_retry";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
   /** 1 for the first retry. */
   attempt: number;
+  /** Wait before the retry, in milliseconds. */
   delayMs: number;
+  /** The retryable failure. */
   error: PlanItemError;
 }
 
 /** An M3U file was written. */
 export interface M3uWrittenEvent extends EventBase {
+  /** Event kind; always "m3u_written". */
   type: "m3u_written";
+  /** Plan item id of the M3U (`m3u:<playlist id>`). */
   id: string;
+  /** Absolute path of the M3U file. */
   path: string;
   /** Entries written. */
   tracks: number;
@@ -100,14 +128,19 @@ export interface M3uWrittenEvent extends EventBase {
 
 /** Something went wrong that does not stop the run (e.g. saving the plan). */
 export interface WarningEvent extends EventBase {
+  /** Event kind; always "warning". */
   type: "warning";
+  /** What went wrong, one line. */
   message: string;
+  /** What the user can do about it; undefined when the message says enough. */
   hint?: string;
 }
 
 /** Why a run stopped before its end: the failure and the track that met it first. */
 export interface RunStop extends PlanItemError {
+  /** Plan item id (`<type>:<spotify id>`), as in the saved plan. */
   itemId: string;
+  /** The item's display name, as in the plan ("Artists - Title" for a track). */
   itemName: string;
   /** The failure's exit code, for the CLI. */
   exitCode: number;
@@ -115,8 +148,11 @@ export interface RunStop extends PlanItemError {
 
 /** The run is over (finished, cancelled, or stopped by a failure every track would meet). */
 export interface RunFinishedEvent extends EventBase {
+  /** Event kind; always "run_finished". */
   type: "run_finished";
+  /** Whether the caller's signal (Ctrl-C) stopped the run. */
   cancelled: boolean;
+  /** What the run did. */
   summary: RunSummary;
   /** Set when a failure stopped the run (see `ExecuteOptions.stopsRun`). */
   stoppedBy?: RunStop;
@@ -137,21 +173,31 @@ export type ExecutionEvent =
 
 /** A track no confident match was found for. */
 export interface NotFoundEntry {
+  /** Plan item id of the track (`track:<spotify id>`). */
   id: string;
+  /** Display name: "Artists - Title". */
   name: string;
+  /** Why no candidate was accepted. */
   message: string;
+  /** What the user can do (e.g. add an override); undefined when the message says enough. */
   hint?: string;
   /** Text of the best rejected candidate, when the error's detail names one. */
   bestCandidate?: string;
+  /** The error's JSON-able detail, as the matcher gave it. */
   detail?: Record<string, unknown>;
 }
 
 /** An item that failed for another reason than not found. */
 export interface FailureEntry {
+  /** Plan item id (`<type>:<spotify id>`), as in the saved plan. */
   id: string;
+  /** The item's display name, as in the plan ("Artists - Title" for a track). */
   name: string;
+  /** The error's stable code ("network", "tag_failed", ...). */
   code: string;
+  /** The error's one-line message. */
   message: string;
+  /** What the user can do about it; undefined when the message says enough. */
   hint?: string;
 }
 
@@ -159,21 +205,27 @@ export interface FailureEntry {
 export interface RunSummary {
   /** Items (tracks and M3Us) this run set out to do. */
   total: number;
+  /** Tracks downloaded (and converted, tagged, placed) by this run. */
   downloaded: number;
+  /** Tracks whose existing file only got its tags rewritten by this run. */
   retagged: number;
   /** Tracks skipped because the file already exists (whole plan, not just this run). */
   alreadyPresent: number;
   /** Tracks skipped for other reasons (duplicates, ...), whole plan. */
   skipped: number;
+  /** Tracks no confident match was found for, in plan order. */
   notFound: NotFoundEntry[];
   /** Failure code to count; not_found is counted in `notFound`, not here. */
   failedByReason: Record<string, number>;
+  /** Every other failed item, in plan order. */
   failures: FailureEntry[];
+  /** M3U files written by this run. */
   m3usWritten: number;
   /** Bytes of the files produced, as far as the worker reported them. */
   bytesWritten: number;
   /** Items left pending (cancelled before they finished). */
   pending: number;
+  /** Wall-clock length of the run, in milliseconds. */
   durationMs: number;
   /** Free-form facts the CLI adds, e.g. `cacheHitRates: { spotify: 0.9 }`. */
   extra: Record<string, unknown>;

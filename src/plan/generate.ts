@@ -15,23 +15,37 @@ import {
 
 /** An album and its tracks, as the generator needs them. */
 export interface CatalogAlbum {
+  /** Spotify's 22-character album id. */
   id: string;
+  /** Album title as Spotify gives it. */
   name: string;
+  /** Canonical `https://open.spotify.com/album/<id>` URL. */
   url: string;
+  /** Album artists, in Spotify's order. */
   artists: string[];
+  /** As Spotify gives it: "2021-10-28", "2021-10" or "2021". */
   releaseDate: string;
+  /** Largest cover image; undefined when there is none. */
   coverUrl?: string;
+  /** Every track of the album, all discs, in album order. */
   tracks: TrackMetadata[];
 }
 
 /** A playlist (or Liked Songs) and its playable tracks. */
 export interface CatalogPlaylist {
+  /** Spotify's playlist id; "liked" for Liked Songs. */
   id: string;
+  /** Playlist name as Spotify gives it; names the M3U file. */
   name: string;
+  /** Canonical open.spotify.com URL. */
   url: string;
+  /** Display name of the owner; undefined for Liked Songs. */
   owner?: string;
+  /** Spotify user id of the owner; undefined for Liked Songs. */
   ownerId?: string;
+  /** Spotify's version stamp of the playlist; undefined when it has none. */
   snapshotId?: string;
+  /** The readable tracks, in playlist order, duplicates kept. */
   tracks: TrackMetadata[];
   /** Entries left out (local files, episodes, removed tracks), with why. */
   skipped: { position: number; reason: string; name?: string }[];
@@ -39,54 +53,85 @@ export interface CatalogPlaylist {
 
 /** An artist's name and the albums of the requested groups. */
 export interface CatalogArtist {
+  /** Spotify's 22-character artist id. */
   id: string;
+  /** Artist name as Spotify gives it. */
   name: string;
+  /** Canonical `https://open.spotify.com/artist/<id>` URL. */
   url: string;
+  /** Spotify's genres of the artist; often empty. */
   genres: string[];
+  /** Ids of the artist's albums in the requested groups, in Spotify's order. */
   albumIds: string[];
 }
 
 /** What the generator reads from Spotify; the CLI adapts the real client to it. */
 export interface CatalogReader {
+  /**
+   * One track with its album's details; rejects with a TunedlError (NotFoundError for a bad id).
+   */
   track(id: string, options: { signal?: AbortSignal }): Promise<TrackMetadata>;
+  /** One album with all its tracks. */
   album(id: string, options: { signal?: AbortSignal }): Promise<CatalogAlbum>;
+  /** One artist with the ids of their albums in `options.groups` (Spotify album_group values). */
   artist(
     id: string,
     options: { groups: readonly string[]; signal?: AbortSignal },
   ): Promise<CatalogArtist>;
+  /**
+   * One playlist with its readable tracks; rejects with PlaylistWithheldError when Spotify
+   * withholds them.
+   */
   playlist(id: string, options: { signal?: AbortSignal }): Promise<CatalogPlaylist>;
+  /** The logged-in user's Liked Songs, as a playlist. */
   likedSongs(options: { signal?: AbortSignal }): Promise<CatalogPlaylist>;
 }
 
 /** The sources of a plan, in config order. */
 export interface PlanSources {
+  /** The `songs:` entries. */
   songs: readonly SourceRef[];
+  /** The `albums:` entries. */
   albums: readonly SourceRef[];
+  /** The `artists:` entries. */
   artists: readonly SourceRef[];
+  /** The `playlists:` entries. */
   playlists: readonly SourceRef[];
+  /** Whether Liked Songs are a source too. */
   likedSongs: boolean;
 }
 
 /** One configured source: its link and the display name the user gave it. */
 export interface SourceRef {
+  /** The Spotify item the entry links to. */
   ref: SpotifyRef;
+  /** The display name the user gave the entry; undefined for a bare link. */
   name?: string;
 }
 
 /** A problem met while generating that did not stop the plan. */
 export interface GenerateWarning {
+  /** The source that failed: its display name, else its link. */
   source: string;
+  /** What went wrong, one line. */
   message: string;
+  /** What the user can do about it; undefined when the message says enough. */
   hint?: string;
+  /** The error's stable code ("not_found", "playlist_withheld", ...). */
   code: string;
 }
 
 /** Options of {@link generatePlan}. */
 export interface GenerateOptions {
+  /** Stored in the plan, so a resumed run can tell whether the config changed. */
   configHash: string;
+  /** Which of an artist's releases an artist entry covers; default album and single. */
   artistAlbumGroups?: readonly string[];
+  /** Aborting it stops reading Spotify and rejects with CancelledError. */
   signal?: AbortSignal;
+  /** Clock for the plan's timestamps; the real one by default. */
   now?: () => Date;
+  /** Told about each source that could not be read and was left out of the plan. */
   onWarning?: (warning: GenerateWarning) => void;
   /** Whether an error ends the whole plan (default: bad credentials, no Premium, rate-limit ban). */
   isFatal?: (error: TunedlError) => boolean;

@@ -1,22 +1,30 @@
-import { type TrackMetadata } from "../model/mod.ts";
 /**
  * The plan: a flat list of items (tracks, containers, M3U files) that the
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
+import { type TrackMetadata } from "../model/mod.ts";
 
+/** What an item stands for: a track, a container that lists tracks, or an M3U file to write. */
 export type PlanItemType = "track" | "album" | "artist" | "playlist" | "m3u";
+/** Where an item stands; in_progress: a track is running, or a container has some tracks done. */
 export type PlanItemStatus = "pending" | "in_progress" | "completed" | "failed" | "skipped";
 
 /** Metadata of a container item (album, artist, playlist, Liked Songs). */
 export interface ContainerMetadata {
   /** Artists of an album, or the owner of a playlist. */
   artists?: string[];
+  /** Display name of a playlist's owner. */
   owner?: string;
+  /** Spotify user id of a playlist's owner. */
   ownerId?: string;
+  /** An album's release date as Spotify gives it ("2021-10-28", "2021-10" or "2021"). */
   releaseDate?: string;
+  /** Largest cover image of an album. */
   coverUrl?: string;
+  /** Spotify's version stamp of a playlist when the plan was made. */
   snapshotId?: string;
+  /** Tracks the source lists (all albums together for an artist), skipped entries not counted. */
   totalTracks?: number;
   /** Tracks that were skipped while reading the source (local files, episodes, removed). */
   skippedEntries?: number;
@@ -24,6 +32,7 @@ export interface ContainerMetadata {
 
 /** Metadata of an M3U item: the playlist's tracks in playlist order. */
 export interface M3uMetadata {
+  /** The playlist's name as Spotify gives it. */
   playlistName: string;
   /** Plan item ids of the playlist's tracks, in order, duplicates kept. */
   trackItemIds: string[];
@@ -31,8 +40,11 @@ export interface M3uMetadata {
 
 /** A failure recorded on an item. */
 export interface PlanItemError {
+  /** The error's stable code ("not_found", "network", ...). */
   code: string;
+  /** The error's one-line message. */
   message: string;
+  /** What the user can do about it; undefined when the message says enough. */
   hint?: string;
 }
 
@@ -40,9 +52,13 @@ export interface PlanItemError {
 export interface PlanItem {
   /** Unique within a plan: `<type>:<spotify id>` (`m3u:<playlist id>`, `track:<id>`). */
   id: string;
+  /** What the item stands for. */
   type: PlanItemType;
+  /** Spotify id of the track, album, artist or playlist, when the item has one. */
   spotify_id?: string;
+  /** Canonical open.spotify.com URL of that id. */
   spotify_url?: string;
+  /** Display name: "Artists - Title" for a track, the album/artist/playlist name otherwise. */
   name: string;
   /** First container that listed this item; null for top-level items. */
   parent_id: string | null;
@@ -50,8 +66,13 @@ export interface PlanItem {
   parent_ids: string[];
   /** Child item ids, in source order. */
   children: string[];
+  /**
+   * TrackMetadata for tracks, M3uMetadata for M3Us, ContainerMetadata otherwise; null when unread.
+   */
   metadata: TrackMetadata | ContainerMetadata | M3uMetadata | null;
+  /** Where the item stands. */
   status: PlanItemStatus;
+  /** Why the item failed; set with status failed. */
   error?: PlanItemError;
   /** Where the file goes (tracks, M3Us), relative to nothing: an absolute path. */
   path?: string;
@@ -63,17 +84,23 @@ export interface PlanItem {
   stage?: string;
   /** 0 to 1. */
   progress: number;
+  /** ISO 8601 time the item was added to the plan. */
   created_at: string;
+  /** ISO 8601 time its last run began; undefined while it never ran. */
   started_at?: string;
+  /** ISO 8601 time it completed, failed or was skipped; undefined until then. */
   completed_at?: string;
 }
 
 /** A whole plan plus what identifies the config it was made from. */
 export interface Plan {
+  /** Format version of the saved plan; always 1. */
   version: 1;
   /** Hash of the config's plan-relevant content; a changed config makes a fresh plan. */
   config_hash: string;
+  /** ISO 8601 time the plan was generated. */
   created_at: string;
+  /** Every item: containers, their tracks and M3Us, in source order. */
   items: PlanItem[];
 }
 

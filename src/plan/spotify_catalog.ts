@@ -25,36 +25,52 @@ import type { CatalogAlbum, CatalogArtist, CatalogPlaylist, CatalogReader } from
 export interface SpotifyCatalogClient {
   /** "pre2026" (batch reads exist), "2026" (they don't), or "unknown" until an answer tells. */
   readonly apiGeneration: string;
+  /** One full track (with album and ISRC). */
   getTrack(id: string, options: { signal?: AbortSignal }): Promise<SpotifyTrack>;
   /** Several full tracks (batch reads where the API has them); null for unknown ids. */
   getTracks(
     ids: readonly string[],
     options: { signal?: AbortSignal },
   ): Promise<Array<SpotifyTrack | null>>;
+  /** One album with its complete track list. */
   getAlbum(id: string, options: { signal?: AbortSignal }): Promise<SpotifyAlbum>;
+  /** One artist (name, genres, image). */
   getArtist(id: string, options: { signal?: AbortSignal }): Promise<SpotifyArtist>;
   /** Several albums / artists (batch reads where the API has them); null for unknown ids. */
   getAlbums(
     ids: readonly string[],
     options: { signal?: AbortSignal },
   ): Promise<Array<SpotifyAlbum | null>>;
+  /** Several artists (batch reads where the API has them); null for unknown ids. */
   getArtists(
     ids: readonly string[],
     options: { signal?: AbortSignal },
   ): Promise<Array<SpotifyArtist | null>>;
+  /** An artist's albums in the given album_group values, in Spotify's order. */
   getArtistAlbums(
     id: string,
     options: { groups?: string[]; signal?: AbortSignal },
   ): Promise<SpotifyAlbumSummary[]>;
+  /**
+   * One playlist with all its entries; rejects with PlaylistWithheldError when they are withheld.
+   */
   getPlaylist(id: string, options: { signal?: AbortSignal }): Promise<SpotifyPlaylist>;
+  /** One raw GET of an API path (e.g. a playlist's snapshot_id alone). */
   getJson(path: string, options: { signal?: AbortSignal }): Promise<unknown>;
+  /** Every item of a paged API path (e.g. /v1/me/tracks), `limit` per page. */
   getPaged(path: string, options: { signal?: AbortSignal; limit?: number }): Promise<unknown[]>;
 }
 
 /** A cache of Spotify answers (the CLI passes the tiered memory + KV cache). */
 export interface AnswerCache {
+  /** The live value stored under `key`, or undefined. */
   get<T>(key: string): Promise<T | undefined>;
+  /** Stores `value` under `key` for `options.ttlMs` milliseconds. */
   set<T>(key: string, value: T, options: { ttlMs: number }): Promise<void>;
+  /**
+   * The live value under `key`, else loads, stores and returns it; concurrent callers share one
+   * load.
+   */
   getOrLoad<T>(key: string, loader: () => Promise<T>, options: { ttlMs: number }): Promise<T>;
 }
 

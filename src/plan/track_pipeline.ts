@@ -34,13 +34,19 @@ const MATCH_TTL_MS = 180 * DAY_MS;
 
 /** The download settings the pipeline applies to every track. */
 export interface TrackSettings {
+  /** Audio format of the library files. */
   format: AudioFormat;
+  /** Target bitrate ("192k"), or "auto" / "disable"; ignored for flac. */
   bitrate: string;
+  /** Lowest match score (0 to 1) a search result needs to be downloaded. */
   matchThreshold: number;
+  /** How far, in seconds, a result's length may differ from Spotify's. */
   durationToleranceSec: number;
   /** Longest time one download may take. */
   downloadTimeoutMs: number;
+  /** Netscape cookies.txt passed to yt-dlp; none when undefined. */
   cookiesFile?: string;
+  /** Extra yt-dlp arguments from the config, added to every download. */
   ytdlpArgs: readonly string[];
   /** Spotify track id -> audio URL to download instead of searching. */
   overrides: Readonly<Record<string, string>>;
@@ -48,15 +54,21 @@ export interface TrackSettings {
 
 /** What the pipeline needs; the CLI wires the real parts. */
 export interface TrackPipelineOptions {
+  /** The download settings applied to every track. */
   settings: TrackSettings;
+  /** Reads a track's full details (ISRC, album, genres) before searching. */
   catalog: TrackDetailsReader;
+  /** Where to search for audio, in order of preference. */
   providers: AudioProvider[];
+  /** The run's caches: search answers, chosen matches, and file-exists answers to invalidate. */
   caches: CacheSet;
   /** Track id -> file in the library; null without a cache file. */
   libraryIndex: LibraryIndex | null;
+  /** Paths of yt-dlp, ffmpeg and ffprobe. */
   tools: AudioTools;
   /** Library root; temp files go to `<root>/.tunedl-tmp` (same file system). */
   libraryRoot: string;
+  /** HTTP client for cover images; global fetch by default. */
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
