@@ -4,12 +4,19 @@ export interface CliIo {
   out(text: string): void;
   /** Writes to stderr as is. */
   err(text: string): void;
+  /** Whether stdout is a terminal: live progress and colours are drawn only then. */
   stdoutIsTerminal: boolean;
+  /** Whether stderr is a terminal (no command reads it yet). */
   stderrIsTerminal: boolean;
+  /** Width of the terminal in characters; undefined when not a terminal. */
   columns?: number;
+  /** The process environment (TUNEDL_* settings, Spotify credentials, PATH). */
   env: Record<string, string | undefined>;
+  /** Working folder; relative paths on the command line resolve against it. */
   cwd: string;
+  /** The OS whose conventions apply (cache folder, program names). */
   os: "linux" | "darwin" | "windows";
+  /** The user's home folder (HOME, else USERPROFILE); undefined when neither is set. */
   home?: string;
 }
 
