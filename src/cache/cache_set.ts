@@ -70,7 +70,7 @@ export interface CacheSet {
   readonly search: TieredCache<unknown>;
   /** The chosen audio match per track. */
   readonly match: TieredCache<unknown>;
-  /** Whether library paths exist, so planning stats each file at most once. */
+  /** Whether library paths exist, cached so planning does not stat the same file again. */
   readonly files: FileExistsCache;
   /** Counters of every cache, for the end-of-run log and `tunedl cache stats`. */
   statsReport(): CacheStatsReport;
