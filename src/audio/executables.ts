@@ -84,9 +84,9 @@ export function findExecutable(
 
 /** Paths of the programs the audio stage runs. */
 export interface AudioTools {
-  /** Path of yt-dlp. */
+  /** yt-dlp to run: the configured path, TUNEDL_YTDLP, or the one found on PATH. */
   ytdlp: string;
-  /** Path of ffmpeg. */
+  /** ffmpeg to run: the configured path, TUNEDL_FFMPEG, or the one found on PATH. */
   ffmpeg: string;
   /** Path of ffprobe (probes downloads and checks converted files). */
   ffprobe: string;

@@ -86,7 +86,7 @@ export function parseFfprobeJson(json: string, file = "input"): AudioProbe {
 
 /** Options of {@link probeAudio}. */
 export interface ProbeOptions {
-  /** Path of ffprobe. */
+  /** ffprobe to run (usually the one next to ffmpeg). */
   ffprobePath: string;
   /** Aborting it kills ffprobe. */
   signal?: AbortSignal;
@@ -114,7 +114,7 @@ export async function probeAudio(file: string, options: ProbeOptions): Promise<A
 
 /** Options of {@link convertAudio}. */
 export interface ConvertOptions {
-  /** Path of ffmpeg. */
+  /** ffmpeg to run, as located by the caller. */
   ffmpegPath: string;
   /** Default: the `ffprobe` next to ffmpegPath. */
   ffprobePath?: string;
@@ -224,7 +224,7 @@ export function lacksEncoder(stderr: string, encoder: string): boolean {
 export interface ConvertedAudio {
   /** Path of the converted file (the output path given). */
   output: string;
-  /** Its format. */
+  /** The format written, as asked for in the options. */
   format: AudioFormat;
   /** Whether the audio was stream-copied (no re-encode). */
   copied: boolean;

@@ -55,9 +55,9 @@ export interface ProduceTrackOptions {
 export interface ProducedTrack {
   /** Absolute path of the finished file in the library. */
   path: string;
-  /** Its format. */
+  /** The format of the file, as asked for in the options. */
   format: AudioFormat;
-  /** Its size in bytes. */
+  /** Size of the finished file in bytes. */
   bytes: number;
   /** True when the source audio was stream-copied, not re-encoded. */
   copied: boolean;

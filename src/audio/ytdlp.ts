@@ -23,7 +23,7 @@ export interface DownloadProgress {
 
 /** Options of {@link downloadAudio}. */
 export interface DownloadOptions {
-  /** Path of yt-dlp. */
+  /** yt-dlp to run, as located by the caller. */
   ytdlpPath: string;
   /** Passed as --ffmpeg-location so yt-dlp uses the same ffmpeg as tunedl. */
   ffmpegPath?: string;
