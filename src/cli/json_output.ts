@@ -31,6 +31,18 @@ export async function runReporting(
           hint: typed.hint,
           ...(error instanceof InvalidConfigError ? { warnings: error.warnings } : {}),
         },
+        ...(error instanceof InvalidConfigError
+          ? {
+            errors: error.problems.map((problem) => ({
+              file: problem.file,
+              line: problem.line,
+              column: problem.column,
+              key: problem.path,
+              message: problem.message,
+              hint: problem.hint ?? null,
+            })),
+          }
+          : {}),
       });
     }
     return reportError(error, io);

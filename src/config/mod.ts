@@ -25,7 +25,7 @@ export type { LoadConfigOptions } from "./load_config.ts";
 export { configHash } from "./config_hash.ts";
 export { formatConfigSummary, summarizeConfig } from "./config_summary.ts";
 export type { ConfigSummary, SourceSummary } from "./config_summary.ts";
-export { InvalidConfigError } from "./config_problem.ts";
+export { formatProblem, InvalidConfigError } from "./config_problem.ts";
 export type { ConfigProblem } from "./config_problem.ts";
 export {
   ALBUM_GROUPS,

@@ -3,15 +3,11 @@ import { dirname, resolve } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { closestMatch } from "./edit_distance.ts";
-import {
-  boolean,
-  DOWNLOAD_KEYS,
-  IGNORED_MUSICDL_TOP_LEVEL_KEYS,
-  TOP_LEVEL_KEYS,
-} from "./config_schema.ts";
+import { boolean, DOWNLOAD_KEYS, MUSICDL_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS } from "./config_schema.ts";
 import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
+import { readMusicdlSections } from "./read_musicdl_sections.ts";
 import { readOverrides, readSourceList } from "./read_sources.ts";
 import {
   describeValue,
@@ -35,6 +31,8 @@ export interface ParseConfigOptions {
   file: string;
   /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
   env?: Record<string, string | undefined>;
+  /** Which system's paths are valid; defaults to the one tunedl runs on. */
+  platform?: "windows" | "posix";
 }
 
 const SYNTAX_HINT =
@@ -108,6 +106,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     liked_songs: false,
     overrides: {},
   };
+  const musicdl = readMusicdlSections(ctx, sections);
   const downloadPair = sections.get("download");
   const { settings, credentials } = readDownloadSettings(
     ctx,
@@ -115,6 +114,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     {
       offset: downloadPair ? valueStart(downloadPair, 0) : 0,
       env: options.env ?? {},
+      fallbackCredentials: musicdl.credentials,
+      platform: options.platform ?? (Deno.build.os === "windows" ? "windows" : "posix"),
     },
   );
   config.download = settings;
@@ -140,6 +141,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     file,
     dir: dirname(resolve(file)),
     credentials,
+    ignored: musicdl.ignored,
   };
 }
 
@@ -158,43 +160,46 @@ function topLevelSections(ctx: ReadContext, pairs: Pair[]): Map<string, Pair> {
     } else if (TOP_LEVEL_KEYS.includes(key)) {
       sections.set(key, pair);
     } else if (key === "liked") {
-      ctx.problems.warn(
+      ctx.problems.error(
         at,
         key,
-        "unknown key, ignored; did you mean `liked_songs`?",
+        "unknown key; did you mean `liked_songs`?",
         "rename it to `liked_songs`",
       );
     } else if (DOWNLOAD_KEYS.includes(key)) {
-      ctx.problems.warn(
+      ctx.problems.error(
         at,
         key,
-        `unknown top-level key, ignored: \`${key}\` belongs under \`download:\``,
+        `\`${key}\` belongs under \`download:\`, not at the top level`,
         `indent \`${key}:\` below \`download:\``,
       );
-    } else if (!IGNORED_MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
-      warnUnknownTopLevelKey(ctx, at, key);
+    } else if (MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
+      sections.set(key, pair);
+    } else {
+      reportUnknownTopLevelKey(ctx, at, key);
     }
   }
   return sections;
 }
 
-function warnUnknownTopLevelKey(ctx: ReadContext, at: number, key: string): void {
-  const suggestion = closestMatch(key, TOP_LEVEL_KEYS);
+/** A near miss of a known key is an error (the user meant that setting); anything else a warning. */
+function reportUnknownTopLevelKey(ctx: ReadContext, at: number, key: string): void {
+  const suggestion = closestMatch(key, [...TOP_LEVEL_KEYS, ...MUSICDL_TOP_LEVEL_KEYS]);
   const downloadSuggestion = suggestion === undefined
     ? closestMatch(key, DOWNLOAD_KEYS)
     : undefined;
   if (suggestion !== undefined) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       key,
-      `unknown key, ignored; did you mean \`${suggestion}\`?`,
+      `unknown key; did you mean \`${suggestion}\`?`,
       `rename it to \`${suggestion}\``,
     );
   } else if (downloadSuggestion !== undefined) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       key,
-      `unknown key, ignored; did you mean \`${downloadSuggestion}\` under \`download:\`?`,
+      `unknown key; did you mean \`${downloadSuggestion}\` under \`download:\`?`,
       `rename it to \`${downloadSuggestion}\` and indent it below \`download:\``,
     );
   } else {
