@@ -4,6 +4,7 @@ import { configHash, type LoadedConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import {
   generatePlan,
+  type GenerateProgress,
   type GenerateWarning,
   optimizePlan,
   type Plan,
@@ -80,6 +81,7 @@ export async function buildPlan(
     signal?: AbortSignal;
     likedOnly?: boolean;
     onWarning?: (warning: GenerateWarning) => void;
+    onProgress?: (progress: GenerateProgress) => void;
   } = {},
 ): Promise<{ plan: Plan; layout: LibraryLayout }> {
   const { loaded } = ctx;
@@ -90,6 +92,7 @@ export async function buildPlan(
     artistAlbumGroups: d.artist_album_groups,
     signal: options.signal,
     onWarning: options.onWarning,
+    onProgress: options.onProgress,
   });
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).

@@ -14,14 +14,17 @@ import {
   type ExecutionEvent,
   type Plan,
   planFromJson,
+  type PlanItem,
   planToJson,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
-import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_command.ts";
+import { type CliIo, terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
+import { camelCaseKeys, snakeCaseKeys } from "./json_keys.ts";
+import { formatPlan, listedSources } from "./plan_command.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
@@ -125,11 +128,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
 
   const controller = new AbortController();
   const layout = libraryLayout(loaded);
+  let phase: "planning" | "running" = "planning";
+  let spinner: PlanningProgress | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
-      io.err(
-        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-      );
+      // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
+      if (phase === "running") {
+        io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+      }
       controller.abort();
     },
     onSecond: () => hardExit(tempRootFor(layout.baseDir)),
@@ -145,19 +151,37 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
     if (plan) plan = await optimizeFor(ctx, plan);
     else {
-      info("Planning...");
-      plan = (await buildPlan(ctx, {
-        signal: controller.signal,
-        likedOnly: flags.likedOnly,
-        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      })).plan;
+      if (!flags.quiet && !flags.json) {
+        spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        if (!io.stderrIsTerminal) info("Planning...");
+      }
+      const planning = spinner;
+      try {
+        plan = (await buildPlan(ctx, {
+          signal: controller.signal,
+          likedOnly: flags.likedOnly,
+          onWarning: (w) => {
+            const text = `warning: ${w.source}: ${w.message}\n` +
+              (w.hint ? `hint: ${w.hint}\n` : "");
+            if (planning) planning.log(text);
+            else io.err(text);
+          },
+          onProgress: (progress) => planning?.update(progress),
+        })).plan;
+      } finally {
+        planning?.stop();
+      }
       if (d.overwrite === "skip" && ctx.caches.library) {
         plan = await skipIndexedTracks(plan, ctx.caches.library);
       }
     }
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      io.err("Interrupted while planning: nothing was downloaded.\n");
+      return 130;
+    }
+    phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded, flags) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return 0;
     }
@@ -188,8 +212,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
       verbose: flags.verbose,
-      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      out: terminalSink(io, "stdout"),
       env: io.env,
+      libraryRoot: layout.baseDir,
     });
     const reporterWarn = (message: string) =>
       reporter.handle(
@@ -216,11 +241,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
-      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
-      if (result.stoppedBy) {
-        const reason = result.stoppedBy.message.replace(/\.$/, "");
-        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
-      }
+      const line = resumeLine(result);
+      if (line !== undefined) info(line);
       return exitCodeFor(result);
     } catch (error) {
       reporter.close();
@@ -228,13 +250,37 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      reportError(error, io);
+      spinner?.stop();
+      // The cancellation itself is no error to report: say once what was interrupted.
+      if (phase === "planning" || (isTunedlError(error) && error.code === "cancelled")) {
+        io.err(
+          phase === "planning"
+            ? "Interrupted while planning: nothing was downloaded.\n"
+            : "Interrupted. Run again with --resume to continue.\n",
+        );
+      } else reportError(error, io);
       return 130;
     }
     throw error;
   } finally {
+    spinner?.stop();
     interrupt.dispose();
   }
+}
+
+/** The one line that says how to go on after a run that left tracks pending, if it did. */
+export function resumeLine(
+  result: { cancelled: boolean; stoppedBy?: { message: string }; summary: { pending: number } },
+): string | undefined {
+  const pending = result.summary.pending;
+  const left = `${pending} track${pending === 1 ? "" : "s"} left pending`;
+  if (result.stoppedBy) {
+    const reason = result.stoppedBy.message.replace(/\.$/, "");
+    return `Stopped: ${reason}. Fix it, then run again with --resume to continue (${left}).`;
+  }
+  if (result.cancelled) return `Interrupted: ${left}. Run again with --resume to continue.`;
+  if (pending > 0) return `${left}. Run again with --resume to continue.`;
+  return undefined;
 }
 
 /** The cache figures shown in the summary and the JSON run_finished event. */
@@ -242,15 +288,31 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
   const report = ctx.caches.statsReport();
   const spotify = ctx.client.stats();
   return {
-    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    cache_hit_rates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
     caches: report.caches,
-    "Spotify requests": spotify.requests,
+    spotify_requests: spotify.requests,
   };
 }
 
 async function savePlan(planFile: string, plan: Plan): Promise<void> {
   // Compact: a large plan is saved every few seconds during a run.
-  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
+  await writeFileAtomic(planFile, savedPlanText(plan));
+}
+
+/** A plan as saved for --resume: compact JSON with snake_case keys, like every JSON tunedl writes. */
+export function savedPlanText(plan: Plan): string {
+  return planToJson(snakeCaseKeys(plan) as Plan, { compact: true });
+}
+
+/** Reads a saved plan, of this version or an older one (whose metadata keys were camelCase). */
+export function readSavedPlan(text: string): Plan {
+  const plan = planFromJson(text);
+  for (const item of plan.items) {
+    if (item.metadata !== null && typeof item.metadata === "object") {
+      item.metadata = camelCaseKeys(item.metadata) as PlanItem["metadata"];
+    }
+  }
+  return plan;
 }
 
 /** A key for the config file, to notice that the same file now has other content. */
@@ -288,7 +350,7 @@ async function resumablePlan(
     return undefined;
   }
   try {
-    const plan = planFromJson(text);
+    const plan = readSavedPlan(text);
     if (plan.config_hash !== hash) throw new TypeError("config hash differs");
     const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
     info(`Resuming the last run (${done} tracks already done).`);
