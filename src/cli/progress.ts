@@ -391,8 +391,10 @@ export class TtyProgressReporter implements ProgressReporter {
     const running = [...this.#live.values()].filter((item) => !item.waiting)
       .sort((a, b) => (stageRank[a.stage] ?? 2) - (stageRank[b.stage] ?? 2) || a.order - b.order);
     const lines = [this.#overallLine(width, running.length)];
+    // At most half the screen: a terminal made up to twice narrower wraps each row in two, and
+    // the block must still be in view for the cursor to reach (the scrollback cannot be erased).
     const rows = Math.max(4, this.#options.out.rows ?? 24);
-    const room = Math.max(1, Math.min(maxItemLines, rows - 3));
+    const room = Math.max(1, Math.min(maxItemLines, Math.floor((rows - 1) / 2) - 1));
     const shown = running.length > room ? running.slice(0, room - 1) : running;
     for (const item of shown) {
       const percent = item.progress === undefined

@@ -7,7 +7,9 @@ import { ConfigError } from "../../src/errors/mod.ts";
 /** A config with these download settings, read from a file in `dir`. */
 function loaded(dir: string, download: string) {
   const text = `version: "1.2"\ndownload:\n${download}`;
-  return { ...parseConfig(text, { file: "config.yaml", env: {} }), dir };
+  // The folder's spelling tells which system the case is about: its paths are valid there.
+  const platform = dir.includes("\\") ? "windows" : "posix";
+  return { ...parseConfig(text, { file: "config.yaml", env: {}, platform }), dir };
 }
 
 const CASES: [
