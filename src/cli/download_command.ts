@@ -69,6 +69,11 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
       },
       maxPositionals: 2,
     });
+    if (flags.quiet === true && flags.verbose === true) {
+      throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
+        hint: "Pick one: --quiet shows only problems and the summary, --verbose adds every stage.",
+      });
+    }
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
       throw new UsageError(

@@ -158,7 +158,7 @@ export function formatConfigSummary(summary: ConfigSummary): string {
   );
   if (!summary.credentials.client_id || !summary.credentials.client_secret) {
     lines.push(
-      "  (set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or spotify.client_id/client_secret, before downloading)",
+      "  (set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id/client_secret, before downloading)",
     );
   }
   // The warnings themselves went to stderr as the config was read: count them, do not repeat them.
