@@ -76,3 +76,13 @@ export function terminalSink(io: CliIo, stream: "stdout" | "stderr"): {
     },
   };
 }
+
+/**
+ * The folder `deno task cli` / `deno task download` was typed in (deno sets INIT_CWD; our
+ * tasks set TUNEDL_TASK), or undefined when tunedl was started some other way.
+ */
+export function taskStartFolder(env: Record<string, string | undefined>): string | undefined {
+  if (env.TUNEDL_TASK !== "1") return undefined;
+  const folder = env.INIT_CWD;
+  return folder !== undefined && folder !== "" ? folder : undefined;
+}
