@@ -2,7 +2,7 @@
 import { InvalidConfigError } from "../config/mod.ts";
 import { isTunedlError, toTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
-import { snakeCaseKeys } from "./json_keys.ts";
+import { snakeCaseKeys } from "../util/mod.ts";
 import { reportError } from "./report_error.ts";
 
 /** Writes one JSON document (keys in snake_case) and a newline to stdout. */

@@ -5,9 +5,10 @@
  * scripts. All write to an injected sink so tests can read what came out.
  */
 import { isAbsolute, relative } from "node:path";
+import { formatDuration } from "../util/mod.ts";
 import type { ExecutionEvent, ItemFinishedEvent } from "../plan/mod.ts";
-import { snakeCaseKeys } from "./json_keys.ts";
-import { formatDuration, formatRunSummary } from "./run_summary.ts";
+import { snakeCaseKeys } from "../util/mod.ts";
+import { formatRunSummary } from "./run_summary.ts";
 import {
   colorEnabled,
   displayWidth,

@@ -1,5 +1,5 @@
 /** Parsing config text into a validated Config, with located errors and warnings. */
-import { dirname, resolve } from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { closestMatch } from "./edit_distance.ts";
@@ -8,6 +8,7 @@ import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
 import { readMusicdlSections } from "./read_musicdl_sections.ts";
+import { libraryLayout } from "./library_layout.ts";
 import { readOverrides, readSourceList } from "./read_sources.ts";
 import {
   describeValue,
@@ -31,7 +32,11 @@ export interface ParseConfigOptions {
   file: string;
   /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
   env?: Record<string, string | undefined>;
-  /** Which system's paths are valid; defaults to the one tunedl runs on. */
+  /** The config's folder, against which relative paths resolve; default: the file's folder. */
+  dir?: string;
+  /** Path rules for resolving (tests use another OS's); default: the host's. */
+  platformPath?: PlatformPath;
+  /** Which system's absolute paths are valid; default: the one `platformPath` is of. */
   platform?: "windows" | "posix";
 }
 
@@ -115,7 +120,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
       offset: downloadPair ? valueStart(downloadPair, 0) : 0,
       env: options.env ?? {},
       fallbackCredentials: musicdl.credentials,
-      platform: options.platform ?? (Deno.build.os === "windows" ? "windows" : "posix"),
+      platform: options.platform ??
+        ((options.platformPath ?? hostPath).sep === "\\" ? "windows" : "posix"),
     },
   );
   config.download = settings;
@@ -135,11 +141,16 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
 
   problems.throwIfErrors();
   const file = options.file;
+  const paths = options.platformPath ?? hostPath;
+  const dir = options.dir ?? paths.dirname(paths.resolve(file));
+  const cacheFile = config.download.cache_file;
   return {
     config,
     warnings: problems.warningLines(),
     file,
-    dir: dirname(resolve(file)),
+    dir,
+    library: libraryLayout({ config, dir, file }, { platformPath: paths }),
+    cacheFile: cacheFile ? paths.resolve(dir, cacheFile) : undefined,
     credentials,
     ignored: musicdl.ignored,
   };

@@ -16,7 +16,7 @@ import {
   type ExecutionEvent,
   type PlanItem,
 } from "../../src/plan/mod.ts";
-import { snakeCaseKeys } from "../../src/cli/json_keys.ts";
+import { snakeCaseKeys } from "../../src/util/mod.ts";
 import { FakeTrackWorker, m3uItem, planOf, trackItem } from "../fakes/fake_track_worker.ts";
 
 /** A sink that keeps everything written. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { readSavedPlan, resumeLine, savedPlanText } from "../../src/cli/download_command.ts";
-import { camelCase, snakeCase, snakeCaseKeys } from "../../src/cli/json_keys.ts";
+import { resumeLine } from "../../src/cli/download_command.ts";
+import { readSavedPlan, savedPlanText } from "../../src/plan/mod.ts";
+import { camelCase, snakeCase, snakeCaseKeys } from "../../src/util/mod.ts";
 import { createPlanItem, type Plan } from "../../src/plan/mod.ts";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
