@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { taskStartFolder } from "../../src/cli/mod.ts";
-import { makeTempWorkspace, PROJECT_ROOT } from "../fakes/cli_runner.ts";
+import { cleanEnv, makeTempWorkspace, PROJECT_ROOT } from "../fakes/cli_runner.ts";
 
 Deno.test("taskStartFolder: INIT_CWD only when started by one of tunedl's tasks", () => {
   assert.equal(taskStartFolder({ TUNEDL_TASK: "1", INIT_CWD: "/home/me/music" }), "/home/me/music");
@@ -20,7 +20,9 @@ Deno.test("deno task cli validate reads config.yaml from the folder it was typed
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "--config", join(PROJECT_ROOT, "deno.json"), "cli", "validate"],
     cwd: work.dir,
-    env: { TUNEDL_CACHE_DIR: work.cacheDir, NO_COLOR: "1" },
+    // A clean environment: deno task keeps an INIT_CWD it inherits (from `deno task test`).
+    env: cleanEnv({ TUNEDL_CACHE_DIR: work.cacheDir, NO_COLOR: "1" }),
+    clearEnv: true,
     stdout: "piped",
     stderr: "piped",
   }).output();
