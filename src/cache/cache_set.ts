@@ -25,6 +25,8 @@ export interface CacheSetOptions {
   search: CacheLimits & { failureTtlMs: number };
   /** Chosen matches per track; defaults to the search settings. */
   match?: CacheLimits & { failureTtlMs?: number };
+  /** LRCLIB answers; each value's time to live is chosen by its loader. Default: the search settings. */
+  lyrics?: CacheLimits;
   /** File existence answers; probe tells whether a path exists. */
   files: CacheLimits & { probe: (path: string) => Promise<boolean> };
   /** Clock in epoch milliseconds. */
@@ -59,6 +61,7 @@ export interface CacheSet {
   readonly spotify: TieredCache<unknown>;
   readonly search: TieredCache<unknown>;
   readonly match: TieredCache<unknown>;
+  readonly lyrics: TieredCache<unknown>;
   readonly files: FileExistsCache;
   /** Track id -> file index; null without a cache file. */
   readonly library: LibraryIndex | null;
@@ -72,7 +75,7 @@ export interface CacheSet {
 export function createCacheSet(options: CacheSetOptions): CacheSet {
   const { persistent, now, warn } = options;
   const tier = (
-    namespace: "spotify" | "search" | "match",
+    namespace: "spotify" | "search" | "match" | "lyrics",
     limits: CacheLimits & { failureTtlMs?: number },
   ) =>
     new TieredCache<unknown>({
@@ -87,6 +90,7 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
   const spotify = tier("spotify", options.spotify);
   const search = tier("search", options.search);
   const match = tier("match", options.match ?? options.search);
+  const lyrics = tier("lyrics", options.lyrics ?? options.search);
   const files = new FileExistsCache({
     maxSize: options.files.maxSize,
     ttlMs: options.files.ttlMs,
@@ -99,11 +103,12 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
     spotify,
     search,
     match,
+    lyrics,
     files,
     library,
     statsReport: () => ({
       caches: [
-        ...[spotify, search, match].map((cache): CacheReportRow => {
+        ...[spotify, search, match, lyrics].map((cache): CacheReportRow => {
           const stats = cache.stats();
           return {
             name: stats.name,

@@ -1,4 +1,4 @@
-/** `tunedl cache stats | clear [spotify|search|library] | path`. */
+/** `tunedl cache stats | clear [spotify|search|lyrics|library] | path`. */
 import { existsSync } from "node:fs";
 import {
   CACHE_NAMESPACES,
@@ -19,17 +19,20 @@ import { cachePathsFor } from "./run_context.ts";
 const CLEAR_TARGETS: Record<string, CacheNamespace[]> = {
   spotify: ["spotify"],
   search: ["search", "match"],
+  lyrics: ["lyrics"],
   library: ["library"],
 };
 
 export const cacheCommand: Command = {
-  summary: "cache stats | cache clear [spotify|search|library] | cache path",
-  usage: `Usage: tunedl cache <stats|clear|path> [spotify|search|library] [--config FILE] [--json]
+  summary: "cache stats | cache clear [spotify|search|lyrics|library] | cache path",
+  usage:
+    `Usage: tunedl cache <stats|clear|path> [spotify|search|lyrics|library] [--config FILE] [--json]
 
   stats           entries, size and lifetime hit rate of each cache
   clear           delete the whole cache file (also a damaged one)
   clear spotify   forget Spotify answers (albums, playlists, tracks)
   clear search    forget search results and chosen matches
+  clear lyrics    forget LRCLIB's lyrics answers (found and not found)
   clear library   forget the library index (files are re-checked on disk)
   path            print where the cache lives
 
@@ -50,7 +53,8 @@ Options:
             ? `tunedl cache: unknown action "${action}"`
             : "tunedl cache: an action is required",
           {
-            hint: "Use: tunedl cache stats | tunedl cache clear [spotify|search|library] | " +
+            hint:
+              "Use: tunedl cache stats | tunedl cache clear [spotify|search|lyrics|library] | " +
               "tunedl cache path",
           },
         );

@@ -33,6 +33,8 @@ import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { stopsRun } from "./stop_policy.ts";
+import { LyricsTally } from "../lyrics/mod.ts";
+import { trackLyricsFor } from "./lyrics_setup.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -175,7 +177,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
     const providers = audioProviders(d.audio_providers, io);
+    const lyricsTally = new LyricsTally();
     const worker = createTrackWorker({
+      lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
       loaded,
       catalog: ctx.catalog,
       providers,
@@ -210,6 +214,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         onEvent: (event) => {
           if (event.type === "run_finished") {
             event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+            if (lyricsTally.total > 0) event.summary.extra.lyrics = lyricsTally.counts();
           }
           reporter.handle(event);
         },

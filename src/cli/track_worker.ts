@@ -19,6 +19,7 @@ import {
   type PlanItem,
   type ResolvedSource,
   type TrackDetailsReader,
+  type TrackLyrics,
   trackMetadata,
   type TrackWorker,
 } from "../plan/mod.ts";
@@ -46,6 +47,8 @@ export interface TrackWorkerDeps {
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
+  /** Lyrics for each file; absent with `lyrics: off`. */
+  lyrics?: TrackLyrics;
 }
 
 /** The folder under the library root where tracks are assembled before the rename. */
@@ -134,11 +137,14 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const track = trackMetadata(item);
       const path = item.path;
       if (!path) throw new Error(`plan item ${item.id} has no output path`);
+      // Looked up while the audio downloads; awaited only when the file is tagged.
+      const lyrics = deps.lyrics?.lookup(track, ctx.signal);
       const coverBytes = await cover(track.coverUrl, ctx.signal);
       const produced = await produceTrackFile(source.url, path, {
         format: d.format as AudioFormat,
         bitrate: d.bitrate,
         tags: tagsFromTrack(track, { sourceUrl: source.url }),
+        lyrics: lyrics?.then((result) => result.tag),
         cover: coverBytes,
         tools: deps.tools,
         tempRoot: tempRootFor(deps.libraryRoot),
@@ -152,6 +158,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
         },
       });
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
       const info = await Deno.stat(path);
       await deps.caches.library?.record(track.spotifyId, {
         path,
@@ -165,11 +172,14 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const track = trackMetadata(item);
       if (!item.path) throw new Error(`plan item ${item.id} has no output path`);
       const known = await storedMatch(track.spotifyId);
-      await retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+      const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
+      const tags = tagsFromTrack(track, { sourceUrl: known?.url });
+      await retagFile(item.path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
       });
       deps.caches.files.invalidate(item.path);
+      if (lyrics) await deps.lyrics?.finish(item, item.path, lyrics);
     },
 
     async writeM3u(item, tracks) {

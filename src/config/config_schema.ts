@@ -10,6 +10,7 @@ import type {
   AudioFormat,
   AudioProvider,
   DownloadSettings,
+  LyricsMode,
   OverwriteMode,
 } from "./model.ts";
 
@@ -31,6 +32,7 @@ type DownloadFieldTable = {
 export const AUDIO_FORMATS: readonly AudioFormat[] = ["mp3", "m4a", "flac", "opus", "ogg"];
 export const OVERWRITE_MODES: readonly OverwriteMode[] = ["skip", "overwrite", "metadata"];
 export const AUDIO_PROVIDERS: readonly AudioProvider[] = ["youtube-music", "youtube"];
+export const LYRICS_MODES: readonly LyricsMode[] = ["synced", "plain", "off"];
 export const ALBUM_GROUPS: readonly AlbumGroup[] = ["album", "single", "appears_on", "compilation"];
 
 /**
@@ -228,6 +230,16 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     expected: "a port number (1 to 65535)",
     default: 8888,
   },
+  lyrics: {
+    // `lyrics: false` (YAML's off/no) means off, as a musicdl user would write it.
+    schema: z.preprocess(
+      (value) => value === false ? "off" : value === true ? "synced" : lowerCase(value),
+      z.enum(LYRICS_MODES as [LyricsMode, ...LyricsMode[]]),
+    ),
+    expected: `one of ${LYRICS_MODES.join(", ")}`,
+    default: "synced",
+  },
+  m3u: { schema: boolean(), expected: BOOLEAN, default: true },
 };
 
 /** Top-level keys tunedl reads. */

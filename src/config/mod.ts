@@ -7,6 +7,7 @@ export type {
   CredentialSource,
   DownloadSettings,
   LoadedConfig,
+  LyricsMode,
   OverwriteMode,
   SourceEntry,
   SourceListName,
@@ -32,6 +33,7 @@ export {
   AUDIO_FORMATS,
   AUDIO_PROVIDERS,
   DOWNLOAD_FIELDS,
+  LYRICS_MODES,
   OVERWRITE_MODES,
   TEMPLATE_PLACEHOLDERS,
 } from "./config_schema.ts";

@@ -8,6 +8,8 @@ import type { SpotifyRef } from "../spotify/mod.ts";
 export type AudioFormat = "mp3" | "m4a" | "flac" | "opus" | "ogg";
 /** What to do when the target file already exists. */
 export type OverwriteMode = "skip" | "overwrite" | "metadata";
+/** Which lyrics to write: synced LRC (else plain), plain text only, or none. */
+export type LyricsMode = "synced" | "plain" | "off";
 /** Where audio is searched, in order of preference. */
 export type AudioProvider = "youtube-music" | "youtube";
 /** Which of an artist's releases an `artists:` entry downloads (Spotify's album_group). */
@@ -58,6 +60,10 @@ export interface DownloadSettings {
   spotify_concurrency: number;
   download_timeout: number;
   login_redirect_port: number;
+  /** Lyrics from LRCLIB into the tags (and a `.lrc` file when synced). */
+  lyrics: LyricsMode;
+  /** Whether playlists get M3U files. */
+  m3u: boolean;
 }
 
 /** One entry of a source list. */

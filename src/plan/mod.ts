@@ -8,3 +8,4 @@ export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./retry.ts";
 export * from "./spotify_catalog.ts";
+export * from "./track_lyrics.ts";

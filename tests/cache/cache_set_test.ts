@@ -70,7 +70,13 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
     await set.files.exists("/b.txt");
 
     const report = set.statsReport();
-    assert.deepEqual(report.caches.map((c) => c.name), ["spotify", "search", "match", "files"]);
+    assert.deepEqual(report.caches.map((c) => c.name), [
+      "spotify",
+      "search",
+      "match",
+      "lyrics",
+      "files",
+    ]);
     const [spotify, search, match, files] = report.caches;
     assert.deepEqual(spotify, {
       name: "spotify",
