@@ -46,9 +46,3 @@ export function parseCommandArgs(
     });
   }
 }
-
-/** Common flags every config-reading command accepts. */
-export const configFlags: Record<string, FlagSpec> = {
-  config: { type: "string", short: "c" },
-  help: { type: "boolean", short: "h" },
-};

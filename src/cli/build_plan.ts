@@ -91,6 +91,8 @@ export async function buildPlan(
     signal: options.signal,
     onWarning: options.onWarning,
   });
+  // `m3u: false` (or --no-m3u): the playlists' tracks without their M3U files.
+  if (!d.m3u) generated.items = generated.items.filter((item) => item.type !== "m3u");
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).
   return { plan: await optimizeFor(ctx, generated), layout };

@@ -8,8 +8,10 @@ import {
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError, TunedlError, UsageError } from "../errors/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
@@ -23,25 +25,14 @@ const CLEAR_TARGETS: Record<string, CacheNamespace[]> = {
   library: ["library"],
 };
 
+const CACHE = commandSpec("cache");
+
 export const cacheCommand: Command = {
-  summary: "cache stats | cache clear [spotify|search|lyrics|library] | cache path",
-  usage:
-    `Usage: tunedl cache <stats|clear|path> [spotify|search|lyrics|library] [--config FILE] [--json]
-
-  stats           entries, size and lifetime hit rate of each cache
-  clear           delete the whole cache file (also a damaged one)
-  clear spotify   forget Spotify answers (albums, playlists, tracks)
-  clear search    forget search results and chosen matches
-  clear lyrics    forget LRCLIB's lyrics answers (found and not found)
-  clear library   forget the library index (files are re-checked on disk)
-  path            print where the cache lives
-
-Options:
-  -c, --config FILE  config file, for download.cache_file (optional)
-      --json         print one JSON document`,
+  summary: CACHE.summary,
+  usage: usageText(CACHE),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("cache", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
+      flags: parserFlags(CACHE),
       maxPositionals: 2,
     });
     const json = flags.json === true;

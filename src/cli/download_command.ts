@@ -16,10 +16,13 @@ import {
   planFromJson,
   planToJson,
 } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
 import type { CliIo } from "./io.ts";
 import { formatPlan } from "./plan_command.ts";
 import { createProgressReporter } from "./progress.ts";
@@ -36,37 +39,15 @@ import { stopsRun } from "./stop_policy.ts";
 import { LyricsTally } from "../lyrics/mod.ts";
 import { trackLyricsFor } from "./lyrics_setup.ts";
 
+const DOWNLOAD = commandSpec("download");
+
 export const downloadCommand: Command = {
-  summary: "download everything the config lists (or `download liked`)",
-  usage: `Usage: tunedl download [liked] [--config FILE | FILE] [options]
-
-Plans the download (Spotify), then searches, downloads, converts and tags each
-track and writes the playlists' M3U files. Files already in the library are
-skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
---resume to continue the same plan.
-
-  liked              download only your Liked Songs (needs \`tunedl login\`)
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --resume       continue the last run of the same config where it stopped
-  -q, --quiet        only errors and the summary
-  -v, --verbose      also stages and retries
-      --log-format F text (default: a live display on a terminal, plain lines
-                     otherwise) or json (one JSON event per line, for scripts)
-
-Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+  summary: DOWNLOAD.summary,
+  usage: usageText(DOWNLOAD),
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
-      flags: {
-        ...configFlags,
-        resume: { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        verbose: { type: "boolean", short: "v" },
-        "log-format": { type: "string" },
-      },
-      maxPositionals: 2,
+      flags: parserFlags(DOWNLOAD),
+      maxPositionals: Infinity,
     });
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
@@ -74,24 +55,18 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
         `tunedl download: --log-format must be text or json, got "${logFormat}"`,
       );
     }
-    let likedOnly = false;
-    let configArg: string | undefined;
-    for (const arg of positionals) {
-      if (arg === "liked") likedOnly = true;
-      else if (isConfigPath(arg)) configArg = arg;
-      else {
-        throw new UsageError(`tunedl download: unexpected argument "${arg}"`, {
-          hint: 'Use "liked" or a config file path (*.yaml).',
-        });
-      }
-    }
-    const loaded = await loadConfigFor(flags, io, { positional: configArg });
+    const subjects = runSubjects("download", positionals);
+    const loaded = withSettingFlags(
+      "download",
+      await loadRunConfig(flags, io, subjects),
+      flags,
+      io,
+    );
     const ctx = await createRunContext(loaded, io);
     try {
       // Say so before resolving tools or planning: nothing else could help.
-      if (likedOnly && !ctx.user) throw likedSongsNeedLoginError();
+      if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
-        likedOnly,
         resume: flags.resume === true,
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
@@ -107,7 +82,6 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
 const SPOTIFY_STAGE_LIMIT = 50;
 
 interface DownloadFlags {
-  likedOnly: boolean;
   resume: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -142,7 +116,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
-    const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
+    const hash = configHash(loaded.config);
     const planFile = planFileFor(ctx.paths, hash);
     let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
     if (plan) plan = await optimizeFor(ctx, plan);
@@ -150,7 +124,6 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       info("Planning...");
       plan = (await buildPlan(ctx, {
         signal: controller.signal,
-        likedOnly: flags.likedOnly,
         onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
       })).plan;
       if (d.overwrite === "skip" && ctx.caches.library) {

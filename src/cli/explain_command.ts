@@ -2,28 +2,23 @@
 import { parseSpotifyUrl } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { explainMatch, findBestMatch } from "../search/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
 import { loadConfigFor } from "./config_source.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { audioProviders } from "./providers.ts";
 import { createRunContext } from "./run_context.ts";
 
+const EXPLAIN = commandSpec("explain");
+
 export const explainCommand: Command = {
-  summary: "show how a Spotify track is matched to its audio",
-  usage: `Usage: tunedl explain <spotify track url> [--config FILE] [--json]
-
-Searches the configured providers for the track as a download would (fresh,
-without the search cache) and prints every candidate with its score parts:
-title, artist, duration, album, bonus and penalties, and why the winner won
-or why nothing reached the threshold.
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print the track and the match result as one JSON document`,
+  summary: EXPLAIN.summary,
+  usage: usageText(EXPLAIN),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("explain", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
+      flags: parserFlags(EXPLAIN),
       maxPositionals: 1,
     });
     const json = flags.json === true;

@@ -37,3 +37,5 @@ export {
   OVERWRITE_MODES,
   TEMPLATE_PLACEHOLDERS,
 } from "./config_schema.ts";
+export { applySettingOverrides } from "./setting_overrides.ts";
+export type { SettingOverride } from "./setting_overrides.ts";

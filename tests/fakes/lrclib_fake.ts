@@ -29,6 +29,8 @@ export interface FakeLyricsSong {
   /** Default: three timed lines naming the title. */
   synced?: string;
   plain?: string;
+  /** Answer this song only after this long (a slow service that still answers in time). */
+  delayMs?: number;
 }
 
 /** A request the fake saw. */
@@ -41,6 +43,8 @@ export interface FakeLyricsRequest {
 /** A running fake. */
 export interface FakeLrclib {
   url: string;
+  /** The table; tests may add songs while the fake runs. */
+  songs: FakeLyricsSong[];
   requests: FakeLyricsRequest[];
   /** Requests that are waiting (slow songs), for tests that wait for one to arrive. */
   waiting(): number;
@@ -83,8 +87,9 @@ function json(body: unknown, status = 200): Response {
   });
 }
 
-/** Starts the fake on 127.0.0.1. */
-export function startFakeLrclib(songs: readonly FakeLyricsSong[] = []): FakeLrclib {
+/** Starts the fake on 127.0.0.1; `songs` may be added to while it runs. */
+export function startFakeLrclib(initial: readonly FakeLyricsSong[] = []): FakeLrclib {
+  const songs = [...initial];
   const requests: FakeLyricsRequest[] = [];
   const parked = new Set<() => void>();
   const find = (artist: string, title: string) =>
@@ -101,6 +106,7 @@ export function startFakeLrclib(songs: readonly FakeLyricsSong[] = []): FakeLrcl
     if (url.pathname !== "/api/get" && url.pathname !== "/api/search") return notFound();
     const index = find(params.artist_name ?? "", params.track_name ?? "");
     const song = songs[index];
+    if (song?.delayMs) await new Promise((resolve) => setTimeout(resolve, song.delayMs));
     if (song?.kind === "slow") {
       await new Promise<void>((resolve) => parked.add(resolve));
       return json({ code: 503, name: "Closing" }, 503);
@@ -120,6 +126,7 @@ export function startFakeLrclib(songs: readonly FakeLyricsSong[] = []): FakeLrcl
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
+    songs,
     requests,
     waiting: () => parked.size,
     async close() {
