@@ -46,7 +46,12 @@ export function settingOverridesFrom(
     overrides.push({
       key,
       flag: `--${flag}`,
-      value: key === "output" ? outputFromFlag(value, options.currentOutput, options.cwd) : value,
+      value: key === "output"
+        ? outputFromFlag(value, options.currentOutput, options.cwd)
+        // `--bitrate 320` reads as `bitrate: 320` in the config does: 320k.
+        : key === "bitrate" && /^\d{1,4}$/.test(value)
+        ? `${value}k`
+        : value,
       given: value,
     });
   }
