@@ -8,6 +8,7 @@ import { isAbsolute, join } from "node:path";
 import {
   analyzeSpotifyLink,
   type LoadedConfig,
+  NO_CONFIG_FILE,
   parseConfig,
   type SourceEntry,
   type SourceListName,
@@ -24,7 +25,7 @@ export interface RunSubjects {
 }
 
 /** Stands for the config file in messages when a one-shot run has none. */
-export const NO_CONFIG_FILE = "(no config file)";
+export { NO_CONFIG_FILE };
 
 const LIST_OF_KIND: Record<SpotifyKind, SourceListName> = {
   track: "songs",

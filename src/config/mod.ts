@@ -24,7 +24,7 @@ export type { ParseConfigOptions } from "./parse_config.ts";
 export { loadConfig } from "./load_config.ts";
 export type { LoadConfigOptions } from "./load_config.ts";
 export { configHash } from "./config_hash.ts";
-export { formatConfigSummary, summarizeConfig } from "./config_summary.ts";
+export { formatConfigSummary, NO_CONFIG_FILE, summarizeConfig } from "./config_summary.ts";
 export type { ConfigSummary, SourceSummary } from "./config_summary.ts";
 export { InvalidConfigError } from "./config_problem.ts";
 export type { ConfigProblem } from "./config_problem.ts";
