@@ -77,7 +77,7 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
       "lyrics",
       "files",
     ]);
-    const [spotify, search, match, files] = report.caches;
+    const [spotify, search, match, lyrics, files] = report.caches;
     assert.deepEqual(spotify, {
       name: "spotify",
       hits: 3,
@@ -108,6 +108,7 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
       expirations: 0,
       persistentHits: 0,
     });
+    assert.equal(lyrics.name, "lyrics");
     assert.deepEqual(files, {
       name: "files",
       hits: 1,
