@@ -3,7 +3,7 @@
  * parser's flags, each command's `--help`, the command list of `tunedl --help`
  * and the shell completion scripts.
  */
-import { AUDIO_FORMATS, AUDIO_PROVIDERS, LYRICS_MODES, OVERWRITE_MODES } from "../config/mod.ts";
+import { AUDIO_FORMATS, LYRICS_MODES, OVERWRITE_MODES, PROVIDER_NAMES } from "../model/mod.ts";
 import { SPOTIFY_DASHBOARD_URL } from "../spotify/mod.ts";
 import type { CommandSpec, FlagDef, PositionalDef } from "./command_spec.ts";
 
@@ -165,7 +165,7 @@ valid, 2 when not.`,
     name: "explain",
     summary: "show how a Spotify track is matched to its audio",
     synopsis: "<spotify track link> [--config FILE] [--json]",
-    description: `Searches the configured providers (${AUDIO_PROVIDERS.join(", ")}) for the track as
+    description: `Searches the configured providers (${PROVIDER_NAMES.join(", ")}) for the track as
 a download would (fresh, without the search cache) and prints every candidate
 with its score parts: title, artist, duration, album, bonus and penalties, and
 why the winner won or why nothing reached the threshold.`,

@@ -5,7 +5,6 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError } from "../errors/mod.ts";
 import { SpotifyHttpError } from "../spotify/mod.ts";
 import { parseCommandArgs } from "./args.ts";
-import { libraryLayout } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
 import { commandSpec } from "./command_specs.ts";
@@ -14,14 +13,7 @@ import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
 import { extraDoctorChecks } from "./doctor_extra.ts";
-
-/** One line of the doctor's report. */
-export interface DoctorCheck {
-  name: string;
-  status: "ok" | "warn" | "error";
-  detail: string;
-  fix?: string;
-}
+import type { DoctorCheck } from "./doctor_check.ts";
 
 const DOCTOR = commandSpec("doctor");
 
@@ -60,7 +52,7 @@ export const doctorCommand: Command = {
         checks.push(await spotifyCheck(loaded, io));
         checks.push(...await extraDoctorChecks(loaded, io));
         checks.push(await writableCheck("cache folder", cachePathsFor(loaded, io).dir));
-        checks.push(await writableCheck("output folder", libraryLayout(loaded).baseDir));
+        checks.push(await writableCheck("output folder", loaded.library.baseDir));
       }
       const ok = checks.every((c) => c.status !== "error");
       if (json) writeJson(io, { ok, checks });

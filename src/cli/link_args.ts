@@ -4,9 +4,8 @@
  * positional that is neither is a usage error naming it.
  */
 import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import {
-  analyzeSpotifyLink,
   type LoadedConfig,
   NO_CONFIG_FILE,
   parseConfig,
@@ -14,7 +13,7 @@ import {
   type SourceListName,
 } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
-import type { SpotifyKind, SpotifyRef } from "../spotify/mod.ts";
+import { analyzeSpotifyLink, type SpotifyKind, type SpotifyRef } from "../model/mod.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 
@@ -132,7 +131,6 @@ export async function loadRunConfig(
 
 /** The defaults, as a config file holding only its version would give them. */
 export function defaultConfig(io: Pick<CliIo, "cwd" | "env">): LoadedConfig {
-  const parsed = parseConfig('version: "1.2"\n', { file: NO_CONFIG_FILE, env: io.env });
   // Relative settings (output, cache_file) are relative to where tunedl runs.
-  return { ...parsed, file: NO_CONFIG_FILE, dir: isAbsolute(io.cwd) ? io.cwd : join(io.cwd) };
+  return parseConfig('version: "1.2"\n', { file: NO_CONFIG_FILE, env: io.env, dir: io.cwd });
 }

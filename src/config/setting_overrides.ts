@@ -6,6 +6,7 @@
 import { ConfigError } from "../errors/mod.ts";
 import { DOWNLOAD_FIELDS, type FieldSpec } from "./config_schema.ts";
 import type { DownloadSettings, LoadedConfig } from "./model.ts";
+import { libraryLayout } from "./library_layout.ts";
 import { describeValue } from "./yaml_nodes.ts";
 
 /** One setting from the command line: the key, its raw value and the flag that gave it. */
@@ -39,8 +40,7 @@ export function applySettingOverrides(
       })`,
     });
   }
-  return {
-    ...loaded,
-    config: { ...loaded.config, download: download as unknown as DownloadSettings },
-  };
+  const config = { ...loaded.config, download: download as unknown as DownloadSettings };
+  // The library folder follows `--output`, resolved as the config's own value is.
+  return { ...loaded, config, library: libraryLayout({ ...loaded, config }) };
 }

@@ -1,10 +1,6 @@
 /** Lyrics as tunedl uses them: what to ask for, what LRCLIB answered, what a track got. */
 
-/** `download.lyrics`: synced LRC (falling back to plain), plain text only, or none. */
-export type LyricsMode = "synced" | "plain" | "off";
-
-/** Every lyrics mode, in the order the docs list them. */
-export const LYRICS_MODES: readonly LyricsMode[] = ["synced", "plain", "off"];
+export type { LyricsMode } from "../model/mod.ts";
 
 /** What identifies a recording to LRCLIB. */
 export interface LyricsQuery {

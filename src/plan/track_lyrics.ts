@@ -5,7 +5,7 @@
  * record) and counted in the tally (for the summary).
  */
 import { isTunedlError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../library/mod.ts";
+import { writeFileAtomic } from "../util/mod.ts";
 import {
   chooseLyrics,
   type LrclibClient,
@@ -13,7 +13,7 @@ import {
   type LyricsResult,
   type LyricsTally,
 } from "../lyrics/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
+import type { TrackMetadata } from "../model/mod.ts";
 import type { PlanItem } from "./model.ts";
 
 /** What a worker needs to add lyrics to its tracks. */
