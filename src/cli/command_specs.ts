@@ -168,7 +168,8 @@ valid, 2 when not.`,
     description: `Searches the configured providers (${PROVIDER_NAMES.join(", ")}) for the track as
 a download would (fresh, without the search cache) and prints every candidate
 with its score parts: title, artist, duration, album, bonus and penalties, and
-why the winner won or why nothing reached the threshold.`,
+why the winner won or why nothing reached the threshold. The config is optional:
+its settings when --config FILE or ./config.yaml is there, else the defaults.`,
     positionals: [{ name: "<track link>", description: "a Spotify track link" }],
     flags: [
       CONFIG,

@@ -6,7 +6,7 @@ import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
 import { commandSpec } from "./command_specs.ts";
-import { loadConfigFor } from "./config_source.ts";
+import { loadRunConfig } from "./link_args.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { audioProviders } from "./providers.ts";
 import { createRunContext } from "./run_context.ts";
@@ -40,7 +40,8 @@ export const explainCommand: Command = {
           { hint: "Copy the track's link in Spotify (Share > Copy Song Link)." },
         );
       }
-      const loaded = await loadConfigFor(flags, io);
+      // The config is optional here too: its settings (threshold, providers, overrides) when there is one.
+      const loaded = await loadRunConfig(flags, io, { refs: [ref], liked: false });
       const ctx = await createRunContext(loaded, io);
       try {
         const d = loaded.config.download;
