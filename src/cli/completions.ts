@@ -243,11 +243,15 @@ function fishScript(specs: readonly CommandSpec[]): string {
       const guard = def.after
         ? `${condition}; and not __fish_seen_subcommand_from ${own}`
         : condition;
-      lines.push(
-        `complete -c tunedl -n ${shellQuote(guard)} -a ${shellQuote(own)} -d ${
-          shellQuote(oneLine(def.description || def.name))
-        }`,
-      );
+      // One line per word, so each shows its own description where the help has one.
+      for (const word of def.choices!) {
+        const text = def.choiceHelp?.[word] ?? def.description ?? def.name;
+        lines.push(
+          `complete -c tunedl -n ${shellQuote(guard)} -a ${shellQuote(word)} -d ${
+            shellQuote(oneLine(text || def.name))
+          }`,
+        );
+      }
     }
   }
   return `${lines.join("\n")}\n`;

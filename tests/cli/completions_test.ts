@@ -162,3 +162,99 @@ Deno.test("every command's --help is made from its definition, and every definit
   await runCli(["--help"], top);
   for (const spec of COMMAND_SPECS) assert.ok(top.stdout.includes(`  ${spec.name}`), spec.name);
 });
+
+/** Whether a program is on PATH (the zsh and fish checks run where the shell is installed). */
+function installed(program: string): boolean {
+  try {
+    return new Deno.Command(program, { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+async function scriptFile(shell: "zsh" | "fish", dir: string): Promise<string> {
+  const io = captureIo();
+  assert.equal(await runCli(["completions", shell], io), 0, io.stderr);
+  const file = `${dir}/tunedl.${shell}`;
+  await Deno.writeTextFile(file, io.stdout);
+  return file;
+}
+
+async function run(program: string, args: string[]) {
+  const output = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" })
+    .output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test({
+  name: "completions zsh: the script parses and registers _tunedl for tunedl",
+  ignore: !installed("zsh"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "tunedl-zsh-" });
+    try {
+      const file = await scriptFile("zsh", dir);
+      const syntax = await run("zsh", ["-n", file]);
+      assert.equal(syntax.code, 0, syntax.stderr);
+      const loaded = await run("zsh", [
+        "-f",
+        "-c",
+        `autoload -U compinit && compinit -u -d '${dir}/zcompdump' && source '${file}' && ` +
+        `print -- $_comps[tunedl]`,
+      ]);
+      assert.equal(loaded.code, 0, loaded.stderr);
+      assert.equal(loaded.stdout.trim(), "_tunedl");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "completions fish: commands, flags, values and arguments as fish completes them",
+  ignore: !installed("fish"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "tunedl-fish-" });
+    try {
+      const file = await scriptFile("fish", dir);
+      const syntax = await run("fish", ["--no-execute", file]);
+      assert.equal(syntax.code, 0, syntax.stderr);
+      const complete = async (line: string) => {
+        const result = await run("fish", [
+          "--no-config",
+          "-c",
+          `source '${file}'; complete -C '${line}'`,
+        ]);
+        assert.equal(result.code, 0, result.stderr);
+        return result.stdout.split("\n").filter(Boolean).map((row) => row.split("\t")[0]).sort();
+      };
+      assert.deepEqual(await complete("tunedl "), [...NAMES].sort());
+      for (const spec of COMMAND_SPECS) {
+        assert.deepEqual(
+          await complete(`tunedl ${spec.name} --`),
+          spec.flags.map((f) => `--${f.name}`).sort(),
+          spec.name,
+        );
+      }
+      assert.deepEqual(await complete("tunedl plan --overwrite "), [
+        "metadata",
+        "overwrite",
+        "skip",
+      ]);
+      assert.deepEqual(await complete("tunedl cache clear "), [
+        "library",
+        "lyrics",
+        "search",
+        "spotify",
+      ]);
+      assert.deepEqual(await complete("tunedl download l"), ["liked"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
