@@ -35,9 +35,7 @@ export function applySettingOverrides(
   }
   if (problems.length > 0) {
     throw new ConfigError(problems.join("\n"), {
-      hint: `fix the value, or leave the option out to use the config's (download.${
-        overrides.find((o) => problems.some((p) => p.startsWith(`${o.flag}:`)))?.key
-      })`,
+      hint: "fix the value, or leave the option out to use the config's value (or the default)",
     });
   }
   const config = { ...loaded.config, download: download as unknown as DownloadSettings };

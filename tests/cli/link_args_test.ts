@@ -237,3 +237,17 @@ Deno.test("validate with links and no config: the defaults and the links, offlin
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("one-shot without credentials: exit 2, the environment variables to set", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "tunedl-args-" });
+  try {
+    const io = captureIo(cwd, { TUNEDL_CACHE_DIR: join(cwd, "cache") });
+    assert.equal(await runCli(["plan", TRACK], io), 2, io.stderr);
+    assert.match(io.stderr, /^error: Spotify credentials are missing\nhint: Set SPOTIFY_CLIENT_ID/);
+    const none = captureIo(cwd);
+    assert.equal(await runCli(["download"], none), 2);
+    assert.match(none.stderr, /config file not found: .*\nhint: .*tunedl download <link>/);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
