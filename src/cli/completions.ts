@@ -153,6 +153,12 @@ function zshPositional(index: number, def: PositionalDef): string {
   const label = def.name.replace(/[<>.]/g, "") || "argument";
   const choices = def.choices ? `(${def.choices.join(" ")})` : "";
   if (def.repeat) return `'*:${label}:${choices || " "}'`;
+  if (def.after && def.choices) {
+    // Only after its word (`cache clear <part>`): ${words[(I)clear]} is 0 when clear is absent.
+    return `'${index + 1}:${label}:{(( \${words[(I)${def.after}]} )) && compadd ${
+      def.choices.join(" ")
+    }}'`;
+  }
   return `'${index + 1}:${label}:${choices || " "}'`;
 }
 

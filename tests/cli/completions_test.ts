@@ -5,6 +5,7 @@
  * script names every command and flag; `--help` comes from the same definitions.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { type CliIo, runCli } from "../../src/cli/mod.ts";
 import { usageText } from "../../src/cli/command_spec.ts";
 import { COMMAND_SPECS, COMPLETION_SHELLS } from "../../src/cli/command_specs.ts";
@@ -193,7 +194,7 @@ async function run(program: string, args: string[]) {
 }
 
 Deno.test({
-  name: "completions zsh: the script parses and registers _tunedl for tunedl",
+  name: "completions zsh: the script parses, registers _tunedl and completes in an interactive zsh",
   ignore: !installed("zsh"),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "tunedl-zsh-" });
@@ -209,6 +210,35 @@ Deno.test({
       ]);
       assert.equal(loaded.code, 0, loaded.stderr);
       assert.equal(loaded.stdout.trim(), "_tunedl");
+
+      // Completion as an interactive zsh does it (TAB in a pseudo-terminal).
+      const complete = async (line: string) => {
+        const result = await new Deno.Command("zsh", {
+          args: ["-f", fileURLToPath(new URL("../fakes/zsh_complete.zsh", import.meta.url))],
+          env: { ZT_DIR: dir, ZT_SCRIPT: file, ZT_LINE: line },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.ok(result.success, new TextDecoder().decode(result.stderr));
+        return new TextDecoder().decode(result.stdout).split("\n").filter(Boolean);
+      };
+      assert.deepEqual((await complete("tunedl ")).sort(), [...NAMES].sort());
+      assert.deepEqual(await complete("tunedl download --format "), [
+        "mp3",
+        "m4a",
+        "flac",
+        "opus",
+        "ogg",
+      ]);
+      assert.deepEqual(await complete("tunedl cache "), ["stats", "clear", "path"]);
+      assert.deepEqual(await complete("tunedl cache clear "), [
+        "spotify",
+        "search",
+        "lyrics",
+        "library",
+      ]);
+      assert.deepEqual(await complete("tunedl cache stats "), []);
+      assert.deepEqual(await complete("tunedl plan --ove"), ["--overwrite"]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
