@@ -167,9 +167,12 @@ valid, 2 when not.`,
     synopsis: "<spotify track link> [--config FILE] [--json]",
     description: `Searches the configured providers (${PROVIDER_NAMES.join(", ")}) for the track as
 a download would (fresh, without the search cache) and prints every candidate
-with its score parts: title, artist, duration, album, bonus and penalties, and
-why the winner won or why nothing reached the threshold. The config is optional:
-its settings when --config FILE or ./config.yaml is there, else the defaults.`,
+with its score parts: title, artist, duration, album, bonus and penalties (a
+version word such as "Live" or "Remix" on one side only), the rule that
+rejected it (title, artist, main artist, length), and why the winner won or why
+nothing reached the threshold. In --json, a rejected candidate's score has
+"rejected" and "rule". The config is optional: its settings when --config FILE
+or ./config.yaml is there, else the defaults.`,
     positionals: [{ name: "<track link>", description: "a Spotify track link" }],
     flags: [
       CONFIG,
