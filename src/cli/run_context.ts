@@ -99,6 +99,8 @@ export function spotifyClientFor(
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
+    maxRetryAfterMs: d.spotify_max_retry_after * SECOND,
+    requestTimeoutMs: d.request_timeout * SECOND,
     rateLimit: {
       enabled: d.spotify_rate_limit_enabled,
       requests: d.spotify_rate_limit_requests,
@@ -115,6 +117,7 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
   return openStoredLogin(cachePathsFor(loaded, io).tokens, {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
+    requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
     warn: (message) => io.err(`warning: ${message}\n`),
   });
 }

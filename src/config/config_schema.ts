@@ -174,6 +174,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   },
   spotify_retry_base_delay: { schema: decimal(0), expected: SECONDS, default: 1.0 },
   spotify_retry_max_delay: { schema: decimal(0), expected: SECONDS, default: 120.0 },
+  spotify_max_retry_after: {
+    schema: positiveDecimal(),
+    expected: "a positive number of seconds",
+    default: 600,
+  },
   spotify_rate_limit_enabled: { schema: boolean(), expected: BOOLEAN, default: true },
   spotify_rate_limit_requests: { schema: integer(1), expected: POSITIVE, default: 10 },
   spotify_rate_limit_window: {
@@ -222,6 +227,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     schema: positiveDecimal(),
     expected: "a positive number of seconds",
     default: 600,
+  },
+  request_timeout: {
+    schema: z.preprocess(coerceNumber, z.number().min(0.1).max(3600)),
+    expected: "a number of seconds from 0.1 to 3600",
+    default: 10,
   },
   login_redirect_port: {
     schema: integer(1, 65535),

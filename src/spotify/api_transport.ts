@@ -4,7 +4,8 @@
  * limiter, 429 Retry-After, backoff on 5xx / network errors / malformed JSON,
  * and request counting. Everything above this speaks in parsed JSON.
  */
-import { NetworkError } from "../errors/mod.ts";
+import { NetworkError, TunedlError } from "../errors/mod.ts";
+import { failureReason, fetchBounded, type FetchLimits } from "../util/mod.ts";
 import type { SpotifyClientStats } from "./catalog_model.ts";
 import {
   isPremiumRequiredMessage,
@@ -14,8 +15,21 @@ import {
   tokenRefusedError,
 } from "./errors.ts";
 import type { SlidingWindowRateLimiter } from "./rate_limiter.ts";
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_API_ANSWER_BYTES,
+  requestLimits,
+  spotifyUnreachableError,
+} from "./http_limits.ts";
+import {
+  backoffDelay,
+  MAX_RATE_LIMITED_WAITS,
+  maxRetryAfterOf,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry_policy.ts";
 import type { Semaphore } from "./semaphore.ts";
+import type { AdaptiveThrottle } from "./throttle.ts";
 import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
 import type { TokenProvider } from "./token_provider.ts";
 
@@ -27,7 +41,11 @@ export interface ApiTransportOptions {
   tokenProvider: TokenProvider;
   policy: RetryPolicy;
   limiter: SlidingWindowRateLimiter;
+  /** Slows request starts down after 429s (optional). */
+  throttle?: AdaptiveThrottle;
   semaphore: Semaphore;
+  /** Time and size limits of one request (default: 10 s answer/stall, 30 s whole, 4 MB). */
+  limits?: FetchLimits;
   clock: Clock;
   sleep: Sleep;
   random: () => number;
@@ -87,6 +105,9 @@ export class ApiTransport {
     const shown = pathAndQuery(url);
     let renewedToken = false;
     let retriesUsed = 0;
+    let rateLimitedWaits = 0;
+    // Attempts that got no answer at all; when all did, Spotify is unreachable.
+    let unanswered = 0;
     for (let attempt = 0;; attempt++) {
       throwIfAborted(signal);
       if (attempt > 0) this.#stats.retries++;
@@ -103,12 +124,22 @@ export class ApiTransport {
       };
 
       if (outcome.kind === "network") {
+        const error = outcome.error;
+        if (error instanceof TunedlError && !error.retryable) throw error;
+        unanswered++;
+        const detail = `GET ${shown}: ${failureReason(error, `Spotify Web API, GET ${shown}`)}`;
         await backoff(
-          new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
-            hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
-              "then run tunedl again.",
-            cause: outcome.error,
-          }),
+          unanswered === attempt + 1
+            ? spotifyUnreachableError(`The Spotify Web API at ${this.#base}`, detail, {
+              attempts: attempt + 1,
+              envVar: "TUNEDL_SPOTIFY_API_URL",
+              cause: error,
+            })
+            : new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+              hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
+                "then run tunedl again.",
+              cause: error,
+            }),
         );
         continue;
       }
@@ -131,11 +162,15 @@ export class ApiTransport {
         this.#stats.rateLimited++;
         const now = this.#options.clock();
         const waitMs = parseRetryAfter(outcome.retryAfter, now) ??
-          backoffDelay(retriesUsed, policy, this.#options.random);
-        if (waitMs > policy.retryMaxDelayMs || retriesUsed >= policy.maxRetries) {
+          backoffDelay(rateLimitedWaits, policy, this.#options.random);
+        // A 429 is Spotify asking to slow down, not a failure: it does not use
+        // up the retries. Only a wait longer than allowed, or a request that
+        // keeps being refused, ends the run.
+        if (waitMs > maxRetryAfterOf(policy) || rateLimitedWaits >= MAX_RATE_LIMITED_WAITS) {
           throw new RateLimitedError(waitMs, now);
         }
-        retriesUsed++;
+        rateLimitedWaits++;
+        this.#options.throttle?.onRateLimited();
         // Everyone waits, not just this request: the limit is per app.
         this.#options.limiter.pauseUntil(now + waitMs);
         await this.#options.sleep(waitMs, signal);
@@ -170,19 +205,24 @@ export class ApiTransport {
       // Take the rate-limit slot last, right before sending, so the recorded
       // start times are the real ones.
       await limiter.acquire(signal);
+      await this.#options.throttle?.acquire(signal);
       this.#count(url);
       try {
-        const response = await this.#options.fetch(url, {
+        // Reading the body inside the permit: a dropped connection shows up here.
+        const response = await fetchBounded(url, {
           headers: { "Authorization": `Bearer ${token}`, "Accept": "application/json" },
+        }, {
+          fetch: this.#options.fetch,
+          limits: this.#options.limits ??
+            requestLimits(DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES),
+          what: `Spotify Web API, GET ${pathAndQuery(url)}`,
           signal,
         });
-        // Reading the body inside the permit: a dropped connection shows up here.
-        const text = await response.text();
         return {
           kind: "answer",
           status: response.status,
           retryAfter: response.headers.get("retry-after"),
-          text,
+          text: response.text(),
         };
       } catch (error) {
         if (signal?.aborted) throw cancelled(signal);

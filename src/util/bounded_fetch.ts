@@ -187,6 +187,12 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
+/** Why a request named `what` failed, without the name: "no answer within 10 s". */
+export function failureReason(error: unknown, what: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith(`${what}: `) ? message.slice(what.length + 2) : message;
+}
+
 /** "10 MB", "512 KB", "300 bytes". */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;

@@ -96,6 +96,7 @@ Deno.test("defaults of a minimal config", () => {
     spotify_max_retries: 3,
     spotify_retry_base_delay: 1,
     spotify_retry_max_delay: 120,
+    spotify_max_retry_after: 600,
     spotify_rate_limit_enabled: true,
     spotify_rate_limit_requests: 10,
     spotify_rate_limit_window: 1,
@@ -111,6 +112,7 @@ Deno.test("defaults of a minimal config", () => {
     search_concurrency: 4,
     spotify_concurrency: 4,
     download_timeout: 600,
+    request_timeout: 10,
     login_redirect_port: 8888,
   });
   assert.deepEqual(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CancelledError, NetworkError } from "../../src/errors/mod.ts";
+import { CancelledError, NetworkError, ServiceUnreachableError } from "../../src/errors/mod.ts";
 import {
   findBestMatch,
   type MatchTarget,
@@ -173,14 +173,21 @@ Deno.test("server failures are retryable NetworkErrors; bad answers are SearchEr
   }
 });
 
-Deno.test("an unreachable origin is a NetworkError", async () => {
+Deno.test("an origin that refuses every attempt is reported unreachable, naming it", async () => {
   const fake = startFakeYouTube();
   const origin = fake.url;
   await fake.close();
-  const music = new YouTubeMusicProvider({ fetch, baseUrl: origin });
+  const music = new YouTubeMusicProvider({
+    fetch,
+    baseUrl: origin,
+    limits: { retries: 1, retryDelayMs: 1 },
+  });
   await assert.rejects(
     () => music.search("anything", {}),
-    (error: unknown) => error instanceof NetworkError && error.message.includes(origin),
+    (error: unknown) =>
+      error instanceof ServiceUnreachableError && error.exitCode === 5 &&
+      error.message.startsWith(`YouTube Music is not answering at ${origin} (`) &&
+      error.message.endsWith("; 2 attempts)"),
   );
 });
 

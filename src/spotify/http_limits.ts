@@ -1,0 +1,37 @@
+/**
+ * Time and size limits of the requests to Spotify, and the error for a
+ * service that keeps not answering within them.
+ */
+import { ServiceUnreachableError } from "../errors/mod.ts";
+import type { FetchLimits } from "../util/mod.ts";
+
+/** Default time limit (ms) for an answer to start, and for a pause inside it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** Largest Web API answer read: a 100-track playlist page is ~300 KB. */
+export const MAX_API_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** Largest accounts-service answer read: a token answer is a few hundred bytes. */
+export const MAX_ACCOUNTS_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Limits for one request from a single timeout: the answer must start within
+ * it, may not pause longer than it, and must be complete within three times it.
+ */
+export function requestLimits(timeoutMs: number, maxBytes: number): FetchLimits {
+  return { answerMs: timeoutMs, stallMs: timeoutMs, totalMs: 3 * timeoutMs, maxBytes };
+}
+
+/** A Spotify service did not answer on any attempt: the run cannot go on without it. */
+export function spotifyUnreachableError(
+  service: string,
+  detail: string,
+  options: { attempts: number; envVar: string; cause?: unknown },
+): ServiceUnreachableError {
+  const tries = options.attempts === 1 ? "1 attempt" : `${options.attempts} attempts`;
+  return new ServiceUnreachableError(`${service} is not answering (${detail}; ${tries})`, {
+    hint: `Check your internet connection (and ${options.envVar} if set); if Spotify is ` +
+      "down, run tunedl again later: what was already read is cached.",
+    cause: options.cause,
+  });
+}
