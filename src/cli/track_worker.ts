@@ -7,13 +7,15 @@ import { dirname, join } from "node:path";
 import {
   type AudioFormat,
   type AudioTools,
+  coverImageProblem,
   produceTrackFile,
   retagFile,
   tagsFromTrack,
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
-import { NotFoundError } from "../errors/mod.ts";
+import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
+import { displayText, failureReason, fetchBounded } from "../util/mod.ts";
 import { renderM3u, writeFileAtomic } from "../library/mod.ts";
 import {
   type PlanItem,
@@ -76,8 +78,26 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
     if (!url) return Promise.resolve(undefined);
     let pending = covers.get(url);
     if (!pending) {
-      pending = fetchCover(url, fetchFn, signal).catch((error) => {
-        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+      const shown = displayText(url, { max: 200 });
+      pending = fetchCover(url, {
+        fetch: fetchFn,
+        signal,
+        timeoutMs: d.request_timeout * 1000,
+      }).then((bytes) => {
+        const problem = coverImageProblem(bytes);
+        if (problem === undefined) return bytes;
+        deps.warn?.(`skipped the cover ${shown}: ${problem}; the track is written without it`);
+        return undefined;
+      }, (error) => {
+        if (signal.aborted) {
+          // Cancelled for this track only: another track may fetch it again.
+          covers.delete(url);
+          throw error;
+        }
+        deps.warn?.(
+          `skipped the cover ${shown}: ${failureReason(error, "cover")}; ` +
+            "the track is written without it",
+        );
         return undefined;
       });
       covers.set(url, pending);
@@ -246,16 +266,40 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   );
 }
 
-async function fetchCover(
+/** Largest cover read; Spotify's 640 px covers are ~100 KB. */
+export const MAX_COVER_BYTES = 10 * 1024 * 1024;
+
+/** Reads a cover image within time and size limits, retrying once; throws a typed error otherwise. */
+export async function fetchCover(
   url: string,
-  fetchFn: typeof fetch,
-  signal: AbortSignal,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
 ): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(20_000);
-  const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
+  try {
+    return await fetchCoverOnce(url, options);
+  } catch (error) {
+    if (!(error instanceof NetworkError) || options.signal?.aborted) throw error;
+    return await fetchCoverOnce(url, options);
   }
-  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchCoverOnce(
+  url: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
+): Promise<Uint8Array> {
+  const { timeoutMs } = options;
+  const response = await fetchBounded(url, {}, {
+    fetch: options.fetch,
+    signal: options.signal,
+    limits: {
+      answerMs: timeoutMs,
+      stallMs: timeoutMs,
+      totalMs: 3 * timeoutMs,
+      maxBytes: MAX_COVER_BYTES,
+    },
+    what: "cover",
+    readBody: (status) => status >= 200 && status < 300,
+  });
+  if (response.status >= 500) throw new NetworkError(`cover: HTTP ${response.status}`);
+  if (!response.ok) throw new TunedlError(`cover: HTTP ${response.status}`);
+  return response.body;
 }

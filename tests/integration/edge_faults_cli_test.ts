@@ -1,0 +1,207 @@
+/**
+ * End-to-end runs of `tunedl` against services that misbehave at the edges:
+ * a Spotify API, accounts service or YouTube search that accepts the
+ * connection and never answers, a cover host that sends without end, and a
+ * Spotify that throttles every third request. Short `request_timeout`s keep
+ * the runs quick; nothing asserts how long they took.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
+import { listFiles } from "../fakes/file_tree.ts";
+import { type Misbehavior, startMisbehavingServer } from "../fakes/misbehaving_server.ts";
+import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
+
+const ALBUM_PONDER = "58NYQm3dRbTW1kKirl631E";
+const PLAYLIST = "5LkNhFidYyyjRWwnkcMbQs";
+const OUTPUT = "music/{artist}/{album}/{track-number} - {title}.{output-ext}";
+const AUDIO_EXTENSIONS = /\.(mp3|m4a|flac|opus|ogg)$/;
+
+/** Settings that make a silent service show up fast: 0.3 s limits, one retry, no backoff. */
+const QUICK_LIMITS = {
+  request_timeout: 0.3,
+  spotify_max_retries: 1,
+  spotify_retry_base_delay: 0,
+};
+
+function configFor(download: Record<string, unknown> = {}, more: { playlists?: string[] } = {}) {
+  return {
+    version: "1.2",
+    download: { threads: 2, output: OUTPUT, ...QUICK_LIMITS, ...download },
+    albums: [`https://open.spotify.com/album/${ALBUM_PONDER}`],
+    playlists: (more.playlists ?? []).map((id) => `https://open.spotify.com/playlist/${id}`),
+  };
+}
+
+async function setUp(
+  options: MusicWorldOptions = {},
+): Promise<
+  { world: MusicWorld; work: TempWorkspace; env: Record<string, string> } & AsyncDisposable
+> {
+  const world = await startMusicWorld(options);
+  const work = await makeTempWorkspace({ prefix: "tunedl-edges-" });
+  return {
+    world,
+    work,
+    env: { ...world.env, TUNEDL_CACHE_DIR: work.cacheDir },
+    async [Symbol.asyncDispose]() {
+      await world.close();
+      await work[Symbol.asyncDispose]();
+    },
+  };
+}
+
+for (const mode of ["hang", "trickle"] as Misbehavior[]) {
+  Deno.test(`plan: a Spotify API that ${mode}s ends the run with exit 5, naming it`, async () => {
+    await using setup = await setUp();
+    await using spotify = startMisbehavingServer(mode, { trickleMs: 20 });
+    const config = await setup.work.writeConfig(configFor());
+    const run = await runTunedl(["plan", "--config", config], {
+      env: { ...setup.env, TUNEDL_SPOTIFY_API_URL: spotify.url },
+      cwd: setup.work.dir,
+    });
+    assert.equal(run.code, 5, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    const expected = mode === "hang"
+      ? "no answer within 0.3 s"
+      : "the answer took longer than 0.9 s";
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^error: The Spotify Web API at ${spotify.url} is not answering \\(GET /v1/albums\\?ids=` +
+          `${ALBUM_PONDER}: ${expected}; 2 attempts\\)$`,
+        "m",
+      ),
+    );
+    assert.match(run.stderr, /^hint: Check your internet connection \(and TUNEDL_SPOTIFY_API_URL/m);
+    assert.doesNotMatch(run.stderr, /unexpected failure|at .*\.ts:\d+/);
+    assert.ok(spotify.requests >= 2, `${spotify.requests} requests`);
+  });
+}
+
+Deno.test("plan: an accounts service that never answers ends the run with exit 5", async () => {
+  await using setup = await setUp();
+  await using accounts = startMisbehavingServer("hang");
+  const config = await setup.work.writeConfig(configFor());
+  const run = await runTunedl(["plan", "--config", config, "--json"], {
+    env: { ...setup.env, TUNEDL_SPOTIFY_ACCOUNTS_URL: accounts.url },
+    cwd: setup.work.dir,
+  });
+  assert.equal(run.code, 5, run.stderr);
+  assert.match(
+    run.stderr,
+    new RegExp(
+      `error: Spotify's accounts service at ${accounts.url}/api/token is not answering ` +
+        `\\(no answer within 0\\.3 s; 2 attempts\\)`,
+    ),
+  );
+  assert.ok(!run.stderr.includes(setup.env.SPOTIFY_CLIENT_SECRET), "the secret is not shown");
+  assert.equal(accounts.requests, 2);
+});
+
+Deno.test("plan: an endless Spotify answer is cut at the size limit, not read whole", async () => {
+  await using setup = await setUp();
+  await using spotify = startMisbehavingServer("endless");
+  const config = await setup.work.writeConfig(configFor({ request_timeout: 30 }));
+  const run = await runTunedl(["plan", "--config", config], {
+    env: { ...setup.env, TUNEDL_SPOTIFY_API_URL: spotify.url },
+    cwd: setup.work.dir,
+  });
+  // The album cannot be read (a warning for that source); the run is not "unreachable".
+  assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
+  assert.match(run.stderr, /GET \/v1\/albums\?ids=\S+: the answer is larger than 4 MB; not read/);
+  // Too large is not transient: asked once, not retried.
+  assert.equal(spotify.requests, 1);
+});
+
+Deno.test("download: a YouTube search that never answers stops the run with exit 5", async () => {
+  await using setup = await setUp();
+  await using youtube = startMisbehavingServer("hang");
+  const config = await setup.work.writeConfig(configFor());
+  const run = await runTunedl(["download", "--config", config], {
+    env: { ...setup.env, TUNEDL_YOUTUBE_URL: youtube.url },
+    cwd: setup.work.dir,
+  });
+  assert.equal(run.code, 5, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const output = run.stdout + run.stderr;
+  assert.match(
+    output,
+    new RegExp(`YouTube( Music)? is not answering at ${youtube.url} \\(no answer within 0\\.3 s`),
+  );
+  assert.match(output, /Stopped: /);
+  const audio = (await listFiles(join(setup.work.dir, "music"))).filter((p) =>
+    AUDIO_EXTENSIONS.test(p)
+  );
+  assert.deepEqual(audio, []);
+});
+
+for (const mode of ["endless", "hang"] as Misbehavior[]) {
+  Deno.test(`download: a cover host that ${mode}s costs the cover, not the track`, async () => {
+    await using covers = startMisbehavingServer(mode, { contentType: "image/jpeg" });
+    await using setup = await setUp({ coverOrigin: covers.url });
+    const config = await setup.work.writeConfig(
+      configFor(mode === "endless" ? { request_timeout: 30 } : {}),
+    );
+    const run = await runTunedl(["download", "--config", config], {
+      env: setup.env,
+      cwd: setup.work.dir,
+    });
+    assert.equal(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    const reason = mode === "endless"
+      ? "the answer is larger than 10 MB; not read"
+      : "no answer within 0.3 s";
+    assert.match(
+      run.stdout + run.stderr,
+      new RegExp(
+        `skipped the cover ${covers.url}/\\S+: ${reason}; the track is written without it`,
+      ),
+    );
+    const audio = (await listFiles(join(setup.work.dir, "music"))).filter((p) =>
+      AUDIO_EXTENSIONS.test(p)
+    );
+    assert.ok(audio.length > 0, "the tracks are in the library");
+  });
+}
+
+Deno.test("download: a 429 on every third request and a 502 on every fifth slow the run down, it still finishes", async () => {
+  await using setup = await setUp({
+    spotify: {
+      faults: [
+        { path: "/v1/", status: 429, retryAfter: 1, everyNth: 3, times: Infinity },
+        { path: "/v1/", status: 502, everyNth: 5, times: Infinity },
+      ],
+    },
+  });
+  const config = await setup.work.writeConfig(
+    configFor({ request_timeout: 30, spotify_max_retries: 3, threads: 4 }, {
+      playlists: [PLAYLIST],
+    }),
+  );
+  const run = await runTunedl(["download", "--config", config], {
+    env: setup.env,
+    cwd: setup.work.dir,
+  });
+  assert.equal(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const throttled = setup.world.spotify.requests.filter((r) => r.status === 429);
+  assert.ok(throttled.length >= 2, `Spotify throttled ${throttled.length} times`);
+  assert.doesNotMatch(run.stdout + run.stderr, /rate limit/i);
+  assert.match(run.stdout, /^ {2}Failed +0$/m);
+  const audio = (await listFiles(join(setup.work.dir, "music"))).filter((p) =>
+    AUDIO_EXTENSIONS.test(p)
+  );
+  // The album's single and the playlist's 9 playable rows.
+  assert.equal(audio.length, 10, audio.join("\n"));
+});
+
+Deno.test("plan: a Retry-After beyond spotify_max_retry_after stops the run, saying when to come back", async () => {
+  await using setup = await setUp({
+    spotify: { faults: [{ path: "/v1/", status: 429, retryAfter: 7200, times: Infinity }] },
+  });
+  const config = await setup.work.writeConfig(configFor({ spotify_max_retry_after: 60 }));
+  const run = await runTunedl(["plan", "--config", config], {
+    env: setup.env,
+    cwd: setup.work.dir,
+  });
+  assert.notEqual(run.code, 0);
+  assert.match(run.stderr, /Spotify rate limit: asked to wait 2 h; try again after /);
+  assert.equal(setup.world.spotify.requests.filter((r) => r.path.startsWith("/v1/")).length, 1);
+});
