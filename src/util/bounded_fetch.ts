@@ -184,7 +184,7 @@ function timeoutPhrase(limit: TimeLimitKind, ms: number): string {
 
 function formatSeconds(ms: number): string {
   const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  return `${+seconds.toFixed(3)} s`;
 }
 
 /** Why a request named `what` failed, without the name: "no answer within 10 s". */

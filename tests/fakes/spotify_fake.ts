@@ -552,8 +552,7 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
   let premium = options.premium ?? true;
   let faults: Array<FakeFault & { left: number; seen: number }> = [];
   const requests: FakeRequestRecord[] = [];
-  const addFault = (fault: FakeFault) =>
-    faults.push({ ...fault, left: fault.times ?? 1, seen: 0 });
+  const addFault = (fault: FakeFault) => faults.push({ ...fault, left: fault.times ?? 1, seen: 0 });
   (options.faults ?? []).forEach(addFault);
 
   const takeFault = (method: string, target: string) => {
