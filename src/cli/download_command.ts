@@ -33,6 +33,7 @@ import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { stopsRun } from "./stop_policy.ts";
+import { printable } from "./terminal_text.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -119,8 +120,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     if (!flags.quiet && !flags.json) io.err(`${text}\n`);
   };
   const warn = (text: string, hint?: string) => {
-    io.err(`warning: ${text}\n`);
-    if (hint) io.err(`hint: ${hint}\n`);
+    io.err(`warning: ${printable(text)}\n`);
+    if (hint) io.err(`hint: ${printable(hint)}\n`);
   };
 
   const controller = new AbortController();

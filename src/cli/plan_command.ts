@@ -7,6 +7,7 @@ import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 
 import { runReporting, writeJson } from "./json_output.ts";
+import { printable } from "./terminal_text.ts";
 import { createRunContext } from "./run_context.ts";
 
 export const planCommand: Command = {
@@ -33,8 +34,8 @@ Options:
       try {
         const { plan, layout } = await buildPlan(ctx, {
           onWarning: (w) => {
-            io.err(`warning: ${w.source}: ${w.message}\n`);
-            if (w.hint) io.err(`hint: ${w.hint}\n`);
+            io.err(`warning: ${printable(`${w.source}: ${w.message}`)}\n`);
+            if (w.hint) io.err(`hint: ${printable(w.hint)}\n`);
           },
         });
         if (json) writeJson(io, planJson(plan, layout.baseDir));
@@ -112,7 +113,7 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
       lines.push(`  ... and ${pending.length - shown.length} more (--all lists every one)`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(printable).join("\n")}\n`;
 }
 
 function describeProblem(item: PlanItem): string {

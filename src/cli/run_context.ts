@@ -18,6 +18,7 @@ import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } fro
 import { SpotifyClient, type SpotifyUser, type TokenProvider } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
 import { type OpenedLogin, openStoredLogin } from "./token_store.ts";
+import { printable } from "./terminal_text.ts";
 
 const SECOND = 1000;
 
@@ -52,7 +53,7 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
 export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
-  const warn = (message: string) => io.err(`warning: ${message}\n`);
+  const warn = (message: string) => io.err(`warning: ${printable(message)}\n`);
   const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
   return createCacheSet({
     persistent,
@@ -118,7 +119,7 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
     requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
-    warn: (message) => io.err(`warning: ${message}\n`),
+    warn: (message) => io.err(`warning: ${printable(message)}\n`),
   });
 }
 
