@@ -18,6 +18,8 @@ export interface FieldSpec<T> {
   schema: z.ZodType<T, unknown>;
   /** Completes "expected ...": "a positive integer". */
   expected: string;
+  /** Never shown in messages, even when it has the wrong type (`client_secret`). */
+  secret?: boolean;
   /** For lists: completes "expected ..." for one element. */
   itemExpected?: string;
   /** Absent for settings that stay unset unless given. */
@@ -128,7 +130,11 @@ const PATH = "a path";
 /** Every `download:` key tunedl uses, in the order config.example.yaml documents them. */
 export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   client_id: { schema: text(), expected: "the Client ID of your Spotify app (a string)" },
-  client_secret: { schema: text(), expected: "the Client secret of your Spotify app (a string)" },
+  client_secret: {
+    schema: text(),
+    expected: "the Client secret of your Spotify app (a string)",
+    secret: true,
+  },
   threads: { schema: integer(1, 64), expected: "a positive integer (1 to 64)", default: 4 },
   max_retries: { schema: integer(0, 100), expected: "a whole number from 0 to 100", default: 3 },
   format: {

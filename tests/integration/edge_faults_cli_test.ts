@@ -205,3 +205,29 @@ Deno.test("plan: a Retry-After beyond spotify_max_retry_after stops the run, say
   assert.match(run.stderr, /Spotify rate limit: asked to wait 2 h; try again after /);
   assert.equal(setup.world.spotify.requests.filter((r) => r.path.startsWith("/v1/")).length, 1);
 });
+
+Deno.test("validate: an alias bomb and a binary file each end in one short error, exit 2", async () => {
+  await using work = await makeTempWorkspace({ prefix: "tunedl-edges-" });
+  const bomb = join(work.dir, "bomb.yaml");
+  await Deno.writeTextFile(
+    bomb,
+    [
+      'version: "1.2"',
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ..."bcdefghi".split("").map((name, i) =>
+        `${name}: &${name} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`
+      ),
+      "songs: *i",
+    ].join("\n"),
+  );
+  const garbage = join(work.dir, "garbage.yaml");
+  await Deno.writeFile(garbage, crypto.getRandomValues(new Uint8Array(60_000)));
+  for (const file of [bomb, garbage]) {
+    const run = await runTunedl(["validate", "--config", file], { cwd: work.dir });
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.ok(run.stderr.length < 400, `${run.stderr.length} bytes of errors`);
+    assert.match(run.stderr, /^error: .*(aliases|not a text file)/);
+    assert.doesNotMatch(run.stderr, /unexpected failure|bug in tunedl/);
+  }
+});
