@@ -5,7 +5,7 @@
  * and request counting. Everything above this speaks in parsed JSON.
  */
 import { NetworkError, TunedlError } from "../errors/mod.ts";
-import { failureReason, fetchBounded, type FetchLimits } from "../util/mod.ts";
+import { displayText, failureReason, fetchBounded, type FetchLimits } from "../util/mod.ts";
 import type { SpotifyClientStats } from "./catalog_model.ts";
 import {
   isPremiumRequiredMessage,
@@ -262,11 +262,11 @@ function pathAndQuery(url: string): string {
 export function errorMessageOf(text: string): string {
   try {
     const body = JSON.parse(text);
-    if (typeof body?.error?.message === "string") return body.error.message;
-    if (typeof body?.error_description === "string") return body.error_description;
-    if (typeof body?.error === "string") return body.error;
+    if (typeof body?.error?.message === "string") return displayText(body.error.message);
+    if (typeof body?.error_description === "string") return displayText(body.error_description);
+    if (typeof body?.error === "string") return displayText(body.error);
   } catch {
     // not JSON
   }
-  return text.trim().slice(0, 200);
+  return displayText(text.slice(0, 1000).trim(), { max: 200 });
 }

@@ -4,7 +4,7 @@
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
 import { AuthError, NetworkError, TunedlError } from "../errors/mod.ts";
-import { failureReason, fetchBounded } from "../util/mod.ts";
+import { displayText, failureReason, fetchBounded } from "../util/mod.ts";
 import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -256,15 +256,21 @@ export function parseOAuthError(text: string): { code: string; description: stri
   try {
     const body = JSON.parse(text);
     if (typeof body?.error === "string") {
-      return { code: body.error, description: String(body.error_description ?? "") };
+      return {
+        code: displayText(body.error, { max: 100 }),
+        description: displayText(String(body.error_description ?? "")),
+      };
     }
     if (typeof body?.error?.message === "string") {
-      return { code: String(body.error.status ?? "error"), description: body.error.message };
+      return {
+        code: displayText(String(body.error.status ?? "error"), { max: 100 }),
+        description: displayText(body.error.message),
+      };
     }
   } catch {
     // not JSON: fall through
   }
-  return { code: "error", description: text.slice(0, 200) };
+  return { code: "error", description: displayText(text.slice(0, 1000), { max: 200 }) };
 }
 
 /** Resolves like `promise`, or rejects with CancelledError as soon as `signal` aborts. */
