@@ -15,7 +15,7 @@ import {
 import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
-import { displayText, failureReason, fetchBounded } from "../util/mod.ts";
+import { displayText, failureReason, fetchBounded, limitsFromTimeout } from "../util/mod.ts";
 import { renderM3u, writeFileAtomic } from "../library/mod.ts";
 import {
   type PlanItem,
@@ -290,12 +290,7 @@ async function fetchCoverOnce(
   const response = await fetchBounded(url, {}, {
     fetch: options.fetch,
     signal: options.signal,
-    limits: {
-      answerMs: timeoutMs,
-      stallMs: timeoutMs,
-      totalMs: 3 * timeoutMs,
-      maxBytes: MAX_COVER_BYTES,
-    },
+    limits: limitsFromTimeout(timeoutMs, MAX_COVER_BYTES),
     what: "cover",
     readBody: (status) => status >= 200 && status < 300,
   });

@@ -11,7 +11,13 @@ import {
   ServiceUnreachableError,
   TunedlError,
 } from "../errors/mod.ts";
-import { type BoundedResponse, displayText, failureReason, fetchBounded } from "../util/mod.ts";
+import {
+  type BoundedResponse,
+  displayText,
+  failureReason,
+  fetchBounded,
+  limitsFromTimeout,
+} from "../util/mod.ts";
 import { providerLabel, SearchError } from "./errors.ts";
 import type { FetchFunction, ProviderName } from "./model.ts";
 
@@ -38,7 +44,7 @@ export interface InnertubeSearchRequest {
 
 /** Time and size limits of search requests, and how often one is retried. */
 export interface SearchRequestLimits {
-  /** Time limit for an answer to start or to pause (default 10 s; 3x for the whole answer). */
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole answer). */
   timeoutMs?: number;
   /** Largest answer read (default 5 MB; real answers are under 1 MB). */
   maxBytes?: number;
@@ -98,12 +104,7 @@ export async function postInnertubeSearch(
         body: JSON.stringify(body),
       }, {
         fetch: fetchFn as typeof fetch,
-        limits: {
-          answerMs: timeoutMs,
-          stallMs: timeoutMs,
-          totalMs: 3 * timeoutMs,
-          maxBytes: limits.maxBytes ?? MAX_SEARCH_ANSWER_BYTES,
-        },
+        limits: limitsFromTimeout(timeoutMs, limits.maxBytes ?? MAX_SEARCH_ANSWER_BYTES),
         what,
         signal: options.signal,
       });

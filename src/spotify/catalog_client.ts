@@ -60,7 +60,7 @@ export interface SpotifyClientOptions {
   retryMaxDelayMs?: number;
   /** Longest Retry-After waited out; a longer one raises RateLimitedError (default 10 min). */
   maxRetryAfterMs?: number;
-  /** Time limit for an answer to start or to pause, per request (default 10 s; 3x for the whole). */
+  /** Time limit for an answer to start or to pause, per request (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
   /** Proactive limit; default 90 requests per 30 s. */
   rateLimit?: RateLimitSettings;

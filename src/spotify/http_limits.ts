@@ -3,7 +3,7 @@
  * service that keeps not answering within them.
  */
 import { ServiceUnreachableError } from "../errors/mod.ts";
-import type { FetchLimits } from "../util/mod.ts";
+import { type FetchLimits, limitsFromTimeout } from "../util/mod.ts";
 
 /** Default time limit (ms) for an answer to start, and for a pause inside it. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -14,12 +14,9 @@ export const MAX_API_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Largest accounts-service answer read: a token answer is a few hundred bytes. */
 export const MAX_ACCOUNTS_ANSWER_BYTES = 64 * 1024;
 
-/**
- * Limits for one request from a single timeout: the answer must start within
- * it, may not pause longer than it, and must be complete within three times it.
- */
+/** Limits for one request from a single timeout (see limitsFromTimeout). */
 export function requestLimits(timeoutMs: number, maxBytes: number): FetchLimits {
-  return { answerMs: timeoutMs, stallMs: timeoutMs, totalMs: 3 * timeoutMs, maxBytes };
+  return limitsFromTimeout(timeoutMs, maxBytes);
 }
 
 /** A Spotify service did not answer on any attempt: the run cannot go on without it. */

@@ -48,7 +48,7 @@ export interface ClientCredentialsOptions extends Partial<RetryPolicy> {
   random?: () => number;
   /** Called once per HTTP request to the token endpoint (request counting). */
   onRequest?: () => void;
-  /** Time limit for an answer to start or to pause (default 10 s; 3x for the whole). */
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
 }
 

@@ -34,7 +34,7 @@ export interface TokenRequestOptions {
   signal?: AbortSignal;
   /** Called once per HTTP request (request counting). */
   onRequest?: () => void;
-  /** Time limit for an answer to start or to pause (default 10 s; 3x for the whole). */
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
 }
 

@@ -64,7 +64,7 @@ export interface AccountsOptions extends Partial<RetryPolicy> {
   sleep?: Sleep;
   random?: () => number;
   signal?: AbortSignal;
-  /** Time limit for an answer to start or to pause (default 10 s; 3x for the whole). */
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
 }
 

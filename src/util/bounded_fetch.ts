@@ -20,6 +20,15 @@ export interface FetchLimits {
   maxBytes: number;
 }
 
+/**
+ * Limits from a single timeout: the answer must start within it and may not
+ * pause longer than it, and the whole answer must be in within twice it (a
+ * server trickling a byte now and then is as useless as a silent one).
+ */
+export function limitsFromTimeout(timeoutMs: number, maxBytes: number): FetchLimits {
+  return { answerMs: timeoutMs, stallMs: timeoutMs, totalMs: 2 * timeoutMs, maxBytes };
+}
+
 /** Which limit a request ran into. */
 export type TimeLimitKind = "answer" | "stall" | "total";
 

@@ -63,7 +63,7 @@ for (const mode of ["hang", "trickle"] as Misbehavior[]) {
     assert.equal(run.code, 5, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
     const expected = mode === "hang"
       ? "no answer within 0.3 s"
-      : "the answer took longer than 0.9 s";
+      : "the answer took longer than 0.6 s";
     assert.match(
       run.stderr,
       new RegExp(

@@ -305,7 +305,7 @@ Deno.test("a search origin that hangs, trickles or sends without end gives a bou
       "trickle",
       (e) =>
         e instanceof ServiceUnreachableError &&
-        /the answer took longer than 0\.6 s; 2 attempts\)$/.test(e.message),
+        /the answer took longer than 0\.4 s; 2 attempts\)$/.test(e.message),
     ],
     [
       "endless",
