@@ -231,3 +231,29 @@ Deno.test("validate: an alias bomb and a binary file each end in one short error
     assert.doesNotMatch(run.stderr, /unexpected failure|bug in tunedl/);
   }
 });
+
+Deno.test("download: a cover that is not an image, or cut short, is skipped and the track written", async () => {
+  const jpegStart = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
+  await using covers = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) =>
+      new URL(request.url).pathname.endsWith("0")
+        ? new Response(jpegStart, { headers: { "content-type": "image/jpeg" } })
+        : new Response("<html>not found</html>", { headers: { "content-type": "image/jpeg" } }),
+  );
+  await using setup = await setUp({ coverOrigin: `http://127.0.0.1:${covers.addr.port}` });
+  const config = await setup.work.writeConfig(configFor());
+  const run = await runTunedl(["download", "--config", config], {
+    env: setup.env,
+    cwd: setup.work.dir,
+  });
+  assert.equal(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.match(
+    run.stdout + run.stderr,
+    /skipped the cover \S+: (it is not a JPEG or PNG image|the JPEG image is incomplete); the track is written without it/,
+  );
+  const audio = (await listFiles(join(setup.work.dir, "music"))).filter((p) =>
+    AUDIO_EXTENSIONS.test(p)
+  );
+  assert.ok(audio.length > 0, "the tracks are in the library");
+});
