@@ -20,6 +20,7 @@ import {
   MAX_API_ANSWER_BYTES,
   requestLimits,
   spotifyUnreachableError,
+  unansweredDeadline,
 } from "./http_limits.ts";
 import {
   backoffDelay,
@@ -108,6 +109,7 @@ export class ApiTransport {
     let rateLimitedWaits = 0;
     // Attempts that got no answer at all; when all did, Spotify is unreachable.
     let unanswered = 0;
+    const giveUpAt = unansweredDeadline(this.#options.clock(), this.#limits().answerMs);
     for (let attempt = 0;; attempt++) {
       throwIfAborted(signal);
       if (attempt > 0) this.#stats.retries++;
@@ -128,19 +130,20 @@ export class ApiTransport {
         if (error instanceof TunedlError && !error.retryable) throw error;
         unanswered++;
         const detail = `GET ${shown}: ${failureReason(error, `Spotify Web API, GET ${shown}`)}`;
-        await backoff(
-          unanswered === attempt + 1
-            ? spotifyUnreachableError(`The Spotify Web API at ${this.#base}`, detail, {
-              attempts: attempt + 1,
-              envVar: "TUNEDL_SPOTIFY_API_URL",
-              cause: error,
-            })
-            : new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
-              hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
-                "then run tunedl again.",
-              cause: error,
-            }),
-        );
+        const neverAnswered = unanswered === attempt + 1;
+        const finalError = neverAnswered
+          ? spotifyUnreachableError(`The Spotify Web API at ${this.#base}`, detail, {
+            attempts: attempt + 1,
+            envVar: "TUNEDL_SPOTIFY_API_URL",
+            cause: error,
+          })
+          : new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+            hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
+              "then run tunedl again.",
+            cause: error,
+          });
+        if (neverAnswered && this.#options.clock() >= giveUpAt) throw finalError;
+        await backoff(finalError);
         continue;
       }
       const { status, text } = outcome;
@@ -213,8 +216,7 @@ export class ApiTransport {
           headers: { "Authorization": `Bearer ${token}`, "Accept": "application/json" },
         }, {
           fetch: this.#options.fetch,
-          limits: this.#options.limits ??
-            requestLimits(DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES),
+          limits: this.#limits(),
           what: `Spotify Web API, GET ${pathAndQuery(url)}`,
           signal,
         });
@@ -231,6 +233,10 @@ export class ApiTransport {
     } finally {
       semaphore.release();
     }
+  }
+
+  #limits(): FetchLimits {
+    return this.#options.limits ?? requestLimits(DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES);
   }
 
   #count(url: string): void {

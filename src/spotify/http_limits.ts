@@ -19,6 +19,16 @@ export function requestLimits(timeoutMs: number, maxBytes: number): FetchLimits 
   return limitsFromTimeout(timeoutMs, maxBytes);
 }
 
+/**
+ * When a request whose attempts all went unanswered stops retrying, even with
+ * retries left: 4.5 timeouts after it started (45 s by default). Without it a
+ * trickling server (each attempt cut at twice the timeout) would keep a run
+ * waiting for minutes before it is called unreachable.
+ */
+export function unansweredDeadline(startedAt: number, timeoutMs: number): number {
+  return startedAt + 4.5 * timeoutMs;
+}
+
 /** A Spotify service did not answer on any attempt: the run cannot go on without it. */
 export function spotifyUnreachableError(
   service: string,

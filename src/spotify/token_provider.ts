@@ -11,6 +11,7 @@ import {
   MAX_ACCOUNTS_ANSWER_BYTES,
   requestLimits,
   spotifyUnreachableError,
+  unansweredDeadline,
 } from "./http_limits.ts";
 import {
   backoffDelay,
@@ -127,10 +128,12 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     let failures = 0;
     let unanswered = 0;
     let rateLimitedWaits = 0;
+    const timeoutMs = this.#options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const giveUpAt = unansweredDeadline(this.#clock(), timeoutMs);
     for (let attempt = 0;; attempt++) {
       throwIfAborted(signal);
-      const retryIn = (reason: unknown): number => {
-        if (failures >= this.#policy.maxRetries) throw reason;
+      const retryIn = (reason: unknown, giveUp = false): number => {
+        if (giveUp || failures >= this.#policy.maxRetries) throw reason;
         return backoffDelay(failures++, this.#policy, this.#options.random ?? Math.random);
       };
       let status: number;
@@ -147,10 +150,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
           body: "grant_type=client_credentials",
         }, {
           fetch: this.#fetch,
-          limits: requestLimits(
-            this.#options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-            MAX_ACCOUNTS_ANSWER_BYTES,
-          ),
+          limits: requestLimits(timeoutMs, MAX_ACCOUNTS_ANSWER_BYTES),
           what: `Spotify's accounts service at ${url}`,
           signal,
         });
@@ -161,9 +161,11 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (signal.aborted) throw cancelled(signal);
         if (error instanceof TunedlError && !error.retryable) throw error;
         unanswered++;
+        const neverAnswered = unanswered === attempt + 1;
+        const giveUp = neverAnswered && this.#clock() >= giveUpAt;
         await this.#sleep(
           retryIn(
-            unanswered === attempt + 1
+            neverAnswered
               ? spotifyUnreachableError(
                 `Spotify's accounts service at ${url}`,
                 failureReason(error, `Spotify's accounts service at ${url}`),
@@ -177,6 +179,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
                 hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
                 cause: error,
               }),
+            giveUp,
           ),
           signal,
         );

@@ -12,6 +12,7 @@ import {
   MAX_ACCOUNTS_ANSWER_BYTES,
   requestLimits,
   spotifyUnreachableError,
+  unansweredDeadline,
 } from "./http_limits.ts";
 import {
   backoffDelay,
@@ -69,10 +70,12 @@ export async function postTokenForm(
   let failures = 0;
   let unanswered = 0;
   let rateLimitedWaits = 0;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const giveUpAt = unansweredDeadline(options.clock(), timeoutMs);
   for (let attempt = 0;; attempt++) {
     throwIfAborted(signal);
-    const backoff = async (finalError: Error) => {
-      if (failures >= policy.maxRetries) throw finalError;
+    const backoff = async (finalError: Error, giveUp = false) => {
+      if (giveUp || failures >= policy.maxRetries) throw finalError;
       await options.sleep(backoffDelay(failures++, policy, options.random), signal);
     };
     let status: number;
@@ -86,10 +89,7 @@ export async function postTokenForm(
         body: form.toString(),
       }, {
         fetch: options.fetch,
-        limits: requestLimits(
-          options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-          MAX_ACCOUNTS_ANSWER_BYTES,
-        ),
+        limits: requestLimits(timeoutMs, MAX_ACCOUNTS_ANSWER_BYTES),
         what: `Spotify's accounts service at ${url}`,
         signal,
       });
@@ -100,8 +100,9 @@ export async function postTokenForm(
       if (signal?.aborted) throw cancelled(signal);
       if (error instanceof TunedlError && !error.retryable) throw error;
       unanswered++;
+      const neverAnswered = unanswered === attempt + 1;
       await backoff(
-        unanswered === attempt + 1
+        neverAnswered
           ? spotifyUnreachableError(
             `Spotify's accounts service at ${url}`,
             failureReason(error, `Spotify's accounts service at ${url}`),
@@ -111,6 +112,7 @@ export async function postTokenForm(
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
             cause: error,
           }),
+        neverAnswered && options.clock() >= giveUpAt,
       );
       continue;
     }

@@ -8,7 +8,14 @@ import {
   type ThrottleState,
 } from "../../src/spotify/throttle.ts";
 import { AnswerTooLargeError } from "../../src/util/mod.ts";
-import { apiError, clientWith, json, type RecordedCall, tokenAnswer } from "./test_support.ts";
+import {
+  apiError,
+  clientWith,
+  json,
+  type RecordedCall,
+  tokenAnswer,
+  VirtualTime,
+} from "./test_support.ts";
 
 const TRACK_ID = "1t2qKa8K72IBC8yQlhD9bU";
 const S = DEFAULT_THROTTLE_SETTINGS;
@@ -145,4 +152,19 @@ Deno.test("an oversized API answer is refused at once, not retried", async () =>
   const error = await client.getTrack(TRACK_ID).catch((e) => e);
   assert.ok(error instanceof AnswerTooLargeError, String(error));
   assert.equal(apiCalls().length, 1);
+});
+
+Deno.test("attempts that all go unanswered stop after 4.5 timeouts, even with retries left", async () => {
+  const time = new VirtualTime();
+  let apiAttempts = 0;
+  const { client } = clientWith(() => {
+    apiAttempts++;
+    // Each attempt takes 20 s (a trickling server cut at twice the timeout).
+    time.now += 20_000;
+    return Promise.reject(new TypeError("connection reset"));
+  }, { time, maxRetries: 10, requestTimeoutMs: 10_000 });
+  const error = await client.getTrack(TRACK_ID).catch((e) => e);
+  assert.ok(error instanceof ServiceUnreachableError, String(error));
+  assert.equal(apiAttempts, 3);
+  assert.match(error.message, /; 3 attempts\)$/);
 });
