@@ -1,5 +1,5 @@
 /** Parsing config text into a validated Config, with located errors and warnings. */
-import { dirname, resolve } from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors/mod.ts";
@@ -13,6 +13,7 @@ import {
 import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
+import { libraryLayout } from "./library_layout.ts";
 import { readOverrides, readSourceList } from "./read_sources.ts";
 import {
   describeValue,
@@ -36,6 +37,10 @@ export interface ParseConfigOptions {
   file: string;
   /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
   env?: Record<string, string | undefined>;
+  /** The config's folder, against which relative paths resolve; default: the file's folder. */
+  dir?: string;
+  /** Path rules for resolving (tests use another OS's); default: the host's. */
+  platformPath?: PlatformPath;
 }
 
 const SYNTAX_HINT =
@@ -218,11 +223,16 @@ function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfi
 
   problems.throwIfErrors();
   const file = options.file;
+  const paths = options.platformPath ?? hostPath;
+  const dir = options.dir ?? paths.dirname(paths.resolve(file));
+  const cacheFile = config.download.cache_file;
   return {
     config,
     warnings: problems.warningLines(),
     file,
-    dir: dirname(resolve(file)),
+    dir,
+    library: libraryLayout({ config, dir, file }, { platformPath: paths }),
+    cacheFile: cacheFile ? paths.resolve(dir, cacheFile) : undefined,
     credentials,
   };
 }

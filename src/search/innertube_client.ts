@@ -12,14 +12,16 @@ import {
   TunedlError,
 } from "../errors/mod.ts";
 import {
+  abortableSleep,
   type BoundedResponse,
   displayText,
   failureReason,
   fetchBounded,
   limitsFromTimeout,
 } from "../util/mod.ts";
+import { type ProviderName } from "../model/mod.ts";
 import { providerLabel, SearchError } from "./errors.ts";
-import type { FetchFunction, ProviderName } from "./model.ts";
+import type { FetchFunction } from "./model.ts";
 
 /** The InnerTube client identity a request claims. */
 export interface InnertubeClientInfo {
@@ -57,7 +59,7 @@ export interface SearchRequestLimits {
 /** Default time limit for a search answer to start or pause. */
 export const DEFAULT_SEARCH_TIMEOUT_MS = 10_000;
 /** Default largest search answer read. */
-export const MAX_SEARCH_ANSWER_BYTES = 5 * 1024 * 1024;
+export const MAX_SEARCH_ANSWER_BYTES = 5_000_000;
 
 /**
  * Posts a search to InnerTube and returns the parsed JSON answer. A request
@@ -124,15 +126,16 @@ export async function postInnertubeSearch(
           },
         );
       }
-      await pause((limits.retryDelayMs ?? 500) * 2 ** attempt, options.signal);
+      await abortableSleep((limits.retryDelayMs ?? 500) * 2 ** attempt, options.signal);
     }
   }
 
   const text = response.text();
   if (response.status === 429 || response.status >= 500) {
     throw new NetworkError(
-      `${providerLabel[provider]} answered HTTP ${response.status} to the search for ` +
-        `"${shownQuery}".`,
+      `${
+        providerLabel[provider]
+      } answered HTTP ${response.status} to the search for "${shownQuery}"`,
       { hint: "The service is busy or failing; try again later." },
     );
   }
@@ -160,11 +163,11 @@ function transportError(
   signal: AbortSignal | undefined,
 ): Error {
   if (signal?.aborted || (error instanceof DOMException && error.name === "AbortError")) {
-    return new CancelledError(`${providerLabel[provider]} search cancelled.`, { cause: error });
+    return new CancelledError(`${providerLabel[provider]} search cancelled`, { cause: error });
   }
   if (error instanceof TunedlError) return error;
   return new NetworkError(
-    `Could not reach ${providerLabel[provider]} at ${baseUrl}: ${errorText(error)}`,
+    `could not reach ${providerLabel[provider]} at ${baseUrl}: ${errorText(error)}`,
     {
       hint: "Check the network connection (or TUNEDL_YOUTUBE_URL) and try again.",
       cause: error,
@@ -174,22 +177,6 @@ function transportError(
 
 function errorText(error: unknown): string {
   return displayText(error instanceof Error ? error.message : String(error), { max: 200 });
-}
-
-/** Waits `ms`, or rejects with CancelledError as soon as `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError("Search cancelled."));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancelledError("Search cancelled."));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function trimOrigin(baseUrl: string): string {

@@ -8,12 +8,12 @@ import {
   postInnertubeSearch,
   type SearchRequestLimits,
 } from "./innertube_client.ts";
+import { type ProviderName } from "../model/mod.ts";
 import type { ParseContext } from "./innertube_json.ts";
 import type {
   AudioCandidate,
   AudioProvider,
   FetchFunction,
-  ProviderName,
   ProviderSearchOptions,
 } from "./model.ts";
 

@@ -29,9 +29,9 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from "./retry_policy.ts";
-import type { Semaphore } from "./semaphore.ts";
 import type { AdaptiveThrottle } from "./throttle.ts";
-import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
+import { type Sleep, type TaskPool } from "../util/mod.ts";
+import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import type { TokenProvider } from "./token_provider.ts";
 
 /** Collaborators and settings of the transport. */
@@ -42,10 +42,10 @@ export interface ApiTransportOptions {
   tokenProvider: TokenProvider;
   policy: RetryPolicy;
   limiter: SlidingWindowRateLimiter;
+  pool: TaskPool;
   /** Slows request starts down after 429s (optional). */
   throttle?: AdaptiveThrottle;
-  semaphore: Semaphore;
-  /** Time and size limits of one request (default: 10 s answer/stall, 30 s whole, 4 MB). */
+  /** Time and size limits of one request (default: 10 s answer/stall, 20 s whole, 4 MB). */
   limits?: FetchLimits;
   clock: Clock;
   sleep: Sleep;
@@ -132,12 +132,12 @@ export class ApiTransport {
         const detail = `GET ${shown}: ${failureReason(error, `Spotify Web API, GET ${shown}`)}`;
         const neverAnswered = unanswered === attempt + 1;
         const finalError = neverAnswered
-          ? spotifyUnreachableError(`The Spotify Web API at ${this.#base}`, detail, {
+          ? spotifyUnreachableError(`the Spotify Web API at ${this.#base}`, detail, {
             attempts: attempt + 1,
             envVar: "TUNEDL_SPOTIFY_API_URL",
             cause: error,
           })
-          : new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+          : new NetworkError(`could not reach the Spotify Web API for GET ${shown}`, {
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
               "then run tunedl again.",
             cause: error,
@@ -202,9 +202,8 @@ export class ApiTransport {
   }
 
   async #send(url: string, token: string, signal?: AbortSignal): Promise<Outcome> {
-    const { semaphore, limiter } = this.#options;
-    await semaphore.acquire(signal);
-    try {
+    const { pool, limiter } = this.#options;
+    return await pool.run(async () => {
       // Take the rate-limit slot last, right before sending, so the recorded
       // start times are the real ones.
       await limiter.acquire(signal);
@@ -225,14 +224,12 @@ export class ApiTransport {
           status: response.status,
           retryAfter: response.headers.get("retry-after"),
           text: response.text(),
-        };
+        } satisfies Outcome;
       } catch (error) {
         if (signal?.aborted) throw cancelled(signal);
-        return { kind: "network", error };
+        return { kind: "network", error } satisfies Outcome;
       }
-    } finally {
-      semaphore.release();
-    }
+    }, { signal });
   }
 
   #limits(): FetchLimits {

@@ -16,7 +16,7 @@ import { NotFoundError } from "../errors/mod.ts";
 import { ApiTransport } from "./api_transport.ts";
 import { mapWithConcurrency } from "./concurrent_map.ts";
 import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
-import type { SpotifyKind } from "./model.ts";
+import type { SpotifyKind } from "../model/mod.ts";
 import {
   asObject,
   classifyPlaylistRows,
@@ -29,10 +29,10 @@ import {
   type RawObject,
 } from "./normalize.ts";
 import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
-import { Semaphore } from "./semaphore.ts";
 import { AdaptiveThrottle } from "./throttle.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES, requestLimits } from "./http_limits.ts";
-import { type Clock, type Sleep, systemClock, systemSleep } from "./timing.ts";
+import { abortableSleep, type Sleep, TaskPool } from "../util/mod.ts";
+import { type Clock, systemClock } from "./timing.ts";
 import {
   ClientCredentialsTokenProvider,
   DEFAULT_ACCOUNTS_URL,
@@ -125,7 +125,7 @@ export class SpotifyClient {
   constructor(options: SpotifyClientOptions) {
     const defaults = DEFAULT_SPOTIFY_CLIENT_SETTINGS;
     const clock = options.clock ?? systemClock;
-    const sleep = options.sleep ?? systemSleep;
+    const sleep = options.sleep ?? abortableSleep;
     const random = options.random ?? Math.random;
     const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     const policy = {
@@ -160,8 +160,8 @@ export class SpotifyClient {
         clock,
         sleep,
       ),
+      pool: new TaskPool({ limit: this.#concurrency }),
       throttle: new AdaptiveThrottle(clock, sleep),
-      semaphore: new Semaphore(this.#concurrency),
       limits: requestLimits(timeoutMs, MAX_API_ANSWER_BYTES),
       clock,
       sleep,

@@ -9,10 +9,10 @@ import { type FetchLimits, limitsFromTimeout } from "../util/mod.ts";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Largest Web API answer read: a 100-track playlist page is ~300 KB. */
-export const MAX_API_ANSWER_BYTES = 4 * 1024 * 1024;
+export const MAX_API_ANSWER_BYTES = 4_000_000;
 
 /** Largest accounts-service answer read: a token answer is a few hundred bytes. */
-export const MAX_ACCOUNTS_ANSWER_BYTES = 64 * 1024;
+export const MAX_ACCOUNTS_ANSWER_BYTES = 64_000;
 
 /** Limits for one request from a single timeout (see limitsFromTimeout). */
 export function requestLimits(timeoutMs: number, maxBytes: number): FetchLimits {

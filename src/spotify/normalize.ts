@@ -4,6 +4,7 @@
  * between API generations, and a missing field must not crash a run.
  */
 import { shortenText } from "../util/mod.ts";
+import { spotifyUrl } from "../model/mod.ts";
 import type {
   PlaylistEntry,
   SkippedPlaylistEntry,
@@ -14,7 +15,6 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import { spotifyUrl } from "./errors.ts";
 
 /** A JSON object as parsed from a Spotify answer. */
 export type RawObject = Record<string, unknown>;

@@ -5,7 +5,8 @@
  * period without one, until the throttle lets go altogether. It sits next to
  * the proactive rate limiter, which knows nothing of it.
  */
-import type { Clock, Sleep } from "./timing.ts";
+import type { Sleep } from "../util/mod.ts";
+import type { Clock } from "./timing.ts";
 import { throwIfAborted } from "./timing.ts";
 
 /** How hard the throttle slows down and how soon it recovers. */

@@ -4,7 +4,13 @@
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
 import { AuthError, NetworkError, TunedlError } from "../errors/mod.ts";
-import { displayText, failureReason, fetchBounded } from "../util/mod.ts";
+import {
+  abortableSleep,
+  displayText,
+  failureReason,
+  fetchBounded,
+  type Sleep,
+} from "../util/mod.ts";
 import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -20,14 +26,7 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from "./retry_policy.ts";
-import {
-  cancelled,
-  type Clock,
-  type Sleep,
-  systemClock,
-  systemSleep,
-  throwIfAborted,
-} from "./timing.ts";
+import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
 
 /** Hands out a bearer token for the Web API. */
 export interface TokenProvider {
@@ -76,7 +75,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#clock = options.clock ?? systemClock;
-    this.#sleep = options.sleep ?? systemSleep;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = {
       maxRetries: options.maxRetries ?? 3,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
@@ -175,7 +174,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
                   cause: error,
                 },
               )
-              : new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+              : new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
                 hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
                 cause: error,
               }),

@@ -5,7 +5,7 @@
  * grant, so the caller turns it into the right error.
  */
 import { NetworkError, TunedlError } from "../errors/mod.ts";
-import { failureReason, fetchBounded } from "../util/mod.ts";
+import { failureReason, fetchBounded, type Sleep } from "../util/mod.ts";
 import { RateLimitedError } from "./errors.ts";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -21,7 +21,7 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from "./retry_policy.ts";
-import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
+import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
 
 /** Collaborators and settings of a token request. */
@@ -108,7 +108,7 @@ export async function postTokenForm(
             failureReason(error, `Spotify's accounts service at ${url}`),
             { attempts: attempt + 1, envVar: "TUNEDL_SPOTIFY_ACCOUNTS_URL", cause: error },
           )
-          : new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+          : new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
             cause: error,
           }),

@@ -7,6 +7,7 @@
  */
 import { CancelledError, NetworkError, TunedlError } from "../errors/mod.ts";
 import type { TunedlErrorOptions } from "../errors/mod.ts";
+import { formatBytes } from "./format.ts";
 
 /** The limits of one request. */
 export interface FetchLimits {
@@ -200,13 +201,6 @@ function formatSeconds(ms: number): string {
 export function failureReason(error: unknown, what: string): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.startsWith(`${what}: `) ? message.slice(what.length + 2) : message;
-}
-
-/** "10 MB", "512 KB", "300 bytes". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
 }
 
 function errorText(error: unknown): string {

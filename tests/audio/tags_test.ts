@@ -1,5 +1,5 @@
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 import {
   coverImageProblem,
   imageMimeType,

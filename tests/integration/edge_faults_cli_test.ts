@@ -67,7 +67,7 @@ for (const mode of ["hang", "trickle"] as Misbehavior[]) {
     assert.match(
       run.stderr,
       new RegExp(
-        `^error: The Spotify Web API at ${spotify.url} is not answering \\(GET /v1/albums\\?ids=` +
+        `^error: the Spotify Web API at ${spotify.url} is not answering \\(GET /v1/albums\\?ids=` +
           `${ALBUM_PONDER}: ${expected}; 2 attempts\\)$`,
         "m",
       ),
@@ -108,7 +108,10 @@ Deno.test("plan: an endless Spotify answer is cut at the size limit, not read wh
   });
   // The album cannot be read (a warning for that source); the run is not "unreachable".
   assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
-  assert.match(run.stderr, /GET \/v1\/albums\?ids=\S+: the answer is larger than 4 MB; not read/);
+  assert.match(
+    run.stderr,
+    /GET \/v1\/albums\?ids=\S+: the answer is larger than 4\.0 MB; not read/,
+  );
   // Too large is not transient: asked once, not retried.
   assert.equal(spotify.requests, 1);
 });
@@ -147,7 +150,7 @@ for (const mode of ["endless", "hang"] as Misbehavior[]) {
     });
     assert.equal(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
     const reason = mode === "endless"
-      ? "the answer is larger than 10 MB; not read"
+      ? "the answer is larger than 10\.0 MB; not read"
       : "no answer within 0.3 s";
     assert.match(
       run.stdout + run.stderr,
@@ -202,7 +205,7 @@ Deno.test("plan: a Retry-After beyond spotify_max_retry_after stops the run, say
     cwd: setup.work.dir,
   });
   assert.notEqual(run.code, 0);
-  assert.match(run.stderr, /Spotify rate limit: asked to wait 2 h; try again after /);
+  assert.match(run.stderr, /Spotify rate limit: asked to wait 2h 00m; try again after /);
   assert.equal(setup.world.spotify.requests.filter((r) => r.path.startsWith("/v1/")).length, 1);
 });
 

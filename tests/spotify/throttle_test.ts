@@ -103,7 +103,7 @@ Deno.test("a Retry-After up to maxRetryAfterMs is waited out; a longer one stops
   const stopped = clientWith(() => rateLimited(120), { maxRetryAfterMs: 60_000 });
   const error = await stopped.client.getTrack(TRACK_ID).catch((e) => e);
   assert.ok(error instanceof RateLimitedError, String(error));
-  assert.match(error.message, /asked to wait 2 min/);
+  assert.match(error.message, /asked to wait 2m 00s/);
   assert.deepEqual(stopped.time.sleeps, []);
 });
 
@@ -139,7 +139,7 @@ Deno.test("an API that never answers is retried, then reported unreachable (exit
   assert.equal(error.exitCode, 5);
   assert.equal(
     error.message,
-    `The Spotify Web API at https://api.test is not answering (GET /v1/tracks/${TRACK_ID}: ` +
+    `the Spotify Web API at https://api.test is not answering (GET /v1/tracks/${TRACK_ID}: ` +
       "no answer within 0.03 s; 3 attempts)",
   );
   assert.equal(silent.requests(), 3);

@@ -63,13 +63,13 @@ Deno.test("an endless body stops at the size limit with bounded memory", async (
   await using server = startMisbehavingServer("endless");
   const error = await failure(
     fetchBounded(server.url, {}, {
-      limits: limits({ maxBytes: 2 * 1024 * 1024 }),
+      limits: limits({ maxBytes: 2_000_000 }),
       what: "Test service",
     }),
   );
   assert.ok(error instanceof AnswerTooLargeError, String(error));
   assert.equal(error.retryable, false);
-  assert.match(error.message, /^Test service: the answer is larger than 2 MB; not read$/);
+  assert.match(error.message, /^Test service: the answer is larger than 2\.0 MB; not read$/);
 });
 
 Deno.test("a declared Content-Length over the limit is refused before reading", async () => {
