@@ -14,7 +14,8 @@ export function reportError(
     for (const warning of error.warnings) io.err(`warning: ${printable(warning)}\n`);
   }
   if (isTunedlError(error)) {
-    io.err(`error: ${printable(error.message)}\n`);
+    // A config error lists one problem per line; each line is made safe on its own.
+    io.err(`error: ${error.message.split("\n").map(printable).join("\n")}\n`);
     for (const line of error.hint?.split("\n") ?? []) io.err(`hint: ${printable(line)}\n`);
     return error.exitCode;
   }
