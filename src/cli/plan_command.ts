@@ -3,9 +3,11 @@ import { buildPlan } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
+import { terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { printable } from "./terminal_text.ts";
-import { formatPlan, planJson } from "./plan_format.ts";
+import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
 
@@ -32,17 +34,26 @@ Options:
       const ctx = await createRunContext(loaded, io);
       try {
         const layout = loaded.library;
-        const plan = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
-          ...placementFor(ctx),
-          configHash: planHashFor(loaded),
-          artistAlbumGroups: loaded.config.download.artist_album_groups,
-          onWarning: (w) => {
-            io.err(`warning: ${printable(`${w.source}: ${w.message}`)}\n`);
-            if (w.hint) io.err(`hint: ${printable(w.hint)}\n`);
-          },
-        });
-        if (json) writeJson(io, planJson(plan, layout.baseDir));
-        else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true }));
+        const spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        let plan;
+        try {
+          plan = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
+            ...placementFor(ctx),
+            configHash: planHashFor(loaded),
+            artistAlbumGroups: loaded.config.download.artist_album_groups,
+            onWarning: (w) =>
+              spinner.log(
+                `warning: ${printable(`${w.source}: ${w.message}`)}\n` +
+                  (w.hint ? `hint: ${printable(w.hint)}\n` : ""),
+              ),
+            onProgress: (progress) => spinner.update(progress),
+          });
+        } finally {
+          spinner.stop();
+        }
+        const listed = listedSources(loaded);
+        if (json) writeJson(io, planJson(plan, layout.baseDir, listed));
+        else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true, listed }));
         return 0;
       } finally {
         await ctx.close();

@@ -6,3 +6,4 @@ export * from "./atomic_file.ts";
 export * from "./format.ts";
 export * from "./bounded_fetch.ts";
 export * from "./safe_text.ts";
+export * from "./json_keys.ts";
