@@ -25,6 +25,8 @@ export interface ProduceTrackOptions {
   bitrate?: string;
   /** Tags written into the file before it is placed. */
   tags: AudioTags;
+  /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
+  lyrics?: Promise<string | undefined>;
   /** Front cover image (JPEG or PNG). */
   cover?: Uint8Array;
   /** Paths of yt-dlp, ffmpeg and ffprobe. */
@@ -171,7 +173,8 @@ export async function produceTrackFile(
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
     onStage?.("tag");
-    await writeTags(converted, options.tags, {
+    const lyrics = await options.lyrics;
+    await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
       cover: options.cover,
       signal,

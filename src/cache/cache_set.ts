@@ -26,6 +26,8 @@ export interface CacheSetOptions {
   search: CacheLimits & { failureTtlMs: number };
   /** Chosen matches per track; defaults to the search settings. */
   match?: CacheLimits & { failureTtlMs?: number };
+  /** LRCLIB answers; each value's time to live is chosen by its loader. Default: the search settings. */
+  lyrics?: CacheLimits;
   /** File existence answers; probe tells whether a path exists. */
   files: CacheLimits & { probe: (path: string) => Promise<boolean> };
   /** Clock in epoch milliseconds. */
@@ -36,7 +38,7 @@ export interface CacheSetOptions {
 
 /** One line of the cache report. */
 export interface CacheReportRow {
-  /** Which cache: "spotify", "search", "match" or "files". */
+  /** Which cache: "spotify", "search", "match", "lyrics" or "files". */
   name: string;
   /** Lookups answered without going to the source. */
   hits: number;
@@ -56,7 +58,7 @@ export interface CacheReportRow {
 
 /** The cache report as plain data. */
 export interface CacheStatsReport {
-  /** One row per cache: spotify, search, match, then files. */
+  /** One row per cache: spotify, search, match, lyrics, then files. */
   caches: CacheReportRow[];
 }
 
@@ -70,6 +72,8 @@ export interface CacheSet {
   readonly search: TieredCache<unknown>;
   /** The chosen audio match per track. */
   readonly match: TieredCache<unknown>;
+  /** LRCLIB answers per recording, "not found" included. */
+  readonly lyrics: TieredCache<unknown>;
   /** Whether library paths exist, cached so planning does not stat the same file again. */
   readonly files: FileExistsCache;
   /** Counters of every cache, for the end-of-run log and `tunedl cache stats`. */
@@ -82,7 +86,7 @@ export interface CacheSet {
 export function createCacheSet(options: CacheSetOptions): CacheSet {
   const { persistent, now, warn } = options;
   const tier = (
-    namespace: "spotify" | "search" | "match",
+    namespace: "spotify" | "search" | "match" | "lyrics",
     limits: CacheLimits & { failureTtlMs?: number },
   ) =>
     new TieredCache<unknown>({
@@ -97,6 +101,7 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
   const spotify = tier("spotify", options.spotify);
   const search = tier("search", options.search);
   const match = tier("match", options.match ?? options.search);
+  const lyrics = tier("lyrics", options.lyrics ?? options.search);
   const files = new FileExistsCache({
     maxSize: options.files.maxSize,
     ttlMs: options.files.ttlMs,
@@ -108,10 +113,11 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
     spotify,
     search,
     match,
+    lyrics,
     files,
     statsReport: () => ({
       caches: [
-        ...[spotify, search, match].map((cache): CacheReportRow => {
+        ...[spotify, search, match, lyrics].map((cache): CacheReportRow => {
           const stats = cache.stats();
           return {
             name: stats.name,

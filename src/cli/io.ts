@@ -10,6 +10,8 @@ export interface CliIo {
   stderrIsTerminal: boolean;
   /** Width of the terminal in characters; undefined when not a terminal. */
   columns?: number;
+  /** The terminal's size now (it may be resized while tunedl runs); undefined off a terminal. */
+  terminalSize?: () => { columns: number; rows: number } | undefined;
   /** The process environment (TUNEDL_* settings, Spotify credentials, PATH). */
   env: Record<string, string | undefined>;
   /** Working folder; relative paths on the command line resolve against it. */
@@ -41,6 +43,13 @@ export function processIo(): CliIo {
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     columns,
+    terminalSize: () => {
+      try {
+        return Deno.consoleSize();
+      } catch {
+        return undefined;
+      }
+    },
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     os,
@@ -54,4 +63,33 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): v
     const n = stream.writeSync(bytes);
     bytes = bytes.subarray(n);
   }
+}
+
+/** Where live progress is drawn: one of the CLI's streams, with the terminal's current size. */
+export function terminalSink(io: CliIo, stream: "stdout" | "stderr"): {
+  write(text: string): void;
+  isTerminal: boolean;
+  readonly columns: number | undefined;
+  readonly rows: number | undefined;
+} {
+  return {
+    write: stream === "stdout" ? io.out : io.err,
+    isTerminal: stream === "stdout" ? io.stdoutIsTerminal : io.stderrIsTerminal,
+    get columns() {
+      return io.terminalSize?.()?.columns ?? io.columns;
+    },
+    get rows() {
+      return io.terminalSize?.()?.rows;
+    },
+  };
+}
+
+/**
+ * The folder `deno task cli` / `deno task download` was typed in (deno sets INIT_CWD; our
+ * tasks set TUNEDL_TASK), or undefined when tunedl was started some other way.
+ */
+export function taskStartFolder(env: Record<string, string | undefined>): string | undefined {
+  if (env.TUNEDL_TASK !== "1") return undefined;
+  const folder = env.INIT_CWD;
+  return folder !== undefined && folder !== "" ? folder : undefined;
 }

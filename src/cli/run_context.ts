@@ -11,7 +11,7 @@ import {
   defaultCacheDir,
   openPersistentCache,
 } from "../cache/mod.ts";
-import type { LoadedConfig } from "../config/mod.ts";
+import { type LoadedConfig, NO_CONFIG_FILE } from "../config/mod.ts";
 import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
@@ -24,6 +24,7 @@ import {
   type TokenProvider,
 } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
+import { printable } from "./terminal_text.ts";
 
 const SECOND = 1000;
 
@@ -51,7 +52,7 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
 export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
-  const warn = (message: string) => io.err(`warning: ${message}\n`);
+  const warn = (message: string) => io.err(`warning: ${printable(message)}\n`);
   const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
   return createCacheSet({
     persistent,
@@ -84,7 +85,9 @@ export function spotifyClientFor(
 ): SpotifyClient {
   const d = loaded.config.download;
   if (!options.tokenProvider && (!d.client_id || !d.client_secret)) {
-    throw new ConfigError(`${loaded.file}: Spotify credentials are missing`, {
+    // A one-shot run without a config file has no file to name.
+    const where = loaded.file === NO_CONFIG_FILE ? "" : `${loaded.file}: `;
+    throw new ConfigError(`${where}Spotify credentials are missing`, {
       hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
         "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
     });
@@ -98,6 +101,8 @@ export function spotifyClientFor(
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
+    maxRetryAfterMs: d.spotify_max_retry_after * SECOND,
+    requestTimeoutMs: d.request_timeout * SECOND,
     rateLimit: {
       enabled: d.spotify_rate_limit_enabled,
       requests: d.spotify_rate_limit_requests,
@@ -114,7 +119,8 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
   return openStoredLogin(loginFile(cachePathsFor(loaded, io).dir), {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
-    warn: (message) => io.err(`warning: ${message}\n`),
+    requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
+    warn: (message) => io.err(`warning: ${printable(message)}\n`),
   });
 }
 

@@ -5,6 +5,7 @@
 import type {
   AudioFormat,
   LibraryLayout,
+  LyricsMode,
   OverwriteMode,
   ProviderName,
   SpotifyRef,
@@ -59,6 +60,8 @@ export interface DownloadSettings {
   spotify_retry_base_delay: number;
   /** Longest wait between Spotify retries, in seconds. */
   spotify_retry_max_delay: number;
+  /** Longest Retry-After, in seconds, tunedl waits out; a longer one stops the run; default 600. */
+  spotify_max_retry_after: number;
   /** Whether Spotify requests are paced before Spotify has to throttle them. */
   spotify_rate_limit_enabled: boolean;
   /** At most this many Spotify requests per `spotify_rate_limit_window`. */
@@ -95,8 +98,14 @@ export interface DownloadSettings {
   spotify_concurrency: number;
   /** Seconds one download may take before it is stopped and retried; default 600. */
   download_timeout: number;
+  /** Seconds a web request may take to start answering or pause; twice that in all; default 10. */
+  request_timeout: number;
   /** Local port the browser returns to after `tunedl login`; default 8888. */
   login_redirect_port: number;
+  /** Lyrics from LRCLIB into the tags (and a `.lrc` file when synced). */
+  lyrics: LyricsMode;
+  /** Whether playlists get M3U files. */
+  m3u: boolean;
 }
 
 /** One entry of a source list. */
@@ -150,4 +159,6 @@ export interface LoadedConfig {
   cacheFile?: string;
   /** Where client_id and client_secret came from (never their values). */
   credentials?: { client_id: CredentialSource; client_secret: CredentialSource };
+  /** musicdl settings given in the file that tunedl does not use (`graph`, `spotify.redirect_uri`). */
+  ignored?: string[];
 }

@@ -3,6 +3,7 @@ import type { LibraryLayout, OverwriteMode } from "../model/mod.ts";
 import {
   type CatalogReader,
   generatePlan,
+  type GenerateProgress,
   type GenerateWarning,
   type PlanSources,
 } from "./generate.ts";
@@ -19,6 +20,8 @@ export interface PlacementOptions {
   overwrite: OverwriteMode;
   /** Tells whether a path exists (the CLI passes the cached file-exists check). */
   fileExists: (path: string) => Promise<boolean> | boolean;
+  /** Whether playlists get their M3U files (default true; `m3u: false`, `--no-m3u`). */
+  m3u?: boolean;
 }
 
 /** Options of {@link buildPlan}. */
@@ -31,6 +34,8 @@ export interface BuildPlanOptions extends PlacementOptions {
   signal?: AbortSignal;
   /** Told about each source that could not be read and was left out of the plan. */
   onWarning?: (warning: GenerateWarning) => void;
+  /** Sources read so far, for a progress display. */
+  onProgress?: (progress: GenerateProgress) => void;
 }
 
 /** Generates and optimizes the plan for a set of sources. */
@@ -44,7 +49,11 @@ export async function buildPlan(
     artistAlbumGroups: options.artistAlbumGroups,
     signal: options.signal,
     onWarning: options.onWarning,
+    onProgress: options.onProgress,
   });
+  if (options.m3u === false) {
+    generated.items = generated.items.filter((item) => item.type !== "m3u");
+  }
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).
   return await placePlan(generated, options);

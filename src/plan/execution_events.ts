@@ -32,6 +32,8 @@ export interface RunStartedEvent extends EventBase {
   type: "run_started";
   /** Items (tracks and M3Us) this run will execute. */
   total: number;
+  /** Of `total`, how many are tracks (the rest are M3U files). */
+  tracks: number;
   /** Tracks already finished in the plan (completed or skipped) that will not run again. */
   alreadyDone: number;
 }
@@ -53,6 +55,16 @@ export interface StageEvent extends EventBase {
   /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
   id: string;
   /** The stage entered. */
+  stage: string;
+}
+
+/** A started item waits for a slot of its next stage (or for a retry): it is queued, not working. */
+export interface ItemWaitingEvent extends EventBase {
+  /** Event kind; always "item_waiting". */
+  type: "item_waiting";
+  /** Plan item id (`track:<spotify id>` or `m3u:<playlist id>`). */
+  id: string;
+  /** The stage it waits to enter. */
   stage: string;
 }
 
@@ -163,6 +175,7 @@ export type ExecutionEvent =
   | RunStartedEvent
   | ItemStartedEvent
   | StageEvent
+  | ItemWaitingEvent
   | ItemProgressEvent
   | ItemFinishedEvent
   | ItemCancelledEvent

@@ -121,6 +121,16 @@ export interface GenerateWarning {
   code: string;
 }
 
+/** How far reading the sources got: `done` of `total` sources, and one still being read. */
+export interface GenerateProgress {
+  /** Sources read so far (successfully or not). */
+  done: number;
+  /** Sources to read in all (Liked Songs counts as one). */
+  total: number;
+  /** The name (or link) of a source still being read; undefined when all are read. */
+  reading?: string;
+}
+
 /** Options of {@link generatePlan}. */
 export interface GenerateOptions {
   /** Stored in the plan, so a resumed run can tell whether the config changed. */
@@ -133,7 +143,12 @@ export interface GenerateOptions {
   now?: () => Date;
   /** Told about each source that could not be read and was left out of the plan. */
   onWarning?: (warning: GenerateWarning) => void;
-  /** Whether an error ends the whole plan (default: bad credentials, no Premium, rate-limit ban). */
+  /** Called as each configured source has been read (or failed), for a progress display. */
+  onProgress?: (progress: GenerateProgress) => void;
+  /**
+   * Whether an error ends the whole plan (default: bad credentials, no Premium,
+   * a rate-limit ban, a service that is not answering).
+   */
   isFatal?: (error: TunedlError) => boolean;
 }
 
@@ -151,12 +166,19 @@ export async function generatePlan(
   // A rate limit the client would not wait out applies to the whole app: every
   // other read would fail the same way, so stop and say when to come back.
   const isFatal = options.isFatal ??
-    ((error) => error.code === "auth" || error.code === "rate_limited");
+    ((error) =>
+      error.code === "auth" || error.code === "rate_limited" || error.code === "unreachable");
   const groups = options.artistAlbumGroups ?? ["album", "single"];
 
   // Reads run concurrently (the client bounds its own concurrency); items are
   // added afterwards in config order so the plan is stable.
+  const total = sources.songs.length + sources.albums.length + sources.artists.length +
+    sources.playlists.length + (sources.likedSongs ? 1 : 0);
+  const reading = new Set<string>();
+  let done = 0;
   const guard = async <T>(source: SourceRef, read: () => Promise<T>): Promise<T | TunedlError> => {
+    const label = source.name ?? source.ref.url;
+    reading.add(label);
     try {
       return await read();
     } catch (error) {
@@ -169,6 +191,10 @@ export async function generatePlan(
         code: typed.code,
       });
       return typed;
+    } finally {
+      reading.delete(label);
+      done++;
+      options.onProgress?.({ done, total, reading: reading.values().next().value });
     }
   };
 
@@ -203,6 +229,7 @@ export async function generatePlan(
     ? guard(likedSource, () => catalog.likedSongs({ signal }))
     : undefined;
 
+  options.onProgress?.({ done: 0, total, reading: reading.values().next().value });
   const [songs, albums, artists, playlists, liked] = await Promise.all([
     Promise.all(songReads),
     Promise.all(albumReads),
@@ -255,7 +282,15 @@ export async function generatePlan(
     }
   };
   playlists.forEach((result, i) => addPlaylist(sources.playlists[i], result));
-  if (liked) addPlaylist(likedSource, liked);
+  if (liked && !(liked instanceof Error) && liked.tracks.length === 0) {
+    // An empty M3U written without a word looks like a failed download.
+    options.onWarning?.({
+      source: "Liked Songs",
+      message: "is empty: nothing to download and no M3U written",
+      hint: "like some songs in Spotify, or set `liked_songs: false`",
+      code: "empty",
+    });
+  } else if (liked) addPlaylist(likedSource, liked);
 
   return {
     version: 1,

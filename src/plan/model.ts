@@ -3,6 +3,7 @@
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
+import type { LyricsStatus } from "../lyrics/mod.ts";
 import { type TrackMetadata } from "../model/mod.ts";
 
 /** What an item stands for: a track, a container that lists tracks, or an M3U file to write. */
@@ -84,6 +85,10 @@ export interface PlanItem {
   stage?: string;
   /** 0 to 1. */
   progress: number;
+  /** What lyrics the track's file got (absent: not looked up, e.g. `lyrics: off`). */
+  lyrics?: LyricsStatus;
+  /** Why the lyrics lookup failed (with lyrics "failed"). */
+  lyrics_error?: string;
   /** ISO 8601 time the item was added to the plan. */
   created_at: string;
   /** ISO 8601 time its last run began; undefined while it never ran. */

@@ -4,11 +4,18 @@
  * tags and cover) -> record (library index), plus re-tags and M3U files. Each
  * step is a call into its own stage.
  */
-import { writeFileAtomic } from "../util/mod.ts";
+import {
+  displayText,
+  failureReason,
+  fetchBounded,
+  limitsFromTimeout,
+  writeFileAtomic,
+} from "../util/mod.ts";
 import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname } from "node:path";
 import {
   type AudioTools,
+  coverImageProblem,
   produceTrackFile,
   retagFile,
   tagsFromTrack,
@@ -21,6 +28,7 @@ import type { TrackWorker } from "./execute.ts";
 import type { ResolvedSource } from "./execution_events.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
+import type { TrackLyrics } from "./track_lyrics.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
@@ -44,6 +52,8 @@ export interface TrackSettings {
   durationToleranceSec: number;
   /** Longest time one download may take. */
   downloadTimeoutMs: number;
+  /** Time limit of a web request (the cover) to start answering or to pause; twice that in all. */
+  requestTimeoutMs: number;
   /** Netscape cookies.txt passed to yt-dlp; none when undefined. */
   cookiesFile?: string;
   /** Extra yt-dlp arguments from the config, added to every download. */
@@ -72,6 +82,8 @@ export interface TrackPipelineOptions {
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
+  /** Lyrics for each file; absent with `lyrics: off`. */
+  lyrics?: TrackLyrics;
 }
 
 /** A match decision kept per Spotify track id. */
@@ -97,8 +109,26 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     if (!url) return Promise.resolve(undefined);
     let pending = covers.get(url);
     if (!pending) {
-      pending = fetchCover(url, fetchFn, signal).catch((error) => {
-        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+      const shown = displayText(url, { max: 200 });
+      pending = fetchCover(url, {
+        fetch: fetchFn,
+        signal,
+        timeoutMs: d.requestTimeoutMs,
+      }).then((bytes) => {
+        const problem = coverImageProblem(bytes);
+        if (problem === undefined) return bytes;
+        deps.warn?.(`skipped the cover ${shown}: ${problem}; the track is written without it`);
+        return undefined;
+      }, (error) => {
+        if (signal.aborted) {
+          // Cancelled for this track only: another track may fetch it again.
+          covers.delete(url);
+          throw error;
+        }
+        deps.warn?.(
+          `skipped the cover ${shown}: ${failureReason(error, "cover")}; ` +
+            "the track is written without it",
+        );
         return undefined;
       });
       covers.set(url, pending);
@@ -154,11 +184,14 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     async produce(item, source, ctx) {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
+      // Looked up while the audio downloads; awaited only when the file is tagged.
+      const lyrics = deps.lyrics?.lookup(track, ctx.signal);
       const coverBytes = await cover(track.coverUrl, ctx.signal);
       const produced = await produceTrackFile(source.url, path, {
         format: d.format,
         bitrate: d.bitrate,
         tags: tagsFromTrack(track, { sourceUrl: source.url }),
+        lyrics: lyrics?.then((result) => result.tag),
         cover: coverBytes,
         tools: deps.tools,
         tempRoot: tempRootFor(deps.libraryRoot),
@@ -172,6 +205,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         },
       });
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
       const info = await Deno.stat(path);
       await deps.libraryIndex?.record(track.spotifyId, {
         path,
@@ -185,11 +219,14 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
       const known = await storedMatch(track.spotifyId);
-      await retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+      const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
+      const tags = tagsFromTrack(track, { sourceUrl: known?.url });
+      await retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
       });
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, lyrics);
     },
 
     async writeM3u(item, tracks) {
@@ -257,16 +294,25 @@ function outputPathOf(item: PlanItem): string {
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   const best = result.best;
   const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");
+  // The track's name is shown beside this message already: say what was found, not what was sought.
+  const diff = best?.score.durationDiffSec;
   return new NotFoundError(
-    `no confident match for ${item.name}${
-      best ? ` (best: "${best.candidate.title}" at ${best.score.total.toFixed(2)})` : ""
-    }`,
+    best
+      ? `no confident match; best "${best.candidate.title}" (score ${best.score.total.toFixed(2)}${
+        diff === undefined ? "" : `, length off by ${Math.round(diff)} s`
+      })`
+      : "no confident match: the search found nothing",
     {
       hint: `Searched ${tried || "nothing"}. Run \`tunedl explain ${item.spotify_url}\` to see ` +
         "the candidates, or add the right audio URL under overrides: in the config.",
       detail: {
         bestCandidate: best
-          ? { title: best.candidate.title, url: best.candidate.url, score: best.score.total }
+          ? {
+            title: best.candidate.title,
+            url: best.candidate.url,
+            score: best.score.total,
+            ...(diff === undefined ? {} : { duration_diff_sec: Math.round(diff) }),
+          }
           : undefined,
         reason: result.reason,
       },
@@ -274,16 +320,37 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   );
 }
 
-async function fetchCover(
+/** Largest cover read; Spotify's 640 px covers are ~100 KB. */
+export const MAX_COVER_BYTES = 10_000_000;
+
+/** Reads a cover image within time and size limits, retrying once; throws a typed error otherwise. */
+export async function fetchCover(
   url: string,
-  fetchFn: typeof fetch,
-  signal: AbortSignal,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
 ): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(20_000);
-  const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
-  if (!response.ok) {
-    await response.body?.cancel();
+  try {
+    return await fetchCoverOnce(url, options);
+  } catch (error) {
+    if (!(error instanceof NetworkError) || options.signal?.aborted) throw error;
+    return await fetchCoverOnce(url, options);
+  }
+}
+
+async function fetchCoverOnce(
+  url: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
+): Promise<Uint8Array> {
+  const { timeoutMs } = options;
+  const response = await fetchBounded(url, {}, {
+    fetch: options.fetch,
+    signal: options.signal,
+    limits: limitsFromTimeout(timeoutMs, MAX_COVER_BYTES),
+    what: "cover",
+    readBody: (status) => status >= 200 && status < 300,
+  });
+  if (response.status >= 500) {
     throw new NetworkError(`the cover server answered HTTP ${response.status}`);
   }
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new TunedlError(`the cover server answered HTTP ${response.status}`);
+  return response.body;
 }
