@@ -4,7 +4,8 @@
  * Whatever happens (error, Ctrl-C), the temp folder goes away and the library
  * holds either the complete new file or what it held before.
  */
-import { CancelledError, isCrossDeviceError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, isCrossDeviceError, isNoSpaceError, TunedlError } from "../errors/mod.ts";
+import { diskFullError, estimateAudioBytes } from "./disk_space.ts";
 import { convertAudio } from "./ffmpeg.ts";
 import type { AudioTools } from "./executables.ts";
 import { type AudioFormat, formatFromPath } from "./formats.ts";
@@ -51,6 +52,8 @@ export interface ProducedTrack {
   copied: boolean;
   /** Codec of the downloaded source (ffprobe name). */
   sourceCodec: string;
+  /** Length of the placed audio, read back from the converted file and checked against the source. */
+  durationSeconds?: number;
 }
 
 /** Writing the finished file into the library failed. */
@@ -154,8 +157,20 @@ export async function produceTrackFile(
 ): Promise<ProducedTrack> {
   const { signal, onStage } = options;
   checkAborted(signal, `download of ${sourceUrl}`);
-  const jobDir = await makeJobDir(options.tempRoot);
+  // What is known of the track's size so far, for a full disk's "needs about N MB".
+  const sizes: TrackSizes = { format: options.format };
+  let step = "preparing a temp folder";
+  let jobDir: string;
   try {
+    jobDir = await makeJobDir(options.tempRoot);
+  } catch (error) {
+    if (isNoSpaceError(error)) {
+      throw await diskFullError(options.tempRoot, { what: step, cause: error });
+    }
+    throw error;
+  }
+  try {
+    step = `downloading ${sourceUrl}`;
     onStage?.("download");
     const downloaded = await downloadAudio(sourceUrl, {
       ytdlpPath: options.tools.ytdlp,
@@ -165,11 +180,18 @@ export async function produceTrackFile(
       timeoutMs: options.timeoutMs,
       cookiesFile: options.cookiesFile,
       extraArgs: options.extraArgs,
-      onProgress: onStage ? (progress) => onStage("download", progress) : undefined,
+      onProgress: (progress) => {
+        if (progress.totalBytes !== undefined) sizes.downloadBytes = progress.totalBytes;
+        onStage?.("download", progress);
+      },
       run: options.run,
     });
     checkAborted(signal, `download of ${sourceUrl}`);
+    sizes.durationSeconds = downloaded.durationSeconds;
+    sizes.downloadBytes = (await Deno.stat(downloaded.file).catch(() => undefined))?.size ??
+      sizes.downloadBytes;
 
+    step = `converting ${sourceUrl} to ${options.format}`;
     onStage?.("convert");
     const converted = `${jobDir}/track.${options.format}`;
     const conversion = await convertAudio(downloaded.file, converted, {
@@ -184,6 +206,7 @@ export async function produceTrackFile(
     await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
+    step = `tagging ${finalPath}`;
     onStage?.("tag");
     await writeTags(converted, options.tags, {
       format: options.format,
@@ -193,8 +216,10 @@ export async function produceTrackFile(
     });
     checkAborted(signal, `tagging of ${finalPath}`);
 
+    step = `writing ${finalPath}`;
     onStage?.("place");
     const { size } = await Deno.stat(converted);
+    sizes.outputBytes = size;
     await placeFile(converted, finalPath);
     return {
       path: finalPath,
@@ -202,10 +227,50 @@ export async function produceTrackFile(
       bytes: size,
       copied: conversion.copied,
       sourceCodec: conversion.source.codec,
+      durationSeconds: conversion.durationSeconds,
     };
+  } catch (error) {
+    if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      throw await diskFullError(options.tempRoot, {
+        what: step,
+        neededBytes: neededBytes(sizes),
+        cause: error,
+      });
+    }
+    throw error;
   } finally {
     await removeJobDir(jobDir, options.tempRoot);
   }
+}
+
+/** What is known of one track's sizes while it is produced. */
+interface TrackSizes {
+  format: AudioFormat;
+  durationSeconds?: number;
+  downloadBytes?: number;
+  outputBytes?: number;
+}
+
+// Bitrates that bound a converted file's size from above when the real one is not known yet.
+const ROUGH_KBPS: Record<AudioFormat, number> = {
+  mp3: 320,
+  m4a: 320,
+  opus: 256,
+  ogg: 320,
+  flac: 1100,
+};
+
+/**
+ * Room a track needs on the library's disk: the download and the converted file live side by
+ * side in the temp folder, and tagging writes one more copy (pure).
+ */
+export function neededBytes(sizes: TrackSizes): number | undefined {
+  const output = sizes.outputBytes ??
+    (sizes.durationSeconds
+      ? estimateAudioBytes(sizes.durationSeconds, ROUGH_KBPS[sizes.format])
+      : undefined);
+  if (output === undefined && sizes.downloadBytes === undefined) return undefined;
+  return (sizes.downloadBytes ?? output ?? 0) + 2 * (output ?? sizes.downloadBytes ?? 0);
 }
 
 /** Options of {@link retagFile}. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ConversionError,
+  DiskFullError,
   DownloaderSetupError,
   MissingEncoderError,
   SignInRequiredError,
@@ -11,6 +12,7 @@ import {
   DependencyError,
   NetworkError,
   NotFoundError,
+  StorageError,
   type TunedlError,
 } from "../../src/errors/mod.ts";
 import { LoginExpiredError } from "../../src/spotify/mod.ts";
@@ -27,6 +29,8 @@ const CASES: [label: string, failure: TunedlError, stops: boolean][] = [
   ["a bot check on one video", new SignInRequiredError("sign_in_required", "x"), false],
   ["a network failure", new NetworkError("timed out"), false],
   ["no match", new NotFoundError("No confident match"), false],
+  ["the library's disk is full", new DiskFullError("No space left"), true],
+  ["the library cannot be written", new StorageError("Permission denied"), true],
 ];
 
 for (const [label, failure, stops] of CASES) {
