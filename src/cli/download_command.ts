@@ -54,7 +54,9 @@ Options:
                      otherwise) or json (one JSON event per line, for scripts)
 
 Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 5 a service
+unreachable, 6 library or cache not writable (disk full), 130 interrupted
+(Ctrl-C, SIGTERM, SIGHUP).`,
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
       flags: {
@@ -127,9 +129,13 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   const layout = libraryLayout(loaded);
   const interrupt = interruptHandler({
     onFirst: () => {
-      io.err(
-        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-      );
+      try {
+        io.err(
+          "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
+        );
+      } catch {
+        // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+      }
       controller.abort();
     },
     onSecond: () => hardExit(tempRootFor(layout.baseDir)),
