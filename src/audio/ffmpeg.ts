@@ -2,6 +2,7 @@
  * Probing and converting audio with ffprobe/ffmpeg. The decision to stream-copy
  * or encode is a pure function of the probed source and the target format.
  */
+import { type AudioFormat } from "../model/mod.ts";
 import {
   CancelledError,
   DependencyError,
@@ -11,7 +12,7 @@ import {
 } from "../errors/mod.ts";
 import { DiskFullError } from "./disk_space.ts";
 import { missingEncoderFix } from "./ffmpeg_advice.ts";
-import { type AudioFormat, FORMAT_SPECS, isValidBitrate } from "./formats.ts";
+import { FORMAT_SPECS, isValidBitrate } from "./formats.ts";
 import { type ProcessRunner, runProcess, type RunResult } from "./process.ts";
 
 /** What ffprobe says about a media file. */

@@ -3,6 +3,7 @@
  * cancellation and timeouts. Every child starts in its own process group
  * (session) so that cancelling also ends what it spawned (yt-dlp runs ffmpeg).
  */
+import { win32 } from "node:path";
 import { isAbsolute } from "node:path";
 import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
 import { isExecutableFile } from "./executables.ts";
@@ -432,13 +433,13 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
   }
 
   if (stopReason === "abort") {
-    throw new CancelledError(`Cancelled: ${basename(program)} was stopped.`, {
+    throw new CancelledError(`Cancelled: ${win32.basename(program)} was stopped.`, {
       cause: signal?.reason,
     });
   }
   if (stopReason === "timeout") {
     throw new ProcessTimeoutError(
-      `${basename(program)} did not finish within ${Math.round(options.timeoutMs! / 1000)} s`,
+      `${win32.basename(program)} did not finish within ${Math.round(options.timeoutMs! / 1000)} s`,
       { hint: "The network may be slow; try again or raise the timeout." },
     );
   }
@@ -452,8 +453,3 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     stderrTruncated: stderr.truncated,
   };
 };
-
-function basename(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}

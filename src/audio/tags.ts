@@ -11,10 +11,11 @@
  *   of several), trkn/disk "n/N", custom values as ----:com.apple.iTunes:NAME.
  * Every family also gets COMMENT = Spotify URL, SPOTIFY_URL and SOURCE_URL.
  */
+import { type AudioFormat } from "../model/mod.ts";
+import { type TrackMetadata } from "../model/mod.ts";
 import type { Picture } from "taglib-wasm";
 import { CancelledError, TunedlError } from "../errors/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
-import { type AudioFormat, FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
+import { FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
 import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
 
 /** Everything tunedl writes into a file's tags. */

@@ -2,6 +2,7 @@
  * Where tunedl keeps its cache, per operating system conventions, and the
  * files inside that folder. Pure functions: the caller passes the OS, env and home.
  */
+import { posix, win32 } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
 
 /** The operating systems tunedl knows folder conventions for. */
@@ -39,19 +40,13 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function separatorOf(os: HostOs): string {
-  return os === "windows" ? "\\" : "/";
-}
-
-/** Joins path parts with the OS's separator, without doubling the base's trailing one. */
+/** Joins path parts by the OS's rules (the cache folder may be computed for another OS in tests). */
 function joinPath(os: HostOs, base: string, ...parts: string[]): string {
-  const sep = separatorOf(os);
-  return [base.replace(/[\\/]+$/, ""), ...parts].join(sep);
+  return (os === "windows" ? win32 : posix).join(base, ...parts);
 }
 
 function isAbsolute(os: HostOs, path: string): boolean {
-  if (os === "windows") return /^[a-zA-Z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path);
-  return path.startsWith("/");
+  return (os === "windows" ? win32 : posix).isAbsolute(path);
 }
 
 function requireHome(home: string | undefined, what: string): string {

@@ -3,8 +3,8 @@
  * search results and matches, the file-existence cache and the library index,
  * plus the report printed at the end of a run and by `tunedl cache stats`.
  */
+import { LibraryIndex } from "../library/mod.ts";
 import { FileExistsCache } from "./file_exists_cache.ts";
-import { LibraryIndex } from "./library_index.ts";
 import { hitRateOf } from "./memory_cache.ts";
 import type { PersistentCache } from "./persistent_cache.ts";
 import { TieredCache } from "./tiered_cache.ts";

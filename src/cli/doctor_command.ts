@@ -5,7 +5,7 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError } from "../errors/mod.ts";
 import { SpotifyHttpError } from "../spotify/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { libraryLayout } from "./build_plan.ts";
+import { libraryLayout } from "../plan/build_plan.ts";
 import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";

@@ -2,12 +2,12 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
+import { writeFileAtomic } from "../util/mod.ts";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
   executePlan,
@@ -17,7 +17,7 @@ import {
   planToJson,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
+import { buildPlan, libraryLayout, optimizeFor } from "../plan/build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
@@ -26,13 +26,13 @@ import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
-import { skipIndexedTracks } from "./library_reuse.ts";
-import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_worker.ts";
+import { skipIndexedTracks } from "../plan/library_reuse.ts";
+import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "../plan/track_pipeline.ts";
 import { audioProviders } from "./providers.ts";
-import { removeStaleTempFolders } from "./temp_cleanup.ts";
+import { removeStaleTempFolders } from "../audio/temp_folders.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
-import { stopsRun } from "./stop_policy.ts";
+import { stopsRun } from "../plan/stop_policy.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",

@@ -20,7 +20,7 @@ import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
-import { deleteStoredLogin, saveStoredLogin } from "./token_store.ts";
+import { deleteStoredLogin, saveStoredLogin } from "../spotify/login_store.ts";
 
 /** How long `login` waits for the browser by default. */
 const DEFAULT_TIMEOUT_SECONDS = 300;

@@ -2,7 +2,7 @@
 import { relative } from "node:path";
 import type { Plan, PlanItem } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan } from "./build_plan.ts";
+import { buildPlan } from "../plan/build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 

@@ -17,7 +17,7 @@ import { ConfigError } from "../errors/mod.ts";
 import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
 import { SpotifyClient, type SpotifyUser, type TokenProvider } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
-import { type OpenedLogin, openStoredLogin } from "./token_store.ts";
+import { type OpenedLogin, openStoredLogin } from "../spotify/login_store.ts";
 
 const SECOND = 1000;
 

@@ -7,8 +7,7 @@
  */
 import { toTunedlError, TunedlError } from "../errors/mod.ts";
 import type { M3uMetadata, Plan, PlanItem, PlanItemError } from "./model.ts";
-import { TaskPool } from "./task_pool.ts";
-import { abortableSleep, retryDelayMs } from "./retry.ts";
+import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
 import {
   emptyRunSummary,
@@ -392,7 +391,7 @@ class PlanExecution {
         const failure = toTunedlError(error);
         if (!failure.retryable || budget.used >= this.#maxRetries) throw failure;
         budget.used++;
-        const delayMs = retryDelayMs(budget.used, {
+        const delayMs = backoffDelayMs(budget.used, {
           baseDelayMs: this.#options.retryBaseDelayMs,
           maxDelayMs: this.#options.retryMaxDelayMs ?? defaultRetryMaxDelayMs,
           random: this.#options.random,

@@ -4,11 +4,11 @@
  * Below the threshold the answer is "not_found" with the closest candidate,
  * so a wrong song is never downloaded silently.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { CancelledError, isTunedlError, toTunedlError } from "../errors/mod.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
-  type ProviderName,
   type SearchCache,
   searchCacheKey,
 } from "./model.ts";

@@ -5,9 +5,10 @@
  * the player JS) before its first search, which a configurable origin and a
  * loopback fake could not serve without imitating half of YouTube.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { CancelledError, NetworkError } from "../errors/mod.ts";
 import { providerLabel, SearchError } from "./errors.ts";
-import type { FetchFunction, ProviderName } from "./model.ts";
+import type { FetchFunction } from "./model.ts";
 
 /** The InnerTube client identity a request claims. */
 export interface InnertubeClientInfo {

@@ -4,7 +4,8 @@
  * window (no polling), and are served in arrival order. A 429 from Spotify
  * pauses every caller through `pauseUntil`.
  */
-import type { Clock, Sleep } from "./timing.ts";
+import { type Sleep } from "../util/mod.ts";
+import type { Clock } from "./timing.ts";
 import { throwIfAborted } from "./timing.ts";
 
 /** How many requests may start per time window. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import hostPath, { join, posix, sep } from "node:path";
-import { libraryLayout } from "../../src/cli/build_plan.ts";
+import { libraryLayout } from "../../src/plan/build_plan.ts";
 import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
 import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
 import { ConfigError } from "../../src/errors/mod.ts";

@@ -8,8 +8,8 @@ import {
   optimizePlan,
   type Plan,
   type PlanSources,
-} from "../plan/mod.ts";
-import type { RunContext } from "./run_context.ts";
+} from "./mod.ts";
+import type { RunContext } from "../cli/run_context.ts";
 
 /** Where the library lives and the templates relative to it. */
 export interface LibraryLayout {

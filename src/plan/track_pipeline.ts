@@ -3,32 +3,27 @@
  * tags and cover, the library index and M3U files. Wiring only: each step is
  * a call into its own folder.
  */
+import { writeFileAtomic } from "../util/mod.ts";
+import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname, join } from "node:path";
-import {
-  type AudioFormat,
-  type AudioTools,
-  produceTrackFile,
-  retagFile,
-  tagsFromTrack,
-} from "../audio/mod.ts";
+import { type AudioTools, produceTrackFile, retagFile, tagsFromTrack } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { NotFoundError } from "../errors/mod.ts";
-import { renderM3u, writeFileAtomic } from "../library/mod.ts";
+import { renderM3u } from "../library/mod.ts";
 import {
   type PlanItem,
   type ResolvedSource,
   type TrackDetailsReader,
   trackMetadata,
   type TrackWorker,
-} from "../plan/mod.ts";
+} from "./mod.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
   findBestMatch,
   type MatchResult,
 } from "../search/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Accepted matches are kept long: the same Spotify track keeps its recording. */

@@ -3,8 +3,8 @@
  * It holds the user's access and refresh tokens, the client id they belong
  * to and who logged in. Nothing here ever prints a token.
  */
-import { writeFileAtomic } from "../library/mod.ts";
-import { type SpotifyUser, UserTokenProvider, type UserTokens } from "../spotify/mod.ts";
+import { writeFileAtomic } from "../util/mod.ts";
+import { type SpotifyUser, UserTokenProvider, type UserTokens } from "./mod.ts";
 
 /** A login as kept on disk (in memory form). */
 export interface StoredLogin {
