@@ -6,3 +6,4 @@ export * from "./execute.ts";
 export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./spotify_catalog.ts";
+export * from "./source_fallback.ts";

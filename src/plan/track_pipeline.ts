@@ -6,14 +6,23 @@
 import { writeFileAtomic } from "../util/mod.ts";
 import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname, join } from "node:path";
-import { type AudioTools, produceTrackFile, retagFile, tagsFromTrack } from "../audio/mod.ts";
+import {
+  type AudioTools,
+  produceTrackFile,
+  retagFile,
+  SourceUnavailableError,
+  tagsFromTrack,
+} from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
-import { NotFoundError } from "../errors/mod.ts";
+import { CancelledError, NotFoundError, StorageError, type TunedlError } from "../errors/mod.ts";
 import { renderM3u } from "../library/mod.ts";
 import {
   type PlanItem,
+  type ProducedFile,
+  produceWithFallback,
   type ResolvedSource,
+  type StageContext,
   type TrackDetailsReader,
   trackMetadata,
   type TrackWorker,
@@ -84,6 +93,68 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
     return id ? await deps.caches.match.get<StoredMatch>(`match:${id}`) : undefined;
   }
 
+  /** The best match above the threshold, passing over dead URLs; throws when there is none. */
+  async function searchMatch(
+    item: PlanItem,
+    signal: AbortSignal,
+    dead?: ReadonlySet<string>,
+  ): Promise<StoredMatch> {
+    const result = await findBestMatch(trackMetadata(item), deps.providers, {
+      threshold: d.match_threshold,
+      durationToleranceSec: d.duration_tolerance,
+      signal,
+      searchCache,
+      exclude: dead,
+    });
+    if (result.status !== "found" || !result.best) throw notFound(item, result);
+    const best = result.best;
+    return {
+      url: best.candidate.url,
+      provider: best.candidate.provider,
+      score: best.score.total,
+      title: best.candidate.title,
+    };
+  }
+
+  function rememberMatch(trackId: string, match: StoredMatch): Promise<void> {
+    return deps.caches.match.set(`match:${trackId}`, match, { ttlMs: MATCH_TTL_MS });
+  }
+
+  /** Downloads, converts, tags and places one track from one source; records it in the index. */
+  async function produceFrom(
+    item: PlanItem,
+    source: ResolvedSource,
+    ctx: StageContext,
+  ): Promise<ProducedFile> {
+    const track = trackMetadata(item);
+    const path = item.path!;
+    const coverBytes = await cover(track.coverUrl, ctx.signal);
+    const produced = await produceTrackFile(source.url, path, {
+      format: d.format as AudioFormat,
+      bitrate: d.bitrate,
+      tags: tagsFromTrack(track, { sourceUrl: source.url }),
+      cover: coverBytes,
+      tools: deps.tools,
+      tempRoot: tempRootFor(deps.libraryRoot),
+      signal: ctx.signal,
+      timeoutMs: d.download_timeout * 1000,
+      cookiesFile: d.cookies_file,
+      extraArgs: d.ytdlp_args,
+      onStage: (stage, progress) => {
+        ctx.stage(stage);
+        if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      },
+    });
+    deps.caches.files.invalidate(path);
+    const info = await Deno.stat(path);
+    await deps.caches.library?.record(track.spotifyId, {
+      path,
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+    });
+    return { path, bytes: produced.bytes ?? info.size };
+  }
+
   return {
     async enrich(item, ctx) {
       const track = trackMetadata(item);
@@ -107,53 +178,42 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const known = await storedMatch(track.spotifyId);
       if (known) return { ...known };
       ctx.stage("search");
-      const result = await findBestMatch(track, deps.providers, {
-        threshold: d.match_threshold,
-        durationToleranceSec: d.duration_tolerance,
-        signal: ctx.signal,
-        searchCache,
-      });
-      if (result.status !== "found" || !result.best) throw notFound(item, result);
-      const best = result.best;
-      const match: StoredMatch = {
-        url: best.candidate.url,
-        provider: best.candidate.provider,
-        score: best.score.total,
-        title: best.candidate.title,
-      };
-      await deps.caches.match.set(`match:${track.spotifyId}`, match, { ttlMs: MATCH_TTL_MS });
+      const match = await searchMatch(item, ctx.signal);
+      await rememberMatch(track.spotifyId, match);
       return match;
     },
 
-    async produce(item, source, ctx) {
+    async produce(item, resolved, ctx) {
       const track = trackMetadata(item);
       const path = item.path;
       if (!path) throw new Error(`plan item ${item.id} has no output path`);
-      const coverBytes = await cover(track.coverUrl, ctx.signal);
-      const produced = await produceTrackFile(source.url, path, {
-        format: d.format as AudioFormat,
-        bitrate: d.bitrate,
-        tags: tagsFromTrack(track, { sourceUrl: source.url }),
-        cover: coverBytes,
-        tools: deps.tools,
-        tempRoot: tempRootFor(deps.libraryRoot),
-        signal: ctx.signal,
-        timeoutMs: d.download_timeout * 1000,
-        cookiesFile: d.cookies_file,
-        extraArgs: d.ytdlp_args,
-        onStage: (stage, progress) => {
-          ctx.stage(stage);
-          if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      let source = resolved;
+      const produced = await produceWithFallback(resolved, {
+        produce: (candidate) => {
+          source = candidate;
+          return produceFrom(item, candidate, ctx);
         },
+        nextSource: async (dead) => {
+          ctx.stage("search");
+          try {
+            return await searchMatch(item, ctx.signal, dead);
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        },
+        isDead: (error) => error instanceof SourceUnavailableError,
+        dropsMatch: dropsStoredMatch,
+        forgetMatch: () => deps.caches.match.delete(`match:${track.spotifyId}`),
+        rememberMatch: (next) => rememberMatch(track.spotifyId, next as StoredMatch),
+        onFallback: (dead, next, error) =>
+          deps.warn?.(
+            `${item.name}: ${(error as Error).message}; trying the next match "${next.title}" ` +
+              `(${next.score?.toFixed(2)}) ${next.url}`,
+          ),
+        exhausted: (error, dead) => noOtherMatch(item, error, dead),
       });
-      deps.caches.files.invalidate(path);
-      const info = await Deno.stat(path);
-      await deps.caches.library?.record(track.spotifyId, {
-        path,
-        size: info.size,
-        mtimeMs: info.mtime?.getTime() ?? 0,
-      });
-      return { path, bytes: produced.bytes ?? info.size };
+      return source === resolved ? produced : { ...produced, source };
     },
 
     async retag(item, ctx) {
@@ -253,4 +313,41 @@ async function fetchCover(
     throw new Error(`HTTP ${response.status}`);
   }
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Whether a failed download makes the next run search again instead of reusing the stored match:
+ * yes when yt-dlp refused the video; not for what says nothing about it (a cancel, a full disk,
+ * a network failure or a killed program, which are retried).
+ */
+function dropsStoredMatch(error: unknown): boolean {
+  if (error instanceof CancelledError || error instanceof StorageError) return false;
+  const failure = error as Partial<TunedlError>;
+  return failure.retryable !== true && typeof failure.code === "string" &&
+    DOWNLOAD_REFUSALS.has(failure.code);
+}
+
+// yt-dlp's failures that concern the video itself (download_errors.ts codes).
+const DOWNLOAD_REFUSALS = new Set([
+  "unavailable",
+  "private",
+  "region_blocked",
+  "age_restricted",
+  "sign_in_required",
+  "download_failed",
+]);
+
+/** A dead video with no runner-up above the threshold: what was tried and what to do. */
+function noOtherMatch(item: PlanItem, error: unknown, dead: readonly string[]): unknown {
+  if (!(error instanceof SourceUnavailableError)) return error;
+  const tried = dead.length === 1 ? dead[0] : `${dead.length} videos (${dead.join(", ")})`;
+  return new SourceUnavailableError(
+    error.code as "unavailable" | "private" | "region_blocked",
+    `${error.message}; no other candidate for ${item.name} scored above the threshold`,
+    {
+      detail: { ...error.detail, tried: dead },
+      hint: `Tried ${tried}. Run \`tunedl explain ${item.spotify_url}\` to see the candidates, ` +
+        "or add a working audio URL under overrides: in the config.",
+    },
+  );
 }
