@@ -206,7 +206,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
         dropsMatch: dropsStoredMatch,
         forgetMatch: () => deps.caches.match.delete(`match:${track.spotifyId}`),
         rememberMatch: (next) => rememberMatch(track.spotifyId, next as StoredMatch),
-        onFallback: (dead, next, error) =>
+        onFallback: (_dead, next, error) =>
           deps.warn?.(
             `${item.name}: ${(error as Error).message}; trying the next match "${next.title}" ` +
               `(${next.score?.toFixed(2)}) ${next.url}`,
