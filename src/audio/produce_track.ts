@@ -256,6 +256,8 @@ export interface RetagOptions {
   cover?: Uint8Array;
   signal?: AbortSignal;
   wasmDir?: string | URL;
+  /** Where the tagged copy is written before the rename (see writeTags); default beside. */
+  tempDir?: string;
 }
 
 /** Rewrites the tags of an existing library file in place (temp copy + rename); no download. */
@@ -271,5 +273,6 @@ export async function retagFile(
     cover: options.cover,
     signal: options.signal,
     wasmDir: options.wasmDir,
+    tempDir: options.tempDir,
   });
 }

@@ -17,7 +17,8 @@ import {
   planToJson,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan, libraryLayout, optimizeFor } from "../plan/build_plan.ts";
+import { buildPlan, libraryLayout, optimizeFor, recheckLibraryFiles } from "../plan/build_plan.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
@@ -159,6 +160,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       })).plan;
       if (d.overwrite === "skip" && ctx.caches.library) {
         plan = await skipIndexedTracks(plan, ctx.caches.library);
+      }
+      plan = await recheckLibraryFiles(ctx, plan, {
+        ffprobe: tools?.ffprobe ?? optionalFfprobe(loaded, io),
+        signal: controller.signal,
+      });
+      const damaged = plan.items.filter((item) => item.damage !== undefined);
+      for (const item of damaged) {
+        warn(`${item.path}: ${item.damage}; downloading it again`);
       }
     }
     if (controller.signal.aborted) return 130;

@@ -2,7 +2,8 @@
 import { relative } from "node:path";
 import type { Plan, PlanItem } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan } from "../plan/build_plan.ts";
+import { buildPlan, recheckLibraryFiles } from "../plan/build_plan.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 
@@ -31,11 +32,15 @@ Options:
       const loaded = await loadConfigFor(flags, io, { positional });
       const ctx = await createRunContext(loaded, io);
       try {
-        const { plan, layout } = await buildPlan(ctx, {
+        const built = await buildPlan(ctx, {
           onWarning: (w) => {
             io.err(`warning: ${w.source}: ${w.message}\n`);
             if (w.hint) io.err(`hint: ${w.hint}\n`);
           },
+        });
+        const layout = built.layout;
+        const plan = await recheckLibraryFiles(ctx, built.plan, {
+          ffprobe: optionalFfprobe(loaded, io),
         });
         if (json) writeJson(io, planJson(plan, layout.baseDir));
         else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true }));
@@ -50,7 +55,7 @@ Options:
 /** Counts of a plan by type and by what will happen. */
 export function planCounts(plan: Plan) {
   const byType: Record<string, number> = {};
-  let toDownload = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
+  let toDownload = 0, toRetag = 0, present = 0, failed = 0, skipped = 0, damaged = 0;
   for (const item of plan.items) {
     byType[item.type] = (byType[item.type] ?? 0) + 1;
     if (item.type !== "track") {
@@ -59,11 +64,12 @@ export function planCounts(plan: Plan) {
     }
     if (item.status === "pending" || item.status === "in_progress") {
       item.action === "retag" ? toRetag++ : toDownload++;
+      if (item.damage !== undefined) damaged++;
     } else if (item.skip_reason === "exists" || item.status === "completed") present++;
     else if (item.status === "failed") failed++;
     else skipped++;
   }
-  return { byType, toDownload, toRetag, present, failed, skipped };
+  return { byType, toDownload, toRetag, present, failed, skipped, damaged };
 }
 
 function planJson(plan: Plan, baseDir: string) {
@@ -93,12 +99,23 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
     `  to re-tag:        ${counts.toRetag}`,
     `  already present:  ${counts.present}`,
   ];
+  if (counts.damaged) {
+    lines.push(`  of those damaged: ${counts.damaged}  (in the library, but cut short)`);
+  }
   if (counts.skipped) lines.push(`  skipped:          ${counts.skipped}`);
   if (counts.failed) lines.push(`  failed to read:   ${counts.failed}`);
   const problems = plan.items.filter((i) => i.type !== "track" && i.error);
   if (problems.length) {
     lines.push("", "Sources with problems:");
     for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+  }
+  const damaged = plan.items.filter((i) => i.type === "track" && i.damage !== undefined);
+  if (damaged.length) {
+    lines.push("", "Damaged files in the library (downloaded again):");
+    for (const item of damaged) {
+      const path = item.path ? relative(baseDir, item.path) : item.name;
+      lines.push(`  ${path}: ${item.damage}`);
+    }
   }
   const pending = plan.items.filter((i) => i.type === "track" && i.status === "pending");
   if (pending.length) {

@@ -10,6 +10,9 @@ import {
   type PlanSources,
 } from "./mod.ts";
 import type { RunContext } from "../cli/run_context.ts";
+import { probeAudio } from "../audio/mod.ts";
+import { recheckPresentFiles } from "./length_check.ts";
+import { statFile } from "./library_reuse.ts";
 
 /** Where the library lives and the templates relative to it. */
 export interface LibraryLayout {
@@ -111,5 +114,29 @@ export function optimizeFor(ctx: RunContext, plan: Plan): Promise<Plan> {
     format: d.format,
     overwrite: d.overwrite,
     fileExists: (path) => ctx.caches.files.exists(path),
+  });
+}
+
+/**
+ * Reads again the present files tunedl recorded without a verified length, or that changed since,
+ * and turns those cut short into downloads (see length_check.ts). Without ffprobe (a `plan` on a
+ * machine without ffmpeg) only the recorded lengths are used.
+ */
+export async function recheckLibraryFiles(
+  ctx: RunContext,
+  plan: Plan,
+  options: { ffprobe?: string; signal?: AbortSignal } = {},
+): Promise<Plan> {
+  const index = ctx.caches.library;
+  if (!index) return plan;
+  const ffprobe = options.ffprobe;
+  return await recheckPresentFiles(plan, {
+    index,
+    stat: statFile,
+    legacyToleranceSec: ctx.loaded.config.download.duration_tolerance,
+    probe: ffprobe === undefined
+      ? undefined
+      : async (path) =>
+        (await probeAudio(path, { ffprobePath: ffprobe, signal: options.signal })).durationSeconds,
   });
 }

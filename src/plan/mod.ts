@@ -7,3 +7,4 @@ export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./spotify_catalog.ts";
 export * from "./source_fallback.ts";
+export * from "./length_check.ts";

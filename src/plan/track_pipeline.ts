@@ -151,6 +151,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       path,
       size: info.size,
       mtimeMs: info.mtime?.getTime() ?? 0,
+      durationSec: produced.durationSeconds,
     });
     return { path, bytes: produced.bytes ?? info.size };
   }
@@ -223,8 +224,19 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       await retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
+        tempDir: tempRootFor(deps.libraryRoot),
       });
       deps.caches.files.invalidate(item.path);
+      // New tags change the size, not the audio: the verified length still holds.
+      const recorded = await deps.caches.library?.entry(track.spotifyId);
+      if (recorded?.path === item.path) {
+        const info = await Deno.stat(item.path);
+        await deps.caches.library?.record(track.spotifyId, {
+          ...recorded,
+          size: info.size,
+          mtimeMs: info.mtime?.getTime() ?? 0,
+        });
+      }
     },
 
     async writeM3u(item, tracks) {
