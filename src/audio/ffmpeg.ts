@@ -258,7 +258,10 @@ export async function convertAudio(
   if (options.signal?.aborted) throw new CancelledError(`Cancelled: conversion of ${input}.`);
   if (mentionsNoSpace(result.stderr)) {
     // ffmpeg 5.1 exits 0 when the disk fills while it writes the file's end.
-    throw new DiskFullError(`ffmpeg could not write ${output}: no space left on device`);
+    throw new DiskFullError(`ffmpeg could not write ${output}: no space left on device`, {
+      // For the "needs about N MB" of the error the run stops with.
+      detail: { sourceSeconds: source.durationSeconds },
+    });
   }
   if (!result.success) {
     const encoder = FORMAT_SPECS[options.format].encoder;

@@ -133,7 +133,7 @@ export async function produceTrackFile(
   const { signal, onStage } = options;
   checkAborted(signal, `download of ${sourceUrl}`);
   // What is known of the track's size so far, for a full disk's "needs about N MB".
-  const sizes: TrackSizes = { format: options.format };
+  const sizes: TrackSizes = { format: options.format, bitrate: options.bitrate };
   let step = "preparing a temp folder";
   let jobDir: string;
   try {
@@ -206,6 +206,8 @@ export async function produceTrackFile(
     };
   } catch (error) {
     if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      const sourceSeconds = (error as TunedlError).detail?.sourceSeconds;
+      if (typeof sourceSeconds === "number") sizes.durationSeconds ??= sourceSeconds;
       throw await diskFullError(options.tempRoot, {
         what: step,
         neededBytes: neededBytes(sizes),
@@ -221,6 +223,8 @@ export async function produceTrackFile(
 /** What is known of one track's sizes while it is produced. */
 interface TrackSizes {
   format: AudioFormat;
+  /** The configured bitrate ("192k", "auto"...). */
+  bitrate?: string;
   durationSeconds?: number;
   downloadBytes?: number;
   outputBytes?: number;
@@ -240,10 +244,12 @@ const ROUGH_KBPS: Record<AudioFormat, number> = {
  * side in the temp folder, and tagging writes one more copy (pure).
  */
 export function neededBytes(sizes: TrackSizes): number | undefined {
+  const configured = /^(\d+)k$/i.exec(sizes.bitrate?.trim() ?? "");
+  const kbps = configured && sizes.format !== "flac"
+    ? Number(configured[1])
+    : ROUGH_KBPS[sizes.format];
   const output = sizes.outputBytes ??
-    (sizes.durationSeconds
-      ? estimateAudioBytes(sizes.durationSeconds, ROUGH_KBPS[sizes.format])
-      : undefined);
+    (sizes.durationSeconds ? estimateAudioBytes(sizes.durationSeconds, kbps) : undefined);
   if (output === undefined && sizes.downloadBytes === undefined) return undefined;
   return (sizes.downloadBytes ?? output ?? 0) + 2 * (output ?? sizes.downloadBytes ?? 0);
 }

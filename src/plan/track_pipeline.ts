@@ -81,7 +81,12 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
     let pending = covers.get(url);
     if (!pending) {
       pending = fetchCover(url, fetchFn, signal).catch((error) => {
-        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+        if (signal.aborted) {
+          // The run is stopping: not the cover's fault, and the next run may fetch it.
+          covers.delete(url);
+        } else {
+          deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+        }
         return undefined;
       });
       covers.set(url, pending);
