@@ -240,6 +240,7 @@ const RULES: Rule[] = [
       /did not get any data blocks/,
       /remote end closed connection/,
       /content too short/,
+      /downloaded \d+ bytes, expected \d+ bytes/,
       /connection broken/,
       /unexpected eof/,
       /eof occurred in violation of protocol/,
