@@ -10,3 +10,4 @@ export * from "./tags.ts";
 export * from "./produce_track.ts";
 export * from "./doctor_checks.ts";
 export * from "./disk_space.ts";
+export * from "./stale_tag_temps.ts";

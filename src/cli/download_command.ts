@@ -31,6 +31,7 @@ import { skipIndexedTracks } from "../plan/library_reuse.ts";
 import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "../plan/track_pipeline.ts";
 import { audioProviders } from "./providers.ts";
 import { removeStaleTempFolders } from "../audio/temp_folders.ts";
+import { removeStaleTagTemps } from "../audio/mod.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { stopsRun } from "../plan/stop_policy.ts";
@@ -179,9 +180,12 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const persist = d.plan_persistence_enabled;
     if (persist) await rememberPlan(ctx, loaded.file, hash);
 
-    await removeStaleTempFolders(tempRootFor(layout.baseDir), {
-      olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
-    });
+    const staleAfterMs = Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000);
+    await removeStaleTempFolders(tempRootFor(layout.baseDir), { olderThanMs: staleAfterMs });
+    await removeStaleTagTemps(
+      plan.items.flatMap((item) => item.type === "track" && item.path ? [item.path] : []),
+      { olderThanMs: staleAfterMs },
+    );
     try {
       await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
     } catch (error) {
