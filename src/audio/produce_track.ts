@@ -140,7 +140,7 @@ export async function produceTrackFile(
     jobDir = await makeJobDir(options.tempRoot);
   } catch (error) {
     if (isNoSpaceError(error)) {
-      throw await diskFullError(options.tempRoot, { what: step, cause: error });
+      throw await diskFullError(libraryDirOf(options.tempRoot), { what: step, cause: error });
     }
     throw error;
   }
@@ -208,7 +208,7 @@ export async function produceTrackFile(
     if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
       const sourceSeconds = (error as TunedlError).detail?.sourceSeconds;
       if (typeof sourceSeconds === "number") sizes.durationSeconds ??= sourceSeconds;
-      throw await diskFullError(options.tempRoot, {
+      throw await diskFullError(libraryDirOf(options.tempRoot), {
         what: step,
         neededBytes: neededBytes(sizes),
         cause: error,
@@ -218,6 +218,12 @@ export async function produceTrackFile(
   } finally {
     await removeJobDir(jobDir, options.tempRoot);
   }
+}
+
+/** The folder a full disk is named by: the library, not its hidden temp folder (pure). */
+function libraryDirOf(tempRoot: string): string {
+  const trimmed = tempRoot.replace(/[\\/]+$/, "");
+  return /[\\/]\.tunedl-tmp$/.test(trimmed) ? trimmed.slice(0, -".tunedl-tmp".length - 1) : trimmed;
 }
 
 /** What is known of one track's sizes while it is produced. */

@@ -179,12 +179,13 @@ export async function downloadAudio(
       : undefined,
   });
   if (options.signal?.aborted) throw new CancelledError(`Cancelled: download of ${url}.`);
-  if (mentionsNoSpace(result.stderr)) {
-    throw new DiskFullError(
-      `yt-dlp could not write the download of ${url}: no space left on device`,
-    );
-  }
   if (!result.success) {
+    // Only a failed run: a warning about yt-dlp's own cache folder is not the library's disk.
+    if (mentionsNoSpace(result.stderr)) {
+      throw new DiskFullError(
+        `yt-dlp could not write the download of ${url}: no space left on device`,
+      );
+    }
     if (result.signal) throw killedDownloadError(url, result.signal);
     throw downloadErrorFromStderr(url, result.stderr, result.code);
   }

@@ -8,6 +8,7 @@ import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname, join } from "node:path";
 import {
   type AudioTools,
+  diskFullError,
   produceTrackFile,
   retagFile,
   SourceUnavailableError,
@@ -15,7 +16,13 @@ import {
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
-import { CancelledError, NotFoundError, StorageError, type TunedlError } from "../errors/mod.ts";
+import {
+  CancelledError,
+  isNoSpaceError,
+  NotFoundError,
+  StorageError,
+  type TunedlError,
+} from "../errors/mod.ts";
 import { renderM3u } from "../library/mod.ts";
 import {
   type PlanItem,
@@ -226,11 +233,15 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const track = trackMetadata(item);
       if (!item.path) throw new Error(`plan item ${item.id} has no output path`);
       const known = await storedMatch(track.spotifyId);
-      await retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
-        cover: await cover(track.coverUrl, ctx.signal),
-        signal: ctx.signal,
-        tempDir: tempRootFor(deps.libraryRoot),
-      });
+      await orDiskFull(
+        retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+          cover: await cover(track.coverUrl, ctx.signal),
+          signal: ctx.signal,
+          tempDir: tempRootFor(deps.libraryRoot),
+        }),
+        deps.libraryRoot,
+        `re-tagging ${item.path}`,
+      );
       deps.caches.files.invalidate(item.path);
       // New tags change the size, not the audio: the verified length still holds.
       const recorded = await deps.caches.library?.entry(track.spotifyId);
@@ -256,7 +267,11 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
         };
       });
       await Deno.mkdir(dirname(item.path), { recursive: true });
-      await writeFileAtomic(item.path, renderM3u(entries, { m3uPath: item.path }));
+      await orDiskFull(
+        writeFileAtomic(item.path, renderM3u(entries, { m3uPath: item.path })),
+        deps.libraryRoot,
+        `writing ${item.path}`,
+      );
       deps.caches.files.invalidate(item.path);
       return { written: entries.length, leftOut: tracks.length - entries.length };
     },
@@ -330,6 +345,18 @@ async function fetchCover(
     throw new Error(`HTTP ${response.status}`);
   }
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Awaits work; a full disk becomes the run-stopping DiskFullError naming the library. */
+async function orDiskFull<T>(work: Promise<T>, libraryRoot: string, what: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      throw await diskFullError(libraryRoot, { what, cause: error });
+    }
+    throw error;
+  }
 }
 
 /**
