@@ -95,13 +95,12 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
       plural(t.artist ?? 0, "artist")
     }, ${plural(t.playlist ?? 0, "playlist")}; ${plural(t.m3u ?? 0, "M3U file")}`,
     `Library: ${baseDir}`,
-    `  to download:      ${counts.toDownload}`,
+    `  to download:      ${counts.toDownload}${
+      counts.damaged ? ` (${counts.damaged} damaged in the library, listed below)` : ""
+    }`,
     `  to re-tag:        ${counts.toRetag}`,
     `  already present:  ${counts.present}`,
   ];
-  if (counts.damaged) {
-    lines.push(`  of those damaged: ${counts.damaged}  (in the library, but cut short)`);
-  }
   if (counts.skipped) lines.push(`  skipped:          ${counts.skipped}`);
   if (counts.failed) lines.push(`  failed to read:   ${counts.failed}`);
   const problems = plan.items.filter((i) => i.type !== "track" && i.error);

@@ -47,6 +47,11 @@ const countCases: Array<
     expect: { present: 1 },
   },
   { name: "completed", item: track("a", { status: "completed" }), expect: { present: 1 } },
+  {
+    name: "a damaged file is downloaded again",
+    item: track("a", { damage: "it is 16 s long, the track 30 s" }),
+    expect: { toDownload: 1, damaged: 1 },
+  },
   { name: "failed track", item: track("a", { status: "failed" }), expect: { failed: 1 } },
   {
     name: "skipped for another reason",
@@ -71,7 +76,7 @@ const countCases: Array<
 for (const { name, item, expect } of countCases) {
   Deno.test(`planCounts: ${name}`, () => {
     const counts = planCounts(planOf([item]));
-    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0 };
+    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0, damaged: 0 };
     assert.deepEqual(counts, { byType: { [item.type]: 1 }, ...zero, ...expect });
   });
 }
@@ -94,6 +99,7 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     present: 1,
     failed: 1,
     skipped: 0,
+    damaged: 0,
   });
 });
 
@@ -105,6 +111,7 @@ Deno.test("planCounts: an empty plan", () => {
     present: 0,
     failed: 0,
     skipped: 0,
+    damaged: 0,
   });
 });
 
@@ -358,3 +365,21 @@ for (const { name, download } of outsideCases) {
     });
   });
 }
+
+Deno.test("formatPlan: damaged library files are counted and listed with what is wrong", () => {
+  const text = formatPlan(
+    planOf([
+      track("a", { damage: "it is 16 s long, the track 30 s" }),
+      track("b"),
+      track("c", { status: "skipped", skip_reason: "exists", action: undefined }),
+    ]),
+    LIBRARY,
+  );
+  assert.match(text, /to download: {6}2 \(1 damaged in the library, listed below\)\n/);
+  assert.match(
+    text,
+    new RegExp(
+      `Damaged files in the library \\(downloaded again\\):\\n  Artist\\${sep}a\\.mp3: it is 16 s long, the track 30 s\\n`,
+    ),
+  );
+});

@@ -139,7 +139,7 @@ Deno.test("plan reports a library file cut short since tunedl wrote it; download
     cwd: work.dir,
   });
   assert.equal(plan.code, 0, plan.stderr);
-  assert.match(plan.stdout, /to download:\s+1/);
+  assert.match(plan.stdout, /to download:\s+1 \(1 damaged in the library, listed below\)/);
   assert.match(plan.stdout, /Damaged files in the library \(downloaded again\):/);
   assert.match(plan.stdout, /Ponder\.mp3: it is 12 s long, the track 30 s/);
   const json = JSON.parse(
