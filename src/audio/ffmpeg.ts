@@ -138,6 +138,12 @@ export interface ConvertOptions {
   run?: ProcessRunner;
   /** The OS whose install advice a missing encoder gets; default the one running. */
   os?: typeof Deno.build.os;
+  /**
+   * Read the converted file back with ffprobe and check its length (default true). A caller
+   * that reads the file anyway (tagging, whose TagLib reports the length) checks it there and
+   * saves a process per track.
+   */
+  verify?: boolean;
 }
 
 /** How a conversion will be done. */
@@ -280,11 +286,13 @@ export async function convertAudio(
       hint: "tunedl retries the track; check the library's disk if this repeats.",
     });
   }
-  const durationSeconds = await verifyConvertedAudio(output, source, {
-    ffprobePath: options.ffprobePath ?? ffprobeBeside(options.ffmpegPath),
-    signal: options.signal,
-    run,
-  });
+  const durationSeconds = options.verify === false
+    ? undefined
+    : await verifyConvertedAudio(output, source, {
+      ffprobePath: options.ffprobePath ?? ffprobeBeside(options.ffmpegPath),
+      signal: options.signal,
+      run,
+    });
   return { output, format: options.format, copied: plan.copy, source, durationSeconds };
 }
 
@@ -366,11 +374,20 @@ export async function verifyConvertedAudio(
       hint: "tunedl retries the track; check the library's disk if this repeats.",
     });
   }
-  const mismatch = durationMismatch(source.durationSeconds, probe.durationSeconds);
+  checkConvertedLength(output, source.durationSeconds, probe.durationSeconds);
+  return probe.durationSeconds;
+}
+
+/** Throws OutputCheckError when a converted file's length does not match its source's. */
+export function checkConvertedLength(
+  output: string,
+  sourceSeconds: number | undefined,
+  outputSeconds: number | undefined,
+): void {
+  const mismatch = durationMismatch(sourceSeconds, outputSeconds);
   if (mismatch !== undefined) {
     throw new OutputCheckError(`The converted file ${output} is incomplete: ${mismatch}`, {
       hint: "tunedl retries the track; a disk that filled up or a killed ffmpeg cuts files short.",
     });
   }
-  return probe.durationSeconds;
 }

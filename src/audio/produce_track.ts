@@ -8,7 +8,7 @@ import { type AudioFormat } from "../model/mod.ts";
 import { CancelledError, isNoSpaceError, TunedlError } from "../errors/mod.ts";
 import { moveIntoPlace } from "../util/mod.ts";
 import { diskFullError, estimateAudioBytes } from "./disk_space.ts";
-import { convertAudio } from "./ffmpeg.ts";
+import { checkConvertedLength, convertAudio, verifyConvertedAudio } from "./ffmpeg.ts";
 import type { AudioTools } from "./executables.ts";
 import { formatFromPath } from "./formats.ts";
 import type { ProcessRunner } from "./process.ts";
@@ -177,19 +177,33 @@ export async function produceTrackFile(
       signal,
       timeoutMs: options.timeoutMs,
       run: options.run,
+      // Tagging reads the file and its length anyway (below): no second ffprobe.
+      verify: false,
     });
     await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
     step = `tagging ${finalPath}`;
     onStage?.("tag");
-    await writeTags(converted, options.tags, {
+    const tagged = await writeTags(converted, options.tags, {
       format: options.format,
       cover: options.cover,
       signal,
       wasmDir: options.wasmDir,
     });
     checkAborted(signal, `tagging of ${finalPath}`);
+    // ffmpeg's exit code is not enough (5.1 exits 0 when the disk fills as it writes the end):
+    // the file must be as long as its source. TagLib's reading decides; ffprobe when it has none.
+    let durationSeconds = tagged.durationSeconds;
+    if (durationSeconds !== undefined) {
+      checkConvertedLength(converted, conversion.source.durationSeconds, durationSeconds);
+    } else {
+      durationSeconds = await verifyConvertedAudio(converted, conversion.source, {
+        ffprobePath: options.tools.ffprobe,
+        signal,
+        run: options.run,
+      });
+    }
 
     step = `writing ${finalPath}`;
     onStage?.("place");
@@ -202,7 +216,7 @@ export async function produceTrackFile(
       bytes: size,
       copied: conversion.copied,
       sourceCodec: conversion.source.codec,
-      durationSeconds: conversion.durationSeconds,
+      durationSeconds,
     };
   } catch (error) {
     if (!(error instanceof CancelledError) && isNoSpaceError(error)) {

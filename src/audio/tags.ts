@@ -210,7 +210,7 @@ export async function writeTags(
   file: string,
   tags: AudioTags,
   options: WriteTagsOptions = {},
-): Promise<void> {
+): Promise<WrittenTags> {
   const format = options.format ?? formatFromPath(file);
   if (format === undefined) {
     throw new TagWriteError(`Cannot tag ${file}: unknown audio format`, {
@@ -240,8 +240,11 @@ export async function writeTags(
     throw new TagWriteError(`Cannot read ${file} to tag it`, { cause });
   }
   let tagged: Uint8Array;
+  let durationSeconds: number | undefined;
   try {
-    tagged = await rewriteTags(bytes, format, change, { wasmDir: options.wasmDir });
+    ({ bytes: tagged, durationSeconds } = await rewriteTags(bytes, format, change, {
+      wasmDir: options.wasmDir,
+    }));
   } catch (cause) {
     throw new TagWriteError(
       `Cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -255,7 +258,7 @@ export async function writeTags(
     try {
       await Deno.mkdir(options.tempDir, { recursive: true });
       await saveThrough(`${options.tempDir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
-      return;
+      return { durationSeconds };
     } catch (cause) {
       // The temp folder is on another file system after all: fall back to beside the file.
       if (!isCrossDeviceError(cause)) {
@@ -272,6 +275,13 @@ export async function writeTags(
   } catch (cause) {
     throw new TagWriteError(`Cannot save tags of ${file}`, { cause });
   }
+  return { durationSeconds };
+}
+
+/** What writing tags found out about the file. */
+export interface WrittenTags {
+  /** Seconds of audio as TagLib read it from the file; undefined when it cannot tell. */
+  durationSeconds?: number;
 }
 
 /** Writes bytes to temp, then renames it over file; removes temp when that fails. */

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  checkConvertedLength,
   ConversionError,
   convertAudio,
   DiskFullError,
@@ -198,4 +199,16 @@ Deno.test("convertAudio: a silent failure gives the exit code, not an empty reas
     "ffmpeg could not convert /t/in.webm to mp3: it exited with code 1 without saying why",
   );
   assert.equal(error.retryable, true);
+});
+
+Deno.test("checkConvertedLength: TagLib's reading of a cut-off file fails the check", () => {
+  // 17.08 s is what TagLib reads from a 30 s MP3 that ffmpeg wrote onto a full 400 kB tmpfs.
+  assert.throws(
+    () => checkConvertedLength("/t/track.mp3", 30, 17.08),
+    (error) =>
+      error instanceof OutputCheckError && error.retryable &&
+      error.message ===
+        "The converted file /t/track.mp3 is incomplete: it is 17 s long, the source 30 s",
+  );
+  checkConvertedLength("/t/track.mp3", 30, 30.04);
 });
