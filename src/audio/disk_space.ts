@@ -40,7 +40,7 @@ export function diskFullMessage(
   dir: string,
   options: { what: string; neededBytes?: number; freeBytes?: number },
 ): { message: string; hint: string } {
-  const message = `No space left on the disk of ${dir} while ${options.what}`;
+  const message = `no space left on the disk of ${dir} while ${options.what}`;
   const free = options.freeBytes !== undefined ? `${formatMegabytes(options.freeBytes)} free` : "";
   let hint: string;
   if (options.neededBytes !== undefined) {

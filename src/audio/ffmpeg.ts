@@ -85,7 +85,7 @@ export function parseFfprobeJson(json: string, file = "input"): AudioProbe {
   }
   const streams = data.streams ?? [];
   const audio = streams.find((stream) => stream.codec_type === "audio");
-  if (!audio?.codec_name) throw new ConversionError(`No audio stream in ${file}`);
+  if (!audio?.codec_name) throw new ConversionError(`no audio stream in ${file}`);
   return {
     codec: audio.codec_name,
     container: data.format?.format_name ?? "",
@@ -168,7 +168,7 @@ function encoderBitrate(
     return source.bitRate ? `${Math.max(32, Math.round(source.bitRate / 1000))}k` : fallback;
   }
   if (!isValidBitrate(value)) {
-    throw new ConversionError(`Invalid bitrate "${configured}"`, {
+    throw new ConversionError(`invalid bitrate "${configured}"`, {
       hint: 'Use a value like "128k", "192k" or "320k" (or "auto", "disable").',
     });
   }
@@ -261,7 +261,7 @@ export async function convertAudio(
     signal: options.signal,
     timeoutMs: options.timeoutMs,
   });
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: conversion of ${input}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: conversion of ${input}`);
   if (mentionsNoSpace(result.stderr)) {
     // ffmpeg 5.1 exits 0 when the disk fills while it writes the file's end.
     throw new DiskFullError(`ffmpeg could not write ${output}: no space left on device`, {
@@ -369,7 +369,7 @@ export async function verifyConvertedAudio(
     probe = await probeAudio(output, options);
   } catch (cause) {
     if (options.signal?.aborted) throw cause;
-    throw new OutputCheckError(`The converted file ${output} cannot be read back`, {
+    throw new OutputCheckError(`the converted file ${output} cannot be read back`, {
       cause,
       hint: "tunedl retries the track; check the library's disk if this repeats.",
     });
@@ -386,7 +386,7 @@ export function checkConvertedLength(
 ): void {
   const mismatch = durationMismatch(sourceSeconds, outputSeconds);
   if (mismatch !== undefined) {
-    throw new OutputCheckError(`The converted file ${output} is incomplete: ${mismatch}`, {
+    throw new OutputCheckError(`the converted file ${output} is incomplete: ${mismatch}`, {
       hint: "tunedl retries the track; a disk that filled up or a killed ffmpeg cuts files short.",
     });
   }

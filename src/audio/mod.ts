@@ -9,5 +9,6 @@ export * from "./ffmpeg_advice.ts";
 export * from "./tags.ts";
 export * from "./produce_track.ts";
 export * from "./doctor_checks.ts";
+export * from "./temp_folders.ts";
 export * from "./disk_space.ts";
 export * from "./stale_tag_temps.ts";

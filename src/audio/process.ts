@@ -342,9 +342,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Runs a program in its own process group; abort or timeout kills the whole group. */
-export const runProcess: ProcessRunner = async (program, args, options = {}) => {
+export async function runProcess(
+  program: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const signal = options.signal;
-  if (signal?.aborted) throw new CancelledError(`Cancelled before starting ${program}.`);
+  if (signal?.aborted) throw new CancelledError(`cancelled before starting ${program}`);
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
@@ -370,13 +374,13 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new DependencyError(`Program not found: ${program}`, {
+      throw new DependencyError(`program not found: ${program}`, {
         hint: "Install it or set its path in the config (download.ytdlp_path / ffmpeg_path).",
         cause: error,
       });
     }
     if (error instanceof Deno.errors.PermissionDenied) {
-      throw new DependencyError(`Cannot run ${program}: permission denied`, {
+      throw new DependencyError(`cannot run ${program}: permission denied`, {
         hint: "Check that the file is executable (chmod +x) and that tunedl may run programs.",
         cause: error,
       });
@@ -433,7 +437,7 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
   }
 
   if (stopReason === "abort") {
-    throw new CancelledError(`Cancelled: ${win32.basename(program)} was stopped.`, {
+    throw new CancelledError(`cancelled: ${win32.basename(program)} was stopped`, {
       cause: signal?.reason,
     });
   }
@@ -452,4 +456,4 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     stdoutTruncated: stdout.truncated,
     stderrTruncated: stderr.truncated,
   };
-};
+}

@@ -64,7 +64,7 @@ export class PlaceFileError extends TunedlError {
 }
 
 function checkAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new CancelledError(`Cancelled: ${what}.`, { cause: signal.reason });
+  if (signal?.aborted) throw new CancelledError(`cancelled: ${what}`, { cause: signal.reason });
 }
 
 /** Options of {@link makeJobDir}; replaceable so tests can stand in for the file system. */
@@ -117,7 +117,7 @@ async function placeFile(source: string, finalPath: string): Promise<void> {
   try {
     await moveIntoPlace(source, finalPath);
   } catch (cause) {
-    throw new PlaceFileError(`Cannot write ${finalPath}`, {
+    throw new PlaceFileError(`cannot write ${finalPath}`, {
       cause,
       hint: "Check that the output folder is writable and has free space.",
     });

@@ -213,7 +213,7 @@ export async function writeTags(
 ): Promise<WrittenTags> {
   const format = options.format ?? formatFromPath(file);
   if (format === undefined) {
-    throw new TagWriteError(`Cannot tag ${file}: unknown audio format`, {
+    throw new TagWriteError(`cannot tag ${file}: unknown audio format`, {
       hint: "tunedl tags .mp3, .m4a, .flac, .opus and .ogg files.",
     });
   }
@@ -223,7 +223,7 @@ export async function writeTags(
   } else if (options.cover !== undefined) {
     const mimeType = imageMimeType(options.cover);
     if (mimeType === undefined) {
-      throw new TagWriteError(`Cover art for ${file} is not a JPEG or PNG image`);
+      throw new TagWriteError(`cover art for ${file} is not a JPEG or PNG image`);
     }
     pictures = [{ mimeType, data: options.cover, type: "FrontCover", description: "Cover" }];
   }
@@ -237,7 +237,7 @@ export async function writeTags(
   try {
     bytes = await Deno.readFile(file);
   } catch (cause) {
-    throw new TagWriteError(`Cannot read ${file} to tag it`, { cause });
+    throw new TagWriteError(`cannot read ${file} to tag it`, { cause });
   }
   let tagged: Uint8Array;
   let durationSeconds: number | undefined;
@@ -247,11 +247,11 @@ export async function writeTags(
     }));
   } catch (cause) {
     throw new TagWriteError(
-      `Cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause, hint: "The file may be damaged; delete it and download it again." },
     );
   }
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: tagging of ${file}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: tagging of ${file}`);
 
   const { dir, name } = splitPath(file);
   if (options.tempDir !== undefined) {
@@ -262,7 +262,7 @@ export async function writeTags(
     } catch (cause) {
       // The temp folder is on another file system after all: fall back to beside the file.
       if (!isCrossDeviceError(cause)) {
-        throw new TagWriteError(`Cannot save tags of ${file}`, { cause });
+        throw new TagWriteError(`cannot save tags of ${file}`, { cause });
       }
     } finally {
       // Only when empty: another track may be in progress there.
@@ -273,7 +273,7 @@ export async function writeTags(
   try {
     await saveThrough(`${dir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
   } catch (cause) {
-    throw new TagWriteError(`Cannot save tags of ${file}`, { cause });
+    throw new TagWriteError(`cannot save tags of ${file}`, { cause });
   }
   return { durationSeconds };
 }

@@ -178,7 +178,7 @@ export async function downloadAudio(
       }
       : undefined,
   });
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: download of ${url}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: download of ${url}`);
   if (!result.success) {
     // Only a failed run: a warning about yt-dlp's own cache folder is not the library's disk.
     if (mentionsNoSpace(result.stderr)) {

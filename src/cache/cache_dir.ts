@@ -22,15 +22,11 @@ export interface CachePaths {
   dir: string;
   /** The Deno KV file of the persistent cache. */
   kvFile: string;
-  /** Saved download plans. */
-  plans: string;
-  /** Spotify access tokens. */
-  tokens: string;
 }
 
 /** Options of `cachePaths`. */
 export interface CachePathsOptions {
-  /** The config's `cache_file`: absolute paths are kept, relative ones go inside dir. */
+  /** The config's `cache_file`, already resolved against the config's folder. */
   cacheFile?: string;
   /** Path style; guessed from dir when omitted. */
   os?: HostOs;
@@ -52,7 +48,7 @@ function isAbsolute(os: HostOs, path: string): boolean {
 function requireHome(home: string | undefined, what: string): string {
   const value = nonEmpty(home);
   if (value === undefined) {
-    throw new ConfigError(`Cannot find the cache folder: ${what} is not known.`, {
+    throw new ConfigError(`cannot find the cache folder: ${what} is not known`, {
       hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
     });
   }
@@ -89,24 +85,15 @@ export function defaultCacheDir(options: DefaultCacheDirOptions): string {
       return joinPath(os, profile, "AppData", "Local", "tunedl");
     }
     default:
-      throw new ConfigError(`Unsupported operating system "${os as string}".`, {
+      throw new ConfigError(`unsupported operating system "${os as string}"`, {
         hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
       });
   }
 }
 
-/** The files inside a cache folder: cache.kv (or the config's cache_file), plans/, tokens.json. */
+/** The KV file of a cache folder: cache.kv there, or the config's cache_file. */
 export function cachePaths(dir: string, options: CachePathsOptions = {}): CachePaths {
   const os = options.os ?? (dir.includes("\\") && !dir.includes("/") ? "windows" : "linux");
   const cacheFile = nonEmpty(options.cacheFile);
-  return {
-    dir,
-    kvFile: cacheFile === undefined
-      ? joinPath(os, dir, "cache.kv")
-      : isAbsolute(os, cacheFile)
-      ? cacheFile
-      : joinPath(os, dir, cacheFile),
-    plans: joinPath(os, dir, "plans"),
-    tokens: joinPath(os, dir, "tokens.json"),
-  };
+  return { dir, kvFile: cacheFile ?? joinPath(os, dir, "cache.kv") };
 }

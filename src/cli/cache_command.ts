@@ -8,6 +8,7 @@ import {
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError, TunedlError, UsageError } from "../errors/mod.ts";
+import { plansDir } from "../plan/mod.ts";
 import { formatBytes } from "../util/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -61,7 +62,12 @@ Options:
       switch (action) {
         case "path":
           if (json) {
-            writeJson(io, { ok: true, dir: paths.dir, file: paths.kvFile, plans: paths.plans });
+            writeJson(io, {
+              ok: true,
+              dir: paths.dir,
+              file: paths.kvFile,
+              plans: plansDir(paths.dir),
+            });
           } else io.out(`${paths.kvFile}\n`);
           return 0;
         case "stats":

@@ -2,7 +2,13 @@
  * The loaded config as plain data. Keys are snake_case exactly as in the YAML
  * file, so a setting is called the same in the file, the docs and the code.
  */
-import type { AudioFormat, OverwriteMode, ProviderName, SpotifyRef } from "../model/mod.ts";
+import type {
+  AudioFormat,
+  LibraryLayout,
+  OverwriteMode,
+  ProviderName,
+  SpotifyRef,
+} from "../model/mod.ts";
 
 /** Which of an artist's releases an `artists:` entry downloads (Spotify's album_group). */
 export type AlbumGroup = "album" | "single" | "appears_on" | "compilation";
@@ -90,6 +96,10 @@ export interface LoadedConfig {
   file: string;
   /** Absolute folder of the config file. */
   dir: string;
+  /** The library folder and templates, resolved against `dir` once, when the config is loaded. */
+  library: LibraryLayout;
+  /** `download.cache_file` resolved against `dir`; undefined when not set. */
+  cacheFile?: string;
   /** Where client_id and client_secret came from (never their values). */
   credentials?: { client_id: CredentialSource; client_secret: CredentialSource };
 }

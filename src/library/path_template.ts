@@ -80,7 +80,7 @@ function positive(value: number | undefined, width: number): string {
 export function checkPathTemplate(template: string): void {
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {
-      throw new ConfigError(`Unknown placeholder "${match[0]}" in output template "${template}".`, {
+      throw new ConfigError(`unknown placeholder "${match[0]}" in output template "${template}"`, {
         hint: `Use one of: ${PATH_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")}.`,
       });
     }
@@ -131,7 +131,7 @@ export function renderOutputPath(
     path.isAbsolute(relative)
   ) {
     throw new ConfigError(
-      `Output template "${template}" leads outside the music folder ${baseDir}.`,
+      `output template "${template}" leads outside the music folder ${baseDir}`,
       {
         hint: 'Remove ".." from the output template.',
       },

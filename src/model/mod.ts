@@ -4,3 +4,4 @@ export * from "./spotify_link.ts";
 export * from "./audio_format.ts";
 export * from "./download_choices.ts";
 export * from "./path_fields.ts";
+export * from "./library_layout.ts";

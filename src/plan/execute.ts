@@ -318,7 +318,7 @@ class PlanExecution {
       if (action === "retag") {
         const retag = worker.retag?.bind(worker);
         if (retag === undefined) {
-          throw new TunedlError(`Cannot retag ${item.name}: retagging is not available.`, {
+          throw new TunedlError(`cannot retag ${item.name}: retagging is not available`, {
             hint: "Report this as a bug: the downloader was started without a retag step.",
           });
         }

@@ -107,7 +107,7 @@ export async function findBestMatch(
   for (const provider of providers) {
     for (const { query, isrc } of planned) {
       if (isrc && provider.name !== "youtube-music") continue;
-      if (options.signal?.aborted) throw new CancelledError("Search cancelled.");
+      if (options.signal?.aborted) throw new CancelledError("search cancelled");
       let found: AudioCandidate[];
       let cached = false;
       try {

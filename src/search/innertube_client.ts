@@ -78,7 +78,7 @@ export async function postInnertubeSearch(
   }
   if (response.status === 429 || response.status >= 500) {
     throw new NetworkError(
-      `${providerLabel[provider]} answered HTTP ${response.status} to the search for "${query}".`,
+      `${providerLabel[provider]} answered HTTP ${response.status} to the search for "${query}"`,
       { hint: "The service is busy or failing; try again later." },
     );
   }
@@ -101,10 +101,10 @@ function transportError(
   signal: AbortSignal | undefined,
 ): Error {
   if (signal?.aborted || (error instanceof DOMException && error.name === "AbortError")) {
-    return new CancelledError(`${providerLabel[provider]} search cancelled.`, { cause: error });
+    return new CancelledError(`${providerLabel[provider]} search cancelled`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(`Could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`, {
+  return new NetworkError(`could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`, {
     hint: "Check the network connection (or TUNEDL_YOUTUBE_URL) and try again.",
     cause: error,
   });

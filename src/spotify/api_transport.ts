@@ -104,7 +104,7 @@ export class ApiTransport {
 
       if (outcome.kind === "network") {
         await backoff(
-          new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+          new NetworkError(`could not reach the Spotify Web API for GET ${shown}`, {
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
               "then run tunedl again.",
             cause: outcome.error,

@@ -43,7 +43,7 @@ export function badCredentialsError(detail: string, cause?: unknown): AuthError 
 
 /** No client id/secret were configured at all. */
 export function missingCredentialsError(): AuthError {
-  return new AuthError("No Spotify client id/secret configured", {
+  return new AuthError("no Spotify client id/secret configured", {
     hint: `Create an app at ${SPOTIFY_DASHBOARD_URL} and put its client_id and ` +
       `client_secret in your config.yaml (download: section).`,
   });

@@ -65,3 +65,4 @@ export {
   redirectUriMismatchError,
   withheldFromOtherUserError,
 } from "./login_errors.ts";
+export * from "./login_store.ts";

@@ -28,7 +28,7 @@ export class SlidingWindowRateLimiter {
   ) {
     if (settings.enabled && !(settings.requests >= 1 && settings.windowMs > 0)) {
       throw new RangeError(
-        `Rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
+        `rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
       );
     }
   }

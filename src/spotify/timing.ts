@@ -14,7 +14,7 @@ export const systemClock: Clock = () => Date.now();
 export function cancelled(signal: AbortSignal): CancelledError {
   const reason = signal.reason;
   if (reason instanceof CancelledError) return reason;
-  return new CancelledError("Cancelled while talking to Spotify.", { cause: reason });
+  return new CancelledError("cancelled while talking to Spotify", { cause: reason });
 }
 
 /** Throws CancelledError if the signal has already aborted. */

@@ -129,7 +129,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (signal.aborted) throw cancelled(signal);
         await this.#sleep(
           retryIn(
-            new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+            new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
               hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
               cause: error,
             }),

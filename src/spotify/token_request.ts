@@ -75,7 +75,7 @@ export async function postTokenForm(
     } catch (error) {
       if (signal?.aborted) throw cancelled(signal);
       await backoff(
-        new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+        new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
           hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
           cause: error,
         }),

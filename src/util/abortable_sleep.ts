@@ -26,5 +26,5 @@ export const abortableSleep: Sleep = (ms, signal) => {
 export function cancellation(signal: AbortSignal): CancelledError {
   const reason = signal.reason;
   if (reason instanceof CancelledError) return reason;
-  return new CancelledError("Cancelled.", { cause: reason });
+  return new CancelledError("cancelled", { cause: reason });
 }

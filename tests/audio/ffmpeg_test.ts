@@ -90,7 +90,7 @@ Deno.test("parseFfprobeJson reads the first audio stream and notices video", () 
   });
   assert.throws(
     () => parseFfprobeJson(JSON.stringify({ streams: [] }), "x.webm"),
-    /No audio stream in x.webm/,
+    /no audio stream in x.webm/,
   );
   assert.throws(() => parseFfprobeJson("not json"), ConversionError);
 });

@@ -87,7 +87,7 @@ Deno.test("diskFullMessage names the folder, what was written, and the room a tr
   });
   assert.equal(
     message,
-    "No space left on the disk of /mnt/music/.tunedl-tmp while converting https://y/watch?v=a to mp3",
+    "no space left on the disk of /mnt/music/.tunedl-tmp while converting https://y/watch?v=a to mp3",
   );
   assert.match(hint, /needs about 7\.2 MB there \(0\.4 MB free now\)/);
   assert.match(hint, /--resume/);
@@ -150,7 +150,7 @@ Deno.test("convertAudio: a file cut short is a retryable failed check, though ff
   assert.equal(error.retryable, true);
   assert.equal(
     error.message,
-    "The converted file /t/out.mp3 is incomplete: it is 16 s long, the source 30 s",
+    "the converted file /t/out.mp3 is incomplete: it is 16 s long, the source 30 s",
   );
   assert.deepEqual(calls, ["ffprobe /t/in.webm", "ffmpeg", "ffprobe /t/out.mp3"]);
 });
@@ -208,7 +208,7 @@ Deno.test("checkConvertedLength: TagLib's reading of a cut-off file fails the ch
     (error) =>
       error instanceof OutputCheckError && error.retryable &&
       error.message ===
-        "The converted file /t/track.mp3 is incomplete: it is 17 s long, the source 30 s",
+        "the converted file /t/track.mp3 is incomplete: it is 17 s long, the source 30 s",
   );
   checkConvertedLength("/t/track.mp3", 30, 30.04);
 });

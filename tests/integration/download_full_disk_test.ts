@@ -98,7 +98,7 @@ Deno.test({
     });
     const said = `${run.stdout}\n${run.stderr}`;
     assert.equal(run.code, 6, said);
-    assert.match(said, /No space left on the disk of /);
+    assert.match(said, /no space left on the disk of /);
     assert.match(said, /needs about \d+(\.\d)? MB there \(\d+(\.\d)? MB free now\)/);
     assert.doesNotMatch(said, /update yt-dlp|yt-dlp -U|lack the encoder/i);
 

@@ -556,7 +556,7 @@ Deno.test("executePlan works with a worker that has no optional stages", async (
   assert.equal(result.peaks.spotify, 0);
   assert.equal(statusOf(result.plan, "track:a"), "completed");
   assert.equal(statusOf(result.plan, "track:r"), "failed");
-  assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /Cannot retag Track track:r/);
+  assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /cannot retag Track track:r/);
   const stages = events.flatMap((event) => event.type === "stage" ? [event.stage] : []);
   assert.ok(!stages.includes("spotify"));
 });
