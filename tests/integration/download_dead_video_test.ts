@@ -50,7 +50,6 @@ Deno.test("download: a dead first candidate falls back to the runner-up; the nex
     assert.deepEqual(await listFiles(work.libraryDir), [file]);
     // yt-dlp may ask twice for a page it could not get; the order is what matters.
     assert.deepEqual([...new Set(fetched(seen))], [`${TOP} 404`, `${RUNNER_UP} 302`]);
-    console.log(first.stdout + first.stderr);
     assert.match(first.stdout + first.stderr, /trying the next match/);
 
     // 2. Now the runner-up (the stored match) is gone too, and nothing else scores: the track
@@ -62,7 +61,6 @@ Deno.test("download: a dead first candidate falls back to the runner-up; the nex
     assert.equal(second.code, 1, `${second.stdout}\n${second.stderr}`);
     assert.deepEqual([...new Set(fetched(seen))], [`${RUNNER_UP} 404`, `${TOP} 404`]);
     const said = second.stdout + second.stderr;
-    console.log(said);
     assert.match(said, /no other candidate for .*Ponder.* scored above the threshold/);
     assert.doesNotMatch(said, /update yt-dlp|yt-dlp -U/i);
 
