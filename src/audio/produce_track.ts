@@ -24,6 +24,8 @@ export interface ProduceTrackOptions {
   /** "192k", "auto", "disable"...; see convertAudio. */
   bitrate?: string;
   tags: AudioTags;
+  /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
+  lyrics?: Promise<string | undefined>;
   /** Front cover image (JPEG or PNG). */
   cover?: Uint8Array;
   tools: AudioTools;
@@ -185,7 +187,8 @@ export async function produceTrackFile(
 
     step = `tagging ${finalPath}`;
     onStage?.("tag");
-    const tagged = await writeTags(converted, options.tags, {
+    const lyrics = await options.lyrics;
+    const tagged = await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
       cover: options.cover,
       signal,

@@ -24,11 +24,15 @@ import {
   skipIndexedTracks,
   stopsRun,
 } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
-import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_format.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
+import { type CliIo, terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
+import { formatPlan, listedSources } from "./plan_format.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, type RunContext } from "./run_context.ts";
@@ -39,65 +43,42 @@ import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
+import { LyricsTally } from "../lyrics/mod.ts";
+import { trackLyricsFor } from "./lyrics_setup.ts";
+
+const DOWNLOAD = commandSpec("download");
 
 export const downloadCommand: Command = {
-  summary: "download everything the config lists (or `download liked`)",
-  usage: `Usage: tunedl download [liked] [--config FILE | FILE] [options]
-
-Plans the download (Spotify), then searches, downloads, converts and tags each
-track and writes the playlists' M3U files. Files already in the library are
-skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
---resume to continue the same plan.
-
-  liked              download only your Liked Songs (needs \`tunedl login\`)
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --resume       continue the last run of the same config where it stopped
-  -q, --quiet        only errors and the summary
-  -v, --verbose      also stages and retries
-      --log-format F text (default: a live display on a terminal, plain lines
-                     otherwise) or json (one JSON event per line, for scripts)
-
-Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 5 a service
-unreachable, 6 library or cache not writable (disk full), 130 interrupted
-(Ctrl-C, SIGTERM, SIGHUP).`,
+  summary: DOWNLOAD.summary,
+  usage: usageText(DOWNLOAD),
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
-      flags: {
-        ...configFlags,
-        resume: { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        verbose: { type: "boolean", short: "v" },
-        "log-format": { type: "string" },
-      },
-      maxPositionals: 2,
+      flags: parserFlags(DOWNLOAD),
+      maxPositionals: Infinity,
     });
+    if (flags.quiet === true && flags.verbose === true) {
+      throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
+        hint: "Pick one: --quiet shows only problems and the summary, --verbose adds every stage.",
+      });
+    }
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
       throw new UsageError(
         `tunedl download: --log-format must be text or json, got "${logFormat}"`,
       );
     }
-    let likedOnly = false;
-    let configArg: string | undefined;
-    for (const arg of positionals) {
-      if (arg === "liked") likedOnly = true;
-      else if (isConfigPath(arg)) configArg = arg;
-      else {
-        throw new UsageError(`tunedl download: unexpected argument "${arg}"`, {
-          hint: 'Use "liked" or a config file path (*.yaml).',
-        });
-      }
-    }
-    const loaded = await loadConfigFor(flags, io, { positional: configArg });
+    const subjects = runSubjects("download", positionals);
+    const loaded = withSettingFlags(
+      "download",
+      await loadRunConfig(flags, io, subjects),
+      flags,
+      io,
+    );
     const ctx = await createRunContext(loaded, io);
     try {
       // Say so before resolving tools or planning: nothing else could help.
-      if (likedOnly && !ctx.user) throw likedSongsNeedLoginError();
+      if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
-        likedOnly,
         resume: flags.resume === true,
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
@@ -113,7 +94,6 @@ unreachable, 6 library or cache not writable (disk full), 130 interrupted
 const SPOTIFY_STAGE_LIMIT = 50;
 
 interface DownloadFlags {
-  likedOnly: boolean;
   resume: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -133,14 +113,17 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
 
   const controller = new AbortController();
   const layout = loaded.library;
+  let phase: "planning" | "running" = "planning";
+  let spinner: PlanningProgress | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
-      try {
-        io.err(
-          "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-        );
-      } catch {
-        // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+      // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
+      if (phase === "running") {
+        try {
+          io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        } catch {
+          // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+        }
       }
       controller.abort();
     },
@@ -152,7 +135,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
-    const hash = planHashFor(loaded, flags);
+    const hash = planHashFor(loaded);
     const cacheDir = ctx.paths.dir;
     const planFile = planFileFor(cacheDir, hash);
     let plan = flags.resume
@@ -165,14 +148,28 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       : undefined;
     if (plan) plan = await placePlan(plan, placementFor(ctx));
     else {
-      info("Planning...");
-      plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
-        ...placementFor(ctx),
-        configHash: hash,
-        artistAlbumGroups: d.artist_album_groups,
-        signal: controller.signal,
-        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      });
+      if (!flags.quiet && !flags.json) {
+        spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        if (!io.stderrIsTerminal) info("Planning...");
+      }
+      const planning = spinner;
+      try {
+        plan = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
+          ...placementFor(ctx),
+          configHash: hash,
+          artistAlbumGroups: d.artist_album_groups,
+          signal: controller.signal,
+          onWarning: (w) => {
+            const text = `warning: ${w.source}: ${w.message}\n` +
+              (w.hint ? `hint: ${w.hint}\n` : "");
+            if (planning) planning.log(text);
+            else io.err(text);
+          },
+          onProgress: (progress) => planning?.update(progress),
+        });
+      } finally {
+        planning?.stop();
+      }
       if (d.overwrite === "skip" && ctx.libraryIndex) {
         plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
@@ -185,9 +182,13 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         warn(`${item.path}: ${item.damage}; downloading it again`);
       }
     }
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      io.err("Interrupted while planning: nothing was downloaded.\n");
+      return 130;
+    }
+    phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return 0;
     }
@@ -213,7 +214,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
     const providers = audioProviders(d.audio_providers, io);
+    const lyricsTally = new LyricsTally();
     const worker = createTrackWorker({
+      lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
       settings,
       catalog: ctx.catalog,
       providers,
@@ -227,8 +230,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
       verbose: flags.verbose,
-      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      out: terminalSink(io, "stdout"),
       env: io.env,
+      libraryRoot: layout.baseDir,
     });
     const reporterWarn = (message: string) =>
       reporter.handle(
@@ -248,17 +252,15 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         onEvent: (event) => {
           if (event.type === "run_finished") {
             event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+            if (lyricsTally.total > 0) event.summary.extra.lyrics = lyricsTally.counts();
           }
           reporter.handle(event);
         },
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
-      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
-      if (result.stoppedBy) {
-        const reason = result.stoppedBy.message.replace(/\.$/, "");
-        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
-      }
+      const line = resumeLine(result);
+      if (line !== undefined) info(line);
       return exitCodeFor(result);
     } catch (error) {
       reporter.close();
@@ -266,13 +268,37 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      reportError(error, io);
+      spinner?.stop();
+      // The cancellation itself is no error to report: say once what was interrupted.
+      if (phase === "planning" || (isTunedlError(error) && error.code === "cancelled")) {
+        io.err(
+          phase === "planning"
+            ? "Interrupted while planning: nothing was downloaded.\n"
+            : "Interrupted. Run again with --resume to continue.\n",
+        );
+      } else reportError(error, io);
       return 130;
     }
     throw error;
   } finally {
+    spinner?.stop();
     interrupt.dispose();
   }
+}
+
+/** The one line that says how to go on after a run that left tracks pending, if it did. */
+export function resumeLine(
+  result: { cancelled: boolean; stoppedBy?: { message: string }; summary: { pending: number } },
+): string | undefined {
+  const pending = result.summary.pending;
+  const left = `${pending} track${pending === 1 ? "" : "s"} left pending`;
+  if (result.stoppedBy) {
+    const reason = result.stoppedBy.message.replace(/\.$/, "");
+    return `Stopped: ${reason}. Fix it, then run again with --resume to continue (${left}).`;
+  }
+  if (result.cancelled) return `Interrupted: ${left}. Run again with --resume to continue.`;
+  if (pending > 0) return `${left}. Run again with --resume to continue.`;
+  return undefined;
 }
 
 /** The cache figures shown in the summary and the JSON run_finished event. */
@@ -280,8 +306,8 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
   const report = ctx.caches.statsReport();
   const spotify = ctx.client.stats();
   return {
-    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    cache_hit_rates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
     caches: report.caches,
-    "Spotify requests": spotify.requests,
+    spotify_requests: spotify.requests,
   };
 }

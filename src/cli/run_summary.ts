@@ -4,6 +4,7 @@
  * colour only when asked (a terminal without NO_COLOR).
  */
 import { ExitCode } from "../errors/mod.ts";
+import { formatLyricsCounts, type LyricsCounts } from "../lyrics/mod.ts";
 import type { ExecutionResult, RunStop, RunSummary } from "../plan/mod.ts";
 import { formatBytes, formatDuration } from "../util/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
@@ -15,6 +16,8 @@ export interface RunSummaryFormatOptions {
   color: boolean;
   /** The failure that stopped the run early, shown first under the table. */
   stoppedBy?: RunStop;
+  /** Also tunedl's own figures (cache hit rates, request counts) from `summary.extra`. */
+  verbose?: boolean;
 }
 
 /** Formats a run summary as lines of text ending in a newline. */
@@ -40,11 +43,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     .join(", ");
   rows.push(["Failed", count(failedCount, red) + (reasons === "" ? "" : `  (${reasons})`)]);
   rows.push(["M3Us written", String(summary.m3usWritten)]);
-  if (summary.pending > 0) {
-    rows.push(["Left pending", `${paint(yellow, String(summary.pending))}  (run again to resume)`]);
-  }
+  // What to do about pending tracks is said once, by the command, after the summary.
+  if (summary.pending > 0) rows.push(["Left pending", paint(yellow, String(summary.pending))]);
   rows.push(["Time", formatDuration(summary.durationMs)]);
-  rows.push(...extraRows(summary.extra));
+  if (options.verbose) rows.push(...extraRows(summary.extra));
 
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [paint(bold, "Summary")];
@@ -57,7 +59,6 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     lines.push(`  - ${paint(red, printable(stop.itemName))} [${stop.itemId}] ${stop.code}`);
     lines.push(`    ${printable(stop.message)}`);
     if (stop.hint) lines.push(`    hint: ${printable(stop.hint)}`);
-    lines.push("    Fix this, then run again with --resume: the stopped tracks are still pending.");
   }
 
   if (notFoundCount > 0) {
@@ -65,7 +66,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     for (const entry of summary.notFound) {
       lines.push(`  - ${paint(yellow, printable(entry.name))} [${entry.id}]`);
       lines.push(`    ${printable(entry.message)}`);
-      if (entry.bestCandidate) lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      // The message of a not-found match names its best candidate already.
+      if (entry.bestCandidate && !entry.message.includes("best ")) {
+        lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      }
       if (entry.hint) lines.push(`    hint: ${printable(entry.hint)}`);
     }
   }
@@ -77,7 +81,27 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       if (failure.hint) lines.push(`    hint: ${printable(failure.hint)}`);
     }
   }
+  const lyrics = lyricsCountsOf(summary.extra);
+  if (lyrics && lyrics.failures.length > 0) {
+    // Not a failed track: the file is complete, only its lyrics are missing.
+    lines.push("", paint(bold, `Lyrics not written (${lyrics.failures.length}):`));
+    for (const failure of lyrics.failures) {
+      lines.push(`  - ${paint(yellow, printable(failure.name))} [${failure.id}]`);
+      lines.push(`    ${printable(failure.message)}`);
+    }
+    lines.push(
+      "    The tracks are complete; `tunedl download --overwrite metadata` adds the lyrics later.",
+    );
+  }
   return `${lines.join("\n")}\n`;
+}
+
+function lyricsCountsOf(extra: Record<string, unknown>): LyricsCounts | undefined {
+  const value = extra.lyrics;
+  return value !== null && typeof value === "object" &&
+      Array.isArray((value as LyricsCounts).failures)
+    ? value as LyricsCounts
+    : undefined;
 }
 
 /**
@@ -94,20 +118,30 @@ export function exitCodeFor(
 }
 
 /**
- * Rows for the CLI's extra facts: `cacheHitRates` ({ name: 0..1 }) becomes one
- * "Cache hits" row; other plain values are shown under their own key.
+ * Rows for the CLI's extra facts: `cache_hit_rates` ({ name: 0..1 }) becomes one
+ * "Cache hits" row; other plain values are shown under their key made a label
+ * (`spotify_requests` -> "Spotify requests").
  */
 function extraRows(extra: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [];
   for (const [key, value] of Object.entries(extra)) {
-    if (key === "cacheHitRates" && value !== null && typeof value === "object") {
+    if (key === "cache_hit_rates" && value !== null && typeof value === "object") {
       const rates = Object.entries(value as Record<string, unknown>)
         .filter((entry): entry is [string, number] => typeof entry[1] === "number")
         .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
       if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
+    } else if (key === "lyrics") {
+      const counts = lyricsCountsOf(extra);
+      if (counts) rows.push(["Lyrics", formatLyricsCounts(counts)]);
     } else if (["string", "number", "boolean"].includes(typeof value)) {
-      rows.push([key, String(value)]);
+      rows.push([labelOf(key), String(value)]);
     }
   }
   return rows;
+}
+
+/** A snake_case key as a row label: "spotify_requests" -> "Spotify requests". */
+function labelOf(key: string): string {
+  const words = key.split("_").join(" ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -31,6 +31,7 @@ import type { ResolvedSource } from "./execution_events.ts";
 import { produceWithFallback } from "./source_fallback.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
+import type { TrackLyrics } from "./track_lyrics.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
@@ -70,6 +71,8 @@ export interface TrackPipelineOptions {
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
+  /** Lyrics for each file; absent with `lyrics: off`. */
+  lyrics?: TrackLyrics;
 }
 
 /** A match decision kept per Spotify track id. */
@@ -145,6 +148,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     item: PlanItem,
     source: ResolvedSource,
     ctx: StageContext,
+    lyrics: ReturnType<TrackLyrics["lookup"]> | undefined,
   ): Promise<ProducedFile> {
     const track = trackMetadata(item);
     const path = outputPathOf(item);
@@ -153,6 +157,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       format: d.format,
       bitrate: d.bitrate,
       tags: tagsFromTrack(track, { sourceUrl: source.url }),
+      lyrics: lyrics?.then((result) => result.tag),
       cover: coverBytes,
       tools: deps.tools,
       tempRoot: tempRootFor(deps.libraryRoot),
@@ -166,6 +171,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       },
     });
     deps.caches.files.invalidate(path);
+    if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
     const info = await Deno.stat(path);
     await deps.libraryIndex?.record(track.spotifyId, {
       path,
@@ -207,11 +213,13 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     async produce(item, resolved, ctx) {
       const track = trackMetadata(item);
       outputPathOf(item);
+      // Looked up while the audio downloads; awaited only when the file is tagged.
+      const lyrics = deps.lyrics?.lookup(track, ctx.signal);
       let source = resolved;
       const produced = await produceWithFallback(resolved, {
         produce: (candidate) => {
           source = candidate;
-          return produceFrom(item, candidate, ctx);
+          return produceFrom(item, candidate, ctx, lyrics);
         },
         nextSource: async (dead) => {
           ctx.stage("search");
@@ -240,8 +248,10 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
       const known = await storedMatch(track.spotifyId);
+      const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
+      const tags = tagsFromTrack(track, { sourceUrl: known?.url });
       await orDiskFull(
-        retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+        retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
           cover: await cover(track.coverUrl, ctx.signal),
           signal: ctx.signal,
           tempDir: tempRootFor(deps.libraryRoot),
@@ -250,6 +260,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         `re-tagging ${path}`,
       );
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, lyrics);
       // New tags change the size, not the audio: the verified length still holds.
       const recorded = await deps.libraryIndex?.entry(track.spotifyId);
       if (recorded?.path === path) {
@@ -380,16 +391,25 @@ function outputPathOf(item: PlanItem): string {
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   const best = result.best;
   const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");
+  // The track's name is shown beside this message already: say what was found, not what was sought.
+  const diff = best?.score.durationDiffSec;
   return new NotFoundError(
-    `no confident match for ${item.name}${
-      best ? ` (best: "${best.candidate.title}" at ${best.score.total.toFixed(2)})` : ""
-    }`,
+    best
+      ? `no confident match; best "${best.candidate.title}" (score ${best.score.total.toFixed(2)}${
+        diff === undefined ? "" : `, length off by ${Math.round(diff)} s`
+      })`
+      : "no confident match: the search found nothing",
     {
       hint: `Searched ${tried || "nothing"}. Run \`tunedl explain ${item.spotify_url}\` to see ` +
         "the candidates, or add the right audio URL under overrides: in the config.",
       detail: {
         bestCandidate: best
-          ? { title: best.candidate.title, url: best.candidate.url, score: best.score.total }
+          ? {
+            title: best.candidate.title,
+            url: best.candidate.url,
+            score: best.score.total,
+            ...(diff === undefined ? {} : { duration_diff_sec: Math.round(diff) }),
+          }
           : undefined,
         reason: result.reason,
       },
