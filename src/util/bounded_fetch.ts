@@ -188,7 +188,7 @@ function answer(response: Response, body: Uint8Array<ArrayBuffer>): BoundedRespo
 function cancelledBy(signal: AbortSignal, what: string): Error {
   const reason = signal.reason;
   if (reason instanceof TunedlError) return reason;
-  return new CancelledError(`Cancelled: ${what}.`, { cause: reason });
+  return new CancelledError(`cancelled: ${what}`, { cause: reason });
 }
 
 function timeoutPhrase(limit: TimeLimitKind, ms: number): string {
