@@ -8,7 +8,9 @@ import { StorageError, type TunedlErrorOptions } from "../errors/mod.ts";
 
 /** The disk holding the library (or its temp folder) is full. */
 export class DiskFullError extends StorageError {
+  /** Always "disk_full". */
   override code = "disk_full";
+  /** Not retryable unless the options say so: a full disk stays full. */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, { retryable: false, ...options });
   }

@@ -94,7 +94,9 @@ export class DownloadFailedError extends TunedlError {
 
 /** yt-dlp was ended by a signal tunedl did not send (a user's kill, the OOM killer); worth a retry. */
 export class DownloadKilledError extends TunedlError {
+  /** Always "killed". */
   override code: DownloadFailureCode = "killed";
+  /** Retryable unless the options say otherwise. */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, { retryable: true, ...options });
   }

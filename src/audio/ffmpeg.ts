@@ -44,7 +44,9 @@ export class ConversionError extends TunedlError {
  * the track is produced again from the download on.
  */
 export class OutputCheckError extends TunedlError {
+  /** Always "output_check_failed". */
   override code = "output_check_failed";
+  /** Retryable unless the options say otherwise: the next attempt downloads again. */
   constructor(message: string, options: TunedlErrorOptions = {}) {
     super(message, { retryable: true, ...options });
   }

@@ -181,7 +181,7 @@ export interface Launch {
  * none. The watchdog is started as an orphan (the subshell exits at once), so it is nobody's
  * child to wait for, and it holds none of the program's output pipes.
  */
-export const WATCHDOG_SCRIPT = "exec 3<&0 </dev/null\n" +
+export const WATCHDOG_SCRIPT: string = "exec 3<&0 </dev/null\n" +
   "( { read -r _ <&3; kill -s KILL 0; } >/dev/null 2>&1 & )\n" +
   'exec "$@" 3<&-';
 

@@ -255,12 +255,16 @@ function libraryDirOf(tempRoot: string): string {
 }
 
 /** What is known of one track's sizes while it is produced. */
-interface TrackSizes {
+export interface TrackSizes {
+  /** The format being produced. */
   format: AudioFormat;
   /** The configured bitrate ("192k", "auto"...). */
   bitrate?: string;
+  /** Length of the download in seconds, once yt-dlp has reported it. */
   durationSeconds?: number;
+  /** Size of the download in bytes (yt-dlp's estimate until the file exists). */
   downloadBytes?: number;
+  /** Size of the converted file in bytes, once it exists. */
   outputBytes?: number;
 }
 

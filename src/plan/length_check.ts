@@ -16,6 +16,7 @@ export const verifiedToleranceSec = 2;
 export interface LengthCheckOptions {
   /** Where tunedl recorded the files it wrote. */
   index: Pick<LibraryIndex, "entry" | "record">;
+  /** Reads a file's current size and mtime (undefined or a throw when it is missing). */
   stat: StatFile;
   /** Seconds of audio in a file (ffprobe); throws when the file cannot be read as audio. */
   probe?: (path: string) => Promise<number | undefined>;
