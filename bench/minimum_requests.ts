@@ -226,8 +226,11 @@ export function minimumRequests(
 export interface ClientLimits {
   /** spotify_concurrency: requests in flight. */
   concurrency: number;
-  /** spotify_rate_limit_requests per spotify_rate_limit_window seconds (undefined: off). */
-  rate?: { requests: number; windowMs: number };
+  /**
+   * spotify_rate_limit_requests per spotify_rate_limit_window seconds (undefined: off), and the
+   * token bucket's burst (src/spotify/rate_limiter.ts `burstSize`).
+   */
+  rate?: { requests: number; windowMs: number; burst: number };
 }
 
 /** A lower bound on the plan's wall time, with its parts. */
@@ -270,8 +273,10 @@ export function requestTimeBoundMs(
   const { latencyMs, limits } = options;
   const chainMs = chainDepth * latencyMs;
   const concurrencyMs = Math.ceil(apiRequests / limits.concurrency) * latencyMs;
+  // A full bucket lets `burst` requests start at once; each later one waits window / requests.
   const rateLimitMs = limits.rate && apiRequests > 0
-    ? Math.floor((apiRequests - 1) / limits.rate.requests) * limits.rate.windowMs + latencyMs
+    ? Math.max(0, apiRequests - limits.rate.burst) * limits.rate.windowMs / limits.rate.requests +
+      latencyMs
     : 0;
   return { ms: Math.max(chainMs, concurrencyMs, rateLimitMs), chainMs, concurrencyMs, rateLimitMs };
 }
@@ -294,7 +299,7 @@ export function planLowerBound(
     rateLimitMs: time.rateLimitMs,
     startupMs: options.startupMs,
     formula: "startup + max(chain depth x latency, ceil(R / spotify_concurrency) x latency, " +
-      "floor((R - 1) / rate_requests) x rate_window + latency), R = minimum API requests " +
+      "max(0, R - burst) x rate_window / rate_requests + latency), R = minimum API requests " +
       "(token excluded), startup = wall time of `main.ts --version`",
   };
 }
@@ -349,7 +354,7 @@ export function executeLowerBound(
     spotifyRequests: requests,
     formula: "max(downloads x work-ms / threads, Spotify bound of the download stage's " +
       "minimum reads (ISRC + genres): max(ceil(R / spotify_concurrency) x latency, " +
-      "floor((R - 1) / rate_requests) x rate_window + latency))",
+      "max(0, R - burst) x rate_window / rate_requests + latency))",
   };
 }
 

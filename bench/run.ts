@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
+import { burstSize } from "../src/spotify/mod.ts";
 import { coverJpeg } from "../tests/fakes/music_world.ts";
 import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
 import { type BenchWorld, startBenchWorld, startCoverServer } from "./bench_world.ts";
@@ -188,13 +189,18 @@ function configYaml(
   return stringify(config);
 }
 
+/** The limiter's rate and burst for these settings. */
+function rateWithBurst(requests: number, windowMs: number) {
+  return { requests, windowMs, burst: burstSize({ enabled: true, requests, windowMs }) };
+}
+
 /** Spotify limits the generated config ends up with (defaults included). */
 function clientLimits(configText: string): ClientLimits {
   const d = parseConfig(configText, { file: "config.yaml", env: {} }).config.download;
   return {
     concurrency: d.spotify_concurrency,
     rate: d.spotify_rate_limit_enabled
-      ? { requests: d.spotify_rate_limit_requests, windowMs: d.spotify_rate_limit_window * 1000 }
+      ? rateWithBurst(d.spotify_rate_limit_requests, d.spotify_rate_limit_window * 1000)
       : undefined,
   };
 }

@@ -13,7 +13,7 @@ import {
   SpotifyHttpError,
   tokenRefusedError,
 } from "./errors.ts";
-import type { SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import type { TokenBucketRateLimiter } from "./rate_limiter.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
 import type { Semaphore } from "./semaphore.ts";
 import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
@@ -26,7 +26,7 @@ export interface ApiTransportOptions {
   fetch: typeof fetch;
   tokenProvider: TokenProvider;
   policy: RetryPolicy;
-  limiter: SlidingWindowRateLimiter;
+  limiter: TokenBucketRateLimiter;
   semaphore: Semaphore;
   clock: Clock;
   sleep: Sleep;

@@ -28,7 +28,7 @@ import {
   normalizeTrack,
   type RawObject,
 } from "./normalize.ts";
-import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import { type RateLimitSettings, TokenBucketRateLimiter } from "./rate_limiter.ts";
 import { Semaphore } from "./semaphore.ts";
 import { type Clock, type Sleep, systemClock, systemSleep } from "./timing.ts";
 import {
@@ -145,7 +145,7 @@ export class SpotifyClient {
       fetch: fetchFn,
       tokenProvider,
       policy,
-      limiter: new SlidingWindowRateLimiter(
+      limiter: new TokenBucketRateLimiter(
         options.rateLimit ?? { ...defaults.rateLimit },
         clock,
         sleep,

@@ -168,13 +168,20 @@ Deno.test("plan lower bound: chain, concurrency and rate limit", () => {
   assert.equal(planChainDepth({ ...INPUTS, albumTrackCounts: [80] }, "2026"), 4);
   const bound = planLowerBound(INPUTS, "pre2026", {
     latencyMs: 30,
-    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 10 } },
     startupMs: 100,
   });
   assert.equal(bound.chainMs, 90);
   assert.equal(bound.concurrencyMs, Math.ceil(63 / 4) * 30);
-  assert.equal(bound.rateLimitMs, 6 * 1000 + 30); // floor(62 / 10) windows
-  assert.equal(bound.ms, 100 + 6030);
+  assert.equal(bound.rateLimitMs, (63 - 10) * 100 + 30); // a burst of 10, then 100 ms each
+  assert.equal(bound.ms, 100 + 5330);
+  const bursty = planLowerBound(INPUTS, "pre2026", {
+    latencyMs: 30,
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 300 } },
+    startupMs: 100,
+  });
+  assert.equal(bursty.rateLimitMs, 30); // all 63 fit the burst
+  assert.equal(bursty.ms, 100 + Math.ceil(63 / 4) * 30);
   const unlimited = planLowerBound(INPUTS, "pre2026", {
     latencyMs: 30,
     limits: { concurrency: 4 },
@@ -185,15 +192,15 @@ Deno.test("plan lower bound: chain, concurrency and rate limit", () => {
 });
 
 Deno.test("execute lower bound: tool work or the download stage's Spotify reads", () => {
-  const limits = { concurrency: 4, rate: { requests: 10, windowMs: 1000 } };
+  const limits = { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 300 } };
   const options = { downloads: 4000, workMsPerTrack: 200, threads: 8, latencyMs: 30, limits };
   const pre = executeLowerBound(INPUTS, "pre2026", options);
   assert.equal(pre.spotifyRequests, 24 + 5);
-  assert.equal(pre.spotifyMs, 2 * 1000 + 30);
+  assert.equal(pre.spotifyMs, Math.ceil(29 / 4) * 30); // within the burst: concurrency bound
   assert.equal(pre.ms, 100_000); // the work dominates
   const now = executeLowerBound(INPUTS, "2026", options);
   assert.equal(now.spotifyRequests, 1410);
-  assert.equal(now.ms, 140 * 1000 + 30); // single reads at 10 per second dominate
+  assert.equal(now.ms, (1410 - 300) * 100 + 30); // single reads at 10 per second dominate
   const none = executeLowerBound({ ...INPUTS, isrcReads: 0, genreReads: 0 }, "2026", options);
   assert.equal(none.spotifyMs, 0);
   assert.equal(none.ms, none.workMs);
@@ -262,16 +269,16 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
     covers: 0,
     lowerBound: planLowerBound(INPUTS, "pre2026", {
       latencyMs: 30,
-      limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+      limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 1 } },
       startupMs: 0,
     }),
   };
   const figures = figuresFor(1, "pre2026", [run], { threads: 8 });
   const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
   assert.equal(byName["Spotify requests"].met, true); // 67 <= 1.05 x 64
-  assert.equal(byName["wall time"].met, true); // 7000 <= 1.2 x 6030
+  assert.equal(byName["wall time"].met, true); // 7000 <= 1.2 x 6230
   assert.equal(byName["peak RSS"].met, false); // 160 MB >= 150
-  const slow = figuresFor(1, "pre2026", [{ ...run, spotifyRequests: 68, wallMs: 7300 }], {
+  const slow = figuresFor(1, "pre2026", [{ ...run, spotifyRequests: 68, wallMs: 7500 }], {
     threads: 8,
   });
   assert.equal(slow.find((f) => f.name === "Spotify requests")!.met, false);
@@ -308,11 +315,17 @@ Deno.test("process readings: GNU time's max RSS and the JSON events' phases", ()
 Deno.test("warm bound and result variants", () => {
   const options = {
     latencyMs: 30,
-    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000 } },
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 300 } },
     startupMs: 50,
   };
-  // 20 snapshot checks at 10 per second: the last starts after 1 s.
-  assert.equal(warmLowerBoundMs(INPUTS, "pre2026", options), 50 + 1030);
+  // 20 snapshot checks fit the burst: 5 rounds of 4 in flight, after the token.
+  assert.equal(warmLowerBoundMs(INPUTS, "pre2026", options), 50 + 150);
+  const noBurst = {
+    ...options,
+    limits: { concurrency: 4, rate: { ...options.limits.rate, burst: 10 } },
+  };
+  // A burst of 10, then one every 100 ms: the last of 20 starts after 1 s.
+  assert.equal(warmLowerBoundMs(INPUTS, "pre2026", noBurst), 50 + 1030);
   assert.equal(warmLowerBoundMs({ ...INPUTS, playlistRows: [] }, "2026", options), 50);
   assert.equal(resultVariant([]), "");
   assert.equal(resultVariant(["--scale", "10", "--keep", "--out", "x.json"]), "");
