@@ -345,7 +345,15 @@ export function executeLowerBound(
       .filter((p) => stageParts.has(p.name))
       .map((p) => p.requests),
   );
-  const spotifyMs = requests > 0 ? requestTimeBoundMs(requests, 1, { latencyMs, limits }).ms : 0;
+  // The plan phase of the same process spent that much of the burst first
+  // (what refilled while it ran, it spent too whenever the limit bound it).
+  const planApi = minimumRequests(inputs, mode, "plan").total - 1;
+  const left = limits.rate
+    ? { ...limits, rate: { ...limits.rate, burst: Math.max(0, limits.rate.burst - planApi) } }
+    : limits;
+  const spotifyMs = requests > 0
+    ? requestTimeBoundMs(requests, 1, { latencyMs, limits: left }).ms
+    : 0;
   const workMs = idealExecuteMs(options.downloads, options.workMsPerTrack, options.threads);
   return {
     ms: Math.max(workMs, spotifyMs),
@@ -354,7 +362,7 @@ export function executeLowerBound(
     spotifyRequests: requests,
     formula: "max(downloads x work-ms / threads, Spotify bound of the download stage's " +
       "minimum reads (ISRC + genres): max(ceil(R / spotify_concurrency) x latency, " +
-      "max(0, R - burst) x rate_window / rate_requests + latency))",
+      "max(0, R - burst left after the plan's minimum) x rate_window / rate_requests + latency))",
   };
 }
 

@@ -25,10 +25,12 @@ import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
 import { type BenchWorld, startBenchWorld, startCoverServer } from "./bench_world.ts";
 import { createFakeTools, type FakeTools } from "./fake_tools.ts";
 import {
+  describeMiss,
   extraRequests,
   type Figure,
   figuresFor,
   formatTable,
+  missedTargets,
   RUN_NAMES,
   type RunName,
   type RunRecord,
@@ -267,6 +269,8 @@ async function measureRun(
   world.reset();
   await ctx.tools.resetLog();
   const loadBefore = Deno.loadavg()[0];
+  const loadSamples: number[] = [];
+  const loadTimer = setInterval(() => loadSamples.push(Deno.loadavg()[0]), 1000);
   const args = run === "cold-plan"
     ? ["plan", "--config", ws.config]
     : ["download", "--config", ws.config, "--log-format", "json"];
@@ -278,7 +282,8 @@ async function measureRun(
       TUNEDL_YTDLP: ctx.tools.ytdlp,
       TUNEDL_FFMPEG: ctx.tools.ffmpeg,
     },
-  });
+    sampleMemory: true,
+  }).finally(() => clearInterval(loadTimer));
   if (ctx.settings.keep) {
     await Deno.writeTextFile(join(ws.dir, `${run}.stdout`), measurement.stdout);
     await Deno.writeTextFile(join(ws.dir, `${run}.stderr`), measurement.stderr);
@@ -320,6 +325,10 @@ async function measureRun(
       totalMs: slots.reduce((a, b) => a + b, 0),
     },
     load: [loadBefore, Deno.loadavg()[0]],
+    loadDuring: loadSamples.length === 0
+      ? undefined
+      : Math.round(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length * 100) / 100,
+    memory: measurement.memory,
   };
   if (measurement.code !== 0) {
     record.stderrTail = measurement.stderr.split("\n").slice(-15).join("\n");
@@ -549,7 +558,11 @@ async function main(): Promise<number> {
       download_slot: "per track: item_finished - the stage event of getting a download slot " +
         "(download + convert + tag + place, and the tool spawns); occupancy = sum of slot " +
         "times / (execute phase x threads)",
-      load: "1-minute load average before and after each run (the machine may be shared)",
+      load: "1-minute load average before and after each run, and its mean sampled every " +
+        "second during it (the machine may be shared); every figure carries its run's load",
+      memory: "Deno.memoryUsage() of the tunedl process every 100 ms (bench/sampled_main.ts): " +
+        "the sample at the highest RSS, and the highest heapUsed / external",
+      targets: "a missed target makes the bench exit 1, after writing the results",
       api_rules: API_RULES,
     },
     results,
@@ -588,6 +601,13 @@ async function main(): Promise<number> {
       }
     }
   }
+  const missed = missedTargets(allFigures, { quick: settings.quick });
+  if (missed.length > 0) {
+    for (const figure of missed) console.error(`bench: ${describeMiss(figure)}`);
+    console.error(`bench: FAILED: ${missed.length} target(s) missed (results written)`);
+    return 1;
+  }
+  console.error(settings.quick ? "bench: quick run correct" : "bench: every target met");
   return 0;
 }
 

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readDenoJson, runtimeFlags } from "../scripts/runtime_flags.ts";
+import type { MemorySamples } from "./sampled_main.ts";
 
 const ROOT_URL = new URL("../", import.meta.url);
 const ROOT = fileURLToPath(ROOT_URL);
@@ -27,6 +28,8 @@ export interface ProcessMeasurement {
   peakRssMiB?: number;
   /** User + system CPU seconds of the process and the children it waited for. */
   cpuSeconds?: number;
+  /** Deno.memoryUsage() samples (bench/sampled_main.ts), when asked for. */
+  memory?: MemorySamples;
   stdout: string;
   stderr: string;
 }
@@ -60,17 +63,21 @@ export function parseGnuTime(text: string): { peakRssMiB?: number; cpuSeconds?: 
   return result;
 }
 
-/** Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS. */
+/**
+ * Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS.
+ * With `sampleMemory` the entry is bench/sampled_main.ts (main.ts plus a memory sampler).
+ */
 export async function runTunedlMeasured(
   args: string[],
-  options: { env: Record<string, string>; cwd: string },
+  options: { env: Record<string, string>; cwd: string; sampleMemory?: boolean },
 ): Promise<ProcessMeasurement> {
+  const memoryFile = join(options.cwd, `.memory-${crypto.randomUUID().slice(0, 8)}`);
   const denoArgs = [
     "run",
     ...await cliFlags(),
     "--config",
     join(ROOT, "deno.json"),
-    join(ROOT, "main.ts"),
+    options.sampleMemory ? join(ROOT, "bench", "sampled_main.ts") : join(ROOT, "main.ts"),
     ...args,
   ];
   const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
@@ -79,6 +86,7 @@ export async function runTunedlMeasured(
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, options.env);
+  if (options.sampleMemory) env.BENCH_MEMORY_OUT = memoryFile;
   const timed = hasGnuTime();
   const rssFile = join(options.cwd, `.rss-${crypto.randomUUID().slice(0, 8)}`);
   const command = timed
@@ -109,6 +117,12 @@ export async function runTunedlMeasured(
     usage = parseGnuTime(await Deno.readTextFile(rssFile).catch(() => ""));
     await Deno.remove(rssFile).catch(() => {});
   }
+  let memory: MemorySamples | undefined;
+  if (options.sampleMemory) {
+    const text = await Deno.readTextFile(memoryFile).catch(() => undefined);
+    memory = text ? JSON.parse(text) : undefined;
+    await Deno.remove(memoryFile).catch(() => {});
+  }
   const decoder = new TextDecoder();
   return {
     args,
@@ -116,6 +130,7 @@ export async function runTunedlMeasured(
     wallMs,
     startedAt,
     ...usage,
+    memory,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };

@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { catalogSearchRule, queryWords } from "../../bench/bench_world.ts";
-import { extraRequests, figuresFor, type RunRecord } from "../../bench/figures.ts";
+import {
+  describeMiss,
+  extraRequests,
+  figuresFor,
+  formatTable,
+  missedTargets,
+  type RunRecord,
+} from "../../bench/figures.ts";
 import {
   executeLowerBound,
   idealExecuteMs,
@@ -200,7 +207,15 @@ Deno.test("execute lower bound: tool work or the download stage's Spotify reads"
   assert.equal(pre.ms, 100_000); // the work dominates
   const now = executeLowerBound(INPUTS, "2026", options);
   assert.equal(now.spotifyRequests, 1410);
-  assert.equal(now.ms, (1410 - 300) * 100 + 30); // single reads at 10 per second dominate
+  // The 2026 plan's own reads spent the burst: single reads at 10 per second dominate.
+  assert.ok(minimumRequests(INPUTS, "2026", "plan").total - 1 >= 300);
+  assert.equal(now.ms, 1410 * 100 + 30);
+  const small = executeLowerBound(INPUTS, "2026", {
+    ...options,
+    limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 5000 } },
+  });
+  assert.ok(5000 - (minimumRequests(INPUTS, "2026", "plan").total - 1) >= 1410);
+  assert.equal(small.spotifyMs, Math.max(Math.ceil(1410 / 4) * 30, 30)); // the rest of a big burst
   const none = executeLowerBound({ ...INPUTS, isrcReads: 0, genreReads: 0 }, "2026", options);
   assert.equal(none.spotifyMs, 0);
   assert.equal(none.ms, none.workMs);
@@ -283,6 +298,52 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
   });
   assert.equal(slow.find((f) => f.name === "Spotify requests")!.met, false);
   assert.equal(slow.find((f) => f.name === "wall time")!.met, false);
+});
+
+Deno.test("figures: each carries its run's load; missed targets are named with it", () => {
+  const minimum = minimumRequests(INPUTS, "pre2026", "revalidate");
+  const warm: RunRecord = {
+    run: "warm",
+    command: "tunedl download",
+    code: 0,
+    wallMs: 1500,
+    peakRssMB: 120,
+    spotifyRequests: 21,
+    spotifyByEndpoint: {},
+    minimum,
+    extraRequests: {},
+    searches: 0,
+    downloads: 0,
+    covers: 0,
+    load: [2.345, 1.5],
+    loadDuring: 2.1,
+    memory: {
+      samples: 10,
+      atPeakRss: { atMs: 900, rssMB: 118, heapTotalMB: 60, heapUsedMB: 40, externalMB: 5 },
+      peakHeapUsedMB: 45,
+      peakExternalMB: 6,
+    },
+  };
+  const figures = figuresFor(1, "pre2026", [warm], { threads: 8 });
+  for (const figure of figures) {
+    assert.deepEqual(figure.load, { before: 2.35, after: 1.5, during: 2.1 }, figure.name);
+  }
+  const missed = missedTargets(figures);
+  assert.deepEqual(missed.map((f) => f.name), ["wall time"]); // 1.5 s, target < 1
+  assert.equal(
+    describeMiss(missed[0]),
+    "target missed: 1x pre2026 warm wall time = 1.5 s (target < 1; load 2.4>1.5 (~2.1))",
+  );
+  const memory = figures.find((f) => f.name.startsWith("at sampled RSS peak"))!;
+  assert.equal(memory.text, "40 / 5 MB of 118 MB");
+  const table = formatTable(figures);
+  assert.match(table.split("\n")[0], /load$/);
+  assert.match(table, /wall time .* NO +2\.4>1\.5 \(~2\.1\)/);
+  // A fast run misses nothing.
+  assert.deepEqual(
+    missedTargets(figuresFor(1, "pre2026", [{ ...warm, wallMs: 800 }], { threads: 8 })),
+    [],
+  );
 });
 
 Deno.test("process readings: GNU time's max RSS and the JSON events' phases", () => {
