@@ -555,9 +555,9 @@ async function main(): Promise<number> {
       efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads (the issue's " +
         "definition); the execute bound also counts the download stage's minimum Spotify reads",
       cpu: "GNU time %U + %S of tunedl and the fake tools it ran",
-      download_slot: "per track: item_finished - the stage event of getting a download slot " +
-        "(download + convert + tag + place, and the tool spawns); occupancy = sum of slot " +
-        "times / (execute phase x threads)",
+      download_slot: "per track: from the stage event of getting a download slot to the " +
+        "'tag' stage event, where the worker hands the slot on (or item_finished): download + " +
+        "convert and the tool spawns; occupancy = sum of slot times / (execute phase x threads)",
       load: "1-minute load average before and after each run, and its mean sampled every " +
         "second during it (the machine may be shared); every figure carries its run's load",
       memory: "Deno.memoryUsage() of the tunedl process every 100 ms (bench/sampled_main.ts): " +

@@ -144,7 +144,7 @@ export interface ExecutionTimes {
   executeMs?: number;
   summary?: Record<string, unknown>;
   events: number;
-  /** Per downloaded track: ms from taking a download slot to finishing (sorted). */
+  /** Per downloaded track: ms from taking a download slot to handing it on at tagging (sorted). */
   downloadSlotMs: number[];
 }
 
@@ -155,6 +155,7 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
   let summary: Record<string, unknown> | undefined;
   let events = 0;
   const slotStart = new Map<string, number>();
+  const slotEnd = new Map<string, number>();
   const downloadSlotMs: number[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -175,14 +176,20 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
     events++;
     const time = event.time ? Date.parse(event.time) : NaN;
     if (event.type === "run_started" && Number.isFinite(time)) started = time;
-    // The executor emits a stage event when the item gets its slot in that stage's pool.
+    // The executor emits a stage event when the item gets its slot in that stage's pool;
+    // the worker hands the slot on when tagging starts (the programs are done).
     if (event.type === "stage" && event.stage === "download" && event.id) {
       if (!slotStart.has(event.id)) slotStart.set(event.id, time);
     }
+    if (event.type === "stage" && event.stage === "tag" && event.id && slotStart.has(event.id)) {
+      if (!slotEnd.has(event.id)) slotEnd.set(event.id, time);
+    }
     if (event.type === "item_finished" && event.id && event.action === "download") {
       const from = slotStart.get(event.id);
-      if (from !== undefined && event.status === "completed") downloadSlotMs.push(time - from);
+      const to = slotEnd.get(event.id) ?? time;
+      if (from !== undefined && event.status === "completed") downloadSlotMs.push(to - from);
       slotStart.delete(event.id);
+      slotEnd.delete(event.id);
     }
     if (event.type === "run_finished") {
       if (Number.isFinite(time)) finished = time;

@@ -21,8 +21,11 @@ export interface ProduceTrackOptions {
   /** "192k", "auto", "disable"...; see convertAudio. */
   bitrate?: string;
   tags: AudioTags;
-  /** Front cover image (JPEG or PNG). */
-  cover?: Uint8Array;
+  /**
+   * Front cover image (JPEG or PNG), or its pending fetch: awaited only when
+   * tagging starts, so fetching it overlaps the download.
+   */
+  cover?: Uint8Array | Promise<Uint8Array | undefined>;
   tools: AudioTools;
   /**
    * Parent of the per-track temp folders; must be on the same file system as
@@ -36,7 +39,10 @@ export interface ProduceTrackOptions {
   cookiesFile?: string;
   /** Extra yt-dlp arguments. */
   extraArgs?: readonly string[];
-  /** Told when a stage starts, and with the fraction done during the download. */
+  /**
+   * Told when a stage starts, and with the fraction done during the download.
+   * "tag" means the programs are done: the rest is tunedl's own work.
+   */
   onStage?: (stage: TrackStage, progress?: DownloadProgress) => void;
   run?: ProcessRunner;
   wasmDir?: string | URL;
@@ -187,7 +193,7 @@ export async function produceTrackFile(
     onStage?.("tag");
     await writeTags(converted, options.tags, {
       format: options.format,
-      cover: options.cover,
+      cover: await options.cover,
       signal,
       wasmDir: options.wasmDir,
     });

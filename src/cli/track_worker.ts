@@ -134,12 +134,12 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const track = trackMetadata(item);
       const path = item.path;
       if (!path) throw new Error(`plan item ${item.id} has no output path`);
-      const coverBytes = await cover(track.coverUrl, ctx.signal);
       const produced = await produceTrackFile(source.url, path, {
         format: d.format as AudioFormat,
         bitrate: d.bitrate,
         tags: tagsFromTrack(track, { sourceUrl: source.url }),
-        cover: coverBytes,
+        // Fetched while the programs run; tagging waits for it.
+        cover: cover(track.coverUrl, ctx.signal),
         tools: deps.tools,
         tempRoot: tempRootFor(deps.libraryRoot),
         signal: ctx.signal,
@@ -147,6 +147,8 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
         cookiesFile: d.cookies_file,
         extraArgs: d.ytdlp_args,
         onStage: (stage, progress) => {
+          // The programs are done: tagging, the move and the index do not need a download slot.
+          if (stage === "tag") ctx.releaseSlot();
           ctx.stage(stage);
           if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
         },

@@ -28,6 +28,12 @@ export interface StageContext {
   stage(name: string): void;
   /** Reports how far the current item is, 0 to 1. */
   progress(fraction: number): void;
+  /**
+   * Hands the stage's pool slot to the next track while this one finishes
+   * work the limit is not about (tagging, moving the file, bookkeeping once
+   * the download tools are done). Only the first call counts.
+   */
+  releaseSlot(): void;
 }
 
 /** The file a worker produced for a track. */
@@ -383,9 +389,9 @@ class PlanExecution {
     const signal = this.#controller.signal;
     while (true) {
       try {
-        return await pool.run((taskSignal) => {
+        return await pool.run((taskSignal, release) => {
           this.#enterStage(item, stage);
-          return work(this.#contextFor(item, taskSignal));
+          return work(this.#contextFor(item, taskSignal, release));
         }, { signal });
       } catch (error) {
         if (signal.aborted) throw error;
@@ -424,9 +430,10 @@ class PlanExecution {
     this.#maybeCheckpoint();
   }
 
-  #contextFor(item: PlanItem, signal: AbortSignal): StageContext {
+  #contextFor(item: PlanItem, signal: AbortSignal, releaseSlot: () => void): StageContext {
     return {
       signal,
+      releaseSlot,
       stage: (name) => {
         if (this.#closed || item.status !== "in_progress") return;
         item.stage = name;

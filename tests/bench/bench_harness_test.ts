@@ -361,6 +361,12 @@ Deno.test("process readings: GNU time's max RSS and the JSON events' phases", ()
     '{"type":"stage","id":"t1","stage":"convert","time":"2026-01-01T00:00:03.200Z"}',
     '{"type":"item_finished","id":"t1","action":"download","status":"completed",' +
     '"time":"2026-01-01T00:00:03.250Z"}',
+    // t2 hands its slot on when tagging starts: its slot ends there.
+    '{"type":"stage","id":"t2","stage":"download","time":"2026-01-01T00:00:04.000Z"}',
+    '{"type":"stage","id":"t2","stage":"tag","time":"2026-01-01T00:00:04.200Z"}',
+    '{"type":"stage","id":"t2","stage":"place","time":"2026-01-01T00:00:04.300Z"}',
+    '{"type":"item_finished","id":"t2","action":"download","status":"completed",' +
+    '"time":"2026-01-01T00:00:04.400Z"}',
     "not json",
     '{"type":"run_finished","time":"2026-01-01T00:00:07.500Z","cancelled":false,' +
     '"summary":{"downloaded":3}}',
@@ -369,8 +375,8 @@ Deno.test("process readings: GNU time's max RSS and the JSON events' phases", ()
   assert.equal(times.planMs, 2500);
   assert.equal(times.executeMs, 5000);
   assert.equal(times.summary?.downloaded, 3);
-  assert.equal(times.events, 6);
-  assert.deepEqual(times.downloadSlotMs, [250]);
+  assert.equal(times.events, 10);
+  assert.deepEqual(times.downloadSlotMs, [200, 250]);
 });
 
 Deno.test("warm bound and result variants", () => {
