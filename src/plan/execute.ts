@@ -6,7 +6,13 @@
  * retries, records statuses and reports.
  */
 import { toTunedlError, TunedlError } from "../errors/mod.ts";
-import type { M3uMetadata, Plan, PlanItem, PlanItemError } from "./model.ts";
+import {
+  copyPlanItems,
+  type M3uMetadata,
+  type Plan,
+  type PlanItem,
+  type PlanItemError,
+} from "./model.ts";
 import { TaskPool } from "./task_pool.ts";
 import { abortableSleep, retryDelayMs } from "./retry.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
@@ -170,7 +176,7 @@ class PlanExecution {
   }
 
   constructor(plan: Plan, options: ExecuteOptions) {
-    this.#plan = structuredClone(plan);
+    this.#plan = { ...plan, items: copyPlanItems(plan.items) };
     this.#options = options;
     this.#byId = new Map(this.#plan.items.map((item) => [item.id, item]));
     this.#now = options.now ?? (() => new Date());

@@ -107,6 +107,36 @@ export function planToJson(plan: Plan, options: { compact?: boolean } = {}): str
   return options.compact ? JSON.stringify(plan) : JSON.stringify(plan, null, 2);
 }
 
+/**
+ * Copies plan items so that the copy can change without touching the
+ * originals: each item, its error and its metadata one level deep, and their
+ * arrays. The generator, optimizer and executor only ever replace fields and
+ * arrays, never edit nested values in place, so this is enough; it costs a
+ * fraction of `structuredClone` on a plan of thousands of tracks (measured on
+ * warm re-runs, where copying the plan twice was a tenth of the CPU time).
+ */
+export function copyPlanItems(items: readonly PlanItem[]): PlanItem[] {
+  return items.map((item) => {
+    const copy: PlanItem = {
+      ...item,
+      parent_ids: [...item.parent_ids],
+      children: [...item.children],
+      metadata: item.metadata === null ? null : copyFields(item.metadata),
+    };
+    if (item.error !== undefined) copy.error = { ...item.error };
+    return copy;
+  });
+}
+
+/** A one-level copy of a plain object, arrays among its values copied too. */
+function copyFields<T extends object>(value: T): T {
+  const copy = { ...value } as Record<string, unknown>;
+  for (const [key, field] of Object.entries(copy)) {
+    if (Array.isArray(field)) copy[key] = [...field];
+  }
+  return copy as T;
+}
+
 /** Parses a plan from JSON text, checking its shape; throws a TypeError on damage. */
 export function planFromJson(text: string): Plan {
   const value = JSON.parse(text) as Partial<Plan>;
