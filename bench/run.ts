@@ -20,9 +20,13 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
 import { burstSize } from "../src/spotify/mod.ts";
-import { coverJpeg } from "../tests/fakes/music_world.ts";
 import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
-import { type BenchWorld, startBenchWorld, startCoverServer } from "./bench_world.ts";
+import {
+  type BenchWorld,
+  spotifySizedCoverJpeg,
+  startBenchWorld,
+  startCoverServer,
+} from "./bench_world.ts";
 import { createFakeTools, type FakeTools } from "./fake_tools.ts";
 import {
   describeMiss,
@@ -496,7 +500,7 @@ async function main(): Promise<number> {
   if (!hasGnuTime()) console.error("note: /usr/bin/time missing (apt install time): no RSS");
   console.error(`bench: ${command}`);
   const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
-  const coverServer = startCoverServer(await coverJpeg(), settings.latencyMs);
+  const coverServer = startCoverServer(await spotifySizedCoverJpeg(), settings.latencyMs);
   const startupMs = await measureStartup();
   const commit = await measuredCommit();
   console.error(`startup (main.ts --version): ${startupMs} ms`);
