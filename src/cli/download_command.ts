@@ -14,7 +14,7 @@ import {
   type ExecutionEvent,
   type Plan,
   planFromJson,
-  planToJson,
+  planJsonPieces,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
@@ -250,7 +250,7 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
 
 async function savePlan(planFile: string, plan: Plan): Promise<void> {
   // Compact: a large plan is saved every few seconds during a run.
-  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
+  await writeFileAtomic(planFile, planJsonPieces(plan));
 }
 
 /** A key for the config file, to notice that the same file now has other content. */

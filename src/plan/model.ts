@@ -102,6 +102,29 @@ export function createPlanItem(
   };
 }
 
+/**
+ * The compact JSON of a plan in pieces of `itemsPerPiece` items: together
+ * they are the same document as `planToJson(plan, { compact: true })` (items
+ * last). A plan of thousands of tracks is several MB of JSON, saved every few
+ * seconds during a run; written piece by piece it never exists as one string,
+ * and its garbage is small and short-lived instead of megabytes that pile up
+ * in the old generation until a full collection.
+ */
+export function* planJsonPieces(
+  plan: Plan,
+  options: { itemsPerPiece?: number } = {},
+): Generator<string> {
+  const size = Math.max(1, Math.floor(options.itemsPerPiece ?? 100));
+  const { items, ...rest } = plan;
+  const head = JSON.stringify(rest);
+  yield head === "{}" ? '{"items":[' : `${head.slice(0, -1)},"items":[`;
+  for (let start = 0; start < items.length; start += size) {
+    const piece = items.slice(start, start + size).map((item) => JSON.stringify(item)).join(",");
+    yield start === 0 ? piece : `,${piece}`;
+  }
+  yield "]}";
+}
+
 /** Serializes a plan to JSON text (indented unless `compact`). */
 export function planToJson(plan: Plan, options: { compact?: boolean } = {}): string {
   return options.compact ? JSON.stringify(plan) : JSON.stringify(plan, null, 2);

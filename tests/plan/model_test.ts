@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { copyPlanItems, type PlanItem } from "../../src/plan/mod.ts";
-import { m3uItem, trackItem } from "../fakes/fake_track_worker.ts";
+import {
+  copyPlanItems,
+  planFromJson,
+  type PlanItem,
+  planJsonPieces,
+  planToJson,
+} from "../../src/plan/mod.ts";
+import { m3uItem, planOf, trackItem } from "../fakes/fake_track_worker.ts";
 
 function original(): PlanItem[] {
   return [
@@ -47,4 +53,23 @@ Deno.test("copyPlanItems keeps items without metadata or error as they are", () 
   assert.equal(copy.metadata, null);
   assert.equal("error" in copy, false);
   assert.notEqual(copy, item);
+});
+
+Deno.test("planJsonPieces: the pieces make the same plan, for any piece size", () => {
+  const plan = planOf([
+    ...Array.from({ length: 7 }, (_, i) => trackItem(`track:t${i}`, { name: `Song "${i}" ü` })),
+    m3uItem("m3u:p", ["track:t0", "track:t6"]),
+  ]);
+  const whole = JSON.parse(planToJson(plan, { compact: true }));
+  for (const itemsPerPiece of [1, 3, 8, 100]) {
+    const pieces = [...planJsonPieces(plan, { itemsPerPiece })];
+    assert.equal(
+      pieces.length,
+      2 + Math.ceil(plan.items.length / itemsPerPiece),
+      `${itemsPerPiece}`,
+    );
+    assert.deepEqual(planFromJson(pieces.join("")), whole, `${itemsPerPiece} per piece`);
+  }
+  const empty = planOf([]);
+  assert.deepEqual(JSON.parse([...planJsonPieces(empty)].join("")), JSON.parse(planToJson(empty)));
 });
