@@ -11,7 +11,7 @@ import {
   retagFile,
   tagsFromTrack,
 } from "../audio/mod.ts";
-import { type CacheSet, TtlLruCache } from "../cache/mod.ts";
+import type { CacheSet } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { NotFoundError } from "../errors/mod.ts";
 import { renderM3u, writeFileAtomic } from "../library/mod.ts";
@@ -31,12 +31,6 @@ import {
 import type { TrackMetadata } from "../spotify/mod.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/**
- * Album covers kept in memory (a few hundred KB each): an album's tracks come
- * one after another in the plan, and a run over thousands of albums must not
- * hold every cover until it ends.
- */
-const COVERS_KEPT = 64;
 /** Accepted matches are kept long: the same Spotify track keeps its recording. */
 const MATCH_TTL_MS = 180 * DAY_MS;
 
@@ -72,7 +66,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
   const d = deps.loaded.config.download;
   const overrides = deps.loaded.config.overrides;
   const fetchFn = deps.fetch ?? globalThis.fetch;
-  const covers = new TtlLruCache<Uint8Array | undefined>({ maxSize: COVERS_KEPT, ttlMs: Infinity });
+  const covers = new Map<string, Promise<Uint8Array | undefined>>();
   const searchCache = {
     get: (key: string) => deps.caches.search.get<AudioCandidate[]>(key),
     set: (key: string, value: AudioCandidate[]) => deps.caches.search.set(key, value),
@@ -80,11 +74,15 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
 
   function cover(url: string | undefined, signal: AbortSignal): Promise<Uint8Array | undefined> {
     if (!url) return Promise.resolve(undefined);
-    return covers.getOrLoad(url, () =>
-      fetchCover(url, fetchFn, signal).catch((error) => {
+    let pending = covers.get(url);
+    if (!pending) {
+      pending = fetchCover(url, fetchFn, signal).catch((error) => {
         deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
         return undefined;
-      }));
+      });
+      covers.set(url, pending);
+    }
+    return pending;
   }
 
   async function storedMatch(id: string | undefined): Promise<StoredMatch | undefined> {
