@@ -250,15 +250,17 @@ interface Context {
 function summaryOf(summary: Record<string, unknown> | undefined): RunRecord["summary"] {
   if (!summary) return undefined;
   const count = (value: unknown) => Array.isArray(value) ? value.length : 0;
+  // The JSON events have snake_case keys (camelCase before).
+  const notFound = summary.not_found ?? summary.notFound;
   const failures = [
     ...(Array.isArray(summary.failures) ? summary.failures : []),
-    ...(Array.isArray(summary.notFound) ? summary.notFound : []),
+    ...(Array.isArray(notFound) ? notFound : []),
   ] as { code?: string; message?: string }[];
   return {
     downloaded: Number(summary.downloaded ?? 0),
-    alreadyPresent: Number(summary.alreadyPresent ?? 0),
+    alreadyPresent: Number(summary.already_present ?? summary.alreadyPresent ?? 0),
     failed: count(summary.failures),
-    notFound: count(summary.notFound),
+    notFound: count(notFound),
     firstFailures: failures.slice(0, 5).map((f) => `${f.code ?? "not_found"}: ${f.message}`),
   };
 }

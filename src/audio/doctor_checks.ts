@@ -3,6 +3,7 @@
  * whether it has a JavaScript runtime for YouTube, ffmpeg with the needed
  * encoders, ffprobe. Plain data out; the CLI prints it.
  */
+import { AUDIO_FORMATS, type AudioFormat } from "../model/mod.ts";
 import {
   type Environment,
   findExecutable,
@@ -11,7 +12,7 @@ import {
   locateYtdlp,
 } from "./executables.ts";
 import { installFfmpegFix, missingEncoderFix } from "./ffmpeg_advice.ts";
-import { AUDIO_FORMATS, type AudioFormat, FORMAT_SPECS } from "./formats.ts";
+import { FORMAT_SPECS } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
 /** How a check came out: usable, usable with a warning, or not usable. */
@@ -205,15 +206,17 @@ async function checkJsRuntime(
 
   if (deno !== undefined) {
     const version = await runtimeVersion(run, deno);
+    const what = `deno${version ? ` ${version}` : ""} at ${deno}`;
     return {
       name: "js-runtime",
       ok: true,
       status: "ok",
       path: deno,
       version,
-      detail: `deno${
-        version ? ` ${version}` : ""
-      } at ${deno} (yt-dlp's default JavaScript runtime)`,
+      // A yt-dlp older than the external-runtime release runs no JavaScript runtime at all.
+      detail: needsExternal
+        ? `${what} (yt-dlp's default JavaScript runtime)`
+        : `${what}; yt-dlp ${ytdlp.version} does not use one (only ${YTDLP_EXTERNAL_JS_SINCE} and later do)`,
     };
   }
   if (others.length > 0) {

@@ -2,37 +2,37 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { resolveAudioTools } from "../audio/mod.ts";
-import { configHash } from "../config/mod.ts";
+import { removeStaleTempFolders, resolveAudioTools, tempRootFor } from "../audio/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
+  buildPlan,
+  createTrackWorker,
   executePlan,
   type ExecutionEvent,
-  type Plan,
-  planFromJson,
-  planJsonPieces,
+  placePlan,
+  planFileFor,
+  prefetchTrackDetails,
+  rememberPlan,
+  resumablePlan,
+  savePlan,
+  skipIndexedTracks,
+  stopsRun,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
-import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_command.ts";
+import { type CliIo, terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
+import { formatPlan, listedSources } from "./plan_format.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
-import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
+import { createRunContext, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
-import { skipIndexedTracks } from "./library_reuse.ts";
-import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_worker.ts";
 import { audioProviders } from "./providers.ts";
-import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
-import { stopsRun } from "./stop_policy.ts";
+import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -66,6 +66,11 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
       },
       maxPositionals: 2,
     });
+    if (flags.quiet === true && flags.verbose === true) {
+      throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
+        hint: "Pick one: --quiet shows only problems and the summary, --verbose adds every stage.",
+      });
+    }
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
       throw new UsageError(
@@ -124,12 +129,15 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   };
 
   const controller = new AbortController();
-  const layout = libraryLayout(loaded);
+  const layout = loaded.library;
+  let phase: "planning" | "running" = "planning";
+  let spinner: PlanningProgress | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
-      io.err(
-        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-      );
+      // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
+      if (phase === "running") {
+        io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+      }
       controller.abort();
     },
     onSecond: () => hardExit(tempRootFor(layout.baseDir)),
@@ -140,35 +148,68 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
-    const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
-    const planFile = planFileFor(ctx.paths, hash);
-    let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
-    if (plan) plan = await optimizeFor(ctx, plan);
+    const hash = planHashFor(loaded, flags);
+    const cacheDir = ctx.paths.dir;
+    const planFile = planFileFor(cacheDir, hash);
+    let plan = flags.resume
+      ? await resumablePlan(cacheDir, {
+        configFile: loaded.file,
+        configHash: hash,
+        info,
+        warn: (text) => io.err(`warning: ${text}\n`),
+      })
+      : undefined;
+    if (plan) plan = await placePlan(plan, placementFor(ctx));
     else {
-      info("Planning...");
-      plan = (await buildPlan(ctx, {
-        signal: controller.signal,
-        likedOnly: flags.likedOnly,
-        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      })).plan;
-      if (d.overwrite === "skip" && ctx.caches.library) {
-        plan = await skipIndexedTracks(plan, ctx.caches.library);
+      if (!flags.quiet && !flags.json) {
+        spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        if (!io.stderrIsTerminal) info("Planning...");
+      }
+      const planning = spinner;
+      try {
+        plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
+          ...placementFor(ctx),
+          configHash: hash,
+          artistAlbumGroups: d.artist_album_groups,
+          signal: controller.signal,
+          onWarning: (w) => {
+            const text = `warning: ${w.source}: ${w.message}\n` +
+              (w.hint ? `hint: ${w.hint}\n` : "");
+            if (planning) planning.log(text);
+            else io.err(text);
+          },
+          onProgress: (progress) => planning?.update(progress),
+        });
+      } finally {
+        planning?.stop();
+      }
+      if (d.overwrite === "skip" && ctx.libraryIndex) {
+        plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
     }
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      io.err("Interrupted while planning: nothing was downloaded.\n");
+      return 130;
+    }
+    phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded, flags) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return 0;
     }
     const persist = d.plan_persistence_enabled;
-    if (persist) await rememberPlan(ctx, loaded.file, hash);
+    const settings = trackSettingsFor(loaded);
+    if (persist) await rememberPlan(cacheDir, loaded.file, hash);
 
     await removeStaleTempFolders(tempRootFor(layout.baseDir), {
       olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
     });
     try {
-      await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
+      await prefetchTrackDetails(plan.items, {
+        settings,
+        catalog: ctx.catalog,
+        caches: ctx.caches,
+      }, { signal: controller.signal });
     } catch (error) {
       // Only a head start: each track reads what it lacks itself, with retries.
       if (!isTunedlError(error) || error.code === "auth" || controller.signal.aborted) throw error;
@@ -176,10 +217,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
     const providers = audioProviders(d.audio_providers, io);
     const worker = createTrackWorker({
-      loaded,
+      settings,
       catalog: ctx.catalog,
       providers,
       caches: ctx.caches,
+      libraryIndex: ctx.libraryIndex,
       tools,
       libraryRoot: layout.baseDir,
       warn: (message) => reporterWarn(message),
@@ -188,8 +230,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
       verbose: flags.verbose,
-      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      out: terminalSink(io, "stdout"),
       env: io.env,
+      libraryRoot: layout.baseDir,
     });
     const reporterWarn = (message: string) =>
       reporter.handle(
@@ -201,7 +244,6 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         // The Spotify stage is mostly cache lookups and batched reads; the
         // client itself bounds its requests in flight (spotify_concurrency).
         limits: { spotify: SPOTIFY_STAGE_LIMIT, search: d.search_concurrency, download: d.threads },
-        maxInFlight: SPOTIFY_STAGE_LIMIT + d.search_concurrency + 2 * d.threads,
         maxRetries: d.max_retries,
         retryBaseDelayMs: 1000,
         signal: controller.signal,
@@ -216,11 +258,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
-      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
-      if (result.stoppedBy) {
-        const reason = result.stoppedBy.message.replace(/\.$/, "");
-        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
-      }
+      const line = resumeLine(result);
+      if (line !== undefined) info(line);
       return exitCodeFor(result);
     } catch (error) {
       reporter.close();
@@ -228,13 +267,37 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      reportError(error, io);
+      spinner?.stop();
+      // The cancellation itself is no error to report: say once what was interrupted.
+      if (phase === "planning" || (isTunedlError(error) && error.code === "cancelled")) {
+        io.err(
+          phase === "planning"
+            ? "Interrupted while planning: nothing was downloaded.\n"
+            : "Interrupted. Run again with --resume to continue.\n",
+        );
+      } else reportError(error, io);
       return 130;
     }
     throw error;
   } finally {
+    spinner?.stop();
     interrupt.dispose();
   }
+}
+
+/** The one line that says how to go on after a run that left tracks pending, if it did. */
+export function resumeLine(
+  result: { cancelled: boolean; stoppedBy?: { message: string }; summary: { pending: number } },
+): string | undefined {
+  const pending = result.summary.pending;
+  const left = `${pending} track${pending === 1 ? "" : "s"} left pending`;
+  if (result.stoppedBy) {
+    const reason = result.stoppedBy.message.replace(/\.$/, "");
+    return `Stopped: ${reason}. Fix it, then run again with --resume to continue (${left}).`;
+  }
+  if (result.cancelled) return `Interrupted: ${left}. Run again with --resume to continue.`;
+  if (pending > 0) return `${left}. Run again with --resume to continue.`;
+  return undefined;
 }
 
 /** The cache figures shown in the summary and the JSON run_finished event. */
@@ -242,63 +305,8 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
   const report = ctx.caches.statsReport();
   const spotify = ctx.client.stats();
   return {
-    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    cache_hit_rates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
     caches: report.caches,
-    "Spotify requests": spotify.requests,
+    spotify_requests: spotify.requests,
   };
-}
-
-async function savePlan(planFile: string, plan: Plan): Promise<void> {
-  // Compact: a large plan is saved every few seconds during a run.
-  await writeFileAtomic(planFile, planJsonPieces(plan));
-}
-
-/** A key for the config file, to notice that the same file now has other content. */
-function configKey(file: string): string {
-  return createHash("sha256").update(file).digest("hex").slice(0, 16);
-}
-
-async function rememberPlan(ctx: RunContext, configFile: string, hash: string): Promise<void> {
-  await writeFileAtomic(join(ctx.paths.plans, `last-${configKey(configFile)}.txt`), hash);
-}
-
-/** The saved plan to resume, or undefined (saying why) when a fresh plan is needed. */
-async function resumablePlan(
-  ctx: RunContext,
-  io: CliIo,
-  planFile: string,
-  hash: string,
-  info: (text: string) => void,
-): Promise<Plan | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(planFile);
-  } catch {
-    let last: string | undefined;
-    try {
-      last = await Deno.readTextFile(
-        join(ctx.paths.plans, `last-${configKey(ctx.loaded.file)}.txt`),
-      );
-    } catch { /* never ran */ }
-    info(
-      last && last !== hash
-        ? "The config changed since the last run: starting a fresh plan."
-        : "No interrupted run of this config to resume: starting a fresh plan.",
-    );
-    return undefined;
-  }
-  try {
-    const plan = planFromJson(text);
-    if (plan.config_hash !== hash) throw new TypeError("config hash differs");
-    const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
-    info(`Resuming the last run (${done} tracks already done).`);
-    return plan;
-  } catch (error) {
-    io.err(
-      `warning: the saved plan ${planFile} is unusable (${
-        (error as Error).message
-      }); starting a fresh plan\n`,
-    );
-    return undefined;
-  }
 }

@@ -7,11 +7,14 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
 import {
   createLoginRequest,
+  deleteStoredLogin,
   exchangeAuthorizationCode,
   fetchCurrentUser,
+  loginFile,
   loopbackRedirectUri,
   probeAuthorizeUrl,
   readAuthorizationCallback,
+  saveStoredLogin,
   SPOTIFY_DASHBOARD_URL,
   UserTokenProvider,
 } from "../spotify/mod.ts";
@@ -20,7 +23,6 @@ import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
-import { deleteStoredLogin, saveStoredLogin } from "./token_store.ts";
 
 /** How long `login` waits for the browser by default. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -57,6 +59,11 @@ Options:
         timeout: { type: "string" },
       },
     });
+    // Usage first: a bad flag should not wait on (or be hidden by) the config.
+    const portFlag = flags.port === undefined ? undefined : parsePort(String(flags.port));
+    const timeoutSeconds = flags.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : parseTimeout(String(flags.timeout));
     const loaded = await loadConfigFor(flags, io);
     const clientId = loaded.config.download.client_id;
     if (!clientId) {
@@ -65,12 +72,7 @@ Options:
           `${SPOTIFY_DASHBOARD_URL}).`,
       });
     }
-    const port = flags.port === undefined
-      ? loaded.config.download.login_redirect_port
-      : parsePort(String(flags.port));
-    const timeoutSeconds = flags.timeout === undefined
-      ? DEFAULT_TIMEOUT_SECONDS
-      : parseTimeout(String(flags.timeout));
+    const port = portFlag ?? loaded.config.download.login_redirect_port;
     return await login(loaded, io, {
       clientId,
       port,
@@ -90,7 +92,7 @@ app's access on Spotify's side, remove it at https://www.spotify.com/account/app
   async run(argv, io) {
     // --config is accepted for symmetry; the login does not depend on the config.
     parseCommandArgs("logout", argv, { flags: configFlags });
-    const path = cachePathsFor(null, io).tokens;
+    const path = loginFile(cachePathsFor(null, io).dir);
     if (await deleteStoredLogin(path)) {
       io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);
     } else {
@@ -118,7 +120,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   try {
     probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
   } catch (error) {
-    throw new NetworkError(`Could not reach Spotify's accounts service for the login`, {
+    throw new NetworkError(`could not reach Spotify's accounts service for the login`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
       cause: error,
     });
@@ -149,7 +151,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   });
   const client = spotifyClientFor(loaded, io, { tokenProvider });
   const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });
-  const path = cachePathsFor(loaded, io).tokens;
+  const path = loginFile(cachePathsFor(loaded, io).dir);
   await saveStoredLogin(path, { clientId: settings.clientId, user, tokens: tokenProvider.tokens });
   const who = user.displayName ? `${user.displayName} (${user.id})` : user.id;
   io.out(`Logged in to Spotify as ${who}. The login is saved in ${path} (readable by you only).\n`);
@@ -195,7 +197,7 @@ function startCallbackServer(port: number, state: string): CallbackServer {
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new TunedlError(`Port ${port} on 127.0.0.1 is in use; the login needs it`, {
+      throw new TunedlError(`port ${port} on 127.0.0.1 is in use; the login needs it`, {
         hint: `Stop the program using it, or pick another port with --port N (and add ` +
           `http://127.0.0.1:N/callback to your app's Redirect URIs at ${SPOTIFY_DASHBOARD_URL}).`,
       });
@@ -222,7 +224,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() =>
       reject(
-        new TunedlError(`No login answer from the browser within ${Math.round(ms / 1000)} s`, {
+        new TunedlError(`no login answer from the browser within ${Math.round(ms / 1000)} s`, {
           hint: "Run `tunedl login` again and finish the login in the browser in time " +
             "(--timeout SECONDS waits longer).",
         }),
@@ -286,7 +288,9 @@ function parsePort(text: string): number {
 function parseTimeout(text: string): number {
   const seconds = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0) {
-    throw new UsageError(`tunedl login: --timeout must be a positive number of seconds`);
+    throw new UsageError(
+      `tunedl login: --timeout must be a positive number of seconds, got "${text}"`,
+    );
   }
   return seconds;
 }

@@ -2,16 +2,15 @@
 import { isMap, type Pair } from "yaml";
 import { closestMatch } from "./edit_distance.ts";
 import {
-  AUDIO_PROVIDERS,
   DOWNLOAD_FIELDS,
   DOWNLOAD_KEY_ALIASES,
   DOWNLOAD_KEYS,
   type FieldSpec,
   IGNORED_MUSICDL_DOWNLOAD_KEYS,
-  TEMPLATE_PLACEHOLDERS,
   TOP_LEVEL_KEYS,
 } from "./config_schema.ts";
-import type { AudioProvider, CredentialSource, DownloadSettings } from "./model.ts";
+import { PATH_PLACEHOLDERS, PROVIDER_NAMES, type ProviderName } from "../model/mod.ts";
+import type { CredentialSource, DownloadSettings } from "./model.ts";
 import {
   describeValue,
   formatPath,
@@ -41,7 +40,14 @@ interface GivenSetting {
 export function readDownloadSettings(
   ctx: ReadContext,
   node: MaybeNode,
-  options: { offset: number; env: Record<string, string | undefined> },
+  options: {
+    offset: number;
+    env: Record<string, string | undefined>;
+    /** Credentials from musicdl's top-level `spotify:` block, used when `download:` has none. */
+    fallbackCredentials?: { client_id?: string; client_secret?: string };
+    /** Whose absolute paths are foreign: a Windows path on POSIX, a POSIX one on Windows. */
+    platform?: "windows" | "posix";
+  },
 ): DownloadReadResult {
   const given = collectGivenSettings(ctx, node, options.offset);
   const settings: Record<string, unknown> = {};
@@ -57,6 +63,11 @@ export function readDownloadSettings(
   );
   for (const key of ["output", "m3u_output"] as const) {
     checkTemplate(ctx, given.get(key), result[key]);
+  }
+  checkPathsForPlatform(ctx, given, result, options.platform ?? "posix");
+  const fallback = options.fallbackCredentials ?? {};
+  for (const key of ["client_id", "client_secret"] as const) {
+    if (result[key] === undefined && fallback[key] !== undefined) result[key] = fallback[key];
   }
   const credentials = {
     client_id: applyCredential(result, "client_id", options.env.SPOTIFY_CLIENT_ID),
@@ -107,22 +118,30 @@ function collectGivenSettings(
 
 function warnUnknownDownloadKey(ctx: ReadContext, at: number, key: string): void {
   if (TOP_LEVEL_KEYS.includes(key)) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       `download.${key}`,
-      `unknown key, ignored: \`${key}\` belongs at the top level, not under \`download:\``,
+      `\`${key}\` belongs at the top level, not under \`download:\``,
       `remove the indentation before \`${key}:\``,
     );
     return;
   }
   const suggestion = closestMatch(key, DOWNLOAD_KEYS);
+  // A near miss is a setting the user meant: ignoring it would silently drop it.
+  if (suggestion) {
+    ctx.problems.error(
+      at,
+      `download.${key}`,
+      `unknown key; did you mean \`${suggestion}\`?`,
+      `rename it to \`${suggestion}\``,
+    );
+    return;
+  }
   ctx.problems.warn(
     at,
     `download.${key}`,
-    suggestion ? `unknown key, ignored; did you mean \`${suggestion}\`?` : "unknown key, ignored",
-    suggestion
-      ? `rename it to \`${suggestion}\``
-      : "see config.example.yaml for the settings tunedl knows",
+    "unknown key, ignored",
+    "see config.example.yaml for the settings tunedl knows",
   );
 }
 
@@ -170,12 +189,12 @@ function checkProviders(
   ctx: ReadContext,
   setting: GivenSetting | undefined,
   providers: readonly string[],
-): AudioProvider[] {
-  const kept: AudioProvider[] = [];
+): ProviderName[] {
+  const kept: ProviderName[] = [];
   providers.forEach((provider, index) => {
     const name = provider.trim().toLowerCase();
-    if ((AUDIO_PROVIDERS as readonly string[]).includes(name)) {
-      if (!kept.includes(name as AudioProvider)) kept.push(name as AudioProvider);
+    if ((PROVIDER_NAMES as readonly string[]).includes(name)) {
+      if (!kept.includes(name as ProviderName)) kept.push(name as ProviderName);
       return;
     }
     if (setting === undefined) return;
@@ -183,7 +202,7 @@ function checkProviders(
       nodeAtPath(ctx.doc, setting.pair.value, [index]),
       startOf(setting.pair.key, 0),
     );
-    const suggestion = closestMatch(name, AUDIO_PROVIDERS);
+    const suggestion = closestMatch(name, PROVIDER_NAMES);
     ctx.problems.warn(
       at,
       `download.${setting.key}[${index}]`,
@@ -192,17 +211,17 @@ function checkProviders(
           JSON.stringify(provider)
         }, ignored; did you mean \`${suggestion}\`?`
         : `audio provider ${JSON.stringify(provider)} is not supported by tunedl, ignored`,
-      `tunedl searches ${AUDIO_PROVIDERS.join(" and ")}`,
+      `tunedl searches ${PROVIDER_NAMES.join(" and ")}`,
     );
   });
   if (kept.length > 0) return kept;
-  const fallback = DOWNLOAD_FIELDS.audio_providers.default ?? [...AUDIO_PROVIDERS];
+  const fallback = DOWNLOAD_FIELDS.audio_providers.default ?? [...PROVIDER_NAMES];
   if (setting !== undefined) {
     ctx.problems.warn(
       startOf(setting.pair.value, startOf(setting.pair.key, 0)),
       `download.${setting.key}`,
       `no supported audio provider listed; using ${fallback.join(", ")}`,
-      `list ${AUDIO_PROVIDERS.join(" and/or ")}`,
+      `list ${PROVIDER_NAMES.join(" and/or ")}`,
     );
   }
   return [...fallback];
@@ -216,14 +235,14 @@ function checkTemplate(
   if (setting === undefined) return;
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
     const name = match[1];
-    if (TEMPLATE_PLACEHOLDERS.includes(name)) continue;
-    const suggestion = closestMatch(name, TEMPLATE_PLACEHOLDERS);
+    if ((PATH_PLACEHOLDERS as readonly string[]).includes(name)) continue;
+    const suggestion = closestMatch(name, PATH_PLACEHOLDERS);
     ctx.problems.warn(
       startOf(setting.pair.value, startOf(setting.pair.key, 0)),
       `download.${setting.key}`,
       `unknown placeholder {${name}} is kept as text` +
         (suggestion ? `; did you mean {${suggestion}}?` : ""),
-      `placeholders: ${TEMPLATE_PLACEHOLDERS.map((placeholder) => `{${placeholder}}`).join(" ")}`,
+      `placeholders: ${PATH_PLACEHOLDERS.map((placeholder) => `{${placeholder}}`).join(" ")}`,
     );
   }
 }
@@ -239,4 +258,57 @@ function applyCredential(
     return "env";
   }
   return settings[key] === undefined ? "missing" : "config";
+}
+
+/** Settings that hold a path (templates included). */
+const PATH_SETTINGS = [
+  "output",
+  "m3u_output",
+  "cache_file",
+  "ytdlp_path",
+  "ffmpeg_path",
+  "cookies_file",
+] as const;
+
+/** Whether a path is absolute on the other family of systems, and which. */
+export function foreignAbsolutePath(
+  path: string,
+  platform: "windows" | "posix",
+): "windows" | "posix" | undefined {
+  const text = path.trim();
+  if (platform === "posix") {
+    // `C:\Music`, `C:/Music` and `\\server\share` mean nothing on Linux or macOS.
+    return /^[A-Za-z]:[\\/]/.test(text) || /^\\\\[^\\]/.test(text) ? "windows" : undefined;
+  }
+  // `/mnt/music` on Windows lands in the root of whatever drive tunedl runs from.
+  return /^\/(?!\/)/.test(text) ? "posix" : undefined;
+}
+
+function checkPathsForPlatform(
+  ctx: ReadContext,
+  given: Map<string, GivenSetting>,
+  settings: DownloadSettings,
+  platform: "windows" | "posix",
+): void {
+  for (const key of PATH_SETTINGS) {
+    const setting = given.get(key);
+    const value = settings[key];
+    if (setting === undefined || value === undefined) continue;
+    const foreign = foreignAbsolutePath(value, platform);
+    if (foreign === undefined) continue;
+    ctx.problems.error(
+      startOf(setting.pair.value, startOf(setting.pair.key, 0)),
+      `download.${setting.key}`,
+      foreign === "windows"
+        ? `${JSON.stringify(value)} is a Windows path; this system (${
+          platform === "posix" ? "Linux/macOS" : "Windows"
+        }) would make a folder of that name`
+        : `${
+          JSON.stringify(value)
+        } is a Linux/macOS path; on Windows it would land in the root of the current drive`,
+      foreign === "windows"
+        ? "use a path of this system, such as /home/me/Music/{artist}/... or one relative to the config file"
+        : "use a Windows path, such as C:/Users/me/Music/{artist}/... or one relative to the config file",
+    );
+  }
 }

@@ -13,8 +13,7 @@ import {
   type PlanItem,
   type PlanItemError,
 } from "./model.ts";
-import { TaskPool } from "./task_pool.ts";
-import { abortableSleep, retryDelayMs } from "./retry.ts";
+import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
 import {
   emptyRunSummary,
@@ -231,7 +230,8 @@ class PlanExecution {
       }
     }
     this.#summary.total = this.#toRun.length;
-    this.#emit({ type: "run_started", total: this.#toRun.length, alreadyDone });
+    const tracks = this.#toRun.filter((item) => item.type === "track").length;
+    this.#emit({ type: "run_started", total: this.#toRun.length, tracks, alreadyDone });
   }
 
   async #runAll(): Promise<void> {
@@ -329,7 +329,7 @@ class PlanExecution {
       if (action === "retag") {
         const retag = worker.retag?.bind(worker);
         if (retag === undefined) {
-          throw new TunedlError(`Cannot retag ${item.name}: retagging is not available.`, {
+          throw new TunedlError(`cannot retag ${item.name}: retagging is not available`, {
             hint: "Report this as a bug: the downloader was started without a retag step.",
           });
         }
@@ -394,6 +394,10 @@ class PlanExecution {
   ): Promise<T> {
     const signal = this.#controller.signal;
     while (true) {
+      // Between stages a started track waits for a slot: say so, or it looks busy in its last one.
+      if (item.status === "in_progress" && !this.#closed) {
+        this.#emit({ type: "item_waiting", id: item.id, stage });
+      }
       try {
         return await pool.run((taskSignal, release) => {
           this.#enterStage(item, stage);
@@ -404,7 +408,7 @@ class PlanExecution {
         const failure = toTunedlError(error);
         if (!failure.retryable || budget.used >= this.#maxRetries) throw failure;
         budget.used++;
-        const delayMs = retryDelayMs(budget.used, {
+        const delayMs = backoffDelayMs(budget.used, {
           baseDelayMs: this.#options.retryBaseDelayMs,
           maxDelayMs: this.#options.retryMaxDelayMs ?? defaultRetryMaxDelayMs,
           random: this.#options.random,

@@ -1,9 +1,9 @@
+import { type TrackMetadata } from "../model/mod.ts";
 /**
  * The plan: a flat list of items (tracks, containers, M3U files) that the
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
-import type { TrackMetadata } from "../spotify/mod.ts";
 
 export type PlanItemType = "track" | "album" | "artist" | "playlist" | "m3u";
 export type PlanItemStatus = "pending" | "in_progress" | "completed" | "failed" | "skipped";
@@ -112,14 +112,20 @@ export function createPlanItem(
  */
 export function* planJsonPieces(
   plan: Plan,
-  options: { itemsPerPiece?: number } = {},
+  options: {
+    itemsPerPiece?: number;
+    /** What is written for each item (e.g. the item with its keys renamed); default the item. */
+    item?: (item: PlanItem) => unknown;
+  } = {},
 ): Generator<string> {
   const size = Math.max(1, Math.floor(options.itemsPerPiece ?? 100));
+  const mapItem = options.item ?? ((item: PlanItem) => item);
   const { items, ...rest } = plan;
   const head = JSON.stringify(rest);
   yield head === "{}" ? '{"items":[' : `${head.slice(0, -1)},"items":[`;
   for (let start = 0; start < items.length; start += size) {
-    const piece = items.slice(start, start + size).map((item) => JSON.stringify(item)).join(",");
+    const piece = items.slice(start, start + size).map((item) => JSON.stringify(mapItem(item)))
+      .join(",");
     yield start === 0 ? piece : `,${piece}`;
   }
   yield "]}";

@@ -7,7 +7,8 @@
  * Waiters sleep until their token is due (no polling) and are served in
  * arrival order. A 429 from Spotify pauses every caller through `pauseUntil`.
  */
-import type { Clock, Sleep } from "./timing.ts";
+import { type Sleep } from "../util/mod.ts";
+import type { Clock } from "./timing.ts";
 import { throwIfAborted } from "./timing.ts";
 
 /** How many requests may start per time window. */
@@ -49,7 +50,7 @@ export class TokenBucketRateLimiter {
   ) {
     if (settings.enabled && !(settings.requests >= 1 && settings.windowMs > 0)) {
       throw new RangeError(
-        `Rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
+        `rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
       );
     }
     this.#capacity = settings.enabled ? burstSize(settings) : Infinity;

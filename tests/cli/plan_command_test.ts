@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import hostPath, { join, posix, sep } from "node:path";
-import { libraryLayout } from "../../src/cli/build_plan.ts";
-import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
+import { libraryLayout } from "../../src/config/mod.ts";
+import { formatPlan, planCounts } from "../../src/cli/plan_format.ts";
 import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { createPlanItem, type Plan, type PlanItem } from "../../src/plan/mod.ts";
@@ -57,7 +57,7 @@ const countCases: Array<
   {
     name: "failed album",
     item: container("album", "x", { status: "failed" }),
-    expect: { failed: 1 },
+    expect: { sourcesFailed: 1 },
   },
   {
     name: "withheld playlist is no skipped track",
@@ -71,8 +71,9 @@ const countCases: Array<
 for (const { name, item, expect } of countCases) {
   Deno.test(`planCounts: ${name}`, () => {
     const counts = planCounts(planOf([item]));
-    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0 };
-    assert.deepEqual(counts, { byType: { [item.type]: 1 }, ...zero, ...expect });
+    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0, sourcesFailed: 0 };
+    const tracks = item.type === "track" ? 1 : 0;
+    assert.deepEqual(counts, { tracks, byType: { [item.type]: 1 }, ...zero, ...expect });
   });
 }
 
@@ -88,23 +89,32 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     container("m3u", "p"),
   ]));
   assert.deepEqual(counts, {
+    tracks: 4,
     byType: { album: 2, playlist: 1, track: 4, m3u: 1 },
     toDownload: 2,
     toRetag: 1,
     present: 1,
-    failed: 1,
+    failed: 0,
     skipped: 0,
+    sourcesFailed: 1,
   });
+  // The track rows add up to the plan's tracks.
+  assert.equal(
+    counts.toDownload + counts.toRetag + counts.present + counts.failed + counts.skipped,
+    counts.tracks,
+  );
 });
 
 Deno.test("planCounts: an empty plan", () => {
   assert.deepEqual(planCounts(planOf([])), {
+    tracks: 0,
     byType: {},
     toDownload: 0,
     toRetag: 0,
     present: 0,
     failed: 0,
     skipped: 0,
+    sourcesFailed: 0,
   });
 });
 
@@ -133,17 +143,19 @@ Deno.test("formatPlan: header, counts, problems with hints and the files to writ
       track("e", { status: "skipped", skip_reason: "duplicate" }),
     ]),
     LIBRARY,
+    { listed: { songs: 2, albums: 2, artists: 0, playlists: 1, liked: false } },
   );
   assert.equal(
     text,
     [
-      "Plan: 5 tracks from 2 albums, 0 artists, 1 playlist; 0 M3U files",
+      "Plan: 5 tracks from 2 songs, 2 albums, 1 playlist",
       "Library: /music",
       "  to download:      1",
       "  to re-tag:        1",
       "  already present:  1",
       "  skipped:          1",
-      "  failed to read:   2",
+      "  failed:           1",
+      "Sources that could not be read: 1",
       "",
       "Sources with problems:",
       "  playlist Road Trip: withheld (run `tunedl login`)",
@@ -160,18 +172,19 @@ Deno.test("formatPlan: header, counts, problems with hints and the files to writ
 Deno.test("formatPlan: singular words, no optional lines when nothing is pending", () => {
   const text = formatPlan(
     planOf([
-      container("artist", "k"),
-      container("album", "x"),
+      container("artist", "k", { children: ["album:x"] }),
+      container("album", "x", { parent_id: "artist:k", parent_ids: ["artist:k"] }),
       container("playlist", "p"),
       container("m3u", "p"),
       track("a", { status: "skipped", skip_reason: "exists" }),
     ]),
     LIBRARY,
+    { listed: { songs: 1, albums: 0, artists: 1, playlists: 1, liked: true } },
   );
   assert.equal(
     text,
     [
-      "Plan: 1 track from 1 album, 1 artist, 1 playlist; 1 M3U file",
+      "Plan: 1 track from 1 song, 1 artist (1 release), 1 playlist, Liked Songs; 1 M3U file",
       "Library: /music",
       "  to download:      0",
       "  to re-tag:        0",
@@ -212,11 +225,11 @@ function loaded(
   options: { host?: boolean } = {},
 ): LoadedConfig {
   const lines = Object.entries(download).map(([key, value]) => `  ${key}: "${value}"`);
-  const config = parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
+  return parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
     file,
     env: {},
+    ...(options.host ? {} : { platformPath: posix }),
   });
-  return options.host ? config : { ...config, dir: posix.dirname(posix.resolve(file)) };
 }
 
 const layoutCases: Array<{
@@ -348,10 +361,10 @@ const outsideCases: Array<{ name: string; download: Record<string, string> }> = 
 
 for (const { name, download } of outsideCases) {
   Deno.test(`libraryLayout: m3u_output in ${name} is a ConfigError naming the key`, () => {
-    const config = loaded(download);
-    assert.throws(() => libraryLayout(config, { platformPath: posix }), (error: unknown) => {
+    const file = "/home/ana/tunedl/config.yaml";
+    assert.throws(() => libraryLayout(loaded(download, file), { platformPath: posix }), (error) => {
       assert.ok(error instanceof ConfigError);
-      assert.ok(error.message.startsWith(`${config.file}: download.m3u_output: `), error.message);
+      assert.ok(error.message.startsWith(`${file}: download.m3u_output: `), error.message);
       assert.ok(error.message.includes(download.m3u_output), error.message);
       assert.match(error.hint ?? "", /relative to the music folder/);
       return true;

@@ -1,0 +1,82 @@
+/**
+ * Remembers where each downloaded track lives, in the persistent cache's
+ * "library" namespace, so a re-run can skip it after one cheap stat.
+ */
+import type { PersistentCache } from "../cache/mod.ts";
+
+/** Where a track's file is and what it looked like when tunedl wrote it. */
+export interface LibraryEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Size and modification time of a file, or undefined when it does not exist. */
+export type StatFile = (
+  path: string,
+) => Promise<{ size: number; mtimeMs: number | null } | undefined>;
+
+/** Options of `LibraryIndex.lookup`. */
+export interface LibraryLookupOptions {
+  /** Reads the file's current size and mtime; may also throw when the file is missing. */
+  stat: StatFile;
+}
+
+/** Track id -> file index kept in the persistent cache. */
+export class LibraryIndex {
+  readonly #cache: PersistentCache;
+
+  constructor(cache: PersistentCache) {
+    this.#cache = cache;
+  }
+
+  /** Remembers the file of a track (call after writing or moving it). */
+  async record(trackId: string, entry: LibraryEntry): Promise<void> {
+    const { path, size, mtimeMs } = entry;
+    await this.#cache.set("library", trackId, { path, size, mtimeMs } satisfies LibraryEntry);
+  }
+
+  /**
+   * The recorded file of a track if it is still there unchanged (same size and
+   * mtime per one stat call); otherwise forgets the entry and returns undefined.
+   */
+  async lookup(trackId: string, options: LibraryLookupOptions): Promise<LibraryEntry | undefined> {
+    const entry = await this.#cache.get<LibraryEntry>("library", trackId);
+    if (!isLibraryEntry(entry)) {
+      if (entry !== undefined) await this.forget(trackId);
+      return undefined;
+    }
+    let current: Awaited<ReturnType<StatFile>>;
+    try {
+      current = await options.stat(entry.path);
+    } catch {
+      current = undefined;
+    }
+    if (
+      current === undefined || current.size !== entry.size ||
+      !sameMtime(current.mtimeMs, entry.mtimeMs)
+    ) {
+      await this.forget(trackId);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Drops the entry of a track. */
+  async forget(trackId: string): Promise<void> {
+    await this.#cache.delete("library", trackId);
+  }
+}
+
+function sameMtime(current: number | null, recorded: number): boolean {
+  // Some file systems keep sub-millisecond times that round differently between
+  // APIs; whole milliseconds are what both sides agree on.
+  return current !== null && Math.trunc(current) === Math.trunc(recorded);
+}
+
+function isLibraryEntry(value: unknown): value is LibraryEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return typeof entry.path === "string" && typeof entry.size === "number" &&
+    typeof entry.mtimeMs === "number";
+}

@@ -1,0 +1,288 @@
+/**
+ * The per-track pipeline the executor drives: enrich (Spotify details) ->
+ * resolve (search and match, or a stored match) -> produce (yt-dlp + ffmpeg,
+ * tags and cover) -> record (library index), plus re-tags and M3U files. Each
+ * step is a call into its own stage.
+ */
+import { writeFileAtomic } from "../util/mod.ts";
+import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
+import { dirname } from "node:path";
+import {
+  type AudioTools,
+  produceTrackFile,
+  retagFile,
+  tagsFromTrack,
+  tempRootFor,
+} from "../audio/mod.ts";
+import type { CacheSet } from "../cache/mod.ts";
+import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
+import { type LibraryIndex, renderM3u } from "../library/mod.ts";
+import type { TrackWorker } from "./execute.ts";
+import type { ResolvedSource } from "./execution_events.ts";
+import { type PlanItem, trackMetadata } from "./model.ts";
+import type { TrackDetailsReader } from "./spotify_catalog.ts";
+import {
+  type AudioCandidate,
+  type AudioProvider,
+  findBestMatch,
+  type MatchResult,
+} from "../search/mod.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Accepted matches are kept long: the same Spotify track keeps its recording. */
+const MATCH_TTL_MS = 180 * DAY_MS;
+
+/** The download settings the pipeline applies to every track. */
+export interface TrackSettings {
+  format: AudioFormat;
+  bitrate: string;
+  matchThreshold: number;
+  durationToleranceSec: number;
+  /** Longest time one download may take. */
+  downloadTimeoutMs: number;
+  cookiesFile?: string;
+  ytdlpArgs: readonly string[];
+  /** Spotify track id -> audio URL to download instead of searching. */
+  overrides: Readonly<Record<string, string>>;
+}
+
+/** What the pipeline needs; the CLI wires the real parts. */
+export interface TrackPipelineOptions {
+  settings: TrackSettings;
+  catalog: TrackDetailsReader;
+  providers: AudioProvider[];
+  caches: CacheSet;
+  /** Track id -> file in the library; null without a cache file. */
+  libraryIndex: LibraryIndex | null;
+  tools: AudioTools;
+  /** Library root; temp files go to `<root>/.tunedl-tmp` (same file system). */
+  libraryRoot: string;
+  fetch?: typeof fetch;
+  /** Told about non-fatal problems (a cover that could not be fetched). */
+  warn?: (message: string) => void;
+}
+
+/** A match decision kept per Spotify track id. */
+interface StoredMatch {
+  url: string;
+  provider: string;
+  score: number;
+  title: string;
+}
+
+/** Builds the worker the executor drives for a real download. */
+export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
+  const d = deps.settings;
+  const overrides = d.overrides;
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const covers = new Map<string, Promise<Uint8Array | undefined>>();
+  const searchCache = {
+    get: (key: string) => deps.caches.search.get<AudioCandidate[]>(key),
+    set: (key: string, value: AudioCandidate[]) => deps.caches.search.set(key, value),
+  };
+
+  function cover(url: string | undefined, signal: AbortSignal): Promise<Uint8Array | undefined> {
+    if (!url) return Promise.resolve(undefined);
+    let pending = covers.get(url);
+    if (!pending) {
+      pending = fetchCover(url, fetchFn, signal).catch((error) => {
+        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+        return undefined;
+      });
+      covers.set(url, pending);
+    }
+    return pending;
+  }
+
+  async function storedMatch(id: string | undefined): Promise<StoredMatch | undefined> {
+    return id ? await deps.caches.match.get<StoredMatch>(`match:${id}`) : undefined;
+  }
+
+  return {
+    async enrich(item, ctx) {
+      const track = trackMetadata(item);
+      const needsIsrc = await needsFullTrack(track, deps);
+      const [full, genres] = await Promise.all([
+        needsIsrc ? deps.catalog.fullTrack(track.spotifyId, { signal: ctx.signal }) : undefined,
+        track.genres.length === 0 && track.artistIds[0]
+          ? deps.catalog.artistGenres(track.artistIds[0], { signal: ctx.signal })
+          : undefined,
+      ]);
+      const merged: TrackMetadata = { ...track };
+      if (full?.isrc) merged.isrc = full.isrc;
+      if (genres) merged.genres = genres;
+      item.metadata = merged;
+    },
+
+    async resolveSource(item, ctx): Promise<ResolvedSource> {
+      const track = trackMetadata(item);
+      const override = overrides[track.spotifyId];
+      if (override) return { url: override, provider: "override" };
+      const known = await storedMatch(track.spotifyId);
+      if (known) return { ...known };
+      ctx.stage("search");
+      const result = await findBestMatch(track, deps.providers, {
+        threshold: d.matchThreshold,
+        durationToleranceSec: d.durationToleranceSec,
+        signal: ctx.signal,
+        searchCache,
+      });
+      if (result.status !== "found" || !result.best) throw notFound(item, result);
+      const best = result.best;
+      const match: StoredMatch = {
+        url: best.candidate.url,
+        provider: best.candidate.provider,
+        score: best.score.total,
+        title: best.candidate.title,
+      };
+      await deps.caches.match.set(`match:${track.spotifyId}`, match, { ttlMs: MATCH_TTL_MS });
+      return match;
+    },
+
+    async produce(item, source, ctx) {
+      const track = trackMetadata(item);
+      const path = outputPathOf(item);
+      const produced = await produceTrackFile(source.url, path, {
+        format: d.format,
+        bitrate: d.bitrate,
+        tags: tagsFromTrack(track, { sourceUrl: source.url }),
+        // Fetched while the programs run; tagging waits for it.
+        cover: cover(track.coverUrl, ctx.signal),
+        tools: deps.tools,
+        tempRoot: tempRootFor(deps.libraryRoot),
+        signal: ctx.signal,
+        timeoutMs: d.downloadTimeoutMs,
+        cookiesFile: d.cookiesFile,
+        extraArgs: d.ytdlpArgs,
+        onStage: (stage, progress) => {
+          // The programs are done: tagging, the move and the index do not need a download slot.
+          if (stage === "tag") ctx.releaseSlot();
+          ctx.stage(stage);
+          if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+        },
+      });
+      deps.caches.files.invalidate(path);
+      const info = await Deno.stat(path);
+      await deps.libraryIndex?.record(track.spotifyId, {
+        path,
+        size: info.size,
+        mtimeMs: info.mtime?.getTime() ?? 0,
+      });
+      return { path, bytes: produced.bytes ?? info.size };
+    },
+
+    async retag(item, ctx) {
+      const track = trackMetadata(item);
+      const path = outputPathOf(item);
+      const known = await storedMatch(track.spotifyId);
+      await retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+        cover: await cover(track.coverUrl, ctx.signal),
+        signal: ctx.signal,
+      });
+      deps.caches.files.invalidate(path);
+    },
+
+    async writeM3u(item, tracks) {
+      const m3uPath = outputPathOf(item);
+      const entries = tracks.filter((t) => t.path && t.metadata).map((t) => {
+        const meta = trackMetadata(t);
+        return {
+          path: t.path!,
+          durationMs: meta.durationMs,
+          artists: meta.artists,
+          title: meta.title,
+        };
+      });
+      await Deno.mkdir(dirname(m3uPath), { recursive: true });
+      await writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath }));
+      deps.caches.files.invalidate(m3uPath);
+      return { written: entries.length, leftOut: tracks.length - entries.length };
+    },
+  };
+}
+
+/**
+ * Reads, ahead of the run and in as few requests as the API allows, the full
+ * tracks (for their ISRC) and artists (for genres) that the tracks about to be
+ * searched will need: the same reads enrich() would make one by one.
+ */
+export async function prefetchTrackDetails(
+  items: readonly PlanItem[],
+  deps: Pick<TrackPipelineOptions, "settings" | "catalog" | "caches">,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const wanted = await Promise.all(items.map(async (item) => {
+    if (item.type !== "track" || item.action === "retag") return undefined;
+    if (item.status !== "pending" && item.status !== "in_progress") return undefined;
+    const track = trackMetadata(item);
+    const searched = await needsFullTrack(track, deps);
+    return {
+      trackId: searched ? track.spotifyId : undefined,
+      artistId: track.genres.length === 0 ? track.artistIds[0] : undefined,
+    };
+  }));
+  await deps.catalog.prefetch(wanted.filter((w) => w !== undefined), options);
+}
+
+/**
+ * Whether a track will be searched and lacks its ISRC, so its full track must
+ * be read: not when an override or a remembered match replaces the search.
+ */
+async function needsFullTrack(
+  track: TrackMetadata,
+  deps: Pick<TrackPipelineOptions, "settings" | "caches">,
+): Promise<boolean> {
+  if (track.isrc || deps.settings.overrides[track.spotifyId]) return false;
+  return !(await deps.caches.match.get(`match:${track.spotifyId}`));
+}
+
+/** The path optimize gave a track or M3U; a saved plan edited by hand may lack it. */
+function outputPathOf(item: PlanItem): string {
+  if (item.path) return item.path;
+  throw new TunedlError(`plan item ${item.id} has no output path`, {
+    hint: "Run without --resume to plan afresh.",
+  });
+}
+
+function notFound(item: PlanItem, result: MatchResult): NotFoundError {
+  const best = result.best;
+  const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");
+  // The track's name is shown beside this message already: say what was found, not what was sought.
+  const diff = best?.score.durationDiffSec;
+  return new NotFoundError(
+    best
+      ? `no confident match; best "${best.candidate.title}" (score ${best.score.total.toFixed(2)}${
+        diff === undefined ? "" : `, length off by ${Math.round(diff)} s`
+      })`
+      : "no confident match: the search found nothing",
+    {
+      hint: `Searched ${tried || "nothing"}. Run \`tunedl explain ${item.spotify_url}\` to see ` +
+        "the candidates, or add the right audio URL under overrides: in the config.",
+      detail: {
+        bestCandidate: best
+          ? {
+            title: best.candidate.title,
+            url: best.candidate.url,
+            score: best.score.total,
+            ...(diff === undefined ? {} : { duration_diff_sec: Math.round(diff) }),
+          }
+          : undefined,
+        reason: result.reason,
+      },
+    },
+  );
+}
+
+async function fetchCover(
+  url: string,
+  fetchFn: typeof fetch,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  const timeout = AbortSignal.timeout(20_000);
+  const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new NetworkError(`the cover server answered HTTP ${response.status}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -1,0 +1,82 @@
+import { LibraryIndex, type StatFile } from "../../src/library/mod.ts";
+import assert from "node:assert/strict";
+import { openPersistentCache } from "../../src/cache/mod.ts";
+import { removeWithRetry } from "../fakes/file_tree.ts";
+
+/** Real stat of the file system, as the CLI wires it. */
+const realStat: StatFile = async (path) => {
+  try {
+    const info = await Deno.stat(path);
+    return { size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+};
+
+Deno.test("LibraryIndex: trusts an entry only while size and mtime match one stat", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
+  const cache = await openPersistentCache(`${dir}/cache.kv`);
+  assert.ok(cache);
+  try {
+    const index = new LibraryIndex(cache);
+    const song = `${dir}/song.mp3`;
+    await Deno.writeFile(song, new Uint8Array(1000));
+    const info = await Deno.stat(song);
+    await index.record("track1", { path: song, size: 1000, mtimeMs: info.mtime!.getTime() });
+
+    let statCalls = 0;
+    const countingStat: StatFile = (path) => {
+      statCalls++;
+      return realStat(path);
+    };
+    assert.deepEqual(await index.lookup("track1", { stat: countingStat }), {
+      path: song,
+      size: 1000,
+      mtimeMs: info.mtime!.getTime(),
+    });
+    assert.equal(statCalls, 1);
+    assert.equal(await index.lookup("unknown", { stat: countingStat }), undefined);
+    assert.equal(statCalls, 1); // no entry, no stat
+
+    // Same size, different mtime: the file was replaced behind tunedl's back.
+    await Deno.utime(song, 1_000_000, 1_000_000);
+    assert.equal(await index.lookup("track1", { stat: countingStat }), undefined);
+    assert.equal(await cache.get("library", "track1"), undefined, "stale entry is deleted");
+
+    // Size change.
+    const now = await Deno.stat(song);
+    await index.record("track1", { path: song, size: 999, mtimeMs: now.mtime!.getTime() });
+    assert.equal(await index.lookup("track1", { stat: realStat }), undefined);
+
+    // File gone (stat returns undefined) and a stat that throws.
+    await index.record("track2", { path: `${dir}/gone.mp3`, size: 1, mtimeMs: 1 });
+    assert.equal(await index.lookup("track2", { stat: realStat }), undefined);
+    await index.record("track3", { path: song, size: 1000, mtimeMs: now.mtime!.getTime() });
+    const throwing: StatFile = () => Promise.reject(new Error("permission denied"));
+    assert.equal(await index.lookup("track3", { stat: throwing }), undefined);
+    assert.equal(await cache.get("library", "track3"), undefined);
+
+    await index.record("track4", { path: song, size: 1000, mtimeMs: now.mtime!.getTime() });
+    await index.forget("track4");
+    assert.equal(await index.lookup("track4", { stat: realStat }), undefined);
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+Deno.test("LibraryIndex: a malformed stored entry is dropped", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
+  const cache = await openPersistentCache(`${dir}/cache.kv`);
+  assert.ok(cache);
+  try {
+    await cache.set("library", "t", { path: 5 });
+    const index = new LibraryIndex(cache);
+    assert.equal(await index.lookup("t", { stat: realStat }), undefined);
+    assert.equal(await cache.count("library"), 0);
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
