@@ -23,9 +23,11 @@ export interface ProduceTrackOptions {
   /** "192k", "auto", "disable"...; see convertAudio. */
   bitrate?: string;
   tags: AudioTags;
+  /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
+  lyrics?: Promise<string | undefined>;
   /**
-   * Front cover image (JPEG or PNG), or its pending fetch: awaited only when
-   * tagging starts, so fetching it overlaps the download.
+   * Front cover image (JPEG or PNG), or its pending fetch (must not reject):
+   * awaited only when tagging starts, so fetching it overlaps the download.
    */
   cover?: Uint8Array | Promise<Uint8Array | undefined>;
   tools: AudioTools;
@@ -166,7 +168,8 @@ export async function produceTrackFile(
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
     onStage?.("tag");
-    await writeTags(converted, options.tags, {
+    const lyrics = await options.lyrics;
+    await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
       cover: await options.cover,
       signal,

@@ -1,35 +1,37 @@
 /** `tunedl plan`: what would be downloaded and where, without downloading. */
 import { buildPlan } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import { terminalSink } from "./io.ts";
 import { PlanningProgress } from "./planning_progress.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
 
+const PLAN = commandSpec("plan");
+
 export const planCommand: Command = {
-  summary: "show what would be downloaded and where, without downloading",
-  usage: `Usage: tunedl plan [--config FILE | FILE] [--json] [--all]
-
-Reads the Spotify catalog for everything the config lists, merges duplicates,
-resolves output paths and checks which files already exist. Downloads nothing.
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print the whole plan as one JSON document {"items": [...]}
-      --all          list every track, not only the first 50 to download`,
+  summary: PLAN.summary,
+  usage: usageText(PLAN),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("plan", argv, {
-      flags: { ...configFlags, json: { type: "boolean" }, all: { type: "boolean" } },
-      maxPositionals: 1,
+      flags: parserFlags(PLAN),
+      maxPositionals: Infinity,
     });
     const json = flags.json === true;
     return runReporting(io, json, async () => {
-      const positional = isConfigPath(positionals[0]) ? positionals[0] : undefined;
-      const loaded = await loadConfigFor(flags, io, { positional });
+      const subjects = runSubjects("plan", positionals);
+      const loaded = withSettingFlags(
+        "plan",
+        await loadRunConfig(flags, io, subjects),
+        flags,
+        io,
+      );
       const ctx = await createRunContext(loaded, io);
       try {
         const layout = loaded.library;

@@ -4,7 +4,13 @@
  * musicdl's names and defaults (except where noted) so old configs load as-is.
  */
 import { z } from "zod";
-import { AUDIO_FORMATS, OVERWRITE_MODES, type ProviderName } from "../model/mod.ts";
+import {
+  AUDIO_FORMATS,
+  LYRICS_MODES,
+  type LyricsMode,
+  OVERWRITE_MODES,
+  type ProviderName,
+} from "../model/mod.ts";
 import type { AlbumGroup, DownloadSettings } from "./model.ts";
 
 /** One key of the `download:` block. */
@@ -219,6 +225,16 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     expected: "a port number (1 to 65535)",
     default: 8888,
   },
+  lyrics: {
+    // `lyrics: false` (YAML's off/no) means off, as a musicdl user would write it.
+    schema: z.preprocess(
+      (value) => value === false ? "off" : value === true ? "synced" : lowerCase(value),
+      z.enum(LYRICS_MODES as [LyricsMode, ...LyricsMode[]]),
+    ),
+    expected: `one of ${LYRICS_MODES.join(", ")}`,
+    default: "synced",
+  },
+  m3u: { schema: boolean(), expected: BOOLEAN, default: true },
 };
 
 /** Top-level keys tunedl reads. */

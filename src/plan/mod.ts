@@ -11,3 +11,4 @@ export * from "./plan_store.ts";
 export * from "./track_pipeline.ts";
 export * from "./library_reuse.ts";
 export * from "./stop_policy.ts";
+export * from "./track_lyrics.ts";
