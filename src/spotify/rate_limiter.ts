@@ -59,18 +59,11 @@ export class TokenBucketRateLimiter {
   }
 
   /**
-   * Keeps every caller from starting a request before `time` (epoch ms). The
-   * burst allowance is spent too: after a pause, requests resume at the
-   * average instead of bursting into the limit again.
+   * Keeps every caller from starting a request before `time` (epoch ms), as a
+   * 429's Retry-After asks; the bucket itself is left as it is.
    */
   pauseUntil(time: number): void {
-    if (time <= this.#pausedUntil) return;
-    this.#pausedUntil = time;
-    if (!this.settings.enabled) return;
-    this.#refill(this.clock());
-    this.#tokens = Math.min(this.#tokens, 0);
-    // Tokens only start to come back once the pause is over.
-    this.#updatedAt = Math.max(this.#updatedAt, time);
+    this.#pausedUntil = Math.max(this.#pausedUntil, time);
   }
 
   /** Resolves when a request may start now; takes its token. */
@@ -114,9 +107,13 @@ export class TokenBucketRateLimiter {
     const pause = this.#pausedUntil - now;
     if (!this.settings.enabled) return pause;
     this.#refill(now);
-    // Floating-point refills can land a hair below a whole token.
+    // Floating-point refills can land a hair below a whole token. Waits are whole
+    // milliseconds: an epoch clock plus a fraction of a millisecond may not move at all.
     const missing = 1 - this.#tokens;
-    const due = missing <= 1e-9 ? 0 : Math.max(this.#updatedAt - now, 0) + missing * this.#interval;
+    // The bucket is accounted up to #updatedAt, which a clock that lags behind may not have reached.
+    const due = missing <= 1e-6
+      ? 0
+      : Math.ceil(Math.max(this.#updatedAt - now, 0) + missing * this.#interval);
     return Math.max(pause, due);
   }
 }
