@@ -2,7 +2,12 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { removeStaleTempFolders, resolveAudioTools, tempRootFor } from "../audio/mod.ts";
+import {
+  removeStaleTagTemps,
+  removeStaleTempFolders,
+  resolveAudioTools,
+  tempRootFor,
+} from "../audio/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
@@ -33,6 +38,8 @@ import { reportError } from "./report_error.ts";
 import { createRunContext, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
 import { audioProviders } from "./providers.ts";
+import { recheckLibraryFiles } from "./library_recheck.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { printable } from "./terminal_text.ts";
@@ -113,7 +120,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     onFirst: () => {
       // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
       if (phase === "running") {
-        io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        try {
+          io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        } catch {
+          // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+        }
       }
       controller.abort();
     },
@@ -163,6 +174,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       if (d.overwrite === "skip" && ctx.libraryIndex) {
         plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
+      plan = await recheckLibraryFiles(ctx, plan, {
+        ffprobe: tools?.ffprobe ?? optionalFfprobe(loaded, io),
+        signal: controller.signal,
+      });
+      const damaged = plan.items.filter((item) => item.damage !== undefined);
+      for (const item of damaged) {
+        warn(`${item.path}: ${item.damage}; downloading it again`);
+      }
     }
     if (controller.signal.aborted) {
       io.err("Interrupted while planning: nothing was downloaded.\n");
@@ -178,9 +197,12 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const settings = trackSettingsFor(loaded);
     if (persist) await rememberPlan(cacheDir, loaded.file, hash);
 
-    await removeStaleTempFolders(tempRootFor(layout.baseDir), {
-      olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
-    });
+    const staleAfterMs = Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000);
+    await removeStaleTempFolders(tempRootFor(layout.baseDir), { olderThanMs: staleAfterMs });
+    await removeStaleTagTemps(
+      plan.items.flatMap((item) => item.type === "track" && item.path ? [item.path] : []),
+      { olderThanMs: staleAfterMs },
+    );
     try {
       await prefetchTrackDetails(plan.items, {
         settings,

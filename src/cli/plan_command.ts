@@ -10,6 +10,8 @@ import { loadRunConfig, runSubjects } from "./link_args.ts";
 import { withSettingFlags } from "./setting_flags.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { printable } from "./terminal_text.ts";
+import { recheckLibraryFiles } from "./library_recheck.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
@@ -53,6 +55,8 @@ export const planCommand: Command = {
         } finally {
           spinner.stop();
         }
+        // Files tunedl wrote that are cut short since are downloaded again: say so now.
+        plan = await recheckLibraryFiles(ctx, plan, { ffprobe: optionalFfprobe(loaded, io) });
         const listed = listedSources(loaded);
         if (json) writeJson(io, planJson(plan, layout.baseDir, listed));
         else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true, listed }));

@@ -58,6 +58,11 @@ export interface PlanItem {
   path?: string;
   /** Why an item was skipped ("exists", "duplicate", ...). */
   skip_reason?: string;
+  /**
+   * Why a file already in the library is downloaded again: its length does not match the
+   * track's ("it is 16 s long, the track 30 s").
+   */
+  damage?: string;
   /** What the executor does with a pending track: fetch audio, or only rewrite tags of the existing file. */
   action?: "download" | "retag";
   /** Current stage while running ("search", "download", "convert", "tag"). */

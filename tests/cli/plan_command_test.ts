@@ -47,6 +47,11 @@ const countCases: Array<
     expect: { present: 1 },
   },
   { name: "completed", item: track("a", { status: "completed" }), expect: { present: 1 } },
+  {
+    name: "a damaged file is downloaded again",
+    item: track("a", { damage: "it is 16 s long, the track 30 s" }),
+    expect: { toDownload: 1, damaged: 1 },
+  },
   { name: "failed track", item: track("a", { status: "failed" }), expect: { failed: 1 } },
   {
     name: "skipped for another reason",
@@ -71,7 +76,15 @@ const countCases: Array<
 for (const { name, item, expect } of countCases) {
   Deno.test(`planCounts: ${name}`, () => {
     const counts = planCounts(planOf([item]));
-    const zero = { toDownload: 0, toRetag: 0, present: 0, failed: 0, skipped: 0, sourcesFailed: 0 };
+    const zero = {
+      toDownload: 0,
+      toRetag: 0,
+      present: 0,
+      failed: 0,
+      skipped: 0,
+      sourcesFailed: 0,
+      damaged: 0,
+    };
     const tracks = item.type === "track" ? 1 : 0;
     assert.deepEqual(counts, { tracks, byType: { [item.type]: 1 }, ...zero, ...expect });
   });
@@ -97,6 +110,7 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     failed: 0,
     skipped: 0,
     sourcesFailed: 1,
+    damaged: 0,
   });
   // The track rows add up to the plan's tracks.
   assert.equal(
@@ -115,6 +129,7 @@ Deno.test("planCounts: an empty plan", () => {
     failed: 0,
     skipped: 0,
     sourcesFailed: 0,
+    damaged: 0,
   });
 });
 
@@ -371,3 +386,21 @@ for (const { name, download } of outsideCases) {
     });
   });
 }
+
+Deno.test("formatPlan: damaged library files are counted and listed with what is wrong", () => {
+  const text = formatPlan(
+    planOf([
+      track("a", { damage: "it is 16 s long, the track 30 s" }),
+      track("b"),
+      track("c", { status: "skipped", skip_reason: "exists", action: undefined }),
+    ]),
+    LIBRARY,
+  );
+  assert.match(text, /to download: {6}2 \(1 damaged in the library, listed below\)\n/);
+  assert.match(
+    text,
+    new RegExp(
+      `Damaged files in the library \\(downloaded again\\):\\n  Artist\\${sep}a\\.mp3: it is 16 s long, the track 30 s\\n`,
+    ),
+  );
+});
