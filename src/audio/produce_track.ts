@@ -27,8 +27,9 @@ export interface ProduceTrackOptions {
   /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
   lyrics?: Promise<string | undefined>;
   /**
-   * Front cover image (JPEG or PNG), or its pending fetch (must not reject):
-   * awaited only when tagging starts, so fetching it overlaps the download.
+   * Front cover image (JPEG or PNG), or its pending fetch: awaited only when
+   * tagging starts, so fetching it overlaps the download (a rejection there
+   * fails the track; the caller handles one that comes when nothing awaits it).
    */
   cover?: Uint8Array | Promise<Uint8Array | undefined>;
   tools: AudioTools;

@@ -174,13 +174,16 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
   ): Promise<ProducedFile> {
     const track = trackMetadata(item);
     const path = outputPathOf(item);
+    // Fetched while the programs run; tagging waits for it. A cancelled fetch rejects, and if
+    // the track fails before tagging nothing awaits it: that rejection is expected, not lost.
+    const coverBytes = cover(track.coverUrl, ctx.signal);
+    coverBytes.catch(() => {});
     const produced = await produceTrackFile(source.url, path, {
       format: d.format,
       bitrate: d.bitrate,
       tags: tagsFromTrack(track, { sourceUrl: source.url }),
       lyrics: lyrics?.then((result) => result.tag),
-      // Fetched while the programs run; tagging waits for it.
-      cover: cover(track.coverUrl, ctx.signal),
+      cover: coverBytes,
       tools: deps.tools,
       tempRoot: tempRootFor(deps.libraryRoot),
       signal: ctx.signal,
