@@ -35,7 +35,7 @@ export {
   type RawObject,
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
-export type { RateLimitSettings } from "./rate_limiter.ts";
+export { burstSize, type RateLimitSettings, SPOTIFY_ROLLING_WINDOW_MS } from "./rate_limiter.ts";
 export type { Clock } from "./timing.ts";
 export type { RetryPolicy } from "./retry_policy.ts";
 export {
