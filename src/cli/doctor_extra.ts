@@ -48,7 +48,7 @@ async function loginCheck(loaded: LoadedConfig, io: CliIo): Promise<DoctorCheck>
     if (!isTunedlError(error)) throw error;
     return {
       name: "spotify login",
-      status: error.code === "network" ? "warn" : "error",
+      status: error.code === "network" || error.code === "unreachable" ? "warn" : "error",
       detail: `logged in as ${who}, but: ${error.message}`,
       fix: error.hint,
     };

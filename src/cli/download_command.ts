@@ -171,7 +171,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
     } catch (error) {
       // Only a head start: each track reads what it lacks itself, with retries.
-      if (!isTunedlError(error) || error.code === "auth" || controller.signal.aborted) throw error;
+      if (!isTunedlError(error) || stopsRun(error) || controller.signal.aborted) throw error;
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
     const providers = audioProviders(d.audio_providers, io);

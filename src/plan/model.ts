@@ -68,6 +68,23 @@ export interface PlanItem {
   completed_at?: string;
 }
 
+/** How reading one configured source went: whole, with parts left out, or not at all. */
+export type PlanSourceStatus = "ok" | "partial" | "failed";
+
+/** One configured source (song, album, artist, playlist, Liked Songs) as the generator read it. */
+export interface PlanSource {
+  name: string;
+  url: string;
+  kind: PlanItemType;
+  /** The plan item made for it (a failed source has one without children). */
+  item_id: string;
+  status: PlanSourceStatus;
+  /** Why it failed, or which parts were left out. */
+  message?: string;
+  code?: string;
+  hint?: string;
+}
+
 /** A whole plan plus what identifies the config it was made from. */
 export interface Plan {
   version: 1;
@@ -75,6 +92,8 @@ export interface Plan {
   config_hash: string;
   created_at: string;
   items: PlanItem[];
+  /** The configured sources and how reading each went (absent in plans of older versions). */
+  sources?: PlanSource[];
 }
 
 /** A track item's metadata, narrowed. */

@@ -66,6 +66,14 @@ export interface CatalogTtls {
   artistAlbumsMs: number;
   /** Playlists, revalidated by snapshot id on every read (default 30 days). */
   playlistMs: number;
+  /** A "Spotify has no such item" answer (default a day: a link may be fixed on Spotify's side). */
+  missingMs: number;
+}
+
+/** A remembered "Spotify has no such item" answer. */
+interface MissingAnswer {
+  message: string;
+  hint?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -73,6 +81,7 @@ const DEFAULT_TTLS: CatalogTtls = {
   catalogMs: 30 * DAY_MS,
   artistAlbumsMs: DAY_MS,
   playlistMs: 30 * DAY_MS,
+  missingMs: DAY_MS,
 };
 
 /** What the download stage reads on top of the plan: full tracks (ISRC) and genres. */
@@ -142,15 +151,34 @@ export function spotifyCatalogReader(
     (ids, signal) => client.getArtists(ids, { signal }).then(cached("artist")),
     50,
   );
-  /** From the cache, else through the batcher (which caches what it reads). */
-  const load = async <T>(prefix: string, batcher: Batcher<T>, id: string, signal?: AbortSignal) =>
-    (await cache.get<T>(`${prefix}:${id}`)) ?? await batcher.load(id, signal);
+  /**
+   * From the cache, else through the batcher (which caches what it reads). "Spotify has no
+   * such item" is remembered too (for a day), so a warm run does not ask again; a transient
+   * failure (5xx, timeout) is not.
+   */
+  const load = async <T>(prefix: string, batcher: Batcher<T>, id: string, signal?: AbortSignal) => {
+    const known = await cache.get<T>(`${prefix}:${id}`);
+    if (known !== undefined) return known;
+    const missing = await cache.get<MissingAnswer>(`missing:${prefix}:${id}`);
+    if (missing !== undefined) throw new NotFoundError(missing.message, { hint: missing.hint });
+    try {
+      return await batcher.load(id, signal);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        const answer: MissingAnswer = { message: error.message, hint: error.hint };
+        await cache.set(`missing:${prefix}:${id}`, answer, { ttlMs: ttls.missingMs });
+      }
+      throw error;
+    }
+  };
   const album = (id: string, signal?: AbortSignal) => load("album", albumBatcher, id, signal);
   const artist = (id: string, signal?: AbortSignal) => load("artist", artistBatcher, id, signal);
   const track = (id: string, signal?: AbortSignal) => load("track", trackBatcher, id, signal);
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
+    const missing = await cache.get<MissingAnswer>(`missing:${key}`);
+    if (missing !== undefined) throw new NotFoundError(missing.message, { hint: missing.hint });
     const cached = await cache.get<SpotifyPlaylist>(key);
     if (cached?.snapshotId) {
       const head = await client.getJson(
@@ -166,6 +194,10 @@ export function spotifyCatalogReader(
       // Logged in and still withheld: not the user's playlist, logging in won't help.
       if (error instanceof PlaylistWithheldError && user) {
         throw withheldFromOtherUserError(error, { id: user.id, name: user.displayName });
+      }
+      if (error instanceof NotFoundError) {
+        const answer: MissingAnswer = { message: error.message, hint: error.hint };
+        await cache.set(`missing:${key}`, answer, { ttlMs: ttls.missingMs });
       }
       throw error;
     }
@@ -303,10 +335,11 @@ class Batcher<T> {
         const value = byId.get(entry.id);
         if (value) entry.resolve(value);
         else {
+          const url = `https://open.spotify.com/${this.kind}/${entry.id}`;
           entry.reject(
-            new NotFoundError(
-              `Spotify has no ${this.kind} https://open.spotify.com/${this.kind}/${entry.id}`,
-            ),
+            new NotFoundError(`Spotify has no ${this.kind} ${url}`, {
+              hint: `Open ${url} in a browser: it may have been removed from Spotify.`,
+            }),
           );
         }
       }

@@ -5,7 +5,7 @@
  * the player JS) before its first search, which a configurable origin and a
  * loopback fake could not serve without imitating half of YouTube.
  */
-import { CancelledError, NetworkError } from "../errors/mod.ts";
+import { CancelledError, NetworkError, ServiceUnreachableError } from "../errors/mod.ts";
 import { providerLabel, SearchError } from "./errors.ts";
 import type { FetchFunction, ProviderName } from "./model.ts";
 
@@ -103,10 +103,14 @@ function transportError(
     return new CancelledError(`${providerLabel[provider]} search cancelled.`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(`Could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`, {
-    hint: "Check the network connection (or TUNEDL_YOUTUBE_URL) and try again.",
-    cause: error,
-  });
+  return new ServiceUnreachableError(
+    `Could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`,
+    {
+      retryable: true,
+      hint: "Check the network connection (or TUNEDL_YOUTUBE_URL) and try again.",
+      cause: error,
+    },
+  );
 }
 
 function trimOrigin(baseUrl: string): string {

@@ -4,7 +4,7 @@
  * limiter, 429 Retry-After, backoff on 5xx / network errors / malformed JSON,
  * and request counting. Everything above this speaks in parsed JSON.
  */
-import { NetworkError } from "../errors/mod.ts";
+import { NetworkError, ServiceUnreachableError } from "../errors/mod.ts";
 import type { SpotifyClientStats } from "./catalog_model.ts";
 import {
   isPremiumRequiredMessage,
@@ -104,7 +104,10 @@ export class ApiTransport {
 
       if (outcome.kind === "network") {
         await backoff(
-          new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+          // Retried already: the service is down or unreachable, and every other read would
+          // fail the same way.
+          new ServiceUnreachableError(`Could not reach the Spotify Web API for GET ${shown}`, {
+            retryable: true,
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
               "then run tunedl again.",
             cause: outcome.error,

@@ -3,7 +3,7 @@
  * interface; the default is the app's client-credentials grant, a user login
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
-import { AuthError, NetworkError } from "../errors/mod.ts";
+import { AuthError, ServiceUnreachableError } from "../errors/mod.ts";
 import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
 import {
@@ -14,6 +14,9 @@ import {
   systemSleep,
   throwIfAborted,
 } from "./timing.ts";
+
+/** Without a token no request can be made: a failing token endpoint is a service down. */
+const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
 
 /** Hands out a bearer token for the Web API. */
 export interface TokenProvider {
@@ -135,7 +138,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (signal.aborted) throw cancelled(signal);
         await this.#sleep(
           retryIn(
-            new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+            new ServiceUnreachableError(`Could not reach Spotify's accounts service at ${url}`, {
+              retryable: true,
               hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
               cause: error,
             }),
@@ -157,7 +161,15 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
           return token.accessToken;
         }
         await this.#sleep(
-          retryIn(new NetworkError(`Spotify's token endpoint ${url} sent an unreadable answer`)),
+          retryIn(
+            new ServiceUnreachableError(
+              `Spotify's token endpoint ${url} sent an unreadable answer`,
+              {
+                hint: TOKEN_ENDPOINT_HINT,
+                retryable: true,
+              },
+            ),
+          ),
           signal,
         );
         continue;
@@ -174,7 +186,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       if (status >= 500) {
         await this.#sleep(
           retryIn(
-            new NetworkError(`Spotify's token endpoint ${url} answered ${status}`, {
+            new ServiceUnreachableError(`Spotify's token endpoint ${url} answered ${status}`, {
+              retryable: true,
               hint: "Spotify may be having problems; try again later.",
             }),
           ),

@@ -4,11 +4,14 @@
  * short 429s. A refusal (4xx) comes back as data: what it means depends on the
  * grant, so the caller turns it into the right error.
  */
-import { NetworkError } from "../errors/mod.ts";
+import { ServiceUnreachableError } from "../errors/mod.ts";
 import { RateLimitedError } from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
 import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
 import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
+
+/** Without a token no request can be made: a failing token endpoint is a service down. */
+const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
 
 /** Collaborators and settings of a token request. */
 export interface TokenRequestOptions {
@@ -74,7 +77,8 @@ export async function postTokenForm(
     } catch (error) {
       if (signal?.aborted) throw cancelled(signal);
       await backoff(
-        new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+        new ServiceUnreachableError(`Could not reach Spotify's accounts service at ${url}`, {
+          retryable: true,
           hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
           cause: error,
         }),
@@ -84,7 +88,12 @@ export async function postTokenForm(
     if (status === 200) {
       const answer = parseTokenAnswer(text);
       if (answer) return { ok: true, answer };
-      await backoff(new NetworkError(`Spotify's token endpoint ${url} sent an unreadable answer`));
+      await backoff(
+        new ServiceUnreachableError(`Spotify's token endpoint ${url} sent an unreadable answer`, {
+          hint: TOKEN_ENDPOINT_HINT,
+          retryable: true,
+        }),
+      );
       continue;
     }
     if (status === 429) {
@@ -98,7 +107,8 @@ export async function postTokenForm(
     }
     if (status >= 500) {
       await backoff(
-        new NetworkError(`Spotify's token endpoint ${url} answered ${status}`, {
+        new ServiceUnreachableError(`Spotify's token endpoint ${url} answered ${status}`, {
+          retryable: true,
           hint: "Spotify may be having problems; try again later.",
         }),
       );
