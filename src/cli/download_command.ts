@@ -2,19 +2,29 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { resolveAudioTools } from "../audio/mod.ts";
 import { configHash } from "../config/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../library/mod.ts";
+import {
+  acquireLibraryLock,
+  type LibraryLock,
+  removeDeadRunLeftovers,
+  writeFileAtomic,
+} from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
+  buildRunRecord,
+  configFileKey,
   executePlan,
   type ExecutionEvent,
   type Plan,
   planFromJson,
   planToJson,
+  reopenUnfinished,
+  runRecordFileFor,
+  saveRunRecord,
+  unfinishedTrackCount,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
@@ -25,11 +35,10 @@ import { formatPlan } from "./plan_command.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
-import { exitCodeFor } from "./run_summary.ts";
+import { EXIT_CODES_HELP, exitCodeFor, sourcesExitCode } from "./run_summary.ts";
 import { skipIndexedTracks } from "./library_reuse.ts";
 import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_worker.ts";
 import { audioProviders } from "./providers.ts";
-import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { stopsRun } from "./stop_policy.ts";
@@ -53,8 +62,10 @@ Options:
       --log-format F text (default: a live display on a terminal, plain lines
                      otherwise) or json (one JSON event per line, for scripts)
 
-Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+Only one download runs on a library at a time. Each run leaves a record that
+\`tunedl report\` shows.
+
+${EXIT_CODES_HELP}`,
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
       flags: {
@@ -125,6 +136,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
 
   const controller = new AbortController();
   const layout = libraryLayout(loaded);
+  const startedAt = new Date();
+  const tempRoot = tempRootFor(layout.baseDir);
+  let lock: LibraryLock | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
       io.err(
@@ -132,7 +146,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       );
       controller.abort();
     },
-    onSecond: () => hardExit(tempRootFor(layout.baseDir)),
+    onSecond: () => hardExit(tempRoot),
   });
   try {
     // Resolve the tools first: a missing yt-dlp should not cost a plan.
@@ -140,10 +154,16 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
+    if (tools) {
+      // Before the first search: the library can be written and no other run holds it.
+      lock = await acquireLibraryLock(tempRoot);
+      // Holding the lock, nothing in the temp folder belongs to a living run.
+      await removeDeadRunLeftovers(tempRoot);
+    }
     const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
     const planFile = planFileFor(ctx.paths, hash);
     let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
-    if (plan) plan = await optimizeFor(ctx, plan);
+    if (plan) plan = await optimizeFor(ctx, reopenUnfinished(plan));
     else {
       info("Planning...");
       plan = (await buildPlan(ctx, {
@@ -159,14 +179,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     if (!d.plan_execution_enabled || !tools) {
       io.out(formatPlan(plan, layout.baseDir));
       info("plan_execution_enabled is false: nothing downloaded.");
-      return 0;
+      return sourcesExitCode(plan.sources);
     }
-    const persist = d.plan_persistence_enabled;
+    const persist = d.plan_persistence_enabled && ctx.cacheWritable;
     if (persist) await rememberPlan(ctx, loaded.file, hash);
-
-    await removeStaleTempFolders(tempRootFor(layout.baseDir), {
-      olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
-    });
+    const recordFile = ctx.cacheWritable
+      ? runRecordFileFor(ctx.paths.plans, loaded.file)
+      : undefined;
+    const reportCommand = `tunedl report --config ${shellQuote(loaded.file)}`;
     try {
       await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
     } catch (error) {
@@ -191,6 +211,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
       env: io.env,
     });
+    const sourceProblems = (plan.sources ?? []).filter((source) => source.status !== "ok");
     const reporterWarn = (message: string) =>
       reporter.handle(
         { type: "warning", time: new Date().toISOString(), message } as ExecutionEvent,
@@ -210,6 +231,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         onEvent: (event) => {
           if (event.type === "run_finished") {
             event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+            event.summary.sources = sourceProblems;
+            if (recordFile) event.summary.reportCommand = reportCommand;
           }
           reporter.handle(event);
         },
@@ -221,7 +244,25 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         const reason = result.stoppedBy.message.replace(/\.$/, "");
         info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
       }
-      return exitCodeFor(result);
+      const exitCode = exitCodeFor(result, { sources: plan.sources });
+      if (recordFile) {
+        await saveRunRecord(
+          recordFile,
+          buildRunRecord(result.plan, {
+            configFile: loaded.file,
+            command: flags.likedOnly ? "download liked" : "download",
+            startedAt,
+            finishedAt: new Date(),
+            exitCode,
+            summary: result.summary,
+            cancelled: result.cancelled,
+            stoppedBy: result.stoppedBy,
+          }),
+        ).catch((error) =>
+          warn(`could not save the run record ${recordFile}: ${(error as Error).message}`)
+        );
+      }
+      return exitCode;
     } catch (error) {
       reporter.close();
       throw error;
@@ -234,7 +275,13 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     throw error;
   } finally {
     interrupt.dispose();
+    await lock?.release();
   }
+}
+
+/** A path as one shell word, quoted only when it needs to be. */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The cache figures shown in the summary and the JSON run_finished event. */
@@ -253,13 +300,8 @@ async function savePlan(planFile: string, plan: Plan): Promise<void> {
   await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
 }
 
-/** A key for the config file, to notice that the same file now has other content. */
-function configKey(file: string): string {
-  return createHash("sha256").update(file).digest("hex").slice(0, 16);
-}
-
 async function rememberPlan(ctx: RunContext, configFile: string, hash: string): Promise<void> {
-  await writeFileAtomic(join(ctx.paths.plans, `last-${configKey(configFile)}.txt`), hash);
+  await writeFileAtomic(join(ctx.paths.plans, `last-${configFileKey(configFile)}.txt`), hash);
 }
 
 /** The saved plan to resume, or undefined (saying why) when a fresh plan is needed. */
@@ -277,7 +319,7 @@ async function resumablePlan(
     let last: string | undefined;
     try {
       last = await Deno.readTextFile(
-        join(ctx.paths.plans, `last-${configKey(ctx.loaded.file)}.txt`),
+        join(ctx.paths.plans, `last-${configFileKey(ctx.loaded.file)}.txt`),
       );
     } catch { /* never ran */ }
     info(
@@ -291,7 +333,11 @@ async function resumablePlan(
     const plan = planFromJson(text);
     if (plan.config_hash !== hash) throw new TypeError("config hash differs");
     const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
-    info(`Resuming the last run (${done} tracks already done).`);
+    const open = unfinishedTrackCount(plan);
+    info(
+      `Resuming the last run (${done} tracks already done` +
+        (open > 0 ? `, ${open} not done to try again).` : ")."),
+    );
     return plan;
   } catch (error) {
     io.err(

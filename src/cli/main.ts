@@ -1,6 +1,7 @@
 /** The tunedl command: dispatches to subcommands and maps failures to exit codes. */
 import { ExitCode, UsageError } from "../errors/mod.ts";
 import { reportError } from "./report_error.ts";
+import { EXIT_CODES_HELP } from "./run_summary.ts";
 import type { CliIo } from "./io.ts";
 import type { Command } from "./command.ts";
 import { VERSION } from "./version.ts";
@@ -14,6 +15,7 @@ const commands = new Map<string, () => Promise<Command>>([
   ["cache", async () => (await import("./cache_command.ts")).cacheCommand],
   ["login", async () => (await import("./login_command.ts")).loginCommand],
   ["logout", async () => (await import("./login_command.ts")).logoutCommand],
+  ["report", async () => (await import("./report_command.ts")).reportCommand],
 ]);
 
 const summaries: Record<string, string> = {
@@ -25,6 +27,7 @@ const summaries: Record<string, string> = {
   cache: "cache stats | cache clear [spotify|search|library] | cache path",
   login: "log in to Spotify for your own playlists and Liked Songs",
   logout: "forget the Spotify login",
+  report: "show what the last download of a config did: failures, not found, sources",
 };
 
 /** The top-level help text. */
@@ -41,6 +44,8 @@ export function helpText(): string {
     "",
     "Common options: --config FILE (default ./config.yaml), --json, --help",
     'Run "tunedl <command> --help" for a command\'s options.',
+    "",
+    EXIT_CODES_HELP,
     "",
   ].join("\n");
 }

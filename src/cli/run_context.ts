@@ -3,13 +3,14 @@
  * the config's limits, the caches (memory + the KV file), and the catalog
  * reader the generator uses. The only place env settings become options.
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import {
   type CachePaths,
   cachePaths,
   type CacheSet,
   createCacheSet,
   defaultCacheDir,
+  folderWriteProblem,
   openPersistentCache,
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
@@ -30,6 +31,8 @@ export interface RunContext {
   catalog: CatalogReader & TrackDetailsReader;
   /** Who the client reads as (`tunedl login`); null with client credentials. */
   user: SpotifyUser | null;
+  /** Whether the cache folder can be written (saved plans, run records, the KV file). */
+  cacheWritable: boolean;
   close(): Promise<void>;
 }
 
@@ -48,12 +51,37 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
   });
 }
 
+/**
+ * Whether the cache folder (the KV file's and the saved plans' folders) can be written; says
+ * so once when not: the run goes on with memory caches only, without resume or a run record.
+ */
+export async function checkCacheFolder(paths: CachePaths, io: CliIo): Promise<boolean> {
+  for (const dir of new Set([dirname(paths.kvFile), paths.plans])) {
+    const problem = await folderWriteProblem(dir);
+    if (problem === undefined) continue;
+    io.err(
+      `warning: the cache folder ${dir} cannot be written (${problem}); running without the ` +
+        `persistent cache: nothing is remembered for the next run, and --resume and ` +
+        `\`tunedl report\` will not know this run\n`,
+    );
+    io.err(`hint: make the folder writable, or set TUNEDL_CACHE_DIR to a writable folder\n`);
+    return false;
+  }
+  return true;
+}
+
 /** Opens the caches a run uses: the KV file unless turned off or unusable (then memory only). */
-export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
+export async function openCaches(
+  loaded: LoadedConfig,
+  io: CliIo,
+  options: { cacheWritable?: boolean } = {},
+): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
   const warn = (message: string) => io.err(`warning: ${message}\n`);
-  const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
+  const persistent = d.cache_persistent && options.cacheWritable !== false
+    ? await openPersistentCache(paths.kvFile, { warn })
+    : null;
   return createCacheSet({
     persistent,
     spotify: { maxSize: d.cache_max_size, ttlMs: d.cache_ttl * SECOND },
@@ -125,7 +153,9 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   // Songs); without one, the app's client credentials.
   const login = await loginFor(loaded, io);
   const client = spotifyClientFor(loaded, io, { tokenProvider: login?.tokenProvider });
-  const caches = await openCaches(loaded, io);
+  const paths = cachePathsFor(loaded, io);
+  const cacheWritable = await checkCacheFolder(paths, io);
+  const caches = await openCaches(loaded, io, { cacheWritable });
   const spotifyCache = caches.spotify;
   const catalog = spotifyCatalogReader(client, {
     cache: {
@@ -138,8 +168,9 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   });
   return {
     loaded,
-    paths: cachePathsFor(loaded, io),
+    paths,
     caches,
+    cacheWritable,
     client,
     catalog,
     user: login?.login.user ?? null,

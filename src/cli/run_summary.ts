@@ -4,7 +4,7 @@
  * colour only when asked (a terminal without NO_COLOR).
  */
 import { ExitCode } from "../errors/mod.ts";
-import type { ExecutionResult, RunStop, RunSummary } from "../plan/mod.ts";
+import type { ExecutionResult, PlanSource, RunStop, RunSummary } from "../plan/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
 
 const { bold, red, green, yellow } = Sgr;
@@ -39,6 +39,21 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     .join(", ");
   rows.push(["Failed", count(failedCount, red) + (reasons === "" ? "" : `  (${reasons})`)]);
   rows.push(["M3Us written", String(summary.m3usWritten)]);
+  const sourceProblems = (summary.sources ?? []).filter((source) => source.status !== "ok");
+  if (sourceProblems.length > 0) {
+    const failedSources = sourceProblems.filter((source) => source.status === "failed").length;
+    const partial = sourceProblems.length - failedSources;
+    rows.push([
+      "Sources unread",
+      paint(
+        red,
+        [
+          failedSources > 0 ? `${failedSources} failed` : "",
+          partial > 0 ? `${partial} partial` : "",
+        ].filter(Boolean).join(", "),
+      ),
+    ]);
+  }
   if (summary.pending > 0) {
     rows.push(["Left pending", `${paint(yellow, String(summary.pending))}  (run again to resume)`]);
   }
@@ -76,20 +91,55 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       if (failure.hint) lines.push(`    hint: ${printable(failure.hint)}`);
     }
   }
+  if (sourceProblems.length > 0) {
+    lines.push("", paint(bold, `Sources not fully read (${sourceProblems.length}):`));
+    for (const source of sourceProblems) {
+      const colour = source.status === "failed" ? red : yellow;
+      lines.push(`  - ${paint(colour, printable(source.name))} ${source.status} <${source.url}>`);
+      if (source.message) lines.push(`    ${printable(source.message)}`);
+      if (source.hint) lines.push(`    hint: ${printable(source.hint)}`);
+    }
+  }
+  const anythingWrong = failedCount > 0 || notFoundCount > 0 || sourceProblems.length > 0 ||
+    stop !== undefined;
+  if (anythingWrong && summary.reportCommand) {
+    lines.push("", `Every failure and its reason, also later: ${summary.reportCommand}`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
+/** The exit codes, as `tunedl --help` and `tunedl download --help` list them. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0    all done
+  1    some items failed or were not found, or a source (or part of one) could not
+       be read; \`tunedl report\` lists them
+  2    config or usage error
+  3    Spotify refused the credentials or access
+  4    a required program (yt-dlp, ffmpeg) is missing
+  5    a service (Spotify, YouTube) could not be reached or kept timing out
+  6    storage: the library or cache folder cannot be written, the disk is full,
+       or another tunedl run holds the library
+  130  interrupted (Ctrl-C)`;
+
 /**
  * The process exit code for a run: 130 cancelled, the stopping failure's own code (3 login,
- * 4 missing program), 1 if anything failed or was not found, else 0.
+ * 4 missing program, 5 unreachable), 1 if anything failed or was not found or a source could
+ * not be read (wholly or in part), else 0.
  */
 export function exitCodeFor(
   result: Pick<ExecutionResult, "cancelled" | "summary" | "stoppedBy">,
+  options: { sources?: readonly PlanSource[] } = {},
 ): number {
   if (result.cancelled) return ExitCode.interrupted;
   if (result.stoppedBy !== undefined) return result.stoppedBy.exitCode;
   const { failures, notFound } = result.summary;
-  return failures.length > 0 || notFound.length > 0 ? ExitCode.failed : ExitCode.ok;
+  if (failures.length > 0 || notFound.length > 0) return ExitCode.failed;
+  return sourcesExitCode(options.sources);
+}
+
+/** 1 when any source could not be read (wholly or in part), else 0. */
+export function sourcesExitCode(sources: readonly PlanSource[] = []): number {
+  return sources.some((source) => source.status !== "ok") ? ExitCode.failed : ExitCode.ok;
 }
 
 /** A duration for people: "0.4s", "12s", "4m 05s", "1h 02m". */

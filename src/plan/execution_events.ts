@@ -3,7 +3,7 @@
  * run summary). Plain JSON-able data, so `--json` output is just one event per
  * line and reporters can be tested with hand-made events.
  */
-import type { PlanItemError } from "./model.ts";
+import type { PlanItemError, PlanSource } from "./model.ts";
 
 /** Where a track's audio was found. */
 export interface ResolvedSource {
@@ -177,6 +177,10 @@ export interface RunSummary {
   durationMs: number;
   /** Free-form facts the CLI adds, e.g. `cacheHitRates: { spotify: 0.9 }`. */
   extra: Record<string, unknown>;
+  /** Configured sources that could not be read, or only in part (the CLI adds them). */
+  sources?: PlanSource[];
+  /** The command that shows every failure of this run again (`tunedl report ...`). */
+  reportCommand?: string;
 }
 
 /** An empty summary, to be filled in. */

@@ -8,3 +8,5 @@ export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./retry.ts";
 export * from "./spotify_catalog.ts";
+export * from "./reopen_unfinished.ts";
+export * from "./run_record.ts";
