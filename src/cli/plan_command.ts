@@ -8,6 +8,7 @@ import { isConfigPath, loadConfigFor } from "./config_source.ts";
 
 import { runReporting, writeJson } from "./json_output.ts";
 import { createRunContext } from "./run_context.ts";
+import { sourcesExitCode } from "./run_summary.ts";
 
 export const planCommand: Command = {
   summary: "show what would be downloaded and where, without downloading",
@@ -19,6 +20,8 @@ resolves output paths and checks which files already exist. Downloads nothing.
 Options:
   -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
       --json         print the whole plan as one JSON document {"items": [...]}
+
+Exit code 1 when a source (or part of one) could not be read.
       --all          list every track, not only the first 50 to download`,
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("plan", argv, {
@@ -39,7 +42,8 @@ Options:
         });
         if (json) writeJson(io, planJson(plan, layout.baseDir));
         else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true }));
-        return 0;
+        // A source that could not be read (wholly or in part) is a problem a script must see.
+        return sourcesExitCode(plan.sources);
       } finally {
         await ctx.close();
       }
@@ -72,6 +76,7 @@ function planJson(plan: Plan, baseDir: string) {
     created_at: plan.created_at,
     library: baseDir,
     counts: planCounts(plan),
+    sources: plan.sources ?? [],
     items: plan.items,
   };
 }
@@ -95,10 +100,27 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
   ];
   if (counts.skipped) lines.push(`  skipped:          ${counts.skipped}`);
   if (counts.failed) lines.push(`  failed to read:   ${counts.failed}`);
-  const problems = plan.items.filter((i) => i.type !== "track" && i.error);
-  if (problems.length) {
-    lines.push("", "Sources with problems:");
-    for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+  const sourceProblems = plan.sources?.filter((source) => source.status !== "ok");
+  if (sourceProblems !== undefined) {
+    if (sourceProblems.length) {
+      lines.push("", "Sources with problems:");
+      for (const source of sourceProblems) {
+        const hint = source.hint ? ` (${source.hint})` : "";
+        lines.push(`  ${source.kind} ${source.name} (${source.status}): ${source.message}${hint}`);
+      }
+    }
+  } else {
+    // A plan saved by an older version: no source list, only items with errors.
+    const problems = plan.items.filter((i) => i.type !== "track" && i.error);
+    if (problems.length) {
+      lines.push("", "Sources with problems:");
+      for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+    }
+  }
+  const m3us = plan.items.filter((i) => i.type === "m3u" && i.path);
+  if (m3us.length) {
+    lines.push("", "M3U files:");
+    for (const item of m3us) lines.push(`  ${item.name}: ${item.path}`);
   }
   const pending = plan.items.filter((i) => i.type === "track" && i.status === "pending");
   if (pending.length) {

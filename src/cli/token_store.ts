@@ -69,7 +69,10 @@ export async function readStoredLogin(
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    // A file where a folder of the path should be: there cannot be a saved login either.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
     options.warn?.(
       `cannot read the Spotify login in ${path} (${(error as Error).message}); ` +
         "ignoring it",

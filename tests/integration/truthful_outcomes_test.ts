@@ -107,9 +107,9 @@ Deno.test("an artist with one unreadable release: the rest is planned and downlo
   const tracks = planned.items.filter((i) => i.type === "track").length;
   assert.ok(tracks > 0);
   assert.equal((await listFiles(work.libraryDir)).filter((f) => AUDIO.test(f)).length, tracks);
-  assert.match(run.stderr, /Sources not fully read \(1\)/);
-  assert.ok(run.stderr.includes(link("album", GONE_ALBUM)), run.stderr);
-  assert.match(run.stderr, /tunedl report --config/);
+  assert.match(run.stdout, /Sources not fully read \(1\)/);
+  assert.ok(run.stdout.includes(link("album", GONE_ALBUM)), run.stdout);
+  assert.match(run.stdout, /tunedl report --config/);
   // The warm run knows the release is gone: it is not asked for again.
   const asked = world.spotify.count(GONE_ALBUM);
   assert.ok(asked >= 1);
@@ -140,7 +140,7 @@ Deno.test("a 404 album beside a good song: the song is downloaded, the album nam
   assert.equal(run.code, 1, run.stderr);
   assert.equal((await listFiles(work.libraryDir)).filter((f) => AUDIO.test(f)).length, 1);
   assert.ok(run.stderr.includes(link("album", GONE_ALBUM)), run.stderr);
-  assert.match(run.stderr, /Sources unread\s+1 failed/);
+  assert.match(run.stdout, /Sources unread\s+1 failed/);
 
   const record = await report(configFile, env, work);
   assert.equal(record.exit_code, 1);
@@ -190,7 +190,7 @@ Deno.test("a failed track is retried by --resume and the summary counts it", asy
   const configFile = await work.writeConfig(config({ songs: [link("track", FIXTURE_IDS.track)] }));
   const first = await runTunedl(["download", "--config", configFile], { env, cwd: work.dir });
   assert.equal(first.code, 1, first.stderr);
-  assert.match(first.stderr, /Failed\s+1/);
+  assert.match(first.stdout, /Failed\s+1/);
   const failed = await report(configFile, env, work);
   assert.equal(failed.items.length, 1);
   assert.equal(failed.items[0].spotify_id, FIXTURE_IDS.track);
@@ -203,7 +203,7 @@ Deno.test("a failed track is retried by --resume and the summary counts it", asy
   });
   assert.equal(stillFailing.code, 1, stillFailing.stderr);
   assert.match(stillFailing.stderr, /1 not done to try again/);
-  assert.match(stillFailing.stderr, /Failed\s+1/);
+  assert.match(stillFailing.stdout, /Failed\s+1/);
 
   failing = false;
   const resumed = await runTunedl(["download", "--resume", "--config", configFile], {
@@ -211,7 +211,7 @@ Deno.test("a failed track is retried by --resume and the summary counts it", asy
     cwd: work.dir,
   });
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stderr, /Downloaded\s+1/);
+  assert.match(resumed.stdout, /Downloaded\s+1/);
   assert.equal((await listFiles(work.libraryDir)).filter((f) => AUDIO.test(f)).length, 1);
   const done = await report(configFile, env, work);
   assert.equal(done.exit_code, 0);
@@ -234,14 +234,27 @@ Deno.test("an unwritable library: exit 6 with one error and a hint, before any s
   assert.equal(world.spotify.count("/v1/"), 0, "planned before finding the library unwritable");
 });
 
+/** A folder this process cannot write: read-only for a user; below a file for root. */
+async function unwritableFolder(work: TempWorkspace): Promise<string> {
+  if (Deno.build.os !== "windows" && Deno.uid() !== 0) {
+    const dir = join(work.dir, "read-only");
+    await Deno.mkdir(dir);
+    await Deno.chmod(dir, 0o555);
+    return join(dir, "cache");
+  }
+  // Root writes anywhere, but cannot create a folder inside a file.
+  const file = join(work.dir, "cache-is-a-file");
+  await Deno.writeTextFile(file, "not a folder\n");
+  return join(file, "cache");
+}
+
 Deno.test("an unwritable cache folder only disables the persistent cache, with one warning", async () => {
   await using setup = await setUp();
   const { work, env } = setup;
-  const blocked = join(work.dir, "cache-is-a-file");
-  await Deno.writeTextFile(blocked, "not a folder\n");
+  const cacheDir = await unwritableFolder(work);
   const configFile = await work.writeConfig(config({ songs: [link("track", FIXTURE_IDS.track)] }));
   const run = await runTunedl(["download", "--config", configFile], {
-    env: { ...env, TUNEDL_CACHE_DIR: join(blocked, "cache") },
+    env: { ...env, TUNEDL_CACHE_DIR: cacheDir },
     cwd: work.dir,
   });
   assert.equal(run.code, 0, run.stderr);
