@@ -114,6 +114,8 @@ export class SpotifyClient {
   readonly #concurrency: number;
   readonly #pinned: boolean;
   #generation: ApiGeneration | "unknown";
+  /** The first batch read while the generation is unknown; other batch reads wait for it. */
+  #probe: Promise<void> | undefined;
 
   constructor(options: SpotifyClientOptions) {
     const defaults = DEFAULT_SPOTIFY_CLIENT_SETTINGS;
@@ -292,9 +294,21 @@ export class SpotifyClient {
           pending.push(...positions);
         }
       };
-      // Until an answer tells which rules apply, one batch goes first: under the
-      // 2026 rules only that one is refused, not every batch sent in parallel.
-      if (this.#generation === "unknown" && batches.length > 1) await readBatch(batches.shift()!);
+      // Until an answer tells which rules apply, one batch goes first: under the 2026 rules
+      // only that one is refused, not every batch sent meanwhile, also by other calls (a
+      // batcher flushing twice before the first answer), however the timing falls.
+      if (this.#generation === "unknown" && batches.length > 0) {
+        if (this.#probe !== undefined) await this.#probe.catch(() => {});
+        else {
+          const probe = readBatch(batches.shift()!);
+          this.#probe = probe;
+          try {
+            await probe;
+          } finally {
+            this.#probe = undefined;
+          }
+        }
+      }
       await mapWithConcurrency(batches, readBatch, { limit: this.#concurrency });
     } else {
       pending.push(...ids.keys());

@@ -217,6 +217,29 @@ Deno.test("getTracks falls back to single reads when batch reads are gone (2026)
   ]);
 });
 
+Deno.test("batch reads started together before the first answer: only one is sent under 2026 rules", async () => {
+  // Two calls whose batches would both go out before the first answer (a batcher flushing
+  // twice under load): the second waits for the first's answer, so one refusal, not two.
+  let release = () => {};
+  const firstAnswer = new Promise<void>((resolve) => (release = resolve));
+  const { client, apiCalls } = clientWith(async (call) => {
+    if (call.url.pathname === "/v1/tracks") {
+      await firstAnswer;
+      return apiError(403, "Forbidden");
+    }
+    return trackAnswer(call);
+  });
+  const first = client.getTracks(["a", "b"]);
+  const second = client.getTracks(["c"]);
+  // Let both calls get as far as they can before the refusal arrives.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  release();
+  const [a, b] = await Promise.all([first, second]);
+  assert.deepEqual([...a, ...b].map((t) => t?.id), ["a", "b", "c"]);
+  const batches = apiCalls().filter((c) => c.url.pathname === "/v1/tracks");
+  assert.equal(batches.length, 1, JSON.stringify(apiCalls().map((c) => c.url.href)));
+});
+
 Deno.test("a pinned 2026 API never tries batch reads", async () => {
   const { client, apiCalls } = clientWith(trackAnswer, { apiMode: "2026" });
   await client.getTracks(["a", "b"]);
