@@ -17,9 +17,9 @@ import {
 } from "../spotify/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { loadConfigFor } from "./config_source.ts";
+import { loadConfigOrEnvironment } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
-import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
+import { cachePathsFor, credentialsOrigin, spotifyClientFor } from "./run_context.ts";
 import { deleteStoredLogin, saveStoredLogin } from "./token_store.ts";
 
 /** How long `login` waits for the browser by default. */
@@ -28,6 +28,8 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 export const loginCommand: Command = {
   summary: "log in to Spotify for your own playlists and Liked Songs",
   usage: `Usage: tunedl login [--config FILE] [--port N] [--no-browser] [--timeout SECONDS]
+
+Needs no config file when SPOTIFY_CLIENT_ID (and SPOTIFY_CLIENT_SECRET) are set.
 
 Logs in to Spotify once so tunedl can read your own playlists (also private
 and collaborative ones) and your Liked Songs: since 2026 Spotify lists a
@@ -57,13 +59,17 @@ Options:
         timeout: { type: "string" },
       },
     });
-    const loaded = await loadConfigFor(flags, io);
+    // SPOTIFY_CLIENT_ID in the environment is enough: no config file needed to log in.
+    const loaded = await loadConfigOrEnvironment(flags, io);
     const clientId = loaded.config.download.client_id;
     if (!clientId) {
-      throw new ConfigError(`${loaded.file}: the Spotify client id is missing`, {
-        hint: "Set SPOTIFY_CLIENT_ID or download.client_id in the config (your app at " +
-          `${SPOTIFY_DASHBOARD_URL}).`,
-      });
+      throw new ConfigError(
+        `${loaded.file}: the Spotify client id is missing (not in the environment either)`,
+        {
+          hint: "Set SPOTIFY_CLIENT_ID or download.client_id in the config (your app at " +
+            `${SPOTIFY_DASHBOARD_URL}).`,
+        },
+      );
     }
     const port = flags.port === undefined
       ? loaded.config.download.login_redirect_port
@@ -109,6 +115,7 @@ interface LoginSettings {
 
 async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): Promise<number> {
   const accountsUrl = io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined;
+  const origin = credentialsOrigin(loaded);
   const redirectUri = loopbackRedirectUri(settings.port);
   const request = await createLoginRequest(settings.clientId, { redirectUri, accountsUrl });
 
@@ -116,7 +123,10 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   // tunedl would never hear of it; asking first turns it into a clear error.
   let probe;
   try {
-    probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
+    probe = await probeAuthorizeUrl(request.url, {
+      signal: AbortSignal.timeout(20_000),
+      credentialsOrigin: origin,
+    });
   } catch (error) {
     throw new NetworkError(`Could not reach Spotify's accounts service for the login`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
@@ -141,11 +151,13 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
     codeVerifier: request.codeVerifier,
     redirectUri,
     accountsUrl,
+    credentialsOrigin: origin,
   });
   const tokenProvider = new UserTokenProvider({
     clientId: settings.clientId,
     tokens,
     accountsUrl,
+    credentialsOrigin: origin,
   });
   const client = spotifyClientFor(loaded, io, { tokenProvider });
   const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });

@@ -105,6 +105,26 @@ export async function openCaches(
   });
 }
 
+/**
+ * Where the app's credentials were read from, for every hint about them: the environment,
+ * which config file, or both.
+ */
+export function credentialsOrigin(loaded: LoadedConfig): string {
+  const from = loaded.credentials;
+  const inFile = `${loaded.file} (download: section)`;
+  if (from === undefined) return `client_id and client_secret in ${inFile}`;
+  if (from.client_id === "env" && from.client_secret !== "config") {
+    return "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET in the environment";
+  }
+  if (from.client_id !== "env" && from.client_secret !== "env") {
+    return `client_id and client_secret in ${inFile}`;
+  }
+  const where = (key: "client_id" | "client_secret", variable: string) =>
+    from[key] === "env" ? `${variable} in the environment` : `${key} in ${inFile}`;
+  return `${where("client_id", "SPOTIFY_CLIENT_ID")} and ` +
+    `${where("client_secret", "SPOTIFY_CLIENT_SECRET")}`;
+}
+
 /** The Spotify client for this config; credentials from the environment win. */
 export function spotifyClientFor(
   loaded: LoadedConfig,
@@ -113,10 +133,16 @@ export function spotifyClientFor(
 ): SpotifyClient {
   const d = loaded.config.download;
   if (!options.tokenProvider && (!d.client_id || !d.client_secret)) {
-    throw new ConfigError(`${loaded.file}: Spotify credentials are missing`, {
-      hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
-        "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
-    });
+    const missing = [!d.client_id && "client id", !d.client_secret && "client secret"]
+      .filter(Boolean).join(" and ");
+    throw new ConfigError(
+      `${loaded.file}: the Spotify ${missing} ${missing.includes(" and ") ? "are" : "is"} ` +
+        `missing (looked in the environment and in the config file)`,
+      {
+        hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
+          "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
+      },
+    );
   }
   return new SpotifyClient({
     apiUrl: io.env.TUNEDL_SPOTIFY_API_URL || undefined,
@@ -124,6 +150,7 @@ export function spotifyClientFor(
     clientId: d.client_id,
     clientSecret: d.client_secret,
     tokenProvider: options.tokenProvider,
+    credentialsOrigin: credentialsOrigin(loaded),
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
@@ -144,6 +171,7 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
     warn: (message) => io.err(`warning: ${message}\n`),
+    credentialsOrigin: credentialsOrigin(loaded),
   });
 }
 

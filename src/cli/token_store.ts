@@ -116,6 +116,8 @@ export async function openStoredLogin(
     accountsUrl?: string;
     warn: (message: string) => void;
     fetch?: typeof fetch;
+    /** Where the client id came from, for hints. */
+    credentialsOrigin?: string;
   },
 ): Promise<OpenedLogin | undefined> {
   const login = await readStoredLogin(path, options);
@@ -125,6 +127,7 @@ export async function openStoredLogin(
     tokens: login.tokens,
     accountsUrl: options.accountsUrl,
     fetch: options.fetch,
+    credentialsOrigin: options.credentialsOrigin,
     // Another run (cron) may have rotated the refresh token meanwhile.
     reload: async () => (await readStoredLogin(path, { clientId: login.clientId }))?.tokens,
     onRefresh: async (tokens) => {

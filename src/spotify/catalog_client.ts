@@ -68,6 +68,8 @@ export interface SpotifyClientOptions {
   tokenProvider?: TokenProvider;
   /** "auto" (default) learns the generation from answers; the others pin it. */
   apiMode?: "auto" | ApiGeneration;
+  /** Where the credentials came from, for hints ("SPOTIFY_CLIENT_ID ... in the environment"). */
+  credentialsOrigin?: string;
 }
 
 /** Per-call options. */
@@ -141,11 +143,13 @@ export class SpotifyClient {
       random,
       ...policy,
       onRequest: () => this.#transport.countTokenRequest(),
+      credentialsOrigin: options.credentialsOrigin,
     });
     this.#transport = new ApiTransport({
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
       fetch: fetchFn,
       tokenProvider,
+      credentialsOrigin: options.credentialsOrigin,
       policy,
       limiter: new SlidingWindowRateLimiter(
         options.rateLimit ?? { ...defaults.rateLimit },

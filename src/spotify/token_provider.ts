@@ -4,7 +4,12 @@
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
 import { AuthError, ServiceUnreachableError } from "../errors/mod.ts";
-import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
+import {
+  badCredentialsError,
+  DEFAULT_CREDENTIALS_ORIGIN,
+  missingCredentialsError,
+  RateLimitedError,
+} from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
 import {
   cancelled,
@@ -38,6 +43,8 @@ export interface ClientCredentialsOptions extends Partial<RetryPolicy> {
   random?: () => number;
   /** Called once per HTTP request to the token endpoint (request counting). */
   onRequest?: () => void;
+  /** Where the credentials came from, for hints (see DEFAULT_CREDENTIALS_ORIGIN). */
+  credentialsOrigin?: string;
 }
 
 /** Default origin of Spotify's accounts service. */
@@ -200,12 +207,16 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (
           error.code === "invalid_client" || error.code === "unauthorized_client" || status === 401
         ) {
-          throw badCredentialsError(error.description || error.code);
+          throw badCredentialsError(
+            error.description || error.code,
+            undefined,
+            this.#options.credentialsOrigin,
+          );
         }
       }
       throw new AuthError(
         `Spotify's token endpoint refused the request (${status} ${error.code}: ${error.description})`,
-        { hint: "Check client_id and client_secret in your config.yaml." },
+        { hint: `Check ${this.#options.credentialsOrigin ?? DEFAULT_CREDENTIALS_ORIGIN}.` },
       );
     }
   }

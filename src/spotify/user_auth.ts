@@ -62,6 +62,8 @@ export interface AccountsOptions extends Partial<RetryPolicy> {
   sleep?: Sleep;
   random?: () => number;
   signal?: AbortSignal;
+  /** Where the credentials came from, for hints (see DEFAULT_CREDENTIALS_ORIGIN). */
+  credentialsOrigin?: string;
 }
 
 /** The redirect URI of the loopback callback server on `port`. */
@@ -154,7 +156,11 @@ export async function exchangeAuthorizationCode(
   );
   if (!outcome.ok) {
     if (outcome.code === "invalid_client" || outcome.code === "unauthorized_client") {
-      throw badCredentialsError(outcome.description || outcome.code);
+      throw badCredentialsError(
+        outcome.description || outcome.code,
+        undefined,
+        options.credentialsOrigin,
+      );
     }
     throw codeExchangeRefusedError(outcome.code, outcome.description);
   }
@@ -205,7 +211,7 @@ export type AuthorizeProbe =
  */
 export async function probeAuthorizeUrl(
   url: string,
-  options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
+  options: { fetch?: typeof fetch; signal?: AbortSignal; credentialsOrigin?: string } = {},
 ): Promise<AuthorizeProbe> {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   const response = await fetchFn(url, { redirect: "manual", signal: options.signal });
@@ -217,7 +223,10 @@ export async function probeAuthorizeUrl(
     return { ok: false, error: redirectUriMismatchError(params.get("redirect_uri") ?? "") };
   }
   if (/INVALID_CLIENT/i.test(text)) {
-    return { ok: false, error: unknownClientError(params.get("client_id") ?? "") };
+    return {
+      ok: false,
+      error: unknownClientError(params.get("client_id") ?? "", options.credentialsOrigin),
+    };
   }
   return { ok: true };
 }
