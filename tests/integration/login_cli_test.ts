@@ -73,7 +73,8 @@ async function planJson(
     env: setup.env,
     cwd: setup.work.dir,
   });
-  assert.equal(run.code, 0, `plan failed:\n${run.stderr}`);
+  // Exit 1: someone else's playlist is always withheld, a source that cannot be read.
+  assert.equal(run.code, 1, `plan exit code:\n${run.stderr}`);
   return JSON.parse(run.stdout) as PlanJson;
 }
 

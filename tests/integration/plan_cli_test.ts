@@ -65,8 +65,9 @@ interface PlanOutput {
   items: PlanItem[];
 }
 
-function planOf(run: TunedlRun): PlanOutput {
-  assert.equal(run.code, 0, `plan failed:\n${run.stderr}`);
+/** The plan a run printed; `code` 1 when a source (here: a withheld playlist) could not be read. */
+function planOf(run: TunedlRun, code = 0): PlanOutput {
+  assert.equal(run.code, code, `plan exit code:\n${run.stderr}`);
   return parseStdoutJson<PlanOutput>(run);
 }
 
@@ -251,7 +252,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       await using work = await makeTempWorkspace();
       const config = await work.writeConfig(fullConfig());
       const run = await runPlan(fake, work, ["--config", config, "--json"]);
-      const plan = planOf(run);
+      const plan = planOf(run, 1);
       plan2026 = plan;
 
       const playlist = itemOf(plan, `playlist:${FIXTURE_IDS.playlist}`);
@@ -296,7 +297,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
 
       // Warm: no album, track or artist reads again; only the playlist is asked again.
       fake.reset();
-      const again = planOf(await runPlan(fake, work, ["--config", config, "--json"]));
+      const again = planOf(await runPlan(fake, work, ["--config", config, "--json"]), 1);
       const warm = apiCounts(fake);
       for (const endpoint of Object.keys(warm)) {
         assert.match(endpoint, /^GET \/v1\/playlists\/\{id\}(\/items)?$/, JSON.stringify(warm));
@@ -318,7 +319,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       fake.addFault({ path: `/v1/artists/${FIXTURE_IDS.artist}/albums`, status: 502 });
       await using work = await makeTempWorkspace();
       const config = await work.writeConfig(fullConfig());
-      const plan = planOf(await runPlan(fake, work, ["--config", config, "--json"]));
+      const plan = planOf(await runPlan(fake, work, ["--config", config, "--json"]), 1);
 
       const faulted = fake.requests.filter((request) => request.fault).map((r) => r.fault).sort();
       assert.deepEqual(faulted, ["429", "502", "503", "503", "drop", "malformed-json"]);
@@ -382,7 +383,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
   );
 
   await t.step(
-    "an album Spotify does not have: exit 0, that album failed naming its URL",
+    "an album Spotify does not have: exit 1, that album failed naming its URL",
     async () => {
       resetFake(fake, "2026");
       await using work = await makeTempWorkspace();
@@ -392,7 +393,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
         albums: [link("album", FIXTURE_IDS.album10), link("album", MISSING_ALBUM)],
       });
       const run = await runPlan(fake, work, ["--config", config, "--json"]);
-      const plan = planOf(run);
+      const plan = planOf(run, 1);
       const missing = itemOf(plan, `album:${MISSING_ALBUM}`);
       assert.equal(missing.status, "failed");
       assert.equal(missing.error?.code, "not_found");

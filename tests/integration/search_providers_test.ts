@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CancelledError, NetworkError } from "../../src/errors/mod.ts";
+import { CancelledError, NetworkError, ServiceUnreachableError } from "../../src/errors/mod.ts";
 import {
   findBestMatch,
   type MatchTarget,
@@ -173,14 +173,16 @@ Deno.test("server failures are retryable NetworkErrors; bad answers are SearchEr
   }
 });
 
-Deno.test("an unreachable origin is a NetworkError", async () => {
+Deno.test("an unreachable origin is a ServiceUnreachableError (retryable; exit 5 once retries fail)", async () => {
   const fake = startFakeYouTube();
   const origin = fake.url;
   await fake.close();
   const music = new YouTubeMusicProvider({ fetch, baseUrl: origin });
   await assert.rejects(
     () => music.search("anything", {}),
-    (error: unknown) => error instanceof NetworkError && error.message.includes(origin),
+    (error: unknown) =>
+      error instanceof ServiceUnreachableError && error.retryable && error.exitCode === 5 &&
+      error.message.includes(origin),
   );
 });
 
