@@ -23,6 +23,8 @@ export interface OptimizeOptions {
   overwrite?: OverwriteMode;
   /** M3U path template; default "{playlist}.m3u8". */
   m3uTemplate?: string;
+  /** The folder the M3U template starts from (default: baseDir, the library). */
+  m3uBaseDir?: string;
   /** Path rules to apply (default: the host's); tests pass `win32` or `posix`. */
   platformPath?: PlatformPath;
   /** Whether a file exists (the only I/O the optimizer does). */
@@ -55,7 +57,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
     const wanted = renderOutputPath(options.m3uTemplate ?? DEFAULT_M3U_TEMPLATE, {
       title: "",
       artists: [],
-    }, { baseDir: options.baseDir, ext: "m3u8", playlist, platformPath });
+    }, { baseDir: options.m3uBaseDir ?? options.baseDir, ext: "m3u8", playlist, platformPath });
     m3u.path = paths.claimFree(wanted);
   }
   for (const track of tracks) {

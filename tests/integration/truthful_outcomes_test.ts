@@ -5,7 +5,7 @@
  * `--resume` retries what failed, and `tunedl report` shows the last run.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import {
   cleanEnv,
   makeTempWorkspace,
@@ -14,7 +14,7 @@ import {
   type TempWorkspace,
   tunedlCommand,
 } from "../fakes/cli_runner.ts";
-import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
+import { type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 import { FIXTURE_IDS, loadFixtureCatalog, type SpotifyCatalog } from "../fakes/spotify_fake.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 
@@ -325,4 +325,44 @@ Deno.test("a lock left by a dead run is taken over, and its leftovers removed", 
   assert.equal(run.code, 0, run.stderr);
   const left = (await listFiles(work.libraryDir)).filter((f) => f.includes(".tunedl-tmp"));
   assert.deepEqual(left, []);
+});
+
+Deno.test("an M3U outside the library: written where m3u_output says (relative to the config), entries relative to it", async () => {
+  await using setup = await setUp();
+  const { work, env } = setup;
+  await Deno.mkdir(join(work.dir, "conf"));
+  const configFile = await work.writeConfig({
+    version: "1.2",
+    download: {
+      threads: 4,
+      output: "../music/{artist}/{album}/{track-number} - {title}.{output-ext}",
+      m3u_output: "../lists/{playlist}.m3u8",
+    },
+    playlists: [link("playlist", FIXTURE_IDS.playlist)],
+  }, { name: join("conf", "config.yaml") });
+  const listsDir = join(work.dir, "lists");
+
+  const validate = await runTunedl(["validate", "--config", configFile], {
+    env,
+    cwd: work.dir,
+  });
+  assert.equal(validate.code, 0, validate.stderr);
+  assert.ok(validate.stdout.includes(`M3U files: ${join(listsDir, "{playlist}.m3u8")}`));
+  const plan = await runTunedl(["plan", "--config", configFile], { env, cwd: work.dir });
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, /\nM3U files:\n/);
+  assert.ok(plan.stdout.includes(`${listsDir}${sep}`), plan.stdout);
+
+  const run = await runTunedl(["download", "--config", configFile], { env, cwd: work.dir });
+  assert.equal(run.code, 0, run.stderr);
+  const m3us = (await listFiles(listsDir)).filter((f) => f.endsWith(".m3u8"));
+  assert.equal(m3us.length, 1, `M3Us in ${listsDir}: ${m3us}`);
+  const entries = (await Deno.readTextFile(m3us[0])).split("\n")
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  assert.equal(entries.length, 9);
+  for (const entry of entries) {
+    assert.ok(entry.startsWith("../music/"), entry);
+    await Deno.stat(join(listsDir, entry)); // the entry points at a real file
+  }
+  assert.deepEqual((await listFiles(work.libraryDir)).filter((f) => f.endsWith(".m3u8")), []);
 });
