@@ -376,7 +376,10 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       });
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, /error: Spotify rejected the client id\/secret/);
-      assert.match(run.stderr, /hint: .*client_secret/);
+      assert.match(
+        run.stderr,
+        /hint: Check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET in the environment/,
+      );
       assert.equal(parseStdoutJson<{ ok: boolean }>(run).ok, false);
       assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "secret printed");
     },
