@@ -7,7 +7,7 @@ import {
   formatDuration,
   formatRunSummary,
 } from "../../src/cli/run_summary.ts";
-import { emptyRunSummary, type RunSummary } from "../../src/plan/mod.ts";
+import { emptyRunSummary, type PlanSource, type RunSummary } from "../../src/plan/mod.ts";
 
 function summaryWith(fields: Partial<RunSummary>): RunSummary {
   return { ...emptyRunSummary(), ...fields };
@@ -154,4 +154,49 @@ Deno.test("formatRunSummary: a stopped run names the track, the reason, the hint
     /\nStopped:\n {2}- Abstrakt - Nobody Else \[track:abc\] js_runtime_missing\n {4}yt-dlp needs a JavaScript runtime for .*\n {4}hint: Install Deno\n {4}.*--resume/,
   );
   assert.doesNotMatch(formatRunSummary(summaryWith({}), { color: false }), /Stopped/);
+});
+
+const source = (status: "ok" | "partial" | "failed"): PlanSource => ({
+  name: `Source ${status}`,
+  url: `https://open.spotify.com/album/${status}`,
+  kind: "album",
+  item_id: `album:${status}`,
+  status,
+  ...(status === "ok" ? {} : { message: `${status}: one release could not be read` }),
+});
+
+Deno.test("exitCodeFor: a source read wholly or in part is 1 even when no track ran", () => {
+  const cases: [PlanSource[], number][] = [
+    [[], 0],
+    [[source("ok")], 0],
+    [[source("ok"), source("partial")], 1],
+    [[source("failed")], 1],
+  ];
+  for (const [sources, code] of cases) {
+    assert.equal(exitCodeFor({ cancelled: false, summary: summaryWith({}) }, { sources }), code);
+  }
+  // Interrupted or stopped still wins.
+  assert.equal(
+    exitCodeFor({ cancelled: true, summary: summaryWith({}) }, { sources: [source("failed")] }),
+    130,
+  );
+});
+
+Deno.test("formatRunSummary names sources not fully read and points at tunedl report", () => {
+  const text = formatRunSummary(
+    summaryWith({
+      sources: [source("partial"), source("failed")],
+      reportCommand: "tunedl report --config /c/config.yaml",
+    }),
+    { color: false },
+  );
+  assert.match(text, /Sources unread +1 failed, 1 partial/);
+  assert.match(text, /Sources not fully read \(2\):/);
+  assert.match(text, /Source partial partial <https:\/\/open\.spotify\.com\/album\/partial>/);
+  assert.match(text, /tunedl report --config \/c\/config\.yaml/);
+  const clean = formatRunSummary(
+    summaryWith({ reportCommand: "tunedl report --config /c/config.yaml" }),
+    { color: false },
+  );
+  assert.doesNotMatch(clean, /tunedl report/);
 });
