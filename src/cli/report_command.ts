@@ -4,14 +4,20 @@
  * source with its status. For the morning after an unattended run.
  */
 import { NotFoundError } from "../errors/mod.ts";
-import { readRunRecord, type RunRecord, runRecordFileFor, toReportJson } from "../plan/mod.ts";
+import {
+  plansDir,
+  readRunRecord,
+  type RunRecord,
+  runRecordFileFor,
+  toReportJson,
+} from "../plan/mod.ts";
+import { formatDuration } from "../util/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configPathFrom, isConfigPath } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { cachePathsFor } from "./run_context.ts";
-import { formatDuration } from "./run_summary.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
 
 const { bold, red, green, yellow } = Sgr;
@@ -40,18 +46,18 @@ Options:
     return await runReporting(io, json, async () => {
       const positional = positionals.find(isConfigPath);
       const configFile = configPathFrom(flags, io, { positional });
-      const recordFile = runRecordFileFor(cachePathsFor(null, io).plans, configFile);
+      const recordFile = runRecordFileFor(plansDir(cachePathsFor(null, io).dir), configFile);
       let record: RunRecord | undefined;
       try {
         record = await readRunRecord(recordFile);
       } catch (error) {
         throw new NotFoundError(
-          `The run record ${recordFile} cannot be read (${(error as Error).message})`,
+          `the run record ${recordFile} cannot be read (${(error as Error).message})`,
           { hint: "Run `tunedl download` again; it writes a new record." },
         );
       }
       if (record === undefined) {
-        throw new NotFoundError(`No download of ${configFile} has been recorded yet`, {
+        throw new NotFoundError(`no download of ${configFile} has been recorded yet`, {
           hint: "Run `tunedl download` with this config first (the record is kept in the " +
             "cache folder, next to the saved plan).",
         });

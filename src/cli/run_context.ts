@@ -3,7 +3,6 @@
  * the config's limits, the caches (memory + the KV file), and the catalog
  * reader the generator uses. The only place env settings become options.
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
 import {
   type CachePaths,
   cachePaths,
@@ -14,11 +13,24 @@ import {
   openPersistentCache,
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
+import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
-import { SpotifyClient, type SpotifyUser, type TokenProvider } from "../spotify/mod.ts";
+import {
+  type CatalogReader,
+  plansDir,
+  spotifyCatalogReader,
+  type TrackDetailsReader,
+} from "../plan/mod.ts";
+import {
+  loginFile,
+  type OpenedLogin,
+  openStoredLogin,
+  SpotifyClient,
+  type SpotifyUser,
+  type TokenProvider,
+} from "../spotify/mod.ts";
+import { dirname } from "node:path";
 import type { CliIo } from "./io.ts";
-import { type OpenedLogin, openStoredLogin } from "./token_store.ts";
 
 const SECOND = 1000;
 
@@ -27,6 +39,8 @@ export interface RunContext {
   loaded: LoadedConfig;
   paths: CachePaths;
   caches: CacheSet;
+  /** Track id -> file in the library; null without a cache file. */
+  libraryIndex: LibraryIndex | null;
   client: SpotifyClient;
   catalog: CatalogReader & TrackDetailsReader;
   /** Who the client reads as (`tunedl login`); null with client credentials. */
@@ -36,19 +50,10 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
-/** Resolves a config path setting relative to the config file's folder. */
-export function configRelative(loaded: LoadedConfig, path: string): string {
-  return isAbsolute(path) ? path : resolve(loaded.dir, path);
-}
-
 /** The cache folder's paths for this config and environment. */
 export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePaths {
   const dir = defaultCacheDir({ os: io.os, env: io.env, home: io.home });
-  const cacheFile = loaded?.config.download.cache_file;
-  return cachePaths(dir, {
-    os: io.os,
-    cacheFile: cacheFile && loaded ? configRelative(loaded, cacheFile) : undefined,
-  });
+  return cachePaths(dir, { os: io.os, cacheFile: loaded?.cacheFile });
 }
 
 /**
@@ -56,7 +61,7 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
  * so once when not: the run goes on with memory caches only, without resume or a run record.
  */
 export async function checkCacheFolder(paths: CachePaths, io: CliIo): Promise<boolean> {
-  for (const dir of new Set([dirname(paths.kvFile), paths.plans])) {
+  for (const dir of new Set([dirname(paths.kvFile), plansDir(paths.dir)])) {
     const problem = await folderWriteProblem(dir);
     if (problem === undefined) continue;
     io.err(
@@ -167,7 +172,7 @@ export function spotifyClientFor(
 export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin | undefined> {
   const clientId = loaded.config.download.client_id;
   if (!clientId) return Promise.resolve(undefined);
-  return openStoredLogin(cachePathsFor(loaded, io).tokens, {
+  return openStoredLogin(loginFile(cachePathsFor(loaded, io).dir), {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
     warn: (message) => io.err(`warning: ${message}\n`),
@@ -199,14 +204,10 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
     paths,
     caches,
     cacheWritable,
+    libraryIndex: caches.persistent === null ? null : new LibraryIndex(caches.persistent),
     client,
     catalog,
     user: login?.login.user ?? null,
     close: () => caches.close(),
   };
-}
-
-/** Where saved plans for a config hash live. */
-export function planFileFor(paths: CachePaths, configHash: string): string {
-  return join(paths.plans, `plan-${configHash.slice(0, 16)}.json`);
 }

@@ -1,7 +1,6 @@
 /** `tunedl validate`: checks a config without any network and shows what it holds. */
-import { formatConfigSummary, summarizeConfig } from "../config/mod.ts";
+import { formatConfigSummary, m3uLocation, summarizeConfig } from "../config/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { libraryLayout, m3uLocation } from "./build_plan.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { Command } from "./command.ts";
 import { runReporting, writeJson } from "./json_output.ts";
@@ -27,7 +26,7 @@ Options:
       const loaded = await loadConfigFor(flags, io, { positional: positionals[0] });
       const summary = summarizeConfig(loaded);
       // Where files will go, resolved as download will resolve them (relative to the config).
-      const layout = libraryLayout(loaded);
+      const layout = loaded.library;
       const paths = { library: layout.baseDir, m3u: m3uLocation(layout) };
       if (json) writeJson(io, { ok: true, ...summary, paths });
       else {

@@ -1,6 +1,6 @@
-/** The local music library: safe file names, output paths, M3U playlists, atomic writes, the run lock. */
+/** The local music library: safe file names, output paths, M3U playlists, the library index, the run lock. */
 export * from "./sanitize.ts";
 export * from "./path_template.ts";
 export * from "./m3u.ts";
-export * from "./atomic_write.ts";
+export * from "./library_index.ts";
 export * from "./run_lock.ts";

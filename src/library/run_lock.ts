@@ -87,7 +87,7 @@ export async function acquireLibraryLock(
   }
   const holder = parseOwner(await Deno.readTextFile(path).catch(() => ""));
   if (holder) throw heldBy(holder, path);
-  throw new StorageError(`Could not take the library lock ${path}`, {
+  throw new StorageError(`could not take the library lock ${path}`, {
     hint: "Another tunedl run may be starting on this library; try again.",
   });
 }
@@ -119,7 +119,7 @@ function parseOwner(text: string): LockOwner | undefined {
 function heldBy(holder: LockOwner, path: string): StorageError {
   const where = holder.host ? ` on ${holder.host}` : "";
   return new StorageError(
-    `Another tunedl run holds this library: pid ${holder.pid}${where}, started ${holder.started_at}`,
+    `another tunedl run holds this library: pid ${holder.pid}${where}, started ${holder.started_at}`,
     {
       hint: `Wait for it to finish (or stop it). If that run is gone (another machine crashed), ` +
         `delete ${path} and try again.`,
@@ -130,7 +130,7 @@ function heldBy(holder: LockOwner, path: string): StorageError {
 /** The library cannot be written: one error with what to check. */
 export function notWritable(folder: string, error: unknown): StorageError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new StorageError(`Cannot write to the library folder ${folder}: ${reason}`, {
+  return new StorageError(`cannot write to the library folder ${folder}: ${reason}`, {
     hint: "Check that the folder (or its parent) exists, is not on a read-only or full disk, " +
       "and that you may write to it; or point download.output at another folder.",
     cause: error,

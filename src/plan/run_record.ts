@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { writeFileAtomic } from "../library/mod.ts";
+import { writeFileAtomic } from "../util/mod.ts";
 import type { RunSummary } from "./execution_events.ts";
 import type { Plan, PlanSourceStatus } from "./model.ts";
 

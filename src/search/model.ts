@@ -4,8 +4,7 @@
  * a search cache can store candidate lists as they are.
  */
 
-/** The audio sources tunedl can search. */
-export type ProviderName = "youtube-music" | "youtube";
+import type { ProviderName } from "../model/mod.ts";
 
 /**
  * What a result row is. "song" is an auto-generated audio track of the
@@ -38,6 +37,12 @@ export interface AudioCandidate {
   musicVideoType?: string;
   /** Came from the "top result" card of the answer. */
   topResult?: boolean;
+  /**
+   * The recording's ISRC, where a provider states it. YouTube's search answers
+   * do not today; a candidate with the track's ISRC is the same recording, so
+   * its version words are not held against it.
+   */
+  isrc?: string;
   /** 1-based position among the candidates of this answer. */
   rank: number;
 }

@@ -3,6 +3,7 @@
  * interface; the default is the app's client-credentials grant, a user login
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
+import { abortableSleep, type Sleep } from "../util/mod.ts";
 import { AuthError, ServiceUnreachableError } from "../errors/mod.ts";
 import {
   badCredentialsError,
@@ -11,14 +12,7 @@ import {
   RateLimitedError,
 } from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
-import {
-  cancelled,
-  type Clock,
-  type Sleep,
-  systemClock,
-  systemSleep,
-  throwIfAborted,
-} from "./timing.ts";
+import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
 
 /** Without a token no request can be made: a failing token endpoint is a service down. */
 const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
@@ -70,7 +64,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#clock = options.clock ?? systemClock;
-    this.#sleep = options.sleep ?? systemSleep;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = {
       maxRetries: options.maxRetries ?? 3,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
@@ -145,7 +139,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (signal.aborted) throw cancelled(signal);
         await this.#sleep(
           retryIn(
-            new ServiceUnreachableError(`Could not reach Spotify's accounts service at ${url}`, {
+            new ServiceUnreachableError(`could not reach Spotify's accounts service at ${url}`, {
               retryable: true,
               hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
               cause: error,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import hostPath, { join, posix, sep } from "node:path";
-import { type LibraryLayout, libraryLayout } from "../../src/cli/build_plan.ts";
-import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
+import { libraryLayout } from "../../src/config/mod.ts";
+import type { LibraryLayout } from "../../src/model/mod.ts";
+import { formatPlan, planCounts } from "../../src/cli/plan_format.ts";
 import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
 import { createPlanItem, type Plan, type PlanItem } from "../../src/plan/mod.ts";
 
@@ -211,11 +212,11 @@ function loaded(
   options: { host?: boolean } = {},
 ): LoadedConfig {
   const lines = Object.entries(download).map(([key, value]) => `  ${key}: "${value}"`);
-  const config = parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
+  return parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
     file,
     env: {},
+    ...(options.host ? {} : { platformPath: posix }),
   });
-  return options.host ? config : { ...config, dir: posix.dirname(posix.resolve(file)) };
 }
 
 const layoutCases: Array<{
@@ -360,7 +361,9 @@ const outsideCases: Array<{ name: string; download: Record<string, string>; fold
 
 for (const { name, download, folder } of outsideCases) {
   Deno.test(`libraryLayout: m3u_output in ${name} is allowed: the M3Us go there`, () => {
-    const layout = libraryLayout(loaded(download), { platformPath: posix });
+    const layout = libraryLayout(loaded(download, "/home/ana/tunedl/config.yaml"), {
+      platformPath: posix,
+    });
     assert.equal(layout.m3uBaseDir, folder);
     assert.equal(layout.m3uTemplate, "{playlist}.m3u8");
   });

@@ -104,7 +104,7 @@ interface RunningDownload {
   events: JsonEvent[];
   /** Resolves with the first event the predicate accepts. */
   waitFor(predicate: (event: JsonEvent) => boolean): Promise<JsonEvent>;
-  /** Exit code and stderr, once the child is gone. */
+  /** Exit code and stderr, once the child is gone (however long a loaded machine takes). */
   finished(): Promise<{ code: number; stderr: string }>;
 }
 
@@ -158,11 +158,10 @@ async function startDownload(setup: Setup, extraArgs: string[] = []): Promise<Ru
       });
     },
     async finished() {
-      // No deadline: on a busy machine a clean stop may take long; a stop that never comes
-      // shows as a test that keeps running (Deno's test runner names it every minute).
-      const outcome = await child.status;
+      // No deadline: a busy 2-core machine may take long; a hung child hangs the test visibly.
+      const status = await child.status;
       await reading;
-      return { code: outcome.code, stderr: await stderr };
+      return { code: status.code, stderr: await stderr };
     },
   };
 }

@@ -177,7 +177,7 @@ Deno.test("Spotify unreachable: one error, exit 5, no warning per source", async
   const lines = run.stderr.split("\n");
   assert.equal(lines.filter((line) => line.startsWith("error:")).length, 1, run.stderr);
   assert.equal(lines.filter((line) => line.startsWith("warning:")).length, 0, run.stderr);
-  assert.match(run.stderr, /Could not reach the Spotify Web API/);
+  assert.match(run.stderr, /could not reach the Spotify Web API/);
   assert.doesNotMatch(run.stderr, /Running 0 items/);
 });
 
@@ -228,7 +228,7 @@ Deno.test("an unwritable library: exit 6 with one error and a hint, before any s
   assert.equal(run.code, 6, run.stderr);
   const errors = run.stderr.split("\n").filter((line) => line.startsWith("error:"));
   assert.equal(errors.length, 1, run.stderr);
-  assert.match(errors[0], /Cannot write to the library folder/);
+  assert.match(errors[0], /cannot write to the library folder/);
   assert.match(run.stderr, /^hint: /m);
   assert.equal(world.youtube.searches.length, 0);
   assert.equal(world.spotify.count("/v1/"), 0, "planned before finding the library unwritable");
@@ -290,7 +290,7 @@ Deno.test("two downloads on one library: the second exits 6 naming the first, ea
     assert.equal(second.code, 6, second.stderr);
     assert.match(
       second.stderr,
-      new RegExp(`Another tunedl run holds this library: pid ${first.pid}`),
+      new RegExp(`another tunedl run holds this library: pid ${first.pid}`),
     );
   } finally {
     release();

@@ -83,7 +83,7 @@ Deno.test("a library that cannot be created is a StorageError naming the folder"
   const root = join(dir, "library", ".tunedl-tmp");
   await assert.rejects(acquireLibraryLock(root), (error: unknown) => {
     assert.ok(error instanceof StorageError);
-    assert.match(error.message, /Cannot write to the library folder/);
+    assert.match(error.message, /cannot write to the library folder/);
     assert.ok(error.message.includes(root));
     assert.match(error.hint ?? "", /read-only|writ/);
     return true;

@@ -1,3 +1,4 @@
+import { type SpotifyRef, type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { NotFoundError, ServiceUnreachableError, TunedlError } from "../../src/errors/mod.ts";
 import {
@@ -9,7 +10,6 @@ import {
   type M3uMetadata,
   type PlanSources,
 } from "../../src/plan/mod.ts";
-import type { SpotifyRef, TrackMetadata } from "../../src/spotify/mod.ts";
 
 function track(id: string, title: string, albumId = "al1"): TrackMetadata {
   return {
@@ -265,7 +265,7 @@ Deno.test("generatePlan: every configured source is listed with its status", asy
 
 Deno.test("generatePlan: Spotify unreachable ends the plan with that one error, no warnings", async () => {
   const catalog = fakeCatalog();
-  const down = () => Promise.reject(new ServiceUnreachableError("Could not reach Spotify"));
+  const down = () => Promise.reject(new ServiceUnreachableError("could not reach Spotify"));
   catalog.album = down;
   catalog.track = down;
   const warnings: GenerateWarning[] = [];

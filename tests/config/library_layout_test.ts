@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
-import { libraryLayout } from "../../src/cli/build_plan.ts";
+import { libraryLayout } from "../../src/config/mod.ts";
 import { parseConfig } from "../../src/config/mod.ts";
 
 /** A config with these download settings, read from a file in `dir`. */
-function loaded(dir: string, download: string) {
+function loaded(dir: string, download: string, platformPath: typeof win32) {
   const text = `version: "1.2"\ndownload:\n${download}`;
-  return { ...parseConfig(text, { file: "config.yaml", env: {} }), dir };
+  return parseConfig(text, { file: "config.yaml", env: {}, dir, platformPath });
 }
 
 const CASES: [
@@ -80,7 +80,7 @@ const CASES: [
 
 for (const [label, platform, dir, download, expected] of CASES) {
   Deno.test(`libraryLayout, ${label}`, () => {
-    const layout = libraryLayout(loaded(dir, download), { platformPath: platform });
+    const layout = libraryLayout(loaded(dir, download, platform), { platformPath: platform });
     assert.deepEqual(layout, expected);
   });
 }
@@ -89,6 +89,7 @@ Deno.test("libraryLayout on Windows: an M3U path on another drive is allowed", (
   const config = loaded(
     "C:\\Users\\me",
     "  output: 'D:\\Music\\{artist}\\{title}.{output-ext}'\n  m3u_output: 'E:\\Lists\\{playlist}.m3u8'\n",
+    win32,
   );
   const layout = libraryLayout(config, { platformPath: win32 });
   assert.equal(layout.baseDir, "D:\\Music");
@@ -101,6 +102,7 @@ Deno.test("libraryLayout: a relative m3u_output is relative to the config's fold
     loaded(
       "/home/me/tunedl",
       "  output: library/{artist}/{title}.{output-ext}\n  m3u_output: library/{playlist}.m3u8\n",
+      posix,
     ),
     { platformPath: posix },
   );
@@ -111,6 +113,7 @@ Deno.test("libraryLayout: a relative m3u_output is relative to the config's fold
     loaded(
       "/home/me/tunedl",
       "  output: library/{artist}/{title}.{output-ext}\n  m3u_output: ../lists/{playlist}.m3u\n",
+      posix,
     ),
     { platformPath: posix },
   );
