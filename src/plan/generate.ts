@@ -23,6 +23,8 @@ export interface CatalogAlbum {
   releaseDate: string;
   coverUrl?: string;
   tracks: TrackMetadata[];
+  /** Set when part of its track list could not be read: what and why. */
+  unread?: string;
 }
 
 /** A playlist (or Liked Songs) and its playable tracks. */
@@ -36,6 +38,8 @@ export interface CatalogPlaylist {
   tracks: TrackMetadata[];
   /** Entries left out (local files, episodes, removed tracks), with why. */
   skipped: { position: number; reason: string; name?: string }[];
+  /** Set when part of its entries could not be read: what and why. */
+  unread?: string;
 }
 
 /** An artist's name and the albums of the requested groups. */
@@ -216,7 +220,16 @@ export async function generatePlan(
     const source = sources.albums[i];
     if (result instanceof Error) {
       noteSource("album", source, builder.addFailed("album", source, result), { error: result });
-    } else noteSource("album", source, builder.addAlbum(result, null));
+    } else {
+      if (result.unread) {
+        options.onWarning?.({
+          source: source.name ?? result.name,
+          message: result.unread,
+          code: "partly_unread",
+        });
+      }
+      noteSource("album", source, builder.addAlbum(result, null), { partial: result.unread });
+    }
   });
   artists.forEach((result, i) => {
     const source = sources.artists[i];
@@ -243,12 +256,24 @@ export async function generatePlan(
       });
     }
     const total = albums.length + unread.length;
-    noteSource("artist", source, item, {
-      partial: unread.length === 0
-        ? undefined
+    const partlyRead = albums.filter((album) => album.unread);
+    for (const album of partlyRead) {
+      options.onWarning?.({
+        source: artist.name,
+        message: `release ${album.url}: ${album.unread}`,
+        code: "partly_unread",
+      });
+    }
+    const problems = [
+      unread.length === 0
+        ? ""
         : `${unread.length} of ${total} releases could not be read: ${
           unread.map((part) => `${part.url} (${part.error.message})`).join("; ")
         }`,
+      ...partlyRead.map((album) => `release ${album.url}: ${album.unread}`),
+    ].filter(Boolean);
+    noteSource("artist", source, item, {
+      partial: problems.length === 0 ? undefined : problems.join("; "),
     });
   });
   const addPlaylist = (source: SourceRef, result: CatalogPlaylist | TunedlError) => {
@@ -258,7 +283,14 @@ export async function generatePlan(
       });
       return;
     }
-    noteSource("playlist", source, builder.addPlaylist(result));
+    noteSource("playlist", source, builder.addPlaylist(result), { partial: result.unread });
+    if (result.unread) {
+      options.onWarning?.({
+        source: source.name ?? result.name,
+        message: result.unread,
+        code: "partly_unread",
+      });
+    }
     if (result.skipped.length > 0) {
       options.onWarning?.({
         source: source.name ?? result.name,

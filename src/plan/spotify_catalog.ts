@@ -128,14 +128,19 @@ export function spotifyCatalogReader(
   // Reads asked for within a few milliseconds of each other go out together:
   // one batch request per 50 tracks or artists, or 20 albums, where the API
   // still has batch reads (before 2026); single reads otherwise.
-  const cached = <T extends { id: string }>(prefix: string) => async (items: Array<T | null>) => {
-    await Promise.all(
-      items.map((item) =>
-        item ? cache.set(`${prefix}:${item.id}`, item, { ttlMs: ttls.catalogMs }) : undefined
-      ),
-    );
-    return items;
-  };
+  // An album read only in part is not kept: the next run reads it whole again.
+  const cached =
+    <T extends { id: string; unreadTracks?: string }>(prefix: string) =>
+    async (items: Array<T | null>) => {
+      await Promise.all(
+        items.map((item) =>
+          item && !item.unreadTracks
+            ? cache.set(`${prefix}:${item.id}`, item, { ttlMs: ttls.catalogMs })
+            : undefined
+        ),
+      );
+      return items;
+    };
   const trackBatcher = new Batcher<SpotifyTrack>(
     "track",
     (ids, signal) => client.getTracks(ids, { signal }).then(cached("track")),
@@ -201,7 +206,7 @@ export function spotifyCatalogReader(
       }
       throw error;
     }
-    await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+    if (!fresh.unreadEntries) await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
     return fresh;
   }
 
@@ -247,6 +252,7 @@ export function spotifyCatalogReader(
         releaseDate: value.releaseDate,
         coverUrl: value.coverUrl,
         tracks: value.tracks.map((track) => toTrackMetadata(track, value)),
+        ...(value.unreadTracks ? { unread: value.unreadTracks } : {}),
       };
     },
     async artist(id, { groups, signal }): Promise<CatalogArtist> {
@@ -281,6 +287,7 @@ export function spotifyCatalogReader(
           reason: s.reason,
           name: s.name,
         })),
+        ...(value.unreadEntries ? { unread: value.unreadEntries } : {}),
       };
     },
     async likedSongs({ signal }): Promise<CatalogPlaylist> {

@@ -12,10 +12,15 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import { NotFoundError } from "../errors/mod.ts";
+import { NetworkError, NotFoundError, ServiceUnreachableError } from "../errors/mod.ts";
 import { ApiTransport } from "./api_transport.ts";
 import { mapWithConcurrency } from "./concurrent_map.ts";
-import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
+import {
+  PlaylistWithheldError,
+  RateLimitedError,
+  SpotifyHttpError,
+  spotifyNotFoundError,
+} from "./errors.ts";
 import type { SpotifyKind } from "../model/mod.ts";
 import {
   asObject,
@@ -343,15 +348,24 @@ export class SpotifyClient {
   ): Promise<SpotifyAlbum> {
     const page = asObject(raw.tracks);
     let rows: unknown[];
+    let unread: string | undefined;
     if (page && Array.isArray(page.items)) {
       rows = [...page.items];
       if (typeof page.next === "string") {
-        rows.push(...await this.#collectPages(page.next, options.signal));
+        // One bad page costs the tracks from there on, not the album.
+        const rest = await this.#collectRestOfPages(page.next, options.signal, isPageFailure);
+        rows.push(...rest.items);
+        if (rest.failure) {
+          unread = `its tracks from number ${rows.length + 1} on could not be read ` +
+            `(${rest.failure.message})`;
+        }
       }
     } else {
       rows = await this.getPaged(`${path}/tracks`, { ...options, limit: 50 });
     }
-    return normalizeAlbum(raw, rows);
+    const album = normalizeAlbum(raw, rows);
+    if (unread) album.unreadTracks = unread;
+    return album;
   }
 
   /** An artist's name, genres and picture. */
@@ -403,13 +417,24 @@ export class SpotifyClient {
       );
     const page = embeddedPlaylistPage(raw);
     let rows: unknown[];
+    let unreadEntries: string | undefined;
     if (page && Array.isArray(page.items)) {
       rows = [...page.items];
       if (typeof page.next === "string") {
         const next = page.next;
-        rows.push(
-          ...await this.#mapWithheld(() => this.#collectPages(next, options.signal), withheld),
+        // A 403 means withheld (the whole playlist); another failure costs the rest only.
+        const rest = await this.#mapWithheld(
+          () =>
+            this.#collectRestOfPages(next, options.signal, (error) =>
+              isPageFailure(error) &&
+              !(error instanceof SpotifyHttpError && error.status === 403)),
+          withheld,
         );
+        rows.push(...rest.items);
+        if (rest.failure) {
+          unreadEntries = `its entries from number ${rows.length + 1} on could not be read ` +
+            `(${rest.failure.message})`;
+        }
       }
     } else {
       rows = await this.#readPlaylistRows(path, options.signal, withheld);
@@ -421,6 +446,7 @@ export class SpotifyClient {
       totalEntries: Math.max(metadata.totalEntries, rows.length),
       entries,
       skipped,
+      ...(unreadEntries ? { unreadEntries } : {}),
     };
   }
 
@@ -486,6 +512,36 @@ export class SpotifyClient {
     }
   }
 
+  /**
+   * The pages from `firstUrl` on; a page failing with an error `tolerated` accepts ends the
+   * reading there, and the pages read so far come back with that failure.
+   */
+  async #collectRestOfPages(
+    firstUrl: string,
+    signal: AbortSignal | undefined,
+    tolerated: (error: unknown) => boolean,
+  ): Promise<{ items: unknown[]; failure?: Error }> {
+    const items: unknown[] = [];
+    const visited = new Set<string>();
+    let url: string | undefined = firstUrl;
+    while (url !== undefined) {
+      const resolved = this.#transport.resolve(url);
+      if (visited.has(resolved)) break;
+      visited.add(resolved);
+      let page: RawObject | undefined;
+      try {
+        page = asObject(await this.#transport.getJson(resolved, signal));
+      } catch (error) {
+        if (!tolerated(error)) throw error;
+        return { items, failure: error as Error };
+      }
+      const pageItems = Array.isArray(page?.items) ? page.items : [];
+      items.push(...pageItems);
+      url = typeof page?.next === "string" && pageItems.length > 0 ? page.next : undefined;
+    }
+    return { items };
+  }
+
   async #collectPages(firstUrl: string, signal?: AbortSignal): Promise<unknown[]> {
     const items: unknown[] = [];
     const visited = new Set<string>();
@@ -505,6 +561,16 @@ export class SpotifyClient {
   #learn(generation: ApiGeneration): void {
     if (!this.#pinned && this.#generation !== "2026") this.#generation = generation;
   }
+}
+
+/**
+ * A failure of one page that the rest of a source survives: a 5xx or malformed answer that
+ * stayed so through the retries, or an odd HTTP status. Not an outage, a refused login or a
+ * rate-limit ban: every other read would fail the same way.
+ */
+function isPageFailure(error: unknown): boolean {
+  if (error instanceof ServiceUnreachableError || error instanceof RateLimitedError) return false;
+  return error instanceof SpotifyHttpError || error instanceof NetworkError;
 }
 
 /** 403/404 from an endpoint the 2026 API removed (not the Premium 403: that is an AuthError). */

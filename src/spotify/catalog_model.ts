@@ -53,6 +53,8 @@ export interface SpotifyAlbum extends SpotifyAlbumSummary {
   /** Highest disc number among the tracks. */
   discCount: number;
   label?: string;
+  /** Set when a later page of its tracks could not be read: why, and from which track on. */
+  unreadTracks?: string;
 }
 
 /** An artist with what the tagger uses. */
@@ -98,6 +100,8 @@ export interface SpotifyPlaylist {
   totalEntries: number;
   entries: PlaylistEntry[];
   skipped: SkippedPlaylistEntry[];
+  /** Set when a later page of its entries could not be read: why, and from which entry on. */
+  unreadEntries?: string;
 }
 
 /** Request counters, so callers and benchmarks can see what a run cost. */

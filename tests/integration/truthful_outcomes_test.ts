@@ -366,3 +366,33 @@ Deno.test("an M3U outside the library: written where m3u_output says (relative t
   }
   assert.deepEqual((await listFiles(work.libraryDir)).filter((f) => f.endsWith(".m3u8")), []);
 });
+
+Deno.test("an album whose later track page keeps failing: the tracks before it are planned, the album is partial, exit 1", async () => {
+  await using setup = await setUp({
+    spotify: {
+      maxPageSize: 10,
+      faults: [{
+        path: new RegExp(`/v1/albums/${FIXTURE_IDS.album25}/tracks\\?.*offset=20`),
+        status: 500,
+        times: Infinity,
+      }],
+    },
+  });
+  const { work, env } = setup;
+  const configFile = await work.writeConfig(
+    config({ albums: [link("album", FIXTURE_IDS.album25)] }, {
+      spotify_max_retries: 1,
+      spotify_retry_base_delay: 0.05,
+    }),
+  );
+  const plan = await runTunedl(["plan", "--config", configFile, "--json"], { env, cwd: work.dir });
+  assert.equal(plan.code, 1, plan.stderr);
+  const planned = parseStdoutJson<
+    { items: { type: string }[]; sources: { status: string; message: string }[] }
+  >(plan);
+  assert.equal(planned.items.filter((i) => i.type === "track").length, 20);
+  assert.equal(planned.sources[0].status, "partial");
+  assert.match(planned.sources[0].message, /tracks from number 21 on could not be read/);
+  const warnings = plan.stderr.split("\n").filter((line) => line.startsWith("warning:"));
+  assert.equal(warnings.length, 1, plan.stderr);
+});

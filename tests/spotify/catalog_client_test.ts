@@ -1,6 +1,12 @@
 import { formatClockTime } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
-import { AuthError, CancelledError, NetworkError, NotFoundError } from "../../src/errors/mod.ts";
+import {
+  AuthError,
+  CancelledError,
+  NetworkError,
+  NotFoundError,
+  ServiceUnreachableError,
+} from "../../src/errors/mod.ts";
 import { PlaylistWithheldError, RateLimitedError } from "../../src/spotify/mod.ts";
 import {
   API,
@@ -400,4 +406,51 @@ Deno.test("an aborted signal cancels the request", async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(client.getTrack(TRACK_ID, { signal: controller.signal }), CancelledError);
+});
+
+Deno.test("getAlbum: a later track page that keeps failing costs the tracks from there, not the album", async () => {
+  const album = await recordedBody("/v1/albums/7D2NdGvBHIavgLhmcwhluK");
+  const rows = (album.tracks as { items: unknown[] }).items;
+  const { client } = clientWith((call) => {
+    if (call.url.pathname.endsWith("/tracks")) {
+      const offset = Number(call.url.searchParams.get("offset"));
+      if (offset >= 8) return apiError(500, "Server error");
+      return json({
+        items: rows.slice(offset, offset + 4),
+        next: `https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=${
+          offset + 4
+        }&limit=4`,
+        total: rows.length,
+      });
+    }
+    return json({
+      ...album,
+      tracks: {
+        items: rows.slice(0, 4),
+        next: "https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=4&limit=4",
+        total: rows.length,
+      },
+    });
+  });
+  const result = await client.getAlbum("7D2NdGvBHIavgLhmcwhluK");
+  assert.equal(result.tracks.length, 8);
+  assert.match(result.unreadTracks ?? "", /tracks from number 9 on could not be read/);
+  assert.match(result.unreadTracks ?? "", /500/);
+});
+
+Deno.test("getAlbum: an outage on a later page is still the outage (not a partial album)", async () => {
+  const album = await recordedBody("/v1/albums/7D2NdGvBHIavgLhmcwhluK");
+  const rows = (album.tracks as { items: unknown[] }).items;
+  const { client } = clientWith((call) => {
+    if (call.url.pathname.endsWith("/tracks")) throw new TypeError("connection refused");
+    return json({
+      ...album,
+      tracks: {
+        items: rows.slice(0, 4),
+        next: "https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=4&limit=4",
+        total: rows.length,
+      },
+    });
+  });
+  await assert.rejects(client.getAlbum("7D2NdGvBHIavgLhmcwhluK"), ServiceUnreachableError);
 });
