@@ -396,3 +396,23 @@ Deno.test("an album whose later track page keeps failing: the tracks before it a
   const warnings = plan.stderr.split("\n").filter((line) => line.startsWith("warning:"));
   assert.equal(warnings.length, 1, plan.stderr);
 });
+
+Deno.test("YouTube unreachable: the run stops at the first track with exit 5, the rest stays pending", async () => {
+  await using setup = await setUp();
+  const { world, work, env } = setup;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const configFile = await work.writeConfig(config({ albums: [link("album", ALBUM_PONDER)] }));
+  const run = await runTunedl(["download", "--config", configFile], {
+    env: { ...env, TUNEDL_YOUTUBE_URL: `http://127.0.0.1:${deadPort}` },
+    cwd: work.dir,
+  });
+  assert.equal(run.code, 5, `${run.stderr}\n${run.stdout}`);
+  assert.match(run.stdout, /Stopped:/);
+  assert.match(run.stdout, /could not reach YouTube/i);
+  assert.equal(world.youtube.mediaRequests.length, 0);
+  const record = await report(configFile, env, work);
+  assert.equal(record.exit_code, 5);
+  assert.ok(record.counts.pending >= 1);
+});

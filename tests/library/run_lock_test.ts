@@ -9,8 +9,12 @@ import {
   removeDeadRunLeftovers,
 } from "../../src/library/mod.ts";
 
+const made: string[] = [];
+
+/** A library's temp root inside a fresh folder (removed by the last test). */
 async function tempRoot(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-lock-" });
+  made.push(dir);
   return join(dir, "library", ".tunedl-tmp");
 }
 
@@ -79,6 +83,7 @@ Deno.test("a lock from another host is obeyed (its process cannot be checked)", 
 
 Deno.test("a library that cannot be created is a StorageError naming the folder", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-lock-" });
+  made.push(dir);
   await Deno.writeTextFile(join(dir, "library"), "a file, not a folder");
   const root = join(dir, "library", ".tunedl-tmp");
   await assert.rejects(acquireLibraryLock(root), (error: unknown) => {
@@ -103,4 +108,8 @@ Deno.test("leftovers of dead runs are removed, the lock stays", async () => {
 Deno.test("processIsAlive: this process is, a pid beyond the system's range is not", async () => {
   assert.equal(await processIsAlive(Deno.pid), true);
   if (Deno.build.os !== "windows") assert.equal(await processIsAlive(4194305), false);
+});
+
+Deno.test("(clean up the folders of the tests above)", async () => {
+  for (const dir of made.splice(0)) await Deno.remove(dir, { recursive: true });
 });
