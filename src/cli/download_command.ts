@@ -4,7 +4,7 @@
  */
 import { resolveAudioTools, tempRootFor } from "../audio/mod.ts";
 import { acquireLibraryLock, type LibraryLock, removeDeadRunLeftovers } from "../library/mod.ts";
-import { isTunedlError, UsageError } from "../errors/mod.ts";
+import { ExitCode, isTunedlError, toTunedlError, UsageError } from "../errors/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
   buildPlan,
@@ -284,11 +284,38 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       reportError(error, io);
       return 130;
     }
+    // A run that ended early (Spotify unreachable, refused credentials) is recorded too, so
+    // `tunedl report` never shows an older run as the last one. Not when another run holds
+    // the library: that run's record is the one to keep.
+    const heldByAnother = isTunedlError(error) && error.detail?.lockHolder !== undefined;
+    if (!heldByAnother) await recordFailedRun(ctx, error, startedAt, flags);
     throw error;
   } finally {
     interrupt.dispose();
     await lock?.release();
   }
+}
+
+/** Saves the record of a run that a failure ended before or while it ran (best effort). */
+async function recordFailedRun(
+  ctx: RunContext,
+  error: unknown,
+  startedAt: Date,
+  flags: DownloadFlags,
+): Promise<void> {
+  if (!ctx.cacheWritable) return;
+  const failure = toTunedlError(error);
+  const empty = { version: 1 as const, config_hash: "", created_at: "", items: [] };
+  const record = buildRunRecord(empty, {
+    configFile: ctx.loaded.file,
+    command: flags.likedOnly ? "download liked" : "download",
+    startedAt,
+    finishedAt: new Date(),
+    exitCode: isTunedlError(error) ? failure.exitCode : ExitCode.failed,
+    stoppedBy: { code: failure.code, message: failure.message, hint: failure.hint },
+  });
+  await saveRunRecord(runRecordFileFor(plansDir(ctx.paths.dir), ctx.loaded.file), record)
+    .catch(() => {});
 }
 
 /** A path as one shell word, quoted only when it needs to be. */

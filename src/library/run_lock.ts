@@ -123,6 +123,7 @@ function heldBy(holder: LockOwner, path: string): StorageError {
     {
       hint: `Wait for it to finish (or stop it). If that run is gone (another machine crashed), ` +
         `delete ${path} and try again.`,
+      detail: { lockHolder: holder },
     },
   );
 }

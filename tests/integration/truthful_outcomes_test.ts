@@ -179,6 +179,9 @@ Deno.test("Spotify unreachable: one error, exit 5, no warning per source", async
   assert.equal(lines.filter((line) => line.startsWith("warning:")).length, 0, run.stderr);
   assert.match(run.stderr, /could not reach the Spotify Web API/);
   assert.doesNotMatch(run.stderr, /Running 0 items/);
+  // The run is recorded, also when it ends before any track.
+  const record = await report(configFile, env, work);
+  assert.equal(record.exit_code, 5);
 });
 
 Deno.test("a failed track is retried by --resume and the summary counts it", async () => {
@@ -288,6 +291,9 @@ Deno.test("two downloads on one library: the second exits 6 naming the first, ea
     }
     const second = await runTunedl(["download", "--config", configFile], { env, cwd: work.dir });
     assert.equal(second.code, 6, second.stderr);
+    // The refused run leaves no record: the running one's is what `report` will show.
+    const none = await runTunedl(["report", "--config", configFile], { env, cwd: work.dir });
+    assert.match(none.stderr, /no download of .* has been recorded yet/);
     assert.match(
       second.stderr,
       new RegExp(`another tunedl run holds this library: pid ${first.pid}`),
