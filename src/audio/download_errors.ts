@@ -23,6 +23,7 @@ export type DownloadFailureCode =
   | "ffmpeg_missing"
   | "rate_limited"
   | "network"
+  | "killed"
   | "download_failed";
 
 /** The video cannot be had from this source (removed, private, blocked here); another match may work. */
@@ -81,12 +82,33 @@ export class DownloadFailedError extends TunedlError {
   }
 }
 
+/** yt-dlp was ended by a signal tunedl did not send (a user's kill, the OOM killer); worth a retry. */
+export class DownloadKilledError extends TunedlError {
+  override code: DownloadFailureCode = "killed";
+  constructor(message: string, options: TunedlErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** The error for a yt-dlp run that a signal from outside tunedl ended (pure). */
+export function killedDownloadError(url: string, signal: string): DownloadKilledError {
+  return new DownloadKilledError(
+    `yt-dlp was stopped by ${signal} from outside tunedl while downloading ${url}`,
+    {
+      detail: { url, signal },
+      hint: "tunedl retries the track; if this repeats, see what ends it (memory limits, a " +
+        "process watchdog).",
+    },
+  );
+}
+
 /** Any of the typed download failures. */
 export type DownloadError =
   | SourceUnavailableError
   | SignInRequiredError
   | DownloaderSetupError
   | DownloadNetworkError
+  | DownloadKilledError
   | DownloadFailedError;
 
 interface Rule {
@@ -217,6 +239,12 @@ const RULES: Rule[] = [
       /giving up after \d+ retries/,
       /did not get any data blocks/,
       /remote end closed connection/,
+      /content too short/,
+      /downloaded \d+ bytes, expected \d+ bytes/,
+      /connection broken/,
+      /unexpected eof/,
+      /eof occurred in violation of protocol/,
+      /the read operation timed out/,
       /ssl: /,
       /\bssl\b.*error/,
       /unable to download (webpage|video data|api page)/,
@@ -338,6 +366,8 @@ export function downloadErrorFromStderr(
         detail,
         hint: "Check the connection; tunedl retries network errors.",
       });
+    case "killed":
+      return killedDownloadError(url, "a signal");
     case "download_failed":
       return new DownloadFailedError(
         `yt-dlp failed for ${url}${

@@ -14,7 +14,8 @@
 import { type AudioFormat } from "../model/mod.ts";
 import { type TrackMetadata } from "../model/mod.ts";
 import type { Picture } from "taglib-wasm";
-import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, isCrossDeviceError, TunedlError } from "../errors/mod.ts";
+import { shortenText } from "../util/mod.ts";
 import { FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
 import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
 
@@ -38,6 +39,11 @@ export interface AudioTags {
   spotifyUrl?: string;
   /** Where the audio was downloaded from (YouTube URL). */
   sourceUrl?: string;
+  /**
+   * Lyrics (LRC lines when synced): USLT in MP3, LYRICS in Vorbis comments,
+   * ©lyr in MP4. Absent keeps whatever lyrics the file has.
+   */
+  lyrics?: string;
 }
 
 /** Tagging failed (unreadable file, unsupported format). */
@@ -128,7 +134,9 @@ function numberPair(number: number | undefined, total: number | undefined): stri
 export function tagProperties(tags: AudioTags, family: TagFamily): Record<string, string[]> {
   const props: Record<string, string[]> = {};
   const set = (key: string, values: readonly (string | undefined)[]) => {
-    const kept = distinctNonEmpty(values.filter((value): value is string => value !== undefined));
+    const kept = distinctNonEmpty(
+      values.filter((value): value is string => value !== undefined).map(tagText),
+    );
     if (kept.length === 0) return;
     // MP4 atoms can hold several values, but players read only the first.
     props[key] = family === "mp4" ? [kept.join(JOINED_VALUE_SEPARATOR)] : kept;
@@ -160,7 +168,39 @@ export function tagProperties(tags: AudioTags, family: TagFamily): Record<string
   set("COMMENT", [tags.spotifyUrl]);
   set("SPOTIFY_URL", [tags.spotifyUrl]);
   set("SOURCE_URL", [tags.sourceUrl]);
+  // One value, line breaks kept: a multi-line text is not a list of values.
+  const lyrics = tags.lyrics?.replace(/\r\n?/g, "\n").trim();
+  if (lyrics) props.LYRICS = [lyrics];
   return props;
+}
+
+/** Longest text kept in one tag value; real titles and names are far shorter. */
+export const MAX_TAG_TEXT = 1000;
+
+/**
+ * A value as it is stored in a tag: without control characters (a NUL ends an
+ * ID3 string early, ESC drives the terminal of whoever lists it) and cut to
+ * {@link MAX_TAG_TEXT} characters. Bidi marks stay: RTL titles need them.
+ */
+export function tagText(value: string): string {
+  // deno-lint-ignore no-control-regex
+  const clean = value.replace(/[\t\n\r]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+  return shortenText(clean, { max: MAX_TAG_TEXT }).trim();
+}
+
+/**
+ * Why cover bytes cannot be embedded (not a JPEG or PNG, or cut short), or
+ * undefined when they look like a whole image.
+ */
+export function coverImageProblem(bytes: Uint8Array): string | undefined {
+  const type = imageMimeType(bytes);
+  if (type === undefined) return "it is not a JPEG or PNG image";
+  // The end marker (JPEG EOI, PNG IEND) near the end: a whole image, not a cut one.
+  const tail = bytes.subarray(Math.max(0, bytes.length - 1024));
+  const complete = type === "image/jpeg"
+    ? tail.some((byte, i) => byte === 0xff && tail[i + 1] === 0xd9)
+    : new TextDecoder("latin1").decode(tail).includes("IEND");
+  return complete ? undefined : `the ${type === "image/jpeg" ? "JPEG" : "PNG"} image is incomplete`;
 }
 
 /** The MIME type of cover bytes (JPEG or PNG), from their magic numbers. */
@@ -186,6 +226,12 @@ export interface WriteTagsOptions {
   signal?: AbortSignal;
   /** Folder holding taglib-wasm's .wasm files, when not found in the package. */
   wasmDir?: string | URL;
+  /**
+   * Where the tagged copy is written before the rename; default beside the file. The library's
+   * temp folder (same file system) keeps a copy that a kill leaves behind out of the album
+   * folder, where a run's start cleans it up.
+   */
+  tempDir?: string;
 }
 
 function splitPath(path: string): { dir: string; name: string } {
@@ -204,7 +250,7 @@ export async function writeTags(
   file: string,
   tags: AudioTags,
   options: WriteTagsOptions = {},
-): Promise<void> {
+): Promise<WrittenTags> {
   const format = options.format ?? formatFromPath(file);
   if (format === undefined) {
     throw new TagWriteError(`cannot tag ${file}: unknown audio format`, {
@@ -234,8 +280,11 @@ export async function writeTags(
     throw new TagWriteError(`cannot read ${file} to tag it`, { cause });
   }
   let tagged: Uint8Array;
+  let durationSeconds: number | undefined;
   try {
-    tagged = await rewriteTags(bytes, format, change, { wasmDir: options.wasmDir });
+    ({ bytes: tagged, durationSeconds } = await rewriteTags(bytes, format, change, {
+      wasmDir: options.wasmDir,
+    }));
   } catch (cause) {
     throw new TagWriteError(
       `cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -245,13 +294,43 @@ export async function writeTags(
   if (options.signal?.aborted) throw new CancelledError(`cancelled: tagging of ${file}`);
 
   const { dir, name } = splitPath(file);
+  if (options.tempDir !== undefined) {
+    try {
+      await Deno.mkdir(options.tempDir, { recursive: true });
+      await saveThrough(`${options.tempDir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
+      return { durationSeconds };
+    } catch (cause) {
+      // The temp folder is on another file system after all: fall back to beside the file.
+      if (!isCrossDeviceError(cause)) {
+        throw new TagWriteError(`cannot save tags of ${file}`, { cause });
+      }
+    } finally {
+      // Only when empty: another track may be in progress there.
+      await Deno.remove(options.tempDir).catch(() => {});
+    }
+  }
   // Same folder, so the rename is atomic; a dot name keeps it out of players' scans.
-  const temp = `${dir}/.${name}.tunedl-${randomSuffix()}.tmp`;
   try {
-    await Deno.writeFile(temp, tagged, { createNew: true });
-    await Deno.rename(temp, file);
+    await saveThrough(`${dir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
   } catch (cause) {
-    await Deno.remove(temp).catch(() => {});
     throw new TagWriteError(`cannot save tags of ${file}`, { cause });
+  }
+  return { durationSeconds };
+}
+
+/** What writing tags found out about the file. */
+export interface WrittenTags {
+  /** Seconds of audio as TagLib read it from the file; undefined when it cannot tell. */
+  durationSeconds?: number;
+}
+
+/** Writes bytes to temp, then renames it over file; removes temp when that fails. */
+async function saveThrough(temp: string, bytes: Uint8Array, file: string): Promise<void> {
+  try {
+    await Deno.writeFile(temp, bytes, { createNew: true });
+    await Deno.rename(temp, file);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
   }
 }

@@ -1,17 +1,13 @@
 /** Finding and loading the config file a command should use. */
 import { isAbsolute, join } from "node:path";
-import { loadConfig, type LoadedConfig, parseConfig } from "../config/mod.ts";
+import { loadConfig, type LoadedConfig, NO_CONFIG_FILE, parseConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
 
-/** The config path: --config, then a positional *.yaml, then $TUNEDL_CONFIG, then ./config.yaml. */
-export function configPathFrom(
-  flags: Record<string, unknown>,
-  io: CliIo,
-  options: { positional?: string } = {},
-): string {
+/** The config path: --config, then $TUNEDL_CONFIG, then ./config.yaml. */
+export function configPathFrom(flags: Record<string, unknown>, io: CliIo): string {
   const chosen = (typeof flags.config === "string" ? flags.config : undefined) ??
-    options.positional ?? io.env.TUNEDL_CONFIG ?? "config.yaml";
+    io.env.TUNEDL_CONFIG ?? "config.yaml";
   return isAbsolute(chosen) ? chosen : join(io.cwd, chosen);
 }
 
@@ -19,9 +15,9 @@ export function configPathFrom(
 export async function loadConfigFor(
   flags: Record<string, unknown>,
   io: CliIo,
-  options: { positional?: string; quiet?: boolean } = {},
+  options: { quiet?: boolean } = {},
 ): Promise<LoadedConfig> {
-  const loaded = await loadConfig(configPathFrom(flags, io, options), { env: io.env });
+  const loaded = await loadConfig(configPathFrom(flags, io), { env: io.env });
   if (!options.quiet) { for (const warning of loaded.warnings) io.err(`warning: ${warning}\n`); }
   return loaded;
 }
@@ -41,12 +37,6 @@ export async function loadConfigOrEnvironment(
     const named = typeof flags.config === "string" || !!io.env.TUNEDL_CONFIG;
     const missing = error instanceof ConfigError && error.cause instanceof Deno.errors.NotFound;
     if (named || !missing || !io.env.SPOTIFY_CLIENT_ID?.trim()) throw error;
-    const loaded = parseConfig(`version: "1.2"\n`, { file: "(no config file)", env: io.env });
-    return { ...loaded, dir: io.cwd };
+    return parseConfig(`version: "1.2"\n`, { file: NO_CONFIG_FILE, env: io.env, dir: io.cwd });
   }
-}
-
-/** Whether a positional argument looks like a config file rather than a subject. */
-export function isConfigPath(arg: string | undefined): arg is string {
-  return arg !== undefined && /\.ya?ml$/i.test(arg);
 }

@@ -2,9 +2,9 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { resolveAudioTools, tempRootFor } from "../audio/mod.ts";
-import { acquireLibraryLock, type LibraryLock, removeDeadRunLeftovers } from "../library/mod.ts";
+import { removeStaleTagTemps, resolveAudioTools, tempRootFor } from "../audio/mod.ts";
 import { ExitCode, isTunedlError, toTunedlError, UsageError } from "../errors/mod.ts";
+import { acquireLibraryLock, type LibraryLock, removeDeadRunLeftovers } from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
   buildPlan,
@@ -25,78 +25,62 @@ import {
   skipIndexedTracks,
   stopsRun,
 } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
-import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_format.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig, NO_CONFIG_FILE, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
+import { type CliIo, terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
+import { formatPlan, listedSources } from "./plan_format.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, type RunContext } from "./run_context.ts";
-import { EXIT_CODES_HELP, exitCodeFor, sourcesExitCode } from "./run_summary.ts";
+import { exitCodeFor, sourcesExitCode } from "./run_summary.ts";
 import { audioProviders } from "./providers.ts";
+import { recheckLibraryFiles } from "./library_recheck.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
+import { printable } from "./terminal_text.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
+import { LyricsTally } from "../lyrics/mod.ts";
+import { trackLyricsFor } from "./lyrics_setup.ts";
+
+const DOWNLOAD = commandSpec("download");
 
 export const downloadCommand: Command = {
-  summary: "download everything the config lists (or `download liked`)",
-  usage: `Usage: tunedl download [liked] [--config FILE | FILE] [options]
-
-Plans the download (Spotify), then searches, downloads, converts and tags each
-track and writes the playlists' M3U files. Files already in the library are
-skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
---resume to continue the same plan.
-
-  liked              download only your Liked Songs (needs \`tunedl login\`)
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --resume       continue the last run of the same config where it stopped
-  -q, --quiet        only errors and the summary
-  -v, --verbose      also stages and retries
-      --log-format F text (default: a live display on a terminal, plain lines
-                     otherwise) or json (one JSON event per line, for scripts)
-
-Only one download runs on a library at a time. Each run leaves a record that
-\`tunedl report\` shows.
-
-${EXIT_CODES_HELP}`,
+  summary: DOWNLOAD.summary,
+  usage: usageText(DOWNLOAD),
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
-      flags: {
-        ...configFlags,
-        resume: { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        verbose: { type: "boolean", short: "v" },
-        "log-format": { type: "string" },
-      },
-      maxPositionals: 2,
+      flags: parserFlags(DOWNLOAD),
+      maxPositionals: Infinity,
     });
+    if (flags.quiet === true && flags.verbose === true) {
+      throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
+        hint: "Pick one: --quiet shows only problems and the summary, --verbose adds every stage.",
+      });
+    }
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
       throw new UsageError(
         `tunedl download: --log-format must be text or json, got "${logFormat}"`,
       );
     }
-    let likedOnly = false;
-    let configArg: string | undefined;
-    for (const arg of positionals) {
-      if (arg === "liked") likedOnly = true;
-      else if (isConfigPath(arg)) configArg = arg;
-      else {
-        throw new UsageError(`tunedl download: unexpected argument "${arg}"`, {
-          hint: 'Use "liked" or a config file path (*.yaml).',
-        });
-      }
-    }
-    const loaded = await loadConfigFor(flags, io, { positional: configArg });
+    const subjects = runSubjects("download", positionals);
+    const loaded = withSettingFlags(
+      "download",
+      await loadRunConfig(flags, io, subjects),
+      flags,
+      io,
+    );
     const ctx = await createRunContext(loaded, io);
     try {
       // Say so before resolving tools or planning: nothing else could help.
-      if (likedOnly && !ctx.user) throw likedSongsNeedLoginError();
+      if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
-        likedOnly,
         resume: flags.resume === true,
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
@@ -112,7 +96,6 @@ ${EXIT_CODES_HELP}`,
 const SPOTIFY_STAGE_LIMIT = 50;
 
 interface DownloadFlags {
-  likedOnly: boolean;
   resume: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -126,8 +109,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     if (!flags.quiet && !flags.json) io.err(`${text}\n`);
   };
   const warn = (text: string, hint?: string) => {
-    io.err(`warning: ${text}\n`);
-    if (hint) io.err(`hint: ${hint}\n`);
+    io.err(`warning: ${printable(text)}\n`);
+    if (hint) io.err(`hint: ${printable(hint)}\n`);
   };
 
   const controller = new AbortController();
@@ -135,11 +118,18 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   const startedAt = new Date();
   const tempRoot = tempRootFor(layout.baseDir);
   let lock: LibraryLock | undefined;
+  let phase: "planning" | "running" = "planning";
+  let spinner: PlanningProgress | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
-      io.err(
-        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-      );
+      // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
+      if (phase === "running") {
+        try {
+          io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        } catch {
+          // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+        }
+      }
       controller.abort();
     },
     onSecond: () => hardExit(tempRoot),
@@ -156,7 +146,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       // Holding the lock, nothing in the temp folder belongs to a living run.
       await removeDeadRunLeftovers(tempRoot);
     }
-    const hash = planHashFor(loaded, flags);
+    const hash = planHashFor(loaded);
     const cacheDir = ctx.paths.dir;
     const planFile = planFileFor(cacheDir, hash);
     let plan = flags.resume
@@ -164,27 +154,53 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         configFile: loaded.file,
         configHash: hash,
         info,
-        warn: (text) => io.err(`warning: ${text}\n`),
+        warn: (text) => io.err(`warning: ${printable(text)}\n`),
       })
       : undefined;
     // Every track not done (failed, not found, interrupted) is tried again, as a re-run would.
     if (plan) plan = await placePlan(reopenUnfinished(plan), placementFor(ctx));
     else {
-      info("Planning...");
-      plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
-        ...placementFor(ctx),
-        configHash: hash,
-        artistAlbumGroups: d.artist_album_groups,
-        signal: controller.signal,
-        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      });
+      if (!flags.quiet && !flags.json) {
+        spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        if (!io.stderrIsTerminal) info("Planning...");
+      }
+      const planning = spinner;
+      try {
+        plan = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
+          ...placementFor(ctx),
+          configHash: hash,
+          artistAlbumGroups: d.artist_album_groups,
+          signal: controller.signal,
+          onWarning: (w) => {
+            const text = `warning: ${w.source}: ${w.message}\n` +
+              (w.hint ? `hint: ${w.hint}\n` : "");
+            if (planning) planning.log(text);
+            else io.err(text);
+          },
+          onProgress: (progress) => planning?.update(progress),
+        });
+      } finally {
+        planning?.stop();
+      }
       if (d.overwrite === "skip" && ctx.libraryIndex) {
         plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
+      plan = await recheckLibraryFiles(ctx, plan, {
+        ffprobe: tools?.ffprobe ?? optionalFfprobe(loaded, io),
+        signal: controller.signal,
+      });
+      const damaged = plan.items.filter((item) => item.damage !== undefined);
+      for (const item of damaged) {
+        warn(`${item.path}: ${item.damage}; downloading it again`);
+      }
     }
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      io.err("Interrupted while planning: nothing was downloaded.\n");
+      return 130;
+    }
+    phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return sourcesExitCode(plan.sources);
     }
@@ -194,7 +210,16 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const recordFile = ctx.cacheWritable
       ? runRecordFileFor(plansDir(cacheDir), loaded.file)
       : undefined;
-    const reportCommand = `tunedl report --config ${shellQuote(loaded.file)}`;
+    // A run on links alone (no config file) is found by `tunedl report` without --config.
+    const reportCommand = loaded.file === NO_CONFIG_FILE
+      ? "tunedl report"
+      : `tunedl report --config ${shellQuote(loaded.file)}`;
+
+    const staleAfterMs = Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000);
+    await removeStaleTagTemps(
+      plan.items.flatMap((item) => item.type === "track" && item.path ? [item.path] : []),
+      { olderThanMs: staleAfterMs },
+    );
     try {
       await prefetchTrackDetails(plan.items, {
         settings,
@@ -206,8 +231,12 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       if (!isTunedlError(error) || stopsRun(error) || controller.signal.aborted) throw error;
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
-    const providers = audioProviders(d.audio_providers, io);
+    const providers = audioProviders(d.audio_providers, io, {
+      requestTimeoutMs: d.request_timeout * 1000,
+    });
+    const lyricsTally = new LyricsTally();
     const worker = createTrackWorker({
+      lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
       settings,
       catalog: ctx.catalog,
       providers,
@@ -221,8 +250,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
       verbose: flags.verbose,
-      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      out: terminalSink(io, "stdout"),
       env: io.env,
+      libraryRoot: layout.baseDir,
     });
     const sourceProblems = (plan.sources ?? []).filter((source) => source.status !== "ok");
     const reporterWarn = (message: string) =>
@@ -243,6 +273,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         onEvent: (event) => {
           if (event.type === "run_finished") {
             event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+            if (lyricsTally.total > 0) event.summary.extra.lyrics = lyricsTally.counts();
             event.summary.sources = sourceProblems;
             if (recordFile) event.summary.reportCommand = reportCommand;
           }
@@ -251,18 +282,15 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
-      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
-      if (result.stoppedBy) {
-        const reason = result.stoppedBy.message.replace(/\.$/, "");
-        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
-      }
+      const line = resumeLine(result);
+      if (line !== undefined) info(line);
       const exitCode = exitCodeFor(result, { sources: plan.sources });
       if (recordFile) {
         await saveRunRecord(
           recordFile,
           buildRunRecord(result.plan, {
             configFile: loaded.file,
-            command: flags.likedOnly ? "download liked" : "download",
+            command: "download",
             startedAt,
             finishedAt: new Date(),
             exitCode,
@@ -281,34 +309,38 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      reportError(error, io);
+      spinner?.stop();
+      // The cancellation itself is no error to report: say once what was interrupted.
+      if (phase === "planning" || (isTunedlError(error) && error.code === "cancelled")) {
+        io.err(
+          phase === "planning"
+            ? "Interrupted while planning: nothing was downloaded.\n"
+            : "Interrupted. Run again with --resume to continue.\n",
+        );
+      } else reportError(error, io);
       return 130;
     }
     // A run that ended early (Spotify unreachable, refused credentials) is recorded too, so
     // `tunedl report` never shows an older run as the last one. Not when another run holds
     // the library: that run's record is the one to keep.
     const heldByAnother = isTunedlError(error) && error.detail?.lockHolder !== undefined;
-    if (!heldByAnother) await recordFailedRun(ctx, error, startedAt, flags);
+    if (!heldByAnother) await recordFailedRun(ctx, error, startedAt);
     throw error;
   } finally {
+    spinner?.stop();
     interrupt.dispose();
     await lock?.release();
   }
 }
 
 /** Saves the record of a run that a failure ended before or while it ran (best effort). */
-async function recordFailedRun(
-  ctx: RunContext,
-  error: unknown,
-  startedAt: Date,
-  flags: DownloadFlags,
-): Promise<void> {
+async function recordFailedRun(ctx: RunContext, error: unknown, startedAt: Date): Promise<void> {
   if (!ctx.cacheWritable) return;
   const failure = toTunedlError(error);
   const empty = { version: 1 as const, config_hash: "", created_at: "", items: [] };
   const record = buildRunRecord(empty, {
     configFile: ctx.loaded.file,
-    command: flags.likedOnly ? "download liked" : "download",
+    command: "download",
     startedAt,
     finishedAt: new Date(),
     exitCode: isTunedlError(error) ? failure.exitCode : ExitCode.failed,
@@ -323,13 +355,28 @@ function shellQuote(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The one line that says how to go on after a run that left tracks pending, if it did. */
+export function resumeLine(
+  result: { cancelled: boolean; stoppedBy?: { message: string }; summary: { pending: number } },
+): string | undefined {
+  const pending = result.summary.pending;
+  const left = `${pending} track${pending === 1 ? "" : "s"} left pending`;
+  if (result.stoppedBy) {
+    const reason = result.stoppedBy.message.replace(/\.$/, "");
+    return `Stopped: ${reason}. Fix it, then run again with --resume to continue (${left}).`;
+  }
+  if (result.cancelled) return `Interrupted: ${left}. Run again with --resume to continue.`;
+  if (pending > 0) return `${left}. Run again with --resume to continue.`;
+  return undefined;
+}
+
 /** The cache figures shown in the summary and the JSON run_finished event. */
 function cacheFigures(ctx: RunContext): Record<string, unknown> {
   const report = ctx.caches.statsReport();
   const spotify = ctx.client.stats();
   return {
-    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    cache_hit_rates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
     caches: report.caches,
-    "Spotify requests": spotify.requests,
+    spotify_requests: spotify.requests,
   };
 }

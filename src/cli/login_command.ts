@@ -4,7 +4,7 @@
  * forgetting it again. The tokens go to the cache folder; they are never printed.
  */
 import type { LoadedConfig } from "../config/mod.ts";
-import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
+import { ConfigError, ServiceUnreachableError, TunedlError, UsageError } from "../errors/mod.ts";
 import {
   createLoginRequest,
   deleteStoredLogin,
@@ -18,49 +18,29 @@ import {
   SPOTIFY_DASHBOARD_URL,
   UserTokenProvider,
 } from "../spotify/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec, DEFAULT_LOGIN_TIMEOUT_SECONDS } from "./command_specs.ts";
 import { loadConfigOrEnvironment } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, credentialsOrigin, spotifyClientFor } from "./run_context.ts";
 
-/** How long `login` waits for the browser by default. */
-const DEFAULT_TIMEOUT_SECONDS = 300;
+const LOGIN = commandSpec("login");
+const LOGOUT = commandSpec("logout");
 
 export const loginCommand: Command = {
-  summary: "log in to Spotify for your own playlists and Liked Songs",
-  usage: `Usage: tunedl login [--config FILE] [--port N] [--no-browser] [--timeout SECONDS]
-
-Needs no config file when SPOTIFY_CLIENT_ID (and SPOTIFY_CLIENT_SECRET) are set.
-
-Logs in to Spotify once so tunedl can read your own playlists (also private
-and collaborative ones) and your Liked Songs: since 2026 Spotify lists a
-playlist's tracks only for its owner or collaborators. Opens Spotify's login
-page in your browser (or prints the URL to open), then waits for the answer on
-http://127.0.0.1:PORT/callback. Your app must list exactly that address under
-Redirect URIs (${SPOTIFY_DASHBOARD_URL}, your app, Settings).
-Asks only to read playlists and saved tracks. The login is kept in the cache
-folder (tokens.json, readable by you only) and renewed automatically;
-\`tunedl logout\` forgets it.
-
-No browser on this machine (a NAS)? Forward the port from your computer
-(ssh -L PORT:127.0.0.1:PORT user@nas), run \`tunedl login --no-browser\` there,
-and open the printed URL on your computer.
-
-Options:
-  -c, --config FILE    config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --port N         callback port (default download.login_redirect_port, 8888)
-      --no-browser     only print the URL, don't try to open a browser
-      --timeout SECS   how long to wait for the login (default ${DEFAULT_TIMEOUT_SECONDS})`,
+  summary: LOGIN.summary,
+  usage: usageText(LOGIN),
   async run(argv, io) {
     const { flags } = parseCommandArgs("login", argv, {
-      flags: {
-        ...configFlags,
-        port: { type: "string" },
-        "no-browser": { type: "boolean" },
-        timeout: { type: "string" },
-      },
+      flags: parserFlags(LOGIN),
     });
+    // Usage first: a bad flag should not wait on (or be hidden by) the config.
+    const portFlag = flags.port === undefined ? undefined : parsePort(String(flags.port));
+    const timeoutSeconds = flags.timeout === undefined
+      ? DEFAULT_LOGIN_TIMEOUT_SECONDS
+      : parseTimeout(String(flags.timeout));
     // SPOTIFY_CLIENT_ID in the environment is enough: no config file needed to log in.
     const loaded = await loadConfigOrEnvironment(flags, io);
     const clientId = loaded.config.download.client_id;
@@ -73,12 +53,7 @@ Options:
         },
       );
     }
-    const port = flags.port === undefined
-      ? loaded.config.download.login_redirect_port
-      : parsePort(String(flags.port));
-    const timeoutSeconds = flags.timeout === undefined
-      ? DEFAULT_TIMEOUT_SECONDS
-      : parseTimeout(String(flags.timeout));
+    const port = portFlag ?? loaded.config.download.login_redirect_port;
     return await login(loaded, io, {
       clientId,
       port,
@@ -89,15 +64,11 @@ Options:
 };
 
 export const logoutCommand: Command = {
-  summary: "forget the Spotify login",
-  usage: `Usage: tunedl logout
-
-Deletes the saved Spotify login (tokens.json in the cache folder). Playlists
-are then read with the app's client credentials again. To also withdraw the
-app's access on Spotify's side, remove it at https://www.spotify.com/account/apps/.`,
+  summary: LOGOUT.summary,
+  usage: usageText(LOGOUT),
   async run(argv, io) {
     // --config is accepted for symmetry; the login does not depend on the config.
-    parseCommandArgs("logout", argv, { flags: configFlags });
+    parseCommandArgs("logout", argv, { flags: parserFlags(LOGOUT) });
     const path = loginFile(cachePathsFor(null, io).dir);
     if (await deleteStoredLogin(path)) {
       io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);
@@ -125,12 +96,11 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   // tunedl would never hear of it; asking first turns it into a clear error.
   let probe;
   try {
-    probe = await probeAuthorizeUrl(request.url, {
-      signal: AbortSignal.timeout(20_000),
-      credentialsOrigin: origin,
-    });
+    probe = await probeAuthorizeUrl(request.url, { credentialsOrigin: origin });
   } catch (error) {
-    throw new NetworkError(`could not reach Spotify's accounts service for the login`, {
+    if (error instanceof TunedlError && !error.retryable) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ServiceUnreachableError(`Spotify's accounts service is not answering (${reason})`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
       cause: error,
     });
@@ -300,7 +270,9 @@ function parsePort(text: string): number {
 function parseTimeout(text: string): number {
   const seconds = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0) {
-    throw new UsageError(`tunedl login: --timeout must be a positive number of seconds`);
+    throw new UsageError(
+      `tunedl login: --timeout must be a positive number of seconds, got "${text}"`,
+    );
   }
   return seconds;
 }

@@ -1,10 +1,10 @@
 /** The tunedl command: dispatches to subcommands and maps failures to exit codes. */
 import { ExitCode, UsageError } from "../errors/mod.ts";
 import { reportError } from "./report_error.ts";
-import { EXIT_CODES_HELP } from "./run_summary.ts";
 import type { CliIo } from "./io.ts";
 import type { Command } from "./command.ts";
 import { VERSION } from "./version.ts";
+import { COMMAND_SPECS, EXIT_CODES } from "./command_specs.ts";
 
 const commands = new Map<string, () => Promise<Command>>([
   ["download", async () => (await import("./download_command.ts")).downloadCommand],
@@ -15,29 +15,18 @@ const commands = new Map<string, () => Promise<Command>>([
   ["cache", async () => (await import("./cache_command.ts")).cacheCommand],
   ["login", async () => (await import("./login_command.ts")).loginCommand],
   ["logout", async () => (await import("./login_command.ts")).logoutCommand],
+  ["completions", async () => (await import("./completions_command.ts")).completionsCommand],
   ["report", async () => (await import("./report_command.ts")).reportCommand],
 ]);
-
-const summaries: Record<string, string> = {
-  download: "download everything the config lists (or `download liked`)",
-  plan: "show what would be downloaded and where, without downloading",
-  validate: "check a config file without using the network",
-  explain: "show how a Spotify track is matched to its audio",
-  doctor: "check yt-dlp, ffmpeg, credentials and folders",
-  cache: "cache stats | cache clear [spotify|search|library] | cache path",
-  login: "log in to Spotify for your own playlists and Liked Songs",
-  logout: "forget the Spotify login",
-  report: "show what the last download of a config did: failures, not found, sources",
-};
-
 /** The top-level help text. */
 export function helpText(): string {
-  const width = Math.max(...Object.keys(summaries).map((name) => name.length));
-  const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+  const width = Math.max(...COMMAND_SPECS.map((spec) => spec.name.length));
+  const lines = COMMAND_SPECS.map((spec) => `  ${spec.name.padEnd(width)}  ${spec.summary}`);
   return [
     `tunedl ${VERSION}: a Spotify list in, a tagged music library out`,
     "",
     "Usage: tunedl <command> [options]",
+    "       tunedl download <spotify link>...   (no config file needed)",
     "",
     "Commands:",
     ...lines,
@@ -45,7 +34,7 @@ export function helpText(): string {
     "Common options: --config FILE (default ./config.yaml), --json, --help",
     'Run "tunedl <command> --help" for a command\'s options.',
     "",
-    EXIT_CODES_HELP,
+    EXIT_CODES,
     "",
   ].join("\n");
 }
@@ -62,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ExitCode.ok;
   }
   const verbose = rest.includes("--verbose") || rest.includes("-v");
+  let hasVerbose = false;
   try {
     const load = commands.get(name);
     if (!load) {
@@ -70,12 +60,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     }
     const command = await load();
+    hasVerbose = command.usage.includes("--verbose");
     if (rest.includes("--help") || rest.includes("-h")) {
       io.out(`${command.usage.trimEnd()}\n`);
       return ExitCode.ok;
     }
     return await command.run(rest, io);
   } catch (error) {
-    return reportError(error, io, { verbose });
+    return reportError(error, io, { verbose: verbose && hasVerbose, hasVerbose });
   }
 }

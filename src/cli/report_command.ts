@@ -12,40 +12,34 @@ import {
   toReportJson,
 } from "../plan/mod.ts";
 import { formatDuration } from "../util/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NO_CONFIG_FILE } from "../config/mod.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { configPathFrom, isConfigPath } from "./config_source.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { configPathFrom } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { cachePathsFor } from "./run_context.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
 
 const { bold, red, green, yellow } = Sgr;
+const REPORT = commandSpec("report");
 
 export const reportCommand: Command = {
-  summary: "show what the last download of a config did: failures, not found, sources",
-  usage: `Usage: tunedl report [--config FILE | FILE] [--json]
-
-Shows the last \`tunedl download\` of the config: its exit code, counts, every
-track that failed or was not found (with the reason, a hint, and for not found
-the best candidate and its score), and every source with its status (ok,
-partial: some of it could not be read, failed: none of it could be read).
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print one JSON document:
-                     {"exit_code", "counts", "items": [{"spotify_id", "name",
-                     "status", "code", "message", "hint"}], "sources": [{"name",
-                     "url", "status", "message"}]}`,
+  summary: REPORT.summary,
+  usage: usageText(REPORT),
   async run(argv, io) {
-    const { flags, positionals } = parseCommandArgs("report", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
-      maxPositionals: 1,
-    });
+    const { flags } = parseCommandArgs("report", argv, { flags: parserFlags(REPORT) });
     const json = flags.json === true;
     return await runReporting(io, json, async () => {
-      const positional = positionals.find(isConfigPath);
-      const configFile = configPathFrom(flags, io, { positional });
+      // Without a config here or named, the last run on links alone (`download <link>...`).
+      const named = typeof flags.config === "string" || !!io.env.TUNEDL_CONFIG;
+      const configFile = !named && !existsSync(join(io.cwd, "config.yaml"))
+        ? NO_CONFIG_FILE
+        : configPathFrom(flags, io);
       const recordFile = runRecordFileFor(plansDir(cachePathsFor(null, io).dir), configFile);
       let record: RunRecord | undefined;
       try {

@@ -12,7 +12,7 @@ import {
   folderWriteProblem,
   openPersistentCache,
 } from "../cache/mod.ts";
-import type { LoadedConfig } from "../config/mod.ts";
+import { type LoadedConfig, NO_CONFIG_FILE } from "../config/mod.ts";
 import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import {
@@ -31,6 +31,7 @@ import {
 } from "../spotify/mod.ts";
 import { dirname } from "node:path";
 import type { CliIo } from "./io.ts";
+import { printable } from "./terminal_text.ts";
 
 const SECOND = 1000;
 
@@ -83,7 +84,7 @@ export async function openCaches(
 ): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
-  const warn = (message: string) => io.err(`warning: ${message}\n`);
+  const warn = (message: string) => io.err(`warning: ${printable(message)}\n`);
   const persistent = d.cache_persistent && options.cacheWritable !== false
     ? await openPersistentCache(paths.kvFile, { warn })
     : null;
@@ -138,16 +139,12 @@ export function spotifyClientFor(
 ): SpotifyClient {
   const d = loaded.config.download;
   if (!options.tokenProvider && (!d.client_id || !d.client_secret)) {
-    const missing = [!d.client_id && "client id", !d.client_secret && "client secret"]
-      .filter(Boolean).join(" and ");
-    throw new ConfigError(
-      `${loaded.file}: the Spotify ${missing} ${missing.includes(" and ") ? "are" : "is"} ` +
-        `missing (looked in the environment and in the config file)`,
-      {
-        hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
-          "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
-      },
-    );
+    // A one-shot run without a config file has no file to name.
+    const where = loaded.file === NO_CONFIG_FILE ? "" : `${loaded.file}: `;
+    throw new ConfigError(`${where}Spotify credentials are missing`, {
+      hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
+        "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
+    });
   }
   return new SpotifyClient({
     apiUrl: io.env.TUNEDL_SPOTIFY_API_URL || undefined,
@@ -159,6 +156,8 @@ export function spotifyClientFor(
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
+    maxRetryAfterMs: d.spotify_max_retry_after * SECOND,
+    requestTimeoutMs: d.request_timeout * SECOND,
     rateLimit: {
       enabled: d.spotify_rate_limit_enabled,
       requests: d.spotify_rate_limit_requests,
@@ -175,7 +174,8 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
   return openStoredLogin(loginFile(cachePathsFor(loaded, io).dir), {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
-    warn: (message) => io.err(`warning: ${message}\n`),
+    requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
+    warn: (message) => io.err(`warning: ${printable(message)}\n`),
     credentialsOrigin: credentialsOrigin(loaded),
   });
 }

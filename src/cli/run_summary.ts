@@ -4,6 +4,7 @@
  * colour only when asked (a terminal without NO_COLOR).
  */
 import { ExitCode } from "../errors/mod.ts";
+import { formatLyricsCounts, type LyricsCounts } from "../lyrics/mod.ts";
 import type { ExecutionResult, PlanSource, RunStop, RunSummary } from "../plan/mod.ts";
 import { formatBytes, formatDuration } from "../util/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
@@ -15,6 +16,8 @@ export interface RunSummaryFormatOptions {
   color: boolean;
   /** The failure that stopped the run early, shown first under the table. */
   stoppedBy?: RunStop;
+  /** Also tunedl's own figures (cache hit rates, request counts) from `summary.extra`. */
+  verbose?: boolean;
 }
 
 /** Formats a run summary as lines of text ending in a newline. */
@@ -55,11 +58,13 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       ),
     ]);
   }
-  if (summary.pending > 0) {
-    rows.push(["Left pending", `${paint(yellow, String(summary.pending))}  (run again to resume)`]);
-  }
+  // What to do about pending tracks is said once, by the command, after the summary.
+  if (summary.pending > 0) rows.push(["Left pending", paint(yellow, String(summary.pending))]);
+  // Lyrics are part of what the user asked for, not one of tunedl's own figures.
+  const lyricsCounts = lyricsCountsOf(summary.extra);
+  if (lyricsCounts) rows.push(["Lyrics", formatLyricsCounts(lyricsCounts)]);
   rows.push(["Time", formatDuration(summary.durationMs)]);
-  rows.push(...extraRows(summary.extra));
+  if (options.verbose) rows.push(...extraRows(summary.extra));
 
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [paint(bold, "Summary")];
@@ -72,7 +77,6 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     lines.push(`  - ${paint(red, printable(stop.itemName))} [${stop.itemId}] ${stop.code}`);
     lines.push(`    ${printable(stop.message)}`);
     if (stop.hint) lines.push(`    hint: ${printable(stop.hint)}`);
-    lines.push("    Fix this, then run again with --resume: the stopped tracks are still pending.");
   }
 
   if (notFoundCount > 0) {
@@ -80,7 +84,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     for (const entry of summary.notFound) {
       lines.push(`  - ${paint(yellow, printable(entry.name))} [${entry.id}]`);
       lines.push(`    ${printable(entry.message)}`);
-      if (entry.bestCandidate) lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      // The message of a not-found match names its best candidate already.
+      if (entry.bestCandidate && !entry.message.includes("best ")) {
+        lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      }
       if (entry.hint) lines.push(`    hint: ${printable(entry.hint)}`);
     }
   }
@@ -91,6 +98,18 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       lines.push(`    ${printable(failure.message)}`);
       if (failure.hint) lines.push(`    hint: ${printable(failure.hint)}`);
     }
+  }
+  const lyrics = lyricsCountsOf(summary.extra);
+  if (lyrics && lyrics.failures.length > 0) {
+    // Not a failed track: the file is complete, only its lyrics are missing.
+    lines.push("", paint(bold, `Lyrics not written (${lyrics.failures.length}):`));
+    for (const failure of lyrics.failures) {
+      lines.push(`  - ${paint(yellow, printable(failure.name))} [${failure.id}]`);
+      lines.push(`    ${printable(failure.message)}`);
+    }
+    lines.push(
+      "    The tracks are complete; `tunedl download --overwrite metadata` adds the lyrics later.",
+    );
   }
   if (sourceProblems.length > 0) {
     lines.push("", paint(bold, `Sources not fully read (${sourceProblems.length}):`));
@@ -109,18 +128,13 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
   return `${lines.join("\n")}\n`;
 }
 
-/** The exit codes, as `tunedl --help` and `tunedl download --help` list them. */
-export const EXIT_CODES_HELP = `Exit codes:
-  0    all done
-  1    some items failed or were not found, or a source (or part of one) could not
-       be read; \`tunedl report\` lists them
-  2    config or usage error
-  3    Spotify refused the credentials or access
-  4    a required program (yt-dlp, ffmpeg) is missing
-  5    a service (Spotify, YouTube) could not be reached or kept timing out
-  6    storage: the library or cache folder cannot be written, the disk is full,
-       or another tunedl run holds the library
-  130  interrupted (Ctrl-C)`;
+function lyricsCountsOf(extra: Record<string, unknown>): LyricsCounts | undefined {
+  const value = extra.lyrics;
+  return value !== null && typeof value === "object" &&
+      Array.isArray((value as LyricsCounts).failures)
+    ? value as LyricsCounts
+    : undefined;
+}
 
 /**
  * The process exit code for a run: 130 cancelled, the stopping failure's own code (3 login,
@@ -144,20 +158,29 @@ export function sourcesExitCode(sources: readonly PlanSource[] = []): number {
 }
 
 /**
- * Rows for the CLI's extra facts: `cacheHitRates` ({ name: 0..1 }) becomes one
- * "Cache hits" row; other plain values are shown under their own key.
+ * Rows for the CLI's extra facts: `cache_hit_rates` ({ name: 0..1 }) becomes one
+ * "Cache hits" row; other plain values are shown under their key made a label
+ * (`spotify_requests` -> "Spotify requests").
  */
 function extraRows(extra: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [];
   for (const [key, value] of Object.entries(extra)) {
-    if (key === "cacheHitRates" && value !== null && typeof value === "object") {
+    if (key === "cache_hit_rates" && value !== null && typeof value === "object") {
       const rates = Object.entries(value as Record<string, unknown>)
         .filter((entry): entry is [string, number] => typeof entry[1] === "number")
         .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
       if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
+    } else if (key === "lyrics") {
+      continue; // a row of its own, also without --verbose
     } else if (["string", "number", "boolean"].includes(typeof value)) {
-      rows.push([key, String(value)]);
+      rows.push([labelOf(key), String(value)]);
     }
   }
   return rows;
+}
+
+/** A snake_case key as a row label: "spotify_requests" -> "Spotify requests". */
+function labelOf(key: string): string {
+  const words = key.split("_").join(" ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -19,6 +19,7 @@ export function configHash(config: Config): string {
     m3u_output: config.download.m3u_output,
     format: config.download.format,
     overwrite: config.download.overwrite,
+    m3u: config.download.m3u,
     artist_album_groups: [...config.download.artist_album_groups].sort(),
     overrides: Object.entries(config.overrides).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
   };

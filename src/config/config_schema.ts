@@ -4,7 +4,13 @@
  * musicdl's names and defaults (except where noted) so old configs load as-is.
  */
 import { z } from "zod";
-import { AUDIO_FORMATS, OVERWRITE_MODES, type ProviderName } from "../model/mod.ts";
+import {
+  AUDIO_FORMATS,
+  LYRICS_MODES,
+  type LyricsMode,
+  OVERWRITE_MODES,
+  type ProviderName,
+} from "../model/mod.ts";
 import type { AlbumGroup, DownloadSettings } from "./model.ts";
 
 /** One key of the `download:` block. */
@@ -12,6 +18,8 @@ export interface FieldSpec<T> {
   schema: z.ZodType<T, unknown>;
   /** Completes "expected ...": "a positive integer". */
   expected: string;
+  /** Never shown in messages, even when it has the wrong type (`client_secret`). */
+  secret?: boolean;
   /** For lists: completes "expected ..." for one element. */
   itemExpected?: string;
   /** Absent for settings that stay unset unless given. */
@@ -119,7 +127,11 @@ const PATH = "a path";
 /** Every `download:` key tunedl uses, in the order config.example.yaml documents them. */
 export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   client_id: { schema: text(), expected: "the Client ID of your Spotify app (a string)" },
-  client_secret: { schema: text(), expected: "the Client secret of your Spotify app (a string)" },
+  client_secret: {
+    schema: text(),
+    expected: "the Client secret of your Spotify app (a string)",
+    secret: true,
+  },
   threads: { schema: integer(1, 64), expected: "a positive integer (1 to 64)", default: 4 },
   max_retries: { schema: integer(0, 100), expected: "a whole number from 0 to 100", default: 3 },
   format: {
@@ -165,6 +177,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   },
   spotify_retry_base_delay: { schema: decimal(0), expected: SECONDS, default: 1.0 },
   spotify_retry_max_delay: { schema: decimal(0), expected: SECONDS, default: 120.0 },
+  spotify_max_retry_after: {
+    schema: positiveDecimal(),
+    expected: "a positive number of seconds",
+    default: 600,
+  },
   spotify_rate_limit_enabled: { schema: boolean(), expected: BOOLEAN, default: true },
   spotify_rate_limit_requests: { schema: integer(1), expected: POSITIVE, default: 10 },
   spotify_rate_limit_window: {
@@ -214,11 +231,26 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     expected: "a positive number of seconds",
     default: 600,
   },
+  request_timeout: {
+    schema: z.preprocess(coerceNumber, z.number().min(0.1).max(3600)),
+    expected: "a number of seconds from 0.1 to 3600",
+    default: 10,
+  },
   login_redirect_port: {
     schema: integer(1, 65535),
     expected: "a port number (1 to 65535)",
     default: 8888,
   },
+  lyrics: {
+    // `lyrics: false` (YAML's off/no) means off, as a musicdl user would write it.
+    schema: z.preprocess(
+      (value) => value === false ? "off" : value === true ? "synced" : lowerCase(value),
+      z.enum(LYRICS_MODES as [LyricsMode, ...LyricsMode[]]),
+    ),
+    expected: `one of ${LYRICS_MODES.join(", ")}`,
+    default: "synced",
+  },
+  m3u: { schema: boolean(), expected: BOOLEAN, default: true },
 };
 
 /** Top-level keys tunedl reads. */
@@ -233,8 +265,14 @@ export const TOP_LEVEL_KEYS: readonly string[] = [
   "overrides",
 ];
 
-/** Top-level sections musicdl had that tunedl ignores (`ui:` of musicdl's web UI). */
-export const IGNORED_MUSICDL_TOP_LEVEL_KEYS: readonly string[] = ["ui"];
+/** Top-level blocks of newer musicdl configs (read in read_musicdl_sections.ts). */
+export const MUSICDL_TOP_LEVEL_KEYS: readonly string[] = [
+  "spotify",
+  "rate_limits",
+  "graph",
+  "plex",
+  "ui",
+];
 
 /** All `download:` keys tunedl knows, for typo suggestions. */
 export const DOWNLOAD_KEYS: readonly string[] = Object.keys(DOWNLOAD_FIELDS);

@@ -28,6 +28,8 @@ export interface ConfigSummary {
     format: string;
     bitrate: string;
     overwrite: string;
+    m3u: boolean;
+    lyrics: string;
     audio_providers: string[];
     artist_album_groups: string[];
     threads: number;
@@ -49,6 +51,8 @@ export interface ConfigSummary {
     client_secret_source: CredentialSource;
   };
   warnings: string[];
+  /** musicdl settings in the file that tunedl does not use. */
+  ignored: string[];
 }
 
 const LISTS: readonly SourceListName[] = ["songs", "albums", "artists", "playlists"];
@@ -74,6 +78,8 @@ export function summarizeConfig(loaded: LoadedConfig): ConfigSummary {
     format: download.format,
     bitrate: download.bitrate,
     overwrite: download.overwrite,
+    m3u: download.m3u,
+    lyrics: download.lyrics,
     audio_providers: [...download.audio_providers],
     artist_album_groups: [...download.artist_album_groups],
     threads: download.threads,
@@ -102,14 +108,22 @@ export function summarizeConfig(loaded: LoadedConfig): ConfigSummary {
       client_secret_source: sourceOf("client_secret"),
     },
     warnings: [...loaded.warnings],
+    ignored: [...(loaded.ignored ?? [])],
   };
 }
+
+/** The config file name of a one-shot run without one (the CLI's link_args.ts sets it). */
+export const NO_CONFIG_FILE = "(no config file)";
 
 /** Renders a summary as the human-readable text of `tunedl validate`. */
 export function formatConfigSummary(summary: ConfigSummary): string {
   const lines: string[] = [];
   const counts = LISTS.map((list) => plural(summary.sources[list].length, list));
-  lines.push(`Config ${summary.file} (version ${summary.version}) is valid.`);
+  lines.push(
+    summary.file === NO_CONFIG_FILE
+      ? "No config file: the defaults and the links given."
+      : `Config ${summary.file} (version ${summary.version}) is valid.`,
+  );
   lines.push(`Sources: ${counts.join(", ")}; Liked Songs: ${summary.liked_songs ? "yes" : "no"}`);
   for (const list of LISTS) {
     const entries = summary.sources[list];
@@ -124,8 +138,9 @@ export function formatConfigSummary(summary: ConfigSummary): string {
   }
   const s = summary.settings;
   lines.push(`Output: ${s.output}`);
-  lines.push(`Playlist files: ${s.m3u_output}`);
+  lines.push(`Playlist files: ${s.m3u ? s.m3u_output : "none (m3u: false)"}`);
   lines.push(`Format: ${s.format} ${s.bitrate}, existing files: ${s.overwrite}`);
+  lines.push(`Lyrics: ${s.lyrics}`);
   lines.push(
     `Audio from: ${
       s.audio_providers.join(", ")
@@ -158,9 +173,14 @@ export function formatConfigSummary(summary: ConfigSummary): string {
       "  (set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id/client_secret, before downloading)",
     );
   }
+  // The warnings themselves went to stderr as the config was read: count them, do not repeat them.
   if (summary.warnings.length > 0) {
-    lines.push(`Warnings (${summary.warnings.length}):`);
-    for (const warning of summary.warnings) lines.push(`  ${warning}`);
+    lines.push(`Warnings: ${summary.warnings.length} (shown above)`);
+  }
+  if (summary.ignored.length > 0) {
+    lines.push(
+      `Ignored musicdl settings (tunedl has no use for them): ${summary.ignored.join(", ")}`,
+    );
   }
   lines.push(`Config hash: ${summary.config_hash}`);
   return `${lines.join("\n")}\n`;

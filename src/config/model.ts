@@ -5,6 +5,7 @@
 import type {
   AudioFormat,
   LibraryLayout,
+  LyricsMode,
   OverwriteMode,
   ProviderName,
   SpotifyRef,
@@ -39,6 +40,7 @@ export interface DownloadSettings {
   spotify_max_retries: number;
   spotify_retry_base_delay: number;
   spotify_retry_max_delay: number;
+  spotify_max_retry_after: number;
   spotify_rate_limit_enabled: boolean;
   spotify_rate_limit_requests: number;
   spotify_rate_limit_window: number;
@@ -57,7 +59,12 @@ export interface DownloadSettings {
   search_concurrency: number;
   spotify_concurrency: number;
   download_timeout: number;
+  request_timeout: number;
   login_redirect_port: number;
+  /** Lyrics from LRCLIB into the tags (and a `.lrc` file when synced). */
+  lyrics: LyricsMode;
+  /** Whether playlists get M3U files. */
+  m3u: boolean;
 }
 
 /** One entry of a source list. */
@@ -102,4 +109,6 @@ export interface LoadedConfig {
   cacheFile?: string;
   /** Where client_id and client_secret came from (never their values). */
   credentials?: { client_id: CredentialSource; client_secret: CredentialSource };
+  /** musicdl settings given in the file that tunedl does not use (`graph`, `spotify.redirect_uri`). */
+  ignored?: string[];
 }

@@ -3,6 +3,7 @@ import type { LibraryLayout, OverwriteMode } from "../model/mod.ts";
 import {
   type CatalogReader,
   generatePlan,
+  type GenerateProgress,
   type GenerateWarning,
   type PlanSources,
 } from "./generate.ts";
@@ -16,6 +17,8 @@ export interface PlacementOptions {
   format: string;
   overwrite: OverwriteMode;
   fileExists: (path: string) => Promise<boolean> | boolean;
+  /** Whether playlists get their M3U files (default true; `m3u: false`, `--no-m3u`). */
+  m3u?: boolean;
 }
 
 /** Options of {@link buildPlan}. */
@@ -26,6 +29,8 @@ export interface BuildPlanOptions extends PlacementOptions {
   artistAlbumGroups?: readonly string[];
   signal?: AbortSignal;
   onWarning?: (warning: GenerateWarning) => void;
+  /** Sources read so far, for a progress display. */
+  onProgress?: (progress: GenerateProgress) => void;
 }
 
 /** Generates and optimizes the plan for a set of sources. */
@@ -39,7 +44,11 @@ export async function buildPlan(
     artistAlbumGroups: options.artistAlbumGroups,
     signal: options.signal,
     onWarning: options.onWarning,
+    onProgress: options.onProgress,
   });
+  if (options.m3u === false) {
+    generated.items = generated.items.filter((item) => item.type !== "m3u");
+  }
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).
   return await placePlan(generated, options);

@@ -35,6 +35,8 @@ export interface ProducedFile {
   bytes?: number;
   /** Set when the worker found nothing to do (e.g. "exists"): the item ends skipped. */
   skipped?: string;
+  /** The source the file came from, when not the one resolved (a dead video's runner-up). */
+  source?: ResolvedSource;
 }
 
 /** What writing one M3U file did. */
@@ -218,7 +220,8 @@ class PlanExecution {
       }
     }
     this.#summary.total = this.#toRun.length;
-    this.#emit({ type: "run_started", total: this.#toRun.length, alreadyDone });
+    const tracks = this.#toRun.filter((item) => item.type === "track").length;
+    this.#emit({ type: "run_started", total: this.#toRun.length, tracks, alreadyDone });
   }
 
   async #runAll(): Promise<void> {
@@ -381,6 +384,10 @@ class PlanExecution {
   ): Promise<T> {
     const signal = this.#controller.signal;
     while (true) {
+      // Between stages a started track waits for a slot: say so, or it looks busy in its last one.
+      if (item.status === "in_progress" && !this.#closed) {
+        this.#emit({ type: "item_waiting", id: item.id, stage });
+      }
       try {
         return await pool.run((taskSignal) => {
           this.#enterStage(item, stage);
@@ -475,7 +482,7 @@ class PlanExecution {
       action,
       status: outcome,
       ...(item.path === undefined ? {} : { path: item.path }),
-      ...(source === undefined ? {} : { source }),
+      ...((produced?.source ?? source) === undefined ? {} : { source: produced?.source ?? source }),
       ...(produced?.skipped === undefined ? {} : { skipReason: produced.skipped }),
     });
     this.#afterFinished(item);

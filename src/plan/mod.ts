@@ -11,5 +11,8 @@ export * from "./plan_store.ts";
 export * from "./track_pipeline.ts";
 export * from "./library_reuse.ts";
 export * from "./stop_policy.ts";
+export * from "./track_lyrics.ts";
+export * from "./source_fallback.ts";
+export * from "./length_check.ts";
 export * from "./reopen_unfinished.ts";
 export * from "./run_record.ts";

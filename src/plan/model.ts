@@ -4,6 +4,7 @@ import { type TrackMetadata } from "../model/mod.ts";
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
+import type { LyricsStatus } from "../lyrics/mod.ts";
 
 export type PlanItemType = "track" | "album" | "artist" | "playlist" | "m3u";
 export type PlanItemStatus = "pending" | "in_progress" | "completed" | "failed" | "skipped";
@@ -57,12 +58,21 @@ export interface PlanItem {
   path?: string;
   /** Why an item was skipped ("exists", "duplicate", ...). */
   skip_reason?: string;
+  /**
+   * Why a file already in the library is downloaded again: its length does not match the
+   * track's ("it is 16 s long, the track 30 s").
+   */
+  damage?: string;
   /** What the executor does with a pending track: fetch audio, or only rewrite tags of the existing file. */
   action?: "download" | "retag";
   /** Current stage while running ("search", "download", "convert", "tag"). */
   stage?: string;
   /** 0 to 1. */
   progress: number;
+  /** What lyrics the track's file got (absent: not looked up, e.g. `lyrics: off`). */
+  lyrics?: LyricsStatus;
+  /** Why the lyrics lookup failed (with lyrics "failed"). */
+  lyrics_error?: string;
   created_at: string;
   started_at?: string;
   completed_at?: string;

@@ -4,23 +4,41 @@
  * tags and cover) -> record (library index), plus re-tags and M3U files. Each
  * step is a call into its own stage.
  */
-import { writeFileAtomic } from "../util/mod.ts";
+import {
+  displayText,
+  failureReason,
+  fetchBounded,
+  limitsFromTimeout,
+  writeFileAtomic,
+} from "../util/mod.ts";
 import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname } from "node:path";
 import {
   type AudioTools,
+  coverImageProblem,
+  diskFullError,
   produceTrackFile,
   retagFile,
+  SourceUnavailableError,
   tagsFromTrack,
   tempRootFor,
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
-import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
+import {
+  CancelledError,
+  isNoSpaceError,
+  NetworkError,
+  NotFoundError,
+  StorageError,
+  TunedlError,
+} from "../errors/mod.ts";
 import { type LibraryIndex, renderM3u } from "../library/mod.ts";
-import type { TrackWorker } from "./execute.ts";
+import type { ProducedFile, StageContext, TrackWorker } from "./execute.ts";
 import type { ResolvedSource } from "./execution_events.ts";
+import { produceWithFallback } from "./source_fallback.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
+import type { TrackLyrics } from "./track_lyrics.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
@@ -40,6 +58,8 @@ export interface TrackSettings {
   durationToleranceSec: number;
   /** Longest time one download may take. */
   downloadTimeoutMs: number;
+  /** Time limit of a web request (the cover) to start answering or to pause; twice that in all. */
+  requestTimeoutMs: number;
   cookiesFile?: string;
   ytdlpArgs: readonly string[];
   /** Spotify track id -> audio URL to download instead of searching. */
@@ -60,6 +80,8 @@ export interface TrackPipelineOptions {
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
+  /** Lyrics for each file; absent with `lyrics: off`. */
+  lyrics?: TrackLyrics;
 }
 
 /** A match decision kept per Spotify track id. */
@@ -85,8 +107,26 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     if (!url) return Promise.resolve(undefined);
     let pending = covers.get(url);
     if (!pending) {
-      pending = fetchCover(url, fetchFn, signal).catch((error) => {
-        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+      const shown = displayText(url, { max: 200 });
+      pending = fetchCover(url, {
+        fetch: fetchFn,
+        signal,
+        timeoutMs: d.requestTimeoutMs,
+      }).then((bytes) => {
+        const problem = coverImageProblem(bytes);
+        if (problem === undefined) return bytes;
+        deps.warn?.(`skipped the cover ${shown}: ${problem}; the track is written without it`);
+        return undefined;
+      }, (error) => {
+        if (signal.aborted) {
+          // Cancelled for this track only: another track may fetch it again.
+          covers.delete(url);
+          throw error;
+        }
+        deps.warn?.(
+          `skipped the cover ${shown}: ${failureReason(error, "cover")}; ` +
+            "the track is written without it",
+        );
         return undefined;
       });
       covers.set(url, pending);
@@ -96,6 +136,72 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
 
   async function storedMatch(id: string | undefined): Promise<StoredMatch | undefined> {
     return id ? await deps.caches.match.get<StoredMatch>(`match:${id}`) : undefined;
+  }
+
+  /** The best match above the threshold, passing over dead URLs; throws when there is none. */
+  async function searchMatch(
+    item: PlanItem,
+    signal: AbortSignal,
+    dead?: ReadonlySet<string>,
+  ): Promise<StoredMatch> {
+    const result = await findBestMatch(trackMetadata(item), deps.providers, {
+      threshold: d.matchThreshold,
+      durationToleranceSec: d.durationToleranceSec,
+      signal,
+      searchCache,
+      exclude: dead,
+    });
+    if (result.status !== "found" || !result.best) throw notFound(item, result);
+    const best = result.best;
+    return {
+      url: best.candidate.url,
+      provider: best.candidate.provider,
+      score: best.score.total,
+      title: best.candidate.title,
+    };
+  }
+
+  function rememberMatch(trackId: string, match: StoredMatch): Promise<void> {
+    return deps.caches.match.set(`match:${trackId}`, match, { ttlMs: MATCH_TTL_MS });
+  }
+
+  /** Downloads, converts, tags and places one track from one source; records it in the index. */
+  async function produceFrom(
+    item: PlanItem,
+    source: ResolvedSource,
+    ctx: StageContext,
+    lyrics: ReturnType<TrackLyrics["lookup"]> | undefined,
+  ): Promise<ProducedFile> {
+    const track = trackMetadata(item);
+    const path = outputPathOf(item);
+    const coverBytes = await cover(track.coverUrl, ctx.signal);
+    const produced = await produceTrackFile(source.url, path, {
+      format: d.format,
+      bitrate: d.bitrate,
+      tags: tagsFromTrack(track, { sourceUrl: source.url }),
+      lyrics: lyrics?.then((result) => result.tag),
+      cover: coverBytes,
+      tools: deps.tools,
+      tempRoot: tempRootFor(deps.libraryRoot),
+      signal: ctx.signal,
+      timeoutMs: d.downloadTimeoutMs,
+      cookiesFile: d.cookiesFile,
+      extraArgs: d.ytdlpArgs,
+      onStage: (stage, progress) => {
+        ctx.stage(stage);
+        if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      },
+    });
+    deps.caches.files.invalidate(path);
+    if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
+    const info = await Deno.stat(path);
+    await deps.libraryIndex?.record(track.spotifyId, {
+      path,
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+      durationSec: produced.durationSeconds,
+    });
+    return { path, bytes: produced.bytes ?? info.size };
   }
 
   return {
@@ -121,63 +227,72 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const known = await storedMatch(track.spotifyId);
       if (known) return { ...known };
       ctx.stage("search");
-      const result = await findBestMatch(track, deps.providers, {
-        threshold: d.matchThreshold,
-        durationToleranceSec: d.durationToleranceSec,
-        signal: ctx.signal,
-        searchCache,
-      });
-      if (result.status !== "found" || !result.best) throw notFound(item, result);
-      const best = result.best;
-      const match: StoredMatch = {
-        url: best.candidate.url,
-        provider: best.candidate.provider,
-        score: best.score.total,
-        title: best.candidate.title,
-      };
-      await deps.caches.match.set(`match:${track.spotifyId}`, match, { ttlMs: MATCH_TTL_MS });
+      const match = await searchMatch(item, ctx.signal);
+      await rememberMatch(track.spotifyId, match);
       return match;
     },
 
-    async produce(item, source, ctx) {
+    async produce(item, resolved, ctx) {
       const track = trackMetadata(item);
-      const path = outputPathOf(item);
-      const coverBytes = await cover(track.coverUrl, ctx.signal);
-      const produced = await produceTrackFile(source.url, path, {
-        format: d.format,
-        bitrate: d.bitrate,
-        tags: tagsFromTrack(track, { sourceUrl: source.url }),
-        cover: coverBytes,
-        tools: deps.tools,
-        tempRoot: tempRootFor(deps.libraryRoot),
-        signal: ctx.signal,
-        timeoutMs: d.downloadTimeoutMs,
-        cookiesFile: d.cookiesFile,
-        extraArgs: d.ytdlpArgs,
-        onStage: (stage, progress) => {
-          ctx.stage(stage);
-          if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      outputPathOf(item);
+      // Looked up while the audio downloads; awaited only when the file is tagged.
+      const lyrics = deps.lyrics?.lookup(track, ctx.signal);
+      let source = resolved;
+      const produced = await produceWithFallback(resolved, {
+        produce: (candidate) => {
+          source = candidate;
+          return produceFrom(item, candidate, ctx, lyrics);
         },
+        nextSource: async (dead) => {
+          ctx.stage("search");
+          try {
+            return await searchMatch(item, ctx.signal, dead);
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        },
+        isDead: (error) => error instanceof SourceUnavailableError,
+        dropsMatch: dropsStoredMatch,
+        forgetMatch: () => deps.caches.match.delete(`match:${track.spotifyId}`),
+        rememberMatch: (next) => rememberMatch(track.spotifyId, next as StoredMatch),
+        onFallback: (_dead, next, error) =>
+          deps.warn?.(
+            `${item.name}: ${(error as Error).message}; trying the next match "${next.title}" ` +
+              `(${next.score?.toFixed(2)}) ${next.url}`,
+          ),
+        exhausted: (error, dead) => noOtherMatch(item, error, dead),
       });
-      deps.caches.files.invalidate(path);
-      const info = await Deno.stat(path);
-      await deps.libraryIndex?.record(track.spotifyId, {
-        path,
-        size: info.size,
-        mtimeMs: info.mtime?.getTime() ?? 0,
-      });
-      return { path, bytes: produced.bytes ?? info.size };
+      return source === resolved ? produced : { ...produced, source };
     },
 
     async retag(item, ctx) {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
       const known = await storedMatch(track.spotifyId);
-      await retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
-        cover: await cover(track.coverUrl, ctx.signal),
-        signal: ctx.signal,
-      });
+      const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
+      const tags = tagsFromTrack(track, { sourceUrl: known?.url });
+      await orDiskFull(
+        retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
+          cover: await cover(track.coverUrl, ctx.signal),
+          signal: ctx.signal,
+          tempDir: tempRootFor(deps.libraryRoot),
+        }),
+        deps.libraryRoot,
+        `re-tagging ${path}`,
+      );
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, lyrics);
+      // New tags change the size, not the audio: the verified length still holds.
+      const recorded = await deps.libraryIndex?.entry(track.spotifyId);
+      if (recorded?.path === path) {
+        const info = await Deno.stat(path);
+        await deps.libraryIndex?.record(track.spotifyId, {
+          ...recorded,
+          size: info.size,
+          mtimeMs: info.mtime?.getTime() ?? 0,
+        });
+      }
     },
 
     async writeM3u(item, tracks) {
@@ -192,7 +307,11 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         };
       });
       await Deno.mkdir(dirname(m3uPath), { recursive: true });
-      await writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath }));
+      await orDiskFull(
+        writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath })),
+        deps.libraryRoot,
+        `writing ${m3uPath}`,
+      );
       deps.caches.files.invalidate(m3uPath);
       return { written: entries.length, leftOut: tracks.length - entries.length };
     },
@@ -234,6 +353,55 @@ async function needsFullTrack(
   return !(await deps.caches.match.get(`match:${track.spotifyId}`));
 }
 
+/** Awaits work; a full disk becomes the run-stopping DiskFullError naming the library. */
+async function orDiskFull<T>(work: Promise<T>, libraryRoot: string, what: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      throw await diskFullError(libraryRoot, { what, cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Whether a failed download makes the next run search again instead of reusing the stored match:
+ * yes when yt-dlp refused the video; not for what says nothing about it (a cancel, a full disk,
+ * a network failure or a killed program, which are retried).
+ */
+function dropsStoredMatch(error: unknown): boolean {
+  if (error instanceof CancelledError || error instanceof StorageError) return false;
+  const failure = error as Partial<TunedlError>;
+  return failure.retryable !== true && typeof failure.code === "string" &&
+    DOWNLOAD_REFUSALS.has(failure.code);
+}
+
+// yt-dlp's failures that concern the video itself (download_errors.ts codes).
+const DOWNLOAD_REFUSALS = new Set([
+  "unavailable",
+  "private",
+  "region_blocked",
+  "age_restricted",
+  "sign_in_required",
+  "download_failed",
+]);
+
+/** A dead video with no runner-up above the threshold: what was tried and what to do. */
+function noOtherMatch(item: PlanItem, error: unknown, dead: readonly string[]): unknown {
+  if (!(error instanceof SourceUnavailableError)) return error;
+  const tried = dead.length === 1 ? dead[0] : `${dead.length} videos (${dead.join(", ")})`;
+  return new SourceUnavailableError(
+    error.code as "unavailable" | "private" | "region_blocked",
+    `${error.message}; no other candidate for ${item.name} scored above the threshold`,
+    {
+      detail: { ...error.detail, tried: dead },
+      hint: `Tried ${tried}. Run \`tunedl explain ${item.spotify_url}\` to see the candidates, ` +
+        "or add a working audio URL under overrides: in the config.",
+    },
+  );
+}
+
 /** The path optimize gave a track or M3U; a saved plan edited by hand may lack it. */
 function outputPathOf(item: PlanItem): string {
   if (item.path) return item.path;
@@ -245,16 +413,25 @@ function outputPathOf(item: PlanItem): string {
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   const best = result.best;
   const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");
+  // The track's name is shown beside this message already: say what was found, not what was sought.
+  const diff = best?.score.durationDiffSec;
   return new NotFoundError(
-    `no confident match for ${item.name}${
-      best ? ` (best: "${best.candidate.title}" at ${best.score.total.toFixed(2)})` : ""
-    }`,
+    best
+      ? `no confident match; best "${best.candidate.title}" (score ${best.score.total.toFixed(2)}${
+        diff === undefined ? "" : `, length off by ${Math.round(diff)} s`
+      })`
+      : "no confident match: the search found nothing",
     {
       hint: `Searched ${tried || "nothing"}. Run \`tunedl explain ${item.spotify_url}\` to see ` +
         "the candidates, or add the right audio URL under overrides: in the config.",
       detail: {
         bestCandidate: best
-          ? { title: best.candidate.title, url: best.candidate.url, score: best.score.total }
+          ? {
+            title: best.candidate.title,
+            url: best.candidate.url,
+            score: best.score.total,
+            ...(diff === undefined ? {} : { duration_diff_sec: Math.round(diff) }),
+          }
           : undefined,
         reason: result.reason,
       },
@@ -262,16 +439,37 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   );
 }
 
-async function fetchCover(
+/** Largest cover read; Spotify's 640 px covers are ~100 KB. */
+export const MAX_COVER_BYTES = 10_000_000;
+
+/** Reads a cover image within time and size limits, retrying once; throws a typed error otherwise. */
+export async function fetchCover(
   url: string,
-  fetchFn: typeof fetch,
-  signal: AbortSignal,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
 ): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(20_000);
-  const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
-  if (!response.ok) {
-    await response.body?.cancel();
+  try {
+    return await fetchCoverOnce(url, options);
+  } catch (error) {
+    if (!(error instanceof NetworkError) || options.signal?.aborted) throw error;
+    return await fetchCoverOnce(url, options);
+  }
+}
+
+async function fetchCoverOnce(
+  url: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
+): Promise<Uint8Array> {
+  const { timeoutMs } = options;
+  const response = await fetchBounded(url, {}, {
+    fetch: options.fetch,
+    signal: options.signal,
+    limits: limitsFromTimeout(timeoutMs, MAX_COVER_BYTES),
+    what: "cover",
+    readBody: (status) => status >= 200 && status < 300,
+  });
+  if (response.status >= 500) {
     throw new NetworkError(`the cover server answered HTTP ${response.status}`);
   }
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new TunedlError(`the cover server answered HTTP ${response.status}`);
+  return response.body;
 }

@@ -123,6 +123,7 @@ export async function openStoredLogin(
     accountsUrl?: string;
     warn: (message: string) => void;
     fetch?: typeof fetch;
+    requestTimeoutMs?: number;
     /** Where the client id came from, for hints. */
     credentialsOrigin?: string;
   },
@@ -134,6 +135,7 @@ export async function openStoredLogin(
     tokens: login.tokens,
     accountsUrl: options.accountsUrl,
     fetch: options.fetch,
+    requestTimeoutMs: options.requestTimeoutMs,
     credentialsOrigin: options.credentialsOrigin,
     // Another run (cron) may have rotated the refresh token meanwhile.
     reload: async () => (await readStoredLogin(path, { clientId: login.clientId }))?.tokens,

@@ -13,6 +13,7 @@ import {
   type SpotifyCatalog,
   startFakeSpotify,
 } from "./spotify_fake.ts";
+import { type FakeLrclib, type FakeLyricsSong, startFakeLrclib } from "./lrclib_fake.ts";
 import {
   type FakeMedia,
   type FakeSearchRule,
@@ -26,6 +27,8 @@ import {
 export interface MusicWorld {
   spotify: FakeSpotify;
   youtube: FakeYouTube;
+  /** The fake LRCLIB (every song not found unless `lyrics` lists it). */
+  lrclib: FakeLrclib;
   catalog: SpotifyCatalog;
   /** Environment for the CLI: base URLs and credentials. */
   env: Record<string, string>;
@@ -46,6 +49,10 @@ export interface MusicWorldOptions {
   audioSeconds?: number;
   currentUserId?: string;
   ownedPlaylistIds?: string[];
+  /** Songs the fake LRCLIB knows (default none: every lookup is "not found"). */
+  lyrics?: FakeLyricsSong[];
+  /** Origin of the cover images instead of the world's own cover server (e.g. a misbehaving one). */
+  coverOrigin?: string;
   /** More options for the fake Spotify (login: likedTrackIds, redirectUris, ...). */
   spotify?: Omit<FakeSpotifyOptions, "catalog" | "mode" | "latencyMs">;
   /** More options for the fake YouTube (scripted faults, a gate that holds searches). */
@@ -160,7 +167,8 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     () => new Response(cover, { headers: { "content-type": "image/jpeg" } }),
   );
-  const coverOrigin = `http://127.0.0.1:${coverServer.addr.port}`;
+  const coverOrigin = options.coverOrigin?.replace(/\/+$/, "") ??
+    `http://127.0.0.1:${coverServer.addr.port}`;
   const original = options.catalog ?? await loadFixtureCatalog();
   // Covers come from our own server instead of Spotify's image CDN.
   const catalog = JSON.parse(
@@ -196,20 +204,28 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     ownedPlaylistIds: options.ownedPlaylistIds ?? options.spotify?.ownedPlaylistIds,
   });
   const youtube = startFakeYouTube({ ...options.youtube, fixtures: false, rules, media });
+  const lrclib = startFakeLrclib(options.lyrics ?? []);
   return {
     spotify,
     youtube,
+    lrclib,
     catalog,
     videoIdFor,
     env: {
       TUNEDL_SPOTIFY_API_URL: spotify.url,
       TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
       TUNEDL_YOUTUBE_URL: youtube.url,
+      TUNEDL_LYRICS_URL: lrclib.url,
       SPOTIFY_CLIENT_ID: spotify.clientId,
       SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
     },
     async close() {
-      await Promise.all([spotify.close(), youtube.close(), coverServer.shutdown()]);
+      await Promise.all([
+        spotify.close(),
+        youtube.close(),
+        lrclib.close(),
+        coverServer.shutdown(),
+      ]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ConversionError,
+  DiskFullError,
   DownloaderSetupError,
   MissingEncoderError,
   SignInRequiredError,
@@ -11,6 +12,8 @@ import {
   DependencyError,
   NetworkError,
   NotFoundError,
+  ServiceUnreachableError,
+  StorageError,
   type TunedlError,
 } from "../../src/errors/mod.ts";
 import { LoginExpiredError } from "../../src/spotify/mod.ts";
@@ -26,7 +29,10 @@ const CASES: [label: string, failure: TunedlError, stops: boolean][] = [
   ["yt-dlp cannot handle one URL", new DownloaderSetupError("ytdlp_outdated", "x"), false],
   ["a bot check on one video", new SignInRequiredError("sign_in_required", "x"), false],
   ["a network failure", new NetworkError("timed out"), false],
+  ["a service is not answering", new ServiceUnreachableError("YouTube is not answering"), true],
   ["no match", new NotFoundError("No confident match"), false],
+  ["the library's disk is full", new DiskFullError("No space left"), true],
+  ["the library cannot be written", new StorageError("Permission denied"), true],
 ];
 
 for (const [label, failure, stops] of CASES) {
