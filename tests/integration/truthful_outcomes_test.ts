@@ -177,7 +177,7 @@ Deno.test("Spotify unreachable: one error, exit 5, no warning per source", async
   const lines = run.stderr.split("\n");
   assert.equal(lines.filter((line) => line.startsWith("error:")).length, 1, run.stderr);
   assert.equal(lines.filter((line) => line.startsWith("warning:")).length, 0, run.stderr);
-  assert.match(run.stderr, /could not reach the Spotify Web API/);
+  assert.match(run.stderr, /the Spotify Web API at .* is not answering/);
   assert.doesNotMatch(run.stderr, /Running 0 items/);
   // The run is recorded, also when it ends before any track.
   const record = await report(configFile, env, work);
@@ -416,7 +416,7 @@ Deno.test("YouTube unreachable: the run stops at the first track with exit 5, th
   });
   assert.equal(run.code, 5, `${run.stderr}\n${run.stdout}`);
   assert.match(run.stdout, /Stopped:/);
-  assert.match(run.stdout, /could not reach YouTube/i);
+  assert.match(run.stdout, /YouTube Music is not answering/);
   assert.equal(world.youtube.mediaRequests.length, 0);
   const record = await report(configFile, env, work);
   assert.equal(record.exit_code, 5);
