@@ -313,23 +313,23 @@ export function downloadErrorFromStderr(
   const because = said ? `: ${said}` : "";
   switch (code) {
     case "unavailable":
-      return new SourceUnavailableError(code, `Video unavailable at ${url}${because}`, {
+      return new SourceUnavailableError(code, `video unavailable at ${url}${because}`, {
         detail,
         hint: "The video was removed or never existed; tunedl can try another match.",
       });
     case "private":
-      return new SourceUnavailableError(code, `Video is private or members-only at ${url}`, {
+      return new SourceUnavailableError(code, `video is private or members-only at ${url}`, {
         detail,
         hint: "Only its owner's audience can play it; tunedl can try another match.",
       });
     case "region_blocked":
-      return new SourceUnavailableError(code, `Video is blocked in your country at ${url}`, {
+      return new SourceUnavailableError(code, `video is blocked in your country at ${url}`, {
         detail,
         hint: "Try another match, or download through a network in another region " +
           "(yt-dlp --proxy via download.ytdlp_args).",
       });
     case "age_restricted":
-      return new SignInRequiredError(code, `Video is age-restricted at ${url}`, {
+      return new SignInRequiredError(code, `video is age-restricted at ${url}`, {
         detail,
         hint: "Export cookies of a signed-in YouTube account (Netscape cookies.txt) and set " +
           "download.cookies_file.",
@@ -362,7 +362,7 @@ export function downloadErrorFromStderr(
         hint: "Wait a while, lower the number of parallel downloads, or set download.cookies_file.",
       });
     case "network":
-      return new DownloadNetworkError(code, `Network error while downloading ${url}${because}`, {
+      return new DownloadNetworkError(code, `network error while downloading ${url}${because}`, {
         detail,
         hint: "Check the connection; tunedl retries network errors.",
       });

@@ -141,44 +141,54 @@ export function spotifyCatalogReader(
       );
       return items;
     };
+  // The cache is asked inside the batch, not before it: ids join a batch the
+  // moment they are wanted, so a batch fills even when cache lookups are slow
+  // (a busy machine, a cold run writing thousands of entries at once).
+  // "Spotify has no such item" (null from the client) is remembered too, for a day, so a
+  // warm run does not ask again; a transient failure (5xx, timeout) throws and is not.
+  const readThrough = <T extends { id: string }>(
+    prefix: string,
+    read: (ids: string[], signal?: AbortSignal) => Promise<Array<T | null>>,
+  ) =>
+  async (ids: string[], signal?: AbortSignal): Promise<Array<T | null>> => {
+    const known = await Promise.all(ids.map((id) => cache.get<T>(`${prefix}:${id}`)));
+    const gone = await Promise.all(
+      ids.map((id, i) =>
+        known[i] === undefined ? cache.get<MissingAnswer>(`missing:${prefix}:${id}`) : undefined
+      ),
+    );
+    const wanted = ids.filter((_, i) => known[i] === undefined && gone[i] === undefined);
+    const fresh = wanted.length > 0 ? await read(wanted, signal).then(cached(prefix)) : [];
+    await Promise.all(wanted.map((id, i) => {
+      if (fresh[i] !== null) return undefined;
+      const answer: MissingAnswer = {
+        message: `Spotify has no ${prefix} https://open.spotify.com/${prefix}/${id}`,
+      };
+      return cache.set(`missing:${prefix}:${id}`, answer, { ttlMs: ttls.missingMs });
+    }));
+    const readById = new Map(wanted.map((id, i) => [id, fresh[i]]));
+    return ids.map((id, i) => known[i] ?? readById.get(id) ?? null);
+  };
   const trackBatcher = new Batcher<SpotifyTrack>(
     "track",
-    (ids, signal) => client.getTracks(ids, { signal }).then(cached("track")),
+    readThrough("track", (ids, signal) => client.getTracks(ids, { signal })),
     50,
   );
   const albumBatcher = new Batcher<SpotifyAlbum>(
     "album",
-    (ids, signal) => client.getAlbums(ids, { signal }).then(cached("album")),
+    readThrough("album", (ids, signal) => client.getAlbums(ids, { signal })),
     20,
   );
   const artistBatcher = new Batcher<SpotifyArtist>(
     "artist",
-    (ids, signal) => client.getArtists(ids, { signal }).then(cached("artist")),
+    readThrough("artist", (ids, signal) => client.getArtists(ids, { signal })),
     50,
   );
-  /**
-   * From the cache, else through the batcher (which caches what it reads). "Spotify has no
-   * such item" is remembered too (for a day), so a warm run does not ask again; a transient
-   * failure (5xx, timeout) is not.
-   */
-  const load = async <T>(prefix: string, batcher: Batcher<T>, id: string, signal?: AbortSignal) => {
-    const known = await cache.get<T>(`${prefix}:${id}`);
-    if (known !== undefined) return known;
-    const missing = await cache.get<MissingAnswer>(`missing:${prefix}:${id}`);
-    if (missing !== undefined) throw new NotFoundError(missing.message, { hint: missing.hint });
-    try {
-      return await batcher.load(id, signal);
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        const answer: MissingAnswer = { message: error.message, hint: error.hint };
-        await cache.set(`missing:${prefix}:${id}`, answer, { ttlMs: ttls.missingMs });
-      }
-      throw error;
-    }
-  };
-  const album = (id: string, signal?: AbortSignal) => load("album", albumBatcher, id, signal);
-  const artist = (id: string, signal?: AbortSignal) => load("artist", artistBatcher, id, signal);
-  const track = (id: string, signal?: AbortSignal) => load("track", trackBatcher, id, signal);
+  const load = <T>(batcher: Batcher<T>, id: string, signal?: AbortSignal) =>
+    batcher.load(id, signal);
+  const album = (id: string, signal?: AbortSignal) => load(albumBatcher, id, signal);
+  const artist = (id: string, signal?: AbortSignal) => load(artistBatcher, id, signal);
+  const track = (id: string, signal?: AbortSignal) => load(trackBatcher, id, signal);
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
