@@ -19,6 +19,8 @@ export function configHash(config: Config): string {
     m3u_output: config.download.m3u_output,
     format: config.download.format,
     overwrite: config.download.overwrite,
+    // Only when set, so the hash of every config written before the setting stays the same.
+    ...(config.download.duplicates === "copy" ? {} : { duplicates: config.download.duplicates }),
     artist_album_groups: [...config.download.artist_album_groups].sort(),
     overrides: Object.entries(config.overrides).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
   };

@@ -10,6 +10,7 @@ import type {
   AudioFormat,
   AudioProvider,
   DownloadSettings,
+  DuplicatesMode,
   OverwriteMode,
 } from "./model.ts";
 
@@ -30,6 +31,7 @@ type DownloadFieldTable = {
 
 export const AUDIO_FORMATS: readonly AudioFormat[] = ["mp3", "m4a", "flac", "opus", "ogg"];
 export const OVERWRITE_MODES: readonly OverwriteMode[] = ["skip", "overwrite", "metadata"];
+export const DUPLICATES_MODES: readonly DuplicatesMode[] = ["copy", "link", "skip"];
 export const AUDIO_PROVIDERS: readonly AudioProvider[] = ["youtube-music", "youtube"];
 export const ALBUM_GROUPS: readonly AlbumGroup[] = ["album", "single", "appears_on", "compilation"];
 
@@ -157,6 +159,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     schema: oneOf(OVERWRITE_MODES),
     expected: `one of ${OVERWRITE_MODES.join(", ")}`,
     default: "skip",
+  },
+  duplicates: {
+    schema: oneOf(DUPLICATES_MODES),
+    expected: `one of ${DUPLICATES_MODES.join(", ")}`,
+    default: "copy",
   },
   cache_max_size: { schema: integer(0), expected: COUNT, default: 1000 },
   cache_ttl: { schema: integer(0), expected: SECONDS, default: 3600 },

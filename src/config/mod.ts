@@ -6,6 +6,7 @@ export type {
   Config,
   CredentialSource,
   DownloadSettings,
+  DuplicatesMode,
   LoadedConfig,
   OverwriteMode,
   SourceEntry,

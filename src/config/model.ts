@@ -8,6 +8,8 @@ import type { SpotifyRef } from "../spotify/mod.ts";
 export type AudioFormat = "mp3" | "m4a" | "flac" | "opus" | "ogg";
 /** What to do when the target file already exists. */
 export type OverwriteMode = "skip" | "overwrite" | "metadata";
+/** How a recording that several releases list gets its other files: a tagged copy, a hard link, or none. */
+export type DuplicatesMode = "copy" | "link" | "skip";
 /** Where audio is searched, in order of preference. */
 export type AudioProvider = "youtube-music" | "youtube";
 /** Which of an artist's releases an `artists:` entry downloads (Spotify's album_group). */
@@ -27,6 +29,7 @@ export interface DownloadSettings {
   output: string;
   audio_providers: AudioProvider[];
   overwrite: OverwriteMode;
+  duplicates: DuplicatesMode;
   cache_max_size: number;
   cache_ttl: number;
   audio_search_cache_max_size: number;
