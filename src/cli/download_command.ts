@@ -15,6 +15,8 @@ import {
   type Plan,
   planFromJson,
   planToJson,
+  registryForPlan,
+  shareRecordings,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
@@ -33,6 +35,13 @@ import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { stopsRun } from "./stop_policy.ts";
+import {
+  markPlanDuplicates,
+  openOwnership,
+  ownedRecordingAsync,
+  preparePrune,
+  recordWrittenFiles,
+} from "./library_upkeep.ts";
 
 export const downloadCommand: Command = {
   summary: "download everything the config lists (or `download liked`)",
@@ -49,6 +58,9 @@ Options:
   -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
       --resume       continue the last run of the same config where it stopped
   -q, --quiet        only errors and the summary
+      --prune        after the downloads, remove the files tunedl wrote that no
+                     source lists any more (see \`tunedl plan --prune\`)
+      --force        let --prune remove more than a quarter of tunedl's files
   -v, --verbose      also stages and retries
       --log-format F text (default: a live display on a terminal, plain lines
                      otherwise) or json (one JSON event per line, for scripts)
@@ -60,6 +72,8 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
       flags: {
         ...configFlags,
         resume: { type: "boolean" },
+        prune: { type: "boolean" },
+        force: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         verbose: { type: "boolean", short: "v" },
         "log-format": { type: "string" },
@@ -91,6 +105,8 @@ usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.
       return await download(ctx, io, {
         likedOnly,
         resume: flags.resume === true,
+        prune: flags.prune === true,
+        force: flags.force === true,
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
         json: logFormat === "json",
@@ -107,6 +123,8 @@ const SPOTIFY_STAGE_LIMIT = 50;
 interface DownloadFlags {
   likedOnly: boolean;
   resume: boolean;
+  prune: boolean;
+  force: boolean;
   quiet: boolean;
   verbose: boolean;
   json: boolean;
@@ -156,6 +174,12 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }
     }
     if (controller.signal.aborted) return 130;
+    const ownership = await openOwnership(layout.baseDir, io);
+    plan = markPlanDuplicates(plan, loaded, ownership);
+    // Refused before anything is downloaded: a prune that large is more likely a mistake.
+    const prune = flags.prune
+      ? preparePrune(plan, ownership, { loaded, force: flags.force })
+      : undefined;
     if (!d.plan_execution_enabled || !tools) {
       io.out(formatPlan(plan, layout.baseDir));
       info("plan_execution_enabled is false: nothing downloaded.");
@@ -175,15 +199,22 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
     const providers = audioProviders(d.audio_providers, io);
-    const worker = createTrackWorker({
-      loaded,
-      catalog: ctx.catalog,
-      providers,
-      caches: ctx.caches,
-      tools,
-      libraryRoot: layout.baseDir,
-      warn: (message) => reporterWarn(message),
-    });
+    const worker = shareRecordings(
+      createTrackWorker({
+        loaded,
+        catalog: ctx.catalog,
+        providers,
+        caches: ctx.caches,
+        tools,
+        libraryRoot: layout.baseDir,
+        warn: (message) => reporterWarn(message),
+      }),
+      {
+        mode: d.duplicates,
+        registry: registryForPlan(plan.items, { existing: ownedRecordingAsync(ownership) }),
+        onWritten: recordWrittenFiles(ownership, plan),
+      },
+    );
     const reporter = createProgressReporter({
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
@@ -216,12 +247,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
+      await ownership.flush();
+      const pruned = prune ? await prune.afterRun(result, { io, info, json: flags.json }) : 0;
       if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
       if (result.stoppedBy) {
         const reason = result.stoppedBy.message.replace(/\.$/, "");
         info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
       }
-      return exitCodeFor(result);
+      return Math.max(exitCodeFor(result), pruned);
     } catch (error) {
       reporter.close();
       throw error;

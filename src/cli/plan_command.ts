@@ -1,17 +1,23 @@
 /** `tunedl plan`: what would be downloaded and where, without downloading. */
 import { relative } from "node:path";
-import type { Plan, PlanItem } from "../plan/mod.ts";
+import { findRemovals, needsForce, type Plan, type PlanItem } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import { buildPlan } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 
 import { runReporting, writeJson } from "./json_output.ts";
+import {
+  configuredSources,
+  formatRemovals,
+  markPlanDuplicates,
+  openOwnership,
+} from "./library_upkeep.ts";
 import { createRunContext } from "./run_context.ts";
 
 export const planCommand: Command = {
   summary: "show what would be downloaded and where, without downloading",
-  usage: `Usage: tunedl plan [--config FILE | FILE] [--json] [--all]
+  usage: `Usage: tunedl plan [--config FILE | FILE] [--json] [--all] [--prune]
 
 Reads the Spotify catalog for everything the config lists, merges duplicates,
 resolves output paths and checks which files already exist. Downloads nothing.
@@ -19,10 +25,17 @@ resolves output paths and checks which files already exist. Downloads nothing.
 Options:
   -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
       --json         print the whole plan as one JSON document {"items": [...]}
-      --all          list every track, not only the first 50 to download`,
+      --all          list every track, not only the first 50 to download
+      --prune        also list the files tunedl wrote that no source lists any
+                     more (what \`tunedl download --prune\` would remove)`,
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("plan", argv, {
-      flags: { ...configFlags, json: { type: "boolean" }, all: { type: "boolean" } },
+      flags: {
+        ...configFlags,
+        json: { type: "boolean" },
+        all: { type: "boolean" },
+        prune: { type: "boolean" },
+      },
       maxPositionals: 1,
     });
     const json = flags.json === true;
@@ -31,14 +44,44 @@ Options:
       const loaded = await loadConfigFor(flags, io, { positional });
       const ctx = await createRunContext(loaded, io);
       try {
-        const { plan, layout } = await buildPlan(ctx, {
+        const built = await buildPlan(ctx, {
           onWarning: (w) => {
             io.err(`warning: ${w.source}: ${w.message}\n`);
             if (w.hint) io.err(`hint: ${w.hint}\n`);
           },
         });
-        if (json) writeJson(io, planJson(plan, layout.baseDir));
-        else io.out(formatPlan(plan, layout.baseDir, { all: flags.all === true }));
+        const { layout } = built;
+        const ownership = await openOwnership(layout.baseDir, io);
+        const plan = markPlanDuplicates(built.plan, loaded, ownership);
+        const removals = flags.prune === true
+          ? findRemovals(plan, ownership.entries(), {
+            configuredSources: configuredSources(loaded),
+          })
+          : undefined;
+        if (json) {
+          writeJson(io, {
+            ...planJson(plan, layout.baseDir),
+            ...(removals ? { removals, owned_files: ownership.size } : {}),
+          });
+          return 0;
+        }
+        io.out(formatPlan(plan, layout.baseDir, {
+          all: flags.all === true,
+          duplicates: loaded.config.download.duplicates,
+        }));
+        if (removals) {
+          io.out(
+            removals.length === 0
+              ? "\nNothing to prune: every file tunedl wrote is still listed by a source.\n"
+              : formatRemovals(removals, layout.baseDir, "Would remove with --prune"),
+          );
+          if (needsForce(removals.length, ownership.size)) {
+            io.out(
+              `That is more than a quarter of the ${ownership.size} files tunedl owns here: ` +
+                "`tunedl download --prune` will ask for --force.\n",
+            );
+          }
+        }
         return 0;
       } finally {
         await ctx.close();
@@ -50,7 +93,7 @@ Options:
 /** Counts of a plan by type and by what will happen. */
 export function planCounts(plan: Plan) {
   const byType: Record<string, number> = {};
-  let toDownload = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
+  let toDownload = 0, toCopy = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
   for (const item of plan.items) {
     byType[item.type] = (byType[item.type] ?? 0) + 1;
     if (item.type !== "track") {
@@ -58,12 +101,14 @@ export function planCounts(plan: Plan) {
       continue;
     }
     if (item.status === "pending" || item.status === "in_progress") {
-      item.action === "retag" ? toRetag++ : toDownload++;
+      if (item.action === "retag") toRetag++;
+      else if (item.duplicate_of !== undefined) toCopy++;
+      else toDownload++;
     } else if (item.skip_reason === "exists" || item.status === "completed") present++;
     else if (item.status === "failed") failed++;
     else skipped++;
   }
-  return { byType, toDownload, toRetag, present, failed, skipped };
+  return { byType, toDownload, toCopy, toRetag, present, failed, skipped };
 }
 
 function planJson(plan: Plan, baseDir: string) {
@@ -81,7 +126,11 @@ function plural(n: number, word: string): string {
 }
 
 /** The human-readable plan. */
-export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean } = {}): string {
+export function formatPlan(
+  plan: Plan,
+  baseDir: string,
+  options: { all?: boolean; duplicates?: "copy" | "link" | "skip" } = {},
+): string {
   const counts = planCounts(plan);
   const t = counts.byType;
   const lines = [
@@ -90,6 +139,9 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
     }, ${plural(t.playlist ?? 0, "playlist")}; ${plural(t.m3u ?? 0, "M3U file")}`,
     `Library: ${baseDir}`,
     `  to download:      ${counts.toDownload}`,
+    ...(counts.toCopy > 0
+      ? [`  ${copyLabel(options.duplicates).padEnd(17)} ${counts.toCopy}`]
+      : []),
     `  to re-tag:        ${counts.toRetag}`,
     `  already present:  ${counts.present}`,
   ];
@@ -106,13 +158,19 @@ export function formatPlan(plan: Plan, baseDir: string, options: { all?: boolean
     lines.push("", "Will write:");
     for (const item of shown) {
       const path = item.path ? relative(baseDir, item.path) : "(no path)";
-      lines.push(`  ${item.action === "retag" ? "re-tag " : ""}${path}`);
+      const how = item.action === "retag" ? "re-tag " : item.duplicate_of ? "copy   " : "";
+      lines.push(`  ${how}${path}`);
     }
     if (shown.length < pending.length) {
       lines.push(`  ... and ${pending.length - shown.length} more (--all lists every one)`);
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** "to copy:" with the duplicates setting's own verb: the same recording fetched once. */
+function copyLabel(mode: "copy" | "link" | "skip" | undefined): string {
+  return mode === "link" ? "to link:" : mode === "skip" ? "to share:" : "to copy:";
 }
 
 function describeProblem(item: PlanItem): string {

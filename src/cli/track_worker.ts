@@ -85,8 +85,13 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
     return pending;
   }
 
-  async function storedMatch(id: string | undefined): Promise<StoredMatch | undefined> {
-    return id ? await deps.caches.match.get<StoredMatch>(`match:${id}`) : undefined;
+  /** The match of this track, or of another track of the same recording (by ISRC). */
+  async function storedMatch(track: TrackMetadata): Promise<StoredMatch | undefined> {
+    for (const key of matchKeys(track)) {
+      const found = await deps.caches.match.get<StoredMatch>(key);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   return {
@@ -109,7 +114,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       const track = trackMetadata(item);
       const override = overrides[track.spotifyId];
       if (override) return { url: override, provider: "override" };
-      const known = await storedMatch(track.spotifyId);
+      const known = await storedMatch(track);
       if (known) return { ...known };
       ctx.stage("search");
       const result = await findBestMatch(track, deps.providers, {
@@ -126,7 +131,9 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
         score: best.score.total,
         title: best.candidate.title,
       };
-      await deps.caches.match.set(`match:${track.spotifyId}`, match, { ttlMs: MATCH_TTL_MS });
+      await Promise.all(
+        matchKeys(track).map((key) => deps.caches.match.set(key, match, { ttlMs: MATCH_TTL_MS })),
+      );
       return match;
     },
 
@@ -164,7 +171,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
     async retag(item, ctx) {
       const track = trackMetadata(item);
       if (!item.path) throw new Error(`plan item ${item.id} has no output path`);
-      const known = await storedMatch(track.spotifyId);
+      const known = await storedMatch(track);
       await retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
@@ -215,15 +222,21 @@ export async function prefetchTrackDetails(
 }
 
 /**
- * Whether a track will be searched and lacks its ISRC, so its full track must
- * be read: not when an override or a remembered match replaces the search.
+ * Whether a track lacks its ISRC, so its full track must be read: every file
+ * carries its ISRC (also with an override or a remembered match), and the
+ * ISRC is what ties the releases of one recording together.
  */
-async function needsFullTrack(
+function needsFullTrack(
   track: TrackMetadata,
-  deps: Pick<TrackWorkerDeps, "loaded" | "caches">,
+  _deps: Pick<TrackWorkerDeps, "loaded" | "caches">,
 ): Promise<boolean> {
-  if (track.isrc || deps.loaded.config.overrides[track.spotifyId]) return false;
-  return !(await deps.caches.match.get(`match:${track.spotifyId}`));
+  return Promise.resolve(!track.isrc);
+}
+
+/** Where a match is kept: per track, and per recording (one match serves every release). */
+function matchKeys(track: TrackMetadata): string[] {
+  const isrc = track.isrc?.trim().toUpperCase();
+  return isrc ? [`match:${track.spotifyId}`, `match:isrc:${isrc}`] : [`match:${track.spotifyId}`];
 }
 
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {

@@ -3,3 +3,6 @@ export * from "./sanitize.ts";
 export * from "./path_template.ts";
 export * from "./m3u.ts";
 export * from "./atomic_write.ts";
+export * from "./place_copy.ts";
+export * from "./ownership.ts";
+export * from "./remove_owned.ts";

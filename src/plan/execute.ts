@@ -36,6 +36,8 @@ export interface ProducedFile {
   bytes?: number;
   /** Set when the worker found nothing to do (e.g. "exists"): the item ends skipped. */
   skipped?: string;
+  /** The library file this one was copied or linked from (the same recording, fetched once). */
+  copiedFrom?: string;
 }
 
 /** What writing one M3U file did. */
@@ -52,6 +54,13 @@ export interface M3uWriteResult {
 export interface TrackWorker {
   /** Spotify stage (e.g. fetch the full track for its ISRC); may change item.metadata. */
   enrich?(item: PlanItem, ctx: StageContext): Promise<void>;
+  /**
+   * After the Spotify stage and outside every pool: waits while another item fetches the same
+   * recording, so two tracks with one ISRC are fetched once.
+   */
+  awaitRecording?(item: PlanItem, signal: AbortSignal): Promise<void>;
+  /** Called once when a track's run ends, whatever the outcome, to let go of what it held. */
+  release?(item: PlanItem): void;
   /** Search stage; throws a TunedlError with code "not_found" when no match is confident. */
   resolveSource(item: PlanItem, ctx: StageContext): Promise<ResolvedSource>;
   /** Download, convert and tag. */
@@ -333,6 +342,7 @@ class PlanExecution {
             (ctx) => enrich(item, ctx),
           );
         }
+        await worker.awaitRecording?.(item, this.#controller.signal);
         const found = await this.#stage(
           item,
           "search",
@@ -355,6 +365,12 @@ class PlanExecution {
       if (this.#controller.signal.aborted) this.#cancelItem(item);
       else if (this.#options.stopsRun?.(failure)) this.#stopRun(item, failure);
       else this.#failItem(item, failure, action);
+    } finally {
+      try {
+        worker.release?.(item);
+      } catch {
+        // Letting go must not turn a finished track into a failure.
+      }
     }
   }
 
@@ -460,8 +476,11 @@ class PlanExecution {
     } else {
       item.status = "completed";
       if (action === "retag") this.#summary.retagged++;
-      else this.#summary.downloaded++;
-      this.#summary.bytesWritten += produced?.bytes ?? 0;
+      else if (produced?.copiedFrom !== undefined) this.#summary.copied++;
+      else {
+        this.#summary.downloaded++;
+        this.#summary.bytesWritten += produced?.bytes ?? 0;
+      }
     }
     if (produced !== undefined) item.path = produced.path;
     item.progress = 1;
@@ -478,6 +497,7 @@ class PlanExecution {
       ...(item.path === undefined ? {} : { path: item.path }),
       ...(source === undefined ? {} : { source }),
       ...(produced?.skipped === undefined ? {} : { skipReason: produced.skipped }),
+      ...(produced?.copiedFrom === undefined ? {} : { copiedFrom: produced.copiedFrom }),
     });
     this.#afterFinished(item);
   }

@@ -8,3 +8,6 @@ export * from "./execution_events.ts";
 export * from "./container_status.ts";
 export * from "./retry.ts";
 export * from "./spotify_catalog.ts";
+export * from "./recording_dedupe.ts";
+export * from "./prune.ts";
+export * from "./shared_recordings.ts";
