@@ -16,6 +16,7 @@ import {
   type Removal,
   type SharedRecording,
   sourcesByItem,
+  unreadSources,
   type WrittenFile,
 } from "../plan/mod.ts";
 import type { CliIo } from "./io.ts";
@@ -159,8 +160,12 @@ export function preparePrune(
   options: { loaded: LoadedConfig; force: boolean },
 ): PreparedPrune {
   const configured = configuredSources(options.loaded);
+  const unread = unreadSources(plan);
   checkPruneSize(
-    findRemovals(plan, ownership.entries(), { configuredSources: configured }),
+    findRemovals(plan, ownership.entries(), {
+      configuredSources: configured,
+      unreadSources: unread,
+    }),
     ownership,
     { force: options.force, command: "tunedl download" },
   );
@@ -177,6 +182,7 @@ export function preparePrune(
       // After the run: its paths are final (a shared file in place of a track's own).
       const removals = findRemovals(result.plan, ownership.entries(), {
         configuredSources: configured,
+        unreadSources: unread,
       });
       checkPruneSize(removals, ownership, { force: options.force, command: "tunedl download" });
       const outcome = await removeOwnedFiles(removals.map((r) => r.path), ownership);

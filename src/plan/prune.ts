@@ -25,6 +25,11 @@ export interface Removal {
 export interface FindRemovalsOptions {
   /** Ids of every source the config lists now ("playlist:<id>", "album:<id>", "artist:<id>", "track:<id>", "playlist:liked"). */
   configuredSources: ReadonlySet<string>;
+  /**
+   * Sources known to be unread this run, from the plan as generated: running a plan rolls a
+   * container's status up from its children, which hides a failed read.
+   */
+  unreadSources?: ReadonlySet<string>;
 }
 
 /** The source ids (top-level plan items) above each item, by item id. */
@@ -52,6 +57,14 @@ export function sourcesByItem(items: readonly PlanItem[]): Map<string, string[]>
   };
   for (const item of items) rootsOf(item, new Set());
   return memo;
+}
+
+/** The top-level sources of a freshly generated plan that could not be read (failed or withheld). */
+export function unreadSources(plan: Plan): Set<string> {
+  const roots = plan.items.filter((item) =>
+    item.parent_id === null && item.parent_ids.length === 0 && item.type !== "m3u"
+  );
+  return new Set(roots.filter((item) => !readInFull(item)).map((item) => item.id));
 }
 
 /** Whether a top-level source was read in full this run (a failed or withheld read says nothing about its tracks). */
@@ -86,7 +99,8 @@ export function findRemovals(
     // A source this run did not read in full (failed, withheld, or outside a `download liked`)
     // may still list the file.
     const unread = sources.some((id) =>
-      options.configuredSources.has(id) && !readInFull(byId.get(id))
+      options.configuredSources.has(id) &&
+      (options.unreadSources?.has(id) === true || !readInFull(byId.get(id)))
     );
     if (unread) continue;
     removals.push({
