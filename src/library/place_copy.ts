@@ -12,7 +12,7 @@ export type PlacedHow = "copied" | "linked";
 export interface PlaceCopyOptions {
   /** Try a hard link first (same file system, a file system that has them); else copy. */
   link?: boolean;
-  /** Runs on the hidden copy before it takes its final name (e.g. writes its own tags); not for links. */
+  /** Runs on the hidden copy before it takes its final name (e.g. writes its own tags); not on a link. */
   prepare?: (tempPath: string) => Promise<void>;
   /** Hard-link function; replaceable so tests can refuse links. */
   linkFile?: (from: string, to: string) => Promise<void>;
