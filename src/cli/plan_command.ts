@@ -158,7 +158,11 @@ export function formatPlan(
     lines.push("", "Will write:");
     for (const item of shown) {
       const path = item.path ? relative(baseDir, item.path) : "(no path)";
-      const how = item.action === "retag" ? "re-tag " : item.duplicate_of ? "copy   " : "";
+      const how = item.action === "retag"
+        ? "re-tag "
+        : item.duplicate_of
+        ? `${copyVerb(options.duplicates)} `
+        : "";
       lines.push(`  ${how}${path}`);
     }
     if (shown.length < pending.length) {
@@ -168,9 +172,14 @@ export function formatPlan(
   return `${lines.join("\n")}\n`;
 }
 
-/** "to copy:" with the duplicates setting's own verb: the same recording fetched once. */
+/** What happens to another place of a recording fetched once, as `download.duplicates` says. */
+function copyVerb(mode: "copy" | "link" | "skip" | undefined): string {
+  return mode === "link" ? "link" : mode === "skip" ? "share" : "copy";
+}
+
+/** "to copy:" with the duplicates setting's own verb. */
 function copyLabel(mode: "copy" | "link" | "skip" | undefined): string {
-  return mode === "link" ? "to link:" : mode === "skip" ? "to share:" : "to copy:";
+  return `to ${copyVerb(mode)}:`;
 }
 
 function describeProblem(item: PlanItem): string {
