@@ -287,3 +287,24 @@ Deno.test("duplicates: skip keeps one file per recording and the M3U points at i
     m3u,
   );
 });
+
+Deno.test("a track with an overrides: entry is read in full too: its file carries the ISRC", async () => {
+  await using setup = await setUp();
+  const { world, work } = setup;
+  const ponder = "3wUEWGwCVJUMecLVItve9f";
+  const config = await work.writeConfig({
+    version: "1.2",
+    download: { threads: 1, output: OUTPUT },
+    albums: ["https://open.spotify.com/album/58NYQm3dRbTW1kKirl631E"],
+    overrides: {
+      [`https://open.spotify.com/track/${ponder}`]: `${world.youtube.url}/watch?v=${
+        world.videoIdFor(ponder)
+      }`,
+    },
+  });
+  const run = await setup.tunedl(["download", "-q"], config);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(world.youtube.searches.length, 0, "the override replaced the search");
+  const [file] = await audioFiles(work);
+  assert.equal((await tagsOf(join(work.libraryDir, file))).tsrc, "GX89G2317822");
+});
