@@ -308,3 +308,37 @@ Deno.test("a track with an overrides: entry is read in full too: its file carrie
   const [file] = await audioFiles(work);
   assert.equal((await tagsOf(join(work.libraryDir, file))).tsrc, "GX89G2317822");
 });
+
+Deno.test("the match of one release is the match of all: another release of a recording is not searched again", async () => {
+  await using setup = await setUp();
+  const { world, work } = setup;
+  const first = await work.writeConfig({
+    version: "1.2",
+    download: { threads: 1, output: OUTPUT },
+    songs: ["https://open.spotify.com/track/4VZH6OfxPy1nNE7KbtVKyK"],
+  });
+  const run = await setup.tunedl(["download", "-q"], first);
+  assert.equal(run.code, 0, run.stderr);
+  const searches = world.youtube.searches.length;
+  assert.ok(searches > 0);
+  const fetched = [...mediaFetches(world).keys()];
+  assert.equal(fetched.length, 1);
+
+  // The compilation's copy, into another library: nothing to copy from, but the match is known.
+  const second = await work.writeConfig({
+    version: "1.2",
+    download: {
+      threads: 1,
+      output: "other/{artist}/{album}/{title}.{output-ext}",
+      // Another provider: no search result of the first run could answer for this one.
+      audio_providers: ["youtube"],
+    },
+    songs: [`https://open.spotify.com/track/${FEARLESS_ON_COMPILATION}`],
+  }, { name: "second.yaml" });
+  const again = await setup.tunedl(["download", "-q"], second);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(world.youtube.searches.length, searches, "no new search");
+  assert.deepEqual([...mediaFetches(world).keys()], fetched, "the same audio");
+  const [file] = (await listFiles(join(work.dir, "other"))).filter((p) => AUDIO.test(p));
+  assert.equal((await tagsOf(file)).album, "NCS: The Best of 2017");
+});
