@@ -3,6 +3,7 @@
  * whether it has a JavaScript runtime for YouTube, ffmpeg with the needed
  * encoders, ffprobe. Plain data out; the CLI prints it.
  */
+import { AUDIO_FORMATS, type AudioFormat } from "../model/mod.ts";
 import {
   type Environment,
   findExecutable,
@@ -11,7 +12,7 @@ import {
   locateYtdlp,
 } from "./executables.ts";
 import { installFfmpegFix, missingEncoderFix } from "./ffmpeg_advice.ts";
-import { AUDIO_FORMATS, type AudioFormat, FORMAT_SPECS } from "./formats.ts";
+import { FORMAT_SPECS } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
 /** How a check came out: usable, usable with a warning, or not usable. */

@@ -3,6 +3,7 @@
  * TUNEDL_* setting the CLI passes in `env`, or a search of PATH (PATHEXT on
  * Windows). No global state: the environment comes in as a parameter.
  */
+import { posix, win32 } from "node:path";
 import { DependencyError } from "../errors/mod.ts";
 
 /** Environment variables as plain data (the CLI passes `Deno.env.toObject()`). */
@@ -35,11 +36,6 @@ export function isExecutableFile(path: string): boolean {
 
 function isPathLike(name: string): boolean {
   return name.includes("/") || name.includes("\\");
-}
-
-function joinPath(dir: string, name: string, windows: boolean): string {
-  const sep = windows ? "\\" : "/";
-  return dir.endsWith("/") || dir.endsWith("\\") ? dir + name : dir + sep + name;
 }
 
 function envValue(env: Environment, key: string, windows: boolean): string | undefined {
@@ -77,7 +73,9 @@ export function findExecutable(
   const path = envValue(env, "PATH", windows) ?? "";
   for (const dir of path.split(windows ? ";" : ":")) {
     if (dir === "") continue;
-    const found = candidates(joinPath(dir, wanted, windows), windows, pathExt).find(check);
+    const found = candidates((windows ? win32 : posix).join(dir, wanted), windows, pathExt).find(
+      check,
+    );
     if (found !== undefined) return found;
   }
   return undefined;
@@ -101,11 +99,6 @@ export interface ToolLocations {
   env?: Environment;
   os?: typeof Deno.build.os;
   isExecutable?: (path: string) => boolean;
-}
-
-function dirname(path: string): string {
-  const index = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return index <= 0 ? (index === 0 ? path.slice(0, 1) : ".") : path.slice(0, index);
 }
 
 /** Locates yt-dlp (config, TUNEDL_YTDLP, PATH); undefined when missing. */
@@ -141,7 +134,10 @@ export function locateFfprobe(
     const windows = (locations.os ?? Deno.build.os) === "windows";
     const beside = findExecutable("ffprobe", {
       ...common,
-      explicitPath: joinPath(dirname(ffmpeg), "ffprobe", windows),
+      explicitPath: (windows ? win32 : posix).join(
+        (windows ? win32 : posix).dirname(ffmpeg),
+        "ffprobe",
+      ),
     });
     if (beside !== undefined) return beside;
   }

@@ -2,9 +2,10 @@
  * Probing and converting audio with ffprobe/ffmpeg. The decision to stream-copy
  * or encode is a pure function of the probed source and the target format.
  */
+import { type AudioFormat } from "../model/mod.ts";
 import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
 import { missingEncoderFix } from "./ffmpeg_advice.ts";
-import { type AudioFormat, FORMAT_SPECS, isValidBitrate } from "./formats.ts";
+import { FORMAT_SPECS, isValidBitrate } from "./formats.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
 /** What ffprobe says about a media file. */
@@ -66,7 +67,7 @@ export function parseFfprobeJson(json: string, file = "input"): AudioProbe {
   }
   const streams = data.streams ?? [];
   const audio = streams.find((stream) => stream.codec_type === "audio");
-  if (!audio?.codec_name) throw new ConversionError(`No audio stream in ${file}`);
+  if (!audio?.codec_name) throw new ConversionError(`no audio stream in ${file}`);
   return {
     codec: audio.codec_name,
     container: data.format?.format_name ?? "",
@@ -139,7 +140,7 @@ function encoderBitrate(
     return source.bitRate ? `${Math.max(32, Math.round(source.bitRate / 1000))}k` : fallback;
   }
   if (!isValidBitrate(value)) {
-    throw new ConversionError(`Invalid bitrate "${configured}"`, {
+    throw new ConversionError(`invalid bitrate "${configured}"`, {
       hint: 'Use a value like "128k", "192k" or "320k" (or "auto", "disable").',
     });
   }
@@ -230,7 +231,7 @@ export async function convertAudio(
     signal: options.signal,
     timeoutMs: options.timeoutMs,
   });
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: conversion of ${input}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: conversion of ${input}`);
   if (!result.success) {
     const encoder = FORMAT_SPECS[options.format].encoder;
     if (lacksEncoder(result.stderr, encoder)) {

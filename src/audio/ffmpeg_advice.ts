@@ -3,7 +3,8 @@
  * `ffmpeg` formula (8.x) is built without libvorbis, so on macOS `ogg` needs
  * the keg-only `ffmpeg-full`, which is not on PATH by itself.
  */
-import { type AudioFormat, FORMAT_SPECS } from "./formats.ts";
+import { type AudioFormat } from "../model/mod.ts";
+import { FORMAT_SPECS } from "./formats.ts";
 
 /** Options of the advice functions. */
 export interface FfmpegAdviceOptions {

@@ -1,10 +1,6 @@
 /** The output formats tunedl writes and what each one means for codec and tags. */
 
-/** Output formats (the file extension too). */
-export type AudioFormat = "mp3" | "m4a" | "flac" | "opus" | "ogg";
-
-/** Every supported output format. */
-export const AUDIO_FORMATS: readonly AudioFormat[] = ["mp3", "m4a", "flac", "opus", "ogg"];
+import { AUDIO_FORMATS, type AudioFormat } from "../model/mod.ts";
 
 /** How a format's tags are stored. */
 export type TagFamily = "id3v2" | "mp4" | "vorbis";

@@ -9,3 +9,4 @@ export * from "./ffmpeg_advice.ts";
 export * from "./tags.ts";
 export * from "./produce_track.ts";
 export * from "./doctor_checks.ts";
+export * from "./temp_folders.ts";

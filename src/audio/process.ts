@@ -3,6 +3,7 @@
  * cancellation and timeouts. Every child starts in its own process group
  * (session) so that cancelling also ends what it spawned (yt-dlp runs ffmpeg).
  */
+import { win32 } from "node:path";
 import { isAbsolute } from "node:path";
 import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
 import { isExecutableFile } from "./executables.ts";
@@ -303,9 +304,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Runs a program in its own process group; abort or timeout kills the whole group. */
-export const runProcess: ProcessRunner = async (program, args, options = {}) => {
+export async function runProcess(
+  program: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const signal = options.signal;
-  if (signal?.aborted) throw new CancelledError(`Cancelled before starting ${program}.`);
+  if (signal?.aborted) throw new CancelledError(`cancelled before starting ${program}`);
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
@@ -328,13 +333,13 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new DependencyError(`Program not found: ${program}`, {
+      throw new DependencyError(`program not found: ${program}`, {
         hint: "Install it or set its path in the config (download.ytdlp_path / ffmpeg_path).",
         cause: error,
       });
     }
     if (error instanceof Deno.errors.PermissionDenied) {
-      throw new DependencyError(`Cannot run ${program}: permission denied`, {
+      throw new DependencyError(`cannot run ${program}: permission denied`, {
         hint: "Check that the file is executable (chmod +x) and that tunedl may run programs.",
         cause: error,
       });
@@ -389,13 +394,13 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
   }
 
   if (stopReason === "abort") {
-    throw new CancelledError(`Cancelled: ${basename(program)} was stopped.`, {
+    throw new CancelledError(`cancelled: ${win32.basename(program)} was stopped`, {
       cause: signal?.reason,
     });
   }
   if (stopReason === "timeout") {
     throw new ProcessTimeoutError(
-      `${basename(program)} did not finish within ${Math.round(options.timeoutMs! / 1000)} s`,
+      `${win32.basename(program)} did not finish within ${Math.round(options.timeoutMs! / 1000)} s`,
       { hint: "The network may be slow; try again or raise the timeout." },
     );
   }
@@ -408,9 +413,4 @@ export const runProcess: ProcessRunner = async (program, args, options = {}) => 
     stdoutTruncated: stdout.truncated,
     stderrTruncated: stderr.truncated,
   };
-};
-
-function basename(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
 }

@@ -4,10 +4,12 @@
  * Whatever happens (error, Ctrl-C), the temp folder goes away and the library
  * holds either the complete new file or what it held before.
  */
-import { CancelledError, isCrossDeviceError, TunedlError } from "../errors/mod.ts";
+import { type AudioFormat } from "../model/mod.ts";
+import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { moveIntoPlace } from "../util/mod.ts";
 import { convertAudio } from "./ffmpeg.ts";
 import type { AudioTools } from "./executables.ts";
-import { type AudioFormat, formatFromPath } from "./formats.ts";
+import { formatFromPath } from "./formats.ts";
 import type { ProcessRunner } from "./process.ts";
 import { type AudioTags, writeTags } from "./tags.ts";
 import { downloadAudio, type DownloadProgress } from "./ytdlp.ts";
@@ -58,13 +60,8 @@ export class PlaceFileError extends TunedlError {
   override code = "place_failed";
 }
 
-function parentDir(path: string): string {
-  const index = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return index <= 0 ? (index === 0 ? "/" : ".") : path.slice(0, index);
-}
-
 function checkAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new CancelledError(`Cancelled: ${what}.`, { cause: signal.reason });
+  if (signal?.aborted) throw new CancelledError(`cancelled: ${what}`, { cause: signal.reason });
 }
 
 /** Options of {@link makeJobDir}; replaceable so tests can stand in for the file system. */
@@ -112,34 +109,12 @@ async function removeJobDir(jobDir: string, tempRoot: string): Promise<void> {
   await Deno.remove(tempRoot).catch(() => {});
 }
 
-/** Moves a finished file into place atomically; across file systems via a temp copy beside it. */
+/** Moves a finished file into place atomically (across file systems via a temp copy beside it). */
 async function placeFile(source: string, finalPath: string): Promise<void> {
-  const dir = parentDir(finalPath);
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    await moveIntoPlace(source, finalPath);
   } catch (cause) {
-    throw new PlaceFileError(`Cannot create folder ${dir}`, { cause });
-  }
-  try {
-    await Deno.rename(source, finalPath);
-    return;
-  } catch (error) {
-    if (!isCrossDeviceError(error)) {
-      throw new PlaceFileError(`Cannot write ${finalPath}`, {
-        cause: error,
-        hint: "Check that the output folder is writable and has free space.",
-      });
-    }
-  }
-  // tempRoot is on another file system: copy next to the target, then rename (still atomic).
-  const name = finalPath.slice(dir.length + 1);
-  const beside = `${dir}/.${name}.tunedl-${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.copyFile(source, beside);
-    await Deno.rename(beside, finalPath);
-  } catch (cause) {
-    await Deno.remove(beside).catch(() => {});
-    throw new PlaceFileError(`Cannot write ${finalPath}`, {
+    throw new PlaceFileError(`cannot write ${finalPath}`, {
       cause,
       hint: "Check that the output folder is writable and has free space.",
     });

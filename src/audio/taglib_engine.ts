@@ -12,9 +12,9 @@
  * folder works both from the npm cache and from the binary's embedded copy of
  * the package (deno compile embeds npm packages whole).
  */
+import { type AudioFormat } from "../model/mod.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Picture, PROPERTIES, TagLib } from "taglib-wasm";
-import type { AudioFormat } from "./formats.ts";
 
 /** Which taglib-wasm build handles a format. */
 export type TaglibBackend = "emscripten" | "wasi";

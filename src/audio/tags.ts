@@ -11,10 +11,11 @@
  *   of several), trkn/disk "n/N", custom values as ----:com.apple.iTunes:NAME.
  * Every family also gets COMMENT = Spotify URL, SPOTIFY_URL and SOURCE_URL.
  */
+import { type AudioFormat } from "../model/mod.ts";
+import { type TrackMetadata } from "../model/mod.ts";
 import type { Picture } from "taglib-wasm";
 import { CancelledError, TunedlError } from "../errors/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
-import { type AudioFormat, FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
+import { FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
 import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
 
 /** Everything tunedl writes into a file's tags. */
@@ -206,7 +207,7 @@ export async function writeTags(
 ): Promise<void> {
   const format = options.format ?? formatFromPath(file);
   if (format === undefined) {
-    throw new TagWriteError(`Cannot tag ${file}: unknown audio format`, {
+    throw new TagWriteError(`cannot tag ${file}: unknown audio format`, {
       hint: "tunedl tags .mp3, .m4a, .flac, .opus and .ogg files.",
     });
   }
@@ -216,7 +217,7 @@ export async function writeTags(
   } else if (options.cover !== undefined) {
     const mimeType = imageMimeType(options.cover);
     if (mimeType === undefined) {
-      throw new TagWriteError(`Cover art for ${file} is not a JPEG or PNG image`);
+      throw new TagWriteError(`cover art for ${file} is not a JPEG or PNG image`);
     }
     pictures = [{ mimeType, data: options.cover, type: "FrontCover", description: "Cover" }];
   }
@@ -230,18 +231,18 @@ export async function writeTags(
   try {
     bytes = await Deno.readFile(file);
   } catch (cause) {
-    throw new TagWriteError(`Cannot read ${file} to tag it`, { cause });
+    throw new TagWriteError(`cannot read ${file} to tag it`, { cause });
   }
   let tagged: Uint8Array;
   try {
     tagged = await rewriteTags(bytes, format, change, { wasmDir: options.wasmDir });
   } catch (cause) {
     throw new TagWriteError(
-      `Cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause, hint: "The file may be damaged; delete it and download it again." },
     );
   }
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: tagging of ${file}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: tagging of ${file}`);
 
   const { dir, name } = splitPath(file);
   // Same folder, so the rename is atomic; a dot name keeps it out of players' scans.
@@ -251,6 +252,6 @@ export async function writeTags(
     await Deno.rename(temp, file);
   } catch (cause) {
     await Deno.remove(temp).catch(() => {});
-    throw new TagWriteError(`Cannot save tags of ${file}`, { cause });
+    throw new TagWriteError(`cannot save tags of ${file}`, { cause });
   }
 }

@@ -177,7 +177,7 @@ export async function downloadAudio(
       }
       : undefined,
   });
-  if (options.signal?.aborted) throw new CancelledError(`Cancelled: download of ${url}.`);
+  if (options.signal?.aborted) throw new CancelledError(`cancelled: download of ${url}`);
   if (!result.success) throw downloadErrorFromStderr(url, result.stderr, result.code);
 
   const printed = parseDownloadOutput(result.stdout);

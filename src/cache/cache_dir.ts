@@ -2,6 +2,7 @@
  * Where tunedl keeps its cache, per operating system conventions, and the
  * files inside that folder. Pure functions: the caller passes the OS, env and home.
  */
+import { posix, win32 } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
 
 /** The operating systems tunedl knows folder conventions for. */
@@ -21,15 +22,11 @@ export interface CachePaths {
   dir: string;
   /** The Deno KV file of the persistent cache. */
   kvFile: string;
-  /** Saved download plans. */
-  plans: string;
-  /** Spotify access tokens. */
-  tokens: string;
 }
 
 /** Options of `cachePaths`. */
 export interface CachePathsOptions {
-  /** The config's `cache_file`: absolute paths are kept, relative ones go inside dir. */
+  /** The config's `cache_file`, already resolved against the config's folder. */
   cacheFile?: string;
   /** Path style; guessed from dir when omitted. */
   os?: HostOs;
@@ -39,25 +36,19 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function separatorOf(os: HostOs): string {
-  return os === "windows" ? "\\" : "/";
-}
-
-/** Joins path parts with the OS's separator, without doubling the base's trailing one. */
+/** Joins path parts by the OS's rules (the cache folder may be computed for another OS in tests). */
 function joinPath(os: HostOs, base: string, ...parts: string[]): string {
-  const sep = separatorOf(os);
-  return [base.replace(/[\\/]+$/, ""), ...parts].join(sep);
+  return (os === "windows" ? win32 : posix).join(base, ...parts);
 }
 
 function isAbsolute(os: HostOs, path: string): boolean {
-  if (os === "windows") return /^[a-zA-Z]:[\\/]/.test(path) || /^[\\/]{2}/.test(path);
-  return path.startsWith("/");
+  return (os === "windows" ? win32 : posix).isAbsolute(path);
 }
 
 function requireHome(home: string | undefined, what: string): string {
   const value = nonEmpty(home);
   if (value === undefined) {
-    throw new ConfigError(`Cannot find the cache folder: ${what} is not known.`, {
+    throw new ConfigError(`cannot find the cache folder: ${what} is not known`, {
       hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
     });
   }
@@ -94,24 +85,15 @@ export function defaultCacheDir(options: DefaultCacheDirOptions): string {
       return joinPath(os, profile, "AppData", "Local", "tunedl");
     }
     default:
-      throw new ConfigError(`Unsupported operating system "${os as string}".`, {
+      throw new ConfigError(`unsupported operating system "${os as string}"`, {
         hint: "Set TUNEDL_CACHE_DIR to the folder tunedl should use for its cache.",
       });
   }
 }
 
-/** The files inside a cache folder: cache.kv (or the config's cache_file), plans/, tokens.json. */
+/** The KV file of a cache folder: cache.kv there, or the config's cache_file. */
 export function cachePaths(dir: string, options: CachePathsOptions = {}): CachePaths {
   const os = options.os ?? (dir.includes("\\") && !dir.includes("/") ? "windows" : "linux");
   const cacheFile = nonEmpty(options.cacheFile);
-  return {
-    dir,
-    kvFile: cacheFile === undefined
-      ? joinPath(os, dir, "cache.kv")
-      : isAbsolute(os, cacheFile)
-      ? cacheFile
-      : joinPath(os, dir, cacheFile),
-    plans: joinPath(os, dir, "plans"),
-    tokens: joinPath(os, dir, "tokens.json"),
-  };
+  return { dir, kvFile: cacheFile ?? joinPath(os, dir, "cache.kv") };
 }

@@ -1,10 +1,9 @@
 /**
  * All of one run's caches in one place: tiered caches for Spotify answers,
- * search results and matches, the file-existence cache and the library index,
+ * search results and matches, the file-existence cache,
  * plus the report printed at the end of a run and by `tunedl cache stats`.
  */
 import { FileExistsCache } from "./file_exists_cache.ts";
-import { LibraryIndex } from "./library_index.ts";
 import { hitRateOf } from "./memory_cache.ts";
 import type { PersistentCache } from "./persistent_cache.ts";
 import { TieredCache } from "./tiered_cache.ts";
@@ -60,8 +59,6 @@ export interface CacheSet {
   readonly search: TieredCache<unknown>;
   readonly match: TieredCache<unknown>;
   readonly files: FileExistsCache;
-  /** Track id -> file index; null without a cache file. */
-  readonly library: LibraryIndex | null;
   /** Counters of every cache, for the end-of-run log and `tunedl cache stats`. */
   statsReport(): CacheStatsReport;
   /** Saves statistics and closes the cache file (if any). */
@@ -93,14 +90,12 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
     probe: options.files.probe,
     now,
   });
-  const library = persistent === null ? null : new LibraryIndex(persistent);
   return {
     persistent,
     spotify,
     search,
     match,
     files,
-    library,
     statsReport: () => ({
       caches: [
         ...[spotify, search, match].map((cache): CacheReportRow => {

@@ -2,7 +2,6 @@
 export * from "./memory_cache.ts";
 export * from "./cache_integrity.ts";
 export * from "./persistent_cache.ts";
-export * from "./library_index.ts";
 export * from "./cache_dir.ts";
 export * from "./tiered_cache.ts";
 export * from "./file_exists_cache.ts";

@@ -240,7 +240,7 @@ function errorText(error: unknown): string {
 
 function checkNamespace(namespace: string): CacheNamespace {
   if (!(CACHE_NAMESPACES as readonly string[]).includes(namespace)) {
-    throw new RangeError(`Unknown cache namespace "${namespace}"`);
+    throw new RangeError(`unknown cache namespace "${namespace}"`);
   }
   return namespace as CacheNamespace;
 }
@@ -327,7 +327,7 @@ class KvPersistentCache implements PersistentCache {
       }
     }
     if (record.c) await this.#deleteChunks(entryKey, record.c);
-    throw new TunedlError(`Could not write cache entry ${namespace}/${key} to ${this.path}.`, {
+    throw new TunedlError(`could not write cache entry ${namespace}/${key} to ${this.path}`, {
       hint: "Another tunedl process kept changing it; try again.",
       retryable: true,
     });
@@ -427,7 +427,7 @@ class KvPersistentCache implements PersistentCache {
   }
 
   #open(): void {
-    if (this.#closed) throw new Error(`Persistent cache ${this.path} is closed`);
+    if (this.#closed) throw new TunedlError(`the persistent cache ${this.path} is closed`);
   }
 
   async #entryKey(namespace: CacheNamespace, key: string): Promise<EntryKey> {
@@ -560,17 +560,17 @@ function encodeValue(namespace: CacheNamespace, key: string, value: unknown): Ui
     json = JSON.stringify(value);
   } catch (error) {
     throw new CacheValueError(
-      `Cache value for ${namespace}/${key} is not JSON data (${errorText(error)}).`,
+      `cache value for ${namespace}/${key} is not JSON data (${errorText(error)})`,
       { cause: error },
     );
   }
   if (json === undefined) {
-    throw new CacheValueError(`Cache value for ${namespace}/${key} is not JSON data.`);
+    throw new CacheValueError(`cache value for ${namespace}/${key} is not JSON data`);
   }
   const bytes = encoder.encode(json);
   if (bytes.length > MAX_PERSISTENT_VALUE_BYTES) {
     throw new CacheValueError(
-      `Cache value for ${namespace}/${key} is ${bytes.length} bytes; ` +
+      `cache value for ${namespace}/${key} is ${bytes.length} bytes; ` +
         `the persistent cache stores at most ${MAX_PERSISTENT_VALUE_BYTES} bytes per value.`,
       { hint: "Cache it in smaller pieces (for example one entry per page)." },
     );

@@ -8,6 +8,8 @@ import {
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError, TunedlError, UsageError } from "../errors/mod.ts";
+import { plansDir } from "../plan/mod.ts";
+import { formatBytes } from "../util/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
@@ -60,7 +62,12 @@ Options:
       switch (action) {
         case "path":
           if (json) {
-            writeJson(io, { ok: true, dir: paths.dir, file: paths.kvFile, plans: paths.plans });
+            writeJson(io, {
+              ok: true,
+              dir: paths.dir,
+              file: paths.kvFile,
+              plans: plansDir(paths.dir),
+            });
           } else io.out(`${paths.kvFile}\n`);
           return 0;
         case "stats":
@@ -176,10 +183,4 @@ async function clear(
   } finally {
     await cache.close();
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

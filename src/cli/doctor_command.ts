@@ -5,21 +5,13 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError } from "../errors/mod.ts";
 import { SpotifyHttpError } from "../spotify/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { libraryLayout } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
 import { extraDoctorChecks } from "./doctor_extra.ts";
-
-/** One line of the doctor's report. */
-export interface DoctorCheck {
-  name: string;
-  status: "ok" | "warn" | "error";
-  detail: string;
-  fix?: string;
-}
+import type { DoctorCheck } from "./doctor_check.ts";
 
 export const doctorCommand: Command = {
   summary: "check yt-dlp, ffmpeg, credentials and folders",
@@ -66,7 +58,7 @@ Options:
         checks.push(await spotifyCheck(loaded, io));
         checks.push(...await extraDoctorChecks(loaded, io));
         checks.push(await writableCheck("cache folder", cachePathsFor(loaded, io).dir));
-        checks.push(await writableCheck("output folder", libraryLayout(loaded).baseDir));
+        checks.push(await writableCheck("output folder", loaded.library.baseDir));
       }
       const ok = checks.every((c) => c.status !== "error");
       if (json) writeJson(io, { ok, checks });

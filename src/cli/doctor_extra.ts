@@ -8,7 +8,7 @@ import {
   probeAuthorizeUrl,
 } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
-import type { DoctorCheck } from "./doctor_command.ts";
+import type { DoctorCheck } from "./doctor_check.ts";
 import { loginFor, spotifyClientFor } from "./run_context.ts";
 
 /** The login state (and whether it still works) and the redirect URI `tunedl login` needs. */

@@ -2,39 +2,38 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { resolveAudioTools } from "../audio/mod.ts";
-import { configHash } from "../config/mod.ts";
+import { removeStaleTempFolders, resolveAudioTools, tempRootFor } from "../audio/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../library/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
+  buildPlan,
+  createTrackWorker,
   executePlan,
   type ExecutionEvent,
-  type Plan,
-  planFromJson,
-  planToJson,
+  placePlan,
+  planFileFor,
+  prefetchTrackDetails,
   registryForPlan,
+  rememberPlan,
+  resumablePlan,
+  savePlan,
   shareRecordings,
+  skipIndexedTracks,
+  stopsRun,
 } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan, libraryLayout, optimizeFor } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_command.ts";
+import { formatPlan } from "./plan_format.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
-import { createRunContext, planFileFor, type RunContext } from "./run_context.ts";
+import { createRunContext, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
-import { skipIndexedTracks } from "./library_reuse.ts";
-import { createTrackWorker, prefetchTrackDetails, tempRootFor } from "./track_worker.ts";
 import { audioProviders } from "./providers.ts";
-import { removeStaleTempFolders } from "./temp_cleanup.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
-import { stopsRun } from "./stop_policy.ts";
+import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 import {
   markPlanDuplicates,
   openOwnership,
@@ -142,7 +141,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   };
 
   const controller = new AbortController();
-  const layout = libraryLayout(loaded);
+  const layout = loaded.library;
   const interrupt = interruptHandler({
     onFirst: () => {
       io.err(
@@ -158,19 +157,29 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
-    const hash = configHash(loaded.config) + (flags.likedOnly ? "-liked" : "");
-    const planFile = planFileFor(ctx.paths, hash);
-    let plan = flags.resume ? await resumablePlan(ctx, io, planFile, hash, info) : undefined;
-    if (plan) plan = await optimizeFor(ctx, plan);
+    const hash = planHashFor(loaded, flags);
+    const cacheDir = ctx.paths.dir;
+    const planFile = planFileFor(cacheDir, hash);
+    let plan = flags.resume
+      ? await resumablePlan(cacheDir, {
+        configFile: loaded.file,
+        configHash: hash,
+        info,
+        warn: (text) => io.err(`warning: ${text}\n`),
+      })
+      : undefined;
+    if (plan) plan = await placePlan(plan, placementFor(ctx));
     else {
       info("Planning...");
-      plan = (await buildPlan(ctx, {
+      plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
+        ...placementFor(ctx),
+        configHash: hash,
+        artistAlbumGroups: d.artist_album_groups,
         signal: controller.signal,
-        likedOnly: flags.likedOnly,
         onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      })).plan;
-      if (d.overwrite === "skip" && ctx.caches.library) {
-        plan = await skipIndexedTracks(plan, ctx.caches.library);
+      });
+      if (d.overwrite === "skip" && ctx.libraryIndex) {
+        plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
     }
     if (controller.signal.aborted) return 130;
@@ -186,13 +195,18 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       return 0;
     }
     const persist = d.plan_persistence_enabled;
-    if (persist) await rememberPlan(ctx, loaded.file, hash);
+    const settings = trackSettingsFor(loaded);
+    if (persist) await rememberPlan(cacheDir, loaded.file, hash);
 
     await removeStaleTempFolders(tempRootFor(layout.baseDir), {
       olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
     });
     try {
-      await prefetchTrackDetails(plan.items, ctx, { signal: controller.signal });
+      await prefetchTrackDetails(plan.items, {
+        settings,
+        catalog: ctx.catalog,
+        caches: ctx.caches,
+      }, { signal: controller.signal });
     } catch (error) {
       // Only a head start: each track reads what it lacks itself, with retries.
       if (!isTunedlError(error) || error.code === "auth" || controller.signal.aborted) throw error;
@@ -201,10 +215,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const providers = audioProviders(d.audio_providers, io);
     const worker = shareRecordings(
       createTrackWorker({
-        loaded,
+        settings,
         catalog: ctx.catalog,
         providers,
         caches: ctx.caches,
+        libraryIndex: ctx.libraryIndex,
         tools,
         libraryRoot: layout.baseDir,
         warn: (message) => reporterWarn(message),
@@ -232,7 +247,6 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         // The Spotify stage is mostly cache lookups and batched reads; the
         // client itself bounds its requests in flight (spotify_concurrency).
         limits: { spotify: SPOTIFY_STAGE_LIMIT, search: d.search_concurrency, download: d.threads },
-        maxInFlight: SPOTIFY_STAGE_LIMIT + d.search_concurrency + 2 * d.threads,
         maxRetries: d.max_retries,
         retryBaseDelayMs: 1000,
         signal: controller.signal,
@@ -279,59 +293,4 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
     caches: report.caches,
     "Spotify requests": spotify.requests,
   };
-}
-
-async function savePlan(planFile: string, plan: Plan): Promise<void> {
-  // Compact: a large plan is saved every few seconds during a run.
-  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
-}
-
-/** A key for the config file, to notice that the same file now has other content. */
-function configKey(file: string): string {
-  return createHash("sha256").update(file).digest("hex").slice(0, 16);
-}
-
-async function rememberPlan(ctx: RunContext, configFile: string, hash: string): Promise<void> {
-  await writeFileAtomic(join(ctx.paths.plans, `last-${configKey(configFile)}.txt`), hash);
-}
-
-/** The saved plan to resume, or undefined (saying why) when a fresh plan is needed. */
-async function resumablePlan(
-  ctx: RunContext,
-  io: CliIo,
-  planFile: string,
-  hash: string,
-  info: (text: string) => void,
-): Promise<Plan | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(planFile);
-  } catch {
-    let last: string | undefined;
-    try {
-      last = await Deno.readTextFile(
-        join(ctx.paths.plans, `last-${configKey(ctx.loaded.file)}.txt`),
-      );
-    } catch { /* never ran */ }
-    info(
-      last && last !== hash
-        ? "The config changed since the last run: starting a fresh plan."
-        : "No interrupted run of this config to resume: starting a fresh plan.",
-    );
-    return undefined;
-  }
-  try {
-    const plan = planFromJson(text);
-    if (plan.config_hash !== hash) throw new TypeError("config hash differs");
-    const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
-    info(`Resuming the last run (${done} tracks already done).`);
-    return plan;
-  } catch (error) {
-    io.err(
-      `warning: the saved plan ${planFile} is unusable (${
-        (error as Error).message
-      }); starting a fresh plan\n`,
-    );
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 /** `tunedl explain <track url>`: how a Spotify track is matched to its audio, score by score. */
-import { parseSpotifyUrl } from "../config/mod.ts";
+import { parseSpotifyUrl } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { explainMatch, findBestMatch } from "../search/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";

@@ -7,11 +7,14 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
 import {
   createLoginRequest,
+  deleteStoredLogin,
   exchangeAuthorizationCode,
   fetchCurrentUser,
+  loginFile,
   loopbackRedirectUri,
   probeAuthorizeUrl,
   readAuthorizationCallback,
+  saveStoredLogin,
   SPOTIFY_DASHBOARD_URL,
   UserTokenProvider,
 } from "../spotify/mod.ts";
@@ -20,7 +23,6 @@ import type { Command } from "./command.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
-import { deleteStoredLogin, saveStoredLogin } from "./token_store.ts";
 
 /** How long `login` waits for the browser by default. */
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -90,7 +92,7 @@ app's access on Spotify's side, remove it at https://www.spotify.com/account/app
   async run(argv, io) {
     // --config is accepted for symmetry; the login does not depend on the config.
     parseCommandArgs("logout", argv, { flags: configFlags });
-    const path = cachePathsFor(null, io).tokens;
+    const path = loginFile(cachePathsFor(null, io).dir);
     if (await deleteStoredLogin(path)) {
       io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);
     } else {
@@ -118,7 +120,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   try {
     probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
   } catch (error) {
-    throw new NetworkError(`Could not reach Spotify's accounts service for the login`, {
+    throw new NetworkError(`could not reach Spotify's accounts service for the login`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
       cause: error,
     });
@@ -149,7 +151,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   });
   const client = spotifyClientFor(loaded, io, { tokenProvider });
   const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });
-  const path = cachePathsFor(loaded, io).tokens;
+  const path = loginFile(cachePathsFor(loaded, io).dir);
   await saveStoredLogin(path, { clientId: settings.clientId, user, tokens: tokenProvider.tokens });
   const who = user.displayName ? `${user.displayName} (${user.id})` : user.id;
   io.out(`Logged in to Spotify as ${who}. The login is saved in ${path} (readable by you only).\n`);
@@ -195,7 +197,7 @@ function startCallbackServer(port: number, state: string): CallbackServer {
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new TunedlError(`Port ${port} on 127.0.0.1 is in use; the login needs it`, {
+      throw new TunedlError(`port ${port} on 127.0.0.1 is in use; the login needs it`, {
         hint: `Stop the program using it, or pick another port with --port N (and add ` +
           `http://127.0.0.1:N/callback to your app's Redirect URIs at ${SPOTIFY_DASHBOARD_URL}).`,
       });
@@ -222,7 +224,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() =>
       reject(
-        new TunedlError(`No login answer from the browser within ${Math.round(ms / 1000)} s`, {
+        new TunedlError(`no login answer from the browser within ${Math.round(ms / 1000)} s`, {
           hint: "Run `tunedl login` again and finish the login in the browser in time " +
             "(--timeout SECONDS waits longer).",
         }),

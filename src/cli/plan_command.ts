@@ -1,11 +1,8 @@
 /** `tunedl plan`: what would be downloaded and where, without downloading. */
-import { relative } from "node:path";
-import { findRemovals, needsForce, type Plan, type PlanItem } from "../plan/mod.ts";
+import { buildPlan, findRemovals, needsForce } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
-import { buildPlan } from "./build_plan.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
-
 import { runReporting, writeJson } from "./json_output.ts";
 import {
   configuredSources,
@@ -13,7 +10,9 @@ import {
   markPlanDuplicates,
   openOwnership,
 } from "./library_upkeep.ts";
+import { formatPlan, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
+import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
 
 export const planCommand: Command = {
   summary: "show what would be downloaded and where, without downloading",
@@ -44,15 +43,18 @@ Options:
       const loaded = await loadConfigFor(flags, io, { positional });
       const ctx = await createRunContext(loaded, io);
       try {
-        const built = await buildPlan(ctx, {
+        const layout = loaded.library;
+        const built = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
+          ...placementFor(ctx),
+          configHash: planHashFor(loaded),
+          artistAlbumGroups: loaded.config.download.artist_album_groups,
           onWarning: (w) => {
             io.err(`warning: ${w.source}: ${w.message}\n`);
             if (w.hint) io.err(`hint: ${w.hint}\n`);
           },
         });
-        const { layout } = built;
         const ownership = await openOwnership(layout.baseDir, io);
-        const plan = markPlanDuplicates(built.plan, loaded, ownership);
+        const plan = markPlanDuplicates(built, loaded, ownership);
         const removals = flags.prune === true
           ? findRemovals(plan, ownership.entries(), {
             configuredSources: configuredSources(loaded),
@@ -89,101 +91,3 @@ Options:
     });
   },
 };
-
-/** Counts of a plan by type and by what will happen. */
-export function planCounts(plan: Plan) {
-  const byType: Record<string, number> = {};
-  let toDownload = 0, toCopy = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
-  for (const item of plan.items) {
-    byType[item.type] = (byType[item.type] ?? 0) + 1;
-    if (item.type !== "track") {
-      if (item.status === "failed") failed++;
-      continue;
-    }
-    if (item.status === "pending" || item.status === "in_progress") {
-      if (item.action === "retag") toRetag++;
-      else if (item.duplicate_of !== undefined) toCopy++;
-      else toDownload++;
-    } else if (item.skip_reason === "exists" || item.status === "completed") present++;
-    else if (item.status === "failed") failed++;
-    else skipped++;
-  }
-  return { byType, toDownload, toCopy, toRetag, present, failed, skipped };
-}
-
-function planJson(plan: Plan, baseDir: string) {
-  return {
-    config_hash: plan.config_hash,
-    created_at: plan.created_at,
-    library: baseDir,
-    counts: planCounts(plan),
-    items: plan.items,
-  };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** The human-readable plan. */
-export function formatPlan(
-  plan: Plan,
-  baseDir: string,
-  options: { all?: boolean; duplicates?: "copy" | "link" | "skip" } = {},
-): string {
-  const counts = planCounts(plan);
-  const t = counts.byType;
-  const lines = [
-    `Plan: ${plural(t.track ?? 0, "track")} from ${plural(t.album ?? 0, "album")}, ${
-      plural(t.artist ?? 0, "artist")
-    }, ${plural(t.playlist ?? 0, "playlist")}; ${plural(t.m3u ?? 0, "M3U file")}`,
-    `Library: ${baseDir}`,
-    `  to download:      ${counts.toDownload}`,
-    ...(counts.toCopy > 0
-      ? [`  ${copyLabel(options.duplicates).padEnd(17)} ${counts.toCopy}`]
-      : []),
-    `  to re-tag:        ${counts.toRetag}`,
-    `  already present:  ${counts.present}`,
-  ];
-  if (counts.skipped) lines.push(`  skipped:          ${counts.skipped}`);
-  if (counts.failed) lines.push(`  failed to read:   ${counts.failed}`);
-  const problems = plan.items.filter((i) => i.type !== "track" && i.error);
-  if (problems.length) {
-    lines.push("", "Sources with problems:");
-    for (const item of problems) lines.push(`  ${describeProblem(item)}`);
-  }
-  const pending = plan.items.filter((i) => i.type === "track" && i.status === "pending");
-  if (pending.length) {
-    const shown = options.all ? pending : pending.slice(0, 50);
-    lines.push("", "Will write:");
-    for (const item of shown) {
-      const path = item.path ? relative(baseDir, item.path) : "(no path)";
-      const how = item.action === "retag"
-        ? "re-tag "
-        : item.duplicate_of
-        ? `${copyVerb(options.duplicates)} `
-        : "";
-      lines.push(`  ${how}${path}`);
-    }
-    if (shown.length < pending.length) {
-      lines.push(`  ... and ${pending.length - shown.length} more (--all lists every one)`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** What happens to another place of a recording fetched once, as `download.duplicates` says. */
-function copyVerb(mode: "copy" | "link" | "skip" | undefined): string {
-  return mode === "link" ? "link" : mode === "skip" ? "share" : "copy";
-}
-
-/** "to copy:" with the duplicates setting's own verb. */
-function copyLabel(mode: "copy" | "link" | "skip" | undefined): string {
-  return `to ${copyVerb(mode)}:`;
-}
-
-function describeProblem(item: PlanItem): string {
-  const what = `${item.type} ${item.name}`;
-  const hint = item.error?.hint ? ` (${item.error.hint})` : "";
-  return `${what}: ${item.error?.message ?? item.status}${hint}`;
-}

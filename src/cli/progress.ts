@@ -4,8 +4,9 @@
  * flight, redrawn in place), plain lines for cron and pipes, and JSON lines for
  * scripts. All write to an injected sink so tests can read what came out.
  */
+import { formatDuration } from "../util/mod.ts";
 import type { ExecutionEvent, ItemFinishedEvent } from "../plan/mod.ts";
-import { formatDuration, formatRunSummary } from "./run_summary.ts";
+import { formatRunSummary } from "./run_summary.ts";
 import {
   colorEnabled,
   type Paint,

@@ -3,7 +3,6 @@
  * the config's limits, the caches (memory + the KV file), and the catalog
  * reader the generator uses. The only place env settings become options.
  */
-import { isAbsolute, join, resolve } from "node:path";
 import {
   type CachePaths,
   cachePaths,
@@ -13,11 +12,18 @@ import {
   openPersistentCache,
 } from "../cache/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
+import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
-import { SpotifyClient, type SpotifyUser, type TokenProvider } from "../spotify/mod.ts";
+import {
+  loginFile,
+  type OpenedLogin,
+  openStoredLogin,
+  SpotifyClient,
+  type SpotifyUser,
+  type TokenProvider,
+} from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
-import { type OpenedLogin, openStoredLogin } from "./token_store.ts";
 
 const SECOND = 1000;
 
@@ -26,6 +32,8 @@ export interface RunContext {
   loaded: LoadedConfig;
   paths: CachePaths;
   caches: CacheSet;
+  /** Track id -> file in the library; null without a cache file. */
+  libraryIndex: LibraryIndex | null;
   client: SpotifyClient;
   catalog: CatalogReader & TrackDetailsReader;
   /** Who the client reads as (`tunedl login`); null with client credentials. */
@@ -33,19 +41,10 @@ export interface RunContext {
   close(): Promise<void>;
 }
 
-/** Resolves a config path setting relative to the config file's folder. */
-export function configRelative(loaded: LoadedConfig, path: string): string {
-  return isAbsolute(path) ? path : resolve(loaded.dir, path);
-}
-
 /** The cache folder's paths for this config and environment. */
 export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePaths {
   const dir = defaultCacheDir({ os: io.os, env: io.env, home: io.home });
-  const cacheFile = loaded?.config.download.cache_file;
-  return cachePaths(dir, {
-    os: io.os,
-    cacheFile: cacheFile && loaded ? configRelative(loaded, cacheFile) : undefined,
-  });
+  return cachePaths(dir, { os: io.os, cacheFile: loaded?.cacheFile });
 }
 
 /** Opens the caches a run uses: the KV file unless turned off or unusable (then memory only). */
@@ -112,7 +111,7 @@ export function spotifyClientFor(
 export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin | undefined> {
   const clientId = loaded.config.download.client_id;
   if (!clientId) return Promise.resolve(undefined);
-  return openStoredLogin(cachePathsFor(loaded, io).tokens, {
+  return openStoredLogin(loginFile(cachePathsFor(loaded, io).dir), {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
     warn: (message) => io.err(`warning: ${message}\n`),
@@ -140,14 +139,10 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
     loaded,
     paths: cachePathsFor(loaded, io),
     caches,
+    libraryIndex: caches.persistent === null ? null : new LibraryIndex(caches.persistent),
     client,
     catalog,
     user: login?.login.user ?? null,
     close: () => caches.close(),
   };
-}
-
-/** Where saved plans for a config hash live. */
-export function planFileFor(paths: CachePaths, configHash: string): string {
-  return join(paths.plans, `plan-${configHash.slice(0, 16)}.json`);
 }

@@ -3,16 +3,14 @@
  * value looks like (for error messages) and its default. musicdl 1.2 keys keep
  * musicdl's names and defaults (except where noted) so old configs load as-is.
  */
-import { PATH_PLACEHOLDERS } from "../library/mod.ts";
 import { z } from "zod";
-import type {
-  AlbumGroup,
-  AudioFormat,
-  AudioProvider,
-  DownloadSettings,
-  DuplicatesMode,
-  OverwriteMode,
-} from "./model.ts";
+import {
+  AUDIO_FORMATS,
+  DUPLICATES_MODES,
+  OVERWRITE_MODES,
+  type ProviderName,
+} from "../model/mod.ts";
+import type { AlbumGroup, DownloadSettings } from "./model.ts";
 
 /** One key of the `download:` block. */
 export interface FieldSpec<T> {
@@ -29,10 +27,6 @@ type DownloadFieldTable = {
   [K in keyof DownloadSettings]-?: FieldSpec<NonNullable<DownloadSettings[K]>>;
 };
 
-export const AUDIO_FORMATS: readonly AudioFormat[] = ["mp3", "m4a", "flac", "opus", "ogg"];
-export const OVERWRITE_MODES: readonly OverwriteMode[] = ["skip", "overwrite", "metadata"];
-export const DUPLICATES_MODES: readonly DuplicatesMode[] = ["copy", "link", "skip"];
-export const AUDIO_PROVIDERS: readonly AudioProvider[] = ["youtube-music", "youtube"];
 export const ALBUM_GROUPS: readonly AlbumGroup[] = ["album", "single", "appears_on", "compilation"];
 
 /**
@@ -150,7 +144,7 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   },
   audio_providers: {
     // Validated leniently in parse_config.ts: musicdl allowed providers tunedl lacks.
-    schema: z.array(z.string()).min(1) as z.ZodType<AudioProvider[], unknown>,
+    schema: z.array(z.string()).min(1) as z.ZodType<ProviderName[], unknown>,
     expected: "a non-empty list of providers",
     itemExpected: "a provider name",
     default: ["youtube-music", "youtube"],
@@ -254,6 +248,3 @@ export const IGNORED_MUSICDL_TOP_LEVEL_KEYS: readonly string[] = ["ui"];
 
 /** All `download:` keys tunedl knows, for typo suggestions. */
 export const DOWNLOAD_KEYS: readonly string[] = Object.keys(DOWNLOAD_FIELDS);
-
-/** Placeholders the `output` and `m3u_output` templates understand: the path renderer's own list. */
-export const TEMPLATE_PLACEHOLDERS: readonly string[] = PATH_PLACEHOLDERS;

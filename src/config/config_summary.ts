@@ -1,7 +1,7 @@
 /** What `tunedl validate` shows: a plain-data summary of a loaded config and its text form. */
 import { configHash } from "./config_hash.ts";
 import type { CredentialSource, LoadedConfig, SourceListName } from "./model.ts";
-import type { SpotifyKind } from "../spotify/mod.ts";
+import type { SpotifyKind } from "../model/mod.ts";
 
 /** One source as shown by `validate`. */
 export interface SourceSummary {

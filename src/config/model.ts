@@ -2,16 +2,15 @@
  * The loaded config as plain data. Keys are snake_case exactly as in the YAML
  * file, so a setting is called the same in the file, the docs and the code.
  */
-import type { SpotifyRef } from "../spotify/mod.ts";
+import type {
+  AudioFormat,
+  DuplicatesMode,
+  LibraryLayout,
+  OverwriteMode,
+  ProviderName,
+  SpotifyRef,
+} from "../model/mod.ts";
 
-/** Audio formats tunedl can produce. */
-export type AudioFormat = "mp3" | "m4a" | "flac" | "opus" | "ogg";
-/** What to do when the target file already exists. */
-export type OverwriteMode = "skip" | "overwrite" | "metadata";
-/** How a recording that several releases list gets its other files: a tagged copy, a hard link, or none. */
-export type DuplicatesMode = "copy" | "link" | "skip";
-/** Where audio is searched, in order of preference. */
-export type AudioProvider = "youtube-music" | "youtube";
 /** Which of an artist's releases an `artists:` entry downloads (Spotify's album_group). */
 export type AlbumGroup = "album" | "single" | "appears_on" | "compilation";
 /** The four source lists of a config. */
@@ -27,7 +26,7 @@ export interface DownloadSettings {
   format: AudioFormat;
   bitrate: string;
   output: string;
-  audio_providers: AudioProvider[];
+  audio_providers: ProviderName[];
   overwrite: OverwriteMode;
   duplicates: DuplicatesMode;
   cache_max_size: number;
@@ -99,6 +98,10 @@ export interface LoadedConfig {
   file: string;
   /** Absolute folder of the config file. */
   dir: string;
+  /** The library folder and templates, resolved against `dir` once, when the config is loaded. */
+  library: LibraryLayout;
+  /** `download.cache_file` resolved against `dir`; undefined when not set. */
+  cacheFile?: string;
   /** Where client_id and client_secret came from (never their values). */
   credentials?: { client_id: CredentialSource; client_secret: CredentialSource };
 }

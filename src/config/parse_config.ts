@@ -1,5 +1,5 @@
 /** Parsing config text into a validated Config, with located errors and warnings. */
-import { dirname, resolve } from "node:path";
+import hostPath, { type PlatformPath } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { closestMatch } from "./edit_distance.ts";
@@ -12,6 +12,7 @@ import {
 import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
+import { libraryLayout } from "./library_layout.ts";
 import { readOverrides, readSourceList } from "./read_sources.ts";
 import {
   describeValue,
@@ -35,6 +36,10 @@ export interface ParseConfigOptions {
   file: string;
   /** Environment to take SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET from. */
   env?: Record<string, string | undefined>;
+  /** The config's folder, against which relative paths resolve; default: the file's folder. */
+  dir?: string;
+  /** Path rules for resolving (tests use another OS's); default: the host's. */
+  platformPath?: PlatformPath;
 }
 
 const SYNTAX_HINT =
@@ -134,11 +139,16 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
 
   problems.throwIfErrors();
   const file = options.file;
+  const paths = options.platformPath ?? hostPath;
+  const dir = options.dir ?? paths.dirname(paths.resolve(file));
+  const cacheFile = config.download.cache_file;
   return {
     config,
     warnings: problems.warningLines(),
     file,
-    dir: dirname(resolve(file)),
+    dir,
+    library: libraryLayout({ config, dir, file }, { platformPath: paths }),
+    cacheFile: cacheFile ? paths.resolve(dir, cacheFile) : undefined,
     credentials,
   };
 }

@@ -2,16 +2,15 @@
 import { isMap, type Pair } from "yaml";
 import { closestMatch } from "./edit_distance.ts";
 import {
-  AUDIO_PROVIDERS,
   DOWNLOAD_FIELDS,
   DOWNLOAD_KEY_ALIASES,
   DOWNLOAD_KEYS,
   type FieldSpec,
   IGNORED_MUSICDL_DOWNLOAD_KEYS,
-  TEMPLATE_PLACEHOLDERS,
   TOP_LEVEL_KEYS,
 } from "./config_schema.ts";
-import type { AudioProvider, CredentialSource, DownloadSettings } from "./model.ts";
+import { PATH_PLACEHOLDERS, PROVIDER_NAMES, type ProviderName } from "../model/mod.ts";
+import type { CredentialSource, DownloadSettings } from "./model.ts";
 import {
   describeValue,
   formatPath,
@@ -170,12 +169,12 @@ function checkProviders(
   ctx: ReadContext,
   setting: GivenSetting | undefined,
   providers: readonly string[],
-): AudioProvider[] {
-  const kept: AudioProvider[] = [];
+): ProviderName[] {
+  const kept: ProviderName[] = [];
   providers.forEach((provider, index) => {
     const name = provider.trim().toLowerCase();
-    if ((AUDIO_PROVIDERS as readonly string[]).includes(name)) {
-      if (!kept.includes(name as AudioProvider)) kept.push(name as AudioProvider);
+    if ((PROVIDER_NAMES as readonly string[]).includes(name)) {
+      if (!kept.includes(name as ProviderName)) kept.push(name as ProviderName);
       return;
     }
     if (setting === undefined) return;
@@ -183,7 +182,7 @@ function checkProviders(
       nodeAtPath(ctx.doc, setting.pair.value, [index]),
       startOf(setting.pair.key, 0),
     );
-    const suggestion = closestMatch(name, AUDIO_PROVIDERS);
+    const suggestion = closestMatch(name, PROVIDER_NAMES);
     ctx.problems.warn(
       at,
       `download.${setting.key}[${index}]`,
@@ -192,17 +191,17 @@ function checkProviders(
           JSON.stringify(provider)
         }, ignored; did you mean \`${suggestion}\`?`
         : `audio provider ${JSON.stringify(provider)} is not supported by tunedl, ignored`,
-      `tunedl searches ${AUDIO_PROVIDERS.join(" and ")}`,
+      `tunedl searches ${PROVIDER_NAMES.join(" and ")}`,
     );
   });
   if (kept.length > 0) return kept;
-  const fallback = DOWNLOAD_FIELDS.audio_providers.default ?? [...AUDIO_PROVIDERS];
+  const fallback = DOWNLOAD_FIELDS.audio_providers.default ?? [...PROVIDER_NAMES];
   if (setting !== undefined) {
     ctx.problems.warn(
       startOf(setting.pair.value, startOf(setting.pair.key, 0)),
       `download.${setting.key}`,
       `no supported audio provider listed; using ${fallback.join(", ")}`,
-      `list ${AUDIO_PROVIDERS.join(" and/or ")}`,
+      `list ${PROVIDER_NAMES.join(" and/or ")}`,
     );
   }
   return [...fallback];
@@ -216,14 +215,14 @@ function checkTemplate(
   if (setting === undefined) return;
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
     const name = match[1];
-    if (TEMPLATE_PLACEHOLDERS.includes(name)) continue;
-    const suggestion = closestMatch(name, TEMPLATE_PLACEHOLDERS);
+    if ((PATH_PLACEHOLDERS as readonly string[]).includes(name)) continue;
+    const suggestion = closestMatch(name, PATH_PLACEHOLDERS);
     ctx.problems.warn(
       startOf(setting.pair.value, startOf(setting.pair.key, 0)),
       `download.${setting.key}`,
       `unknown placeholder {${name}} is kept as text` +
         (suggestion ? `; did you mean {${suggestion}}?` : ""),
-      `placeholders: ${TEMPLATE_PLACEHOLDERS.map((placeholder) => `{${placeholder}}`).join(" ")}`,
+      `placeholders: ${PATH_PLACEHOLDERS.map((placeholder) => `{${placeholder}}`).join(" ")}`,
     );
   }
 }

@@ -5,8 +5,8 @@
  */
 import { isMap, isScalar, isSeq, type Pair } from "yaml";
 import { z } from "zod";
-import type { SpotifyKind } from "../spotify/mod.ts";
-import { analyzeSpotifyLink, isLikedSongsLink, spotifyUrl } from "./spotify_url.ts";
+import type { SpotifyKind } from "../model/mod.ts";
+import { analyzeSpotifyLink, isLikedSongsLink, spotifyUrl } from "../model/mod.ts";
 import { closestMatch } from "./edit_distance.ts";
 import { boolean } from "./config_schema.ts";
 import type { SourceEntry, SourceListName } from "./model.ts";

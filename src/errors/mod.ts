@@ -115,7 +115,7 @@ export function isTunedlError(value: unknown): value is TunedlError {
 export function toTunedlError(value: unknown): TunedlError {
   if (value instanceof TunedlError) return value;
   if (value instanceof DOMException && value.name === "AbortError") {
-    return new CancelledError("Cancelled.", { cause: value });
+    return new CancelledError("cancelled", { cause: value });
   }
   const message = value instanceof Error ? value.message : String(value);
   return new TunedlError(message, { cause: value });

@@ -1,8 +1,8 @@
-/** The local music library: safe file names, output paths, M3U playlists, atomic writes. */
+/** The local music library: safe file names, output paths, M3U playlists, the library index. */
 export * from "./sanitize.ts";
 export * from "./path_template.ts";
 export * from "./m3u.ts";
-export * from "./atomic_write.ts";
+export * from "./library_index.ts";
 export * from "./place_copy.ts";
 export * from "./ownership.ts";
 export * from "./remove_owned.ts";

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { StorageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../util/mod.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {

@@ -4,7 +4,7 @@
  */
 import hostPath, { type PlatformPath } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
+import { PATH_PLACEHOLDERS, type PathPlaceholder, type TrackMetadata } from "../model/mod.ts";
 import { sanitizePathComponent } from "./sanitize.ts";
 
 /** What a path template may use; a TrackMetadata satisfies it. */
@@ -44,7 +44,7 @@ interface TemplateContext {
   playlist: string;
 }
 
-const PLACEHOLDERS: Record<string, (context: TemplateContext) => string> = {
+const PLACEHOLDERS: Record<PathPlaceholder, (context: TemplateContext) => string> = {
   "artist": ({ fields }) => fields.artists[0] ?? "",
   "artists": ({ fields }) => fields.artists.join(", "),
   "title": ({ fields }) => fields.title,
@@ -56,7 +56,6 @@ const PLACEHOLDERS: Record<string, (context: TemplateContext) => string> = {
   "date": ({ fields }) => fields.releaseDate ?? "",
   "playlist": ({ playlist }) => playlist,
   "output-ext": ({ ext }) => ext,
-  // spotDL spellings, so spotDL users' templates work too.
   "original-date": ({ fields }) => fields.releaseDate ?? "",
   "list-name": ({ playlist }) => playlist,
   "genre": ({ fields }) => fields.genres?.[0] ?? "",
@@ -65,9 +64,6 @@ const PLACEHOLDERS: Record<string, (context: TemplateContext) => string> = {
   "isrc": ({ fields }) => fields.isrc ?? "",
   "track-id": ({ fields }) => fields.spotifyId ?? "",
 };
-
-/** Placeholder names a path template may use, without braces. */
-export const PATH_PLACEHOLDERS: readonly string[] = Object.keys(PLACEHOLDERS);
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const TEMPLATE_SEPARATOR = /[/\\]/;
@@ -84,7 +80,7 @@ function positive(value: number | undefined, width: number): string {
 export function checkPathTemplate(template: string): void {
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {
-      throw new ConfigError(`Unknown placeholder "${match[0]}" in output template "${template}".`, {
+      throw new ConfigError(`unknown placeholder "${match[0]}" in output template "${template}"`, {
         hint: `Use one of: ${PATH_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")}.`,
       });
     }
@@ -92,7 +88,10 @@ export function checkPathTemplate(template: string): void {
 }
 
 function fill(template: string, context: TemplateContext): string {
-  return template.replace(PLACEHOLDER, (_text, name: string) => PLACEHOLDERS[name](context));
+  return template.replace(
+    PLACEHOLDER,
+    (_text, name: string) => PLACEHOLDERS[name as PathPlaceholder](context),
+  );
 }
 
 /** Renders a track's path from a template: absolute, normalized, inside baseDir, every name sanitized. */
@@ -132,7 +131,7 @@ export function renderOutputPath(
     path.isAbsolute(relative)
   ) {
     throw new ConfigError(
-      `Output template "${template}" leads outside the music folder ${baseDir}.`,
+      `output template "${template}" leads outside the music folder ${baseDir}`,
       {
         hint: 'Remove ".." from the output template.',
       },

@@ -7,8 +7,7 @@
  */
 import { toTunedlError, TunedlError } from "../errors/mod.ts";
 import type { M3uMetadata, Plan, PlanItem, PlanItemError } from "./model.ts";
-import { TaskPool } from "./task_pool.ts";
-import { abortableSleep, retryDelayMs } from "./retry.ts";
+import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
 import {
   emptyRunSummary,
@@ -326,7 +325,7 @@ class PlanExecution {
       if (action === "retag") {
         const retag = worker.retag?.bind(worker);
         if (retag === undefined) {
-          throw new TunedlError(`Cannot retag ${item.name}: retagging is not available.`, {
+          throw new TunedlError(`cannot retag ${item.name}: retagging is not available`, {
             hint: "Report this as a bug: the downloader was started without a retag step.",
           });
         }
@@ -408,7 +407,7 @@ class PlanExecution {
         const failure = toTunedlError(error);
         if (!failure.retryable || budget.used >= this.#maxRetries) throw failure;
         budget.used++;
-        const delayMs = retryDelayMs(budget.used, {
+        const delayMs = backoffDelayMs(budget.used, {
           baseDelayMs: this.#options.retryBaseDelayMs,
           maxDelayMs: this.#options.retryMaxDelayMs ?? defaultRetryMaxDelayMs,
           random: this.#options.random,

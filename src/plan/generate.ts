@@ -3,7 +3,7 @@
  * Spotify catalog. It reads only what the plan needs (an album's track list,
  * not each full track), so a cold plan costs about one request per album.
  */
-import type { SpotifyRef, TrackMetadata } from "../spotify/mod.ts";
+import { type SpotifyRef, type TrackMetadata } from "../model/mod.ts";
 import { isTunedlError, toTunedlError, type TunedlError } from "../errors/mod.ts";
 import {
   type ContainerMetadata,

@@ -1,9 +1,9 @@
+import { type TrackMetadata } from "../model/mod.ts";
 /**
  * The plan: a flat list of items (tracks, containers, M3U files) that the
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
-import type { TrackMetadata } from "../spotify/mod.ts";
 
 export type PlanItemType = "track" | "album" | "artist" | "playlist" | "m3u";
 export type PlanItemStatus = "pending" | "in_progress" | "completed" | "failed" | "skipped";

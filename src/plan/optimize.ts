@@ -3,13 +3,11 @@
  * and M3U its output path (without collisions), and decides per track whether
  * to download, retag or skip it, given which files already exist.
  */
+import { type TrackMetadata } from "../model/mod.ts";
 import hostPath, { type PlatformPath } from "node:path";
 import { addNameSuffix, renderOutputPath } from "../library/mod.ts";
 import type { M3uMetadata, Plan, PlanItem } from "./model.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
-
-/** What to do with a track whose file already exists (musicdl's `overwrite` setting). */
-export type OverwriteMode = "skip" | "overwrite" | "metadata";
+import type { OverwriteMode } from "../model/mod.ts";
 
 /** Options of {@link optimizePlan}. */
 export interface OptimizeOptions {

@@ -6,12 +6,9 @@
  * while running where only the full-track read reveals it.
  */
 import { CancelledError } from "../errors/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
+import type { DuplicatesMode, TrackMetadata } from "../model/mod.ts";
 import type { ResolvedSource } from "./execution_events.ts";
 import type { Plan, PlanItem } from "./model.ts";
-
-/** How the other places of a recording get their file. */
-export type DuplicatesMode = "copy" | "link" | "skip";
 
 /** The keys under which one recording is known: its ISRC and its track ids (relinked ones too). */
 export function recordingKeys(track: Partial<TrackMetadata>): string[] {

@@ -6,12 +6,11 @@
  * file written.
  */
 import { placeCopy } from "../library/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
+import type { DuplicatesMode, TrackMetadata } from "../model/mod.ts";
 import type { ProducedFile, StageContext, TrackWorker } from "./execute.ts";
 import type { PlanItem } from "./model.ts";
 import { trackMetadata } from "./model.ts";
 import {
-  type DuplicatesMode,
   recordingKeys,
   type RecordingLead,
   RecordingRegistry,

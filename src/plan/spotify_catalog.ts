@@ -4,6 +4,7 @@
  * list is kept for the configured TTL (new releases appear); a playlist is
  * kept until its snapshot id changes, which costs one small request to check.
  */
+import { type TrackMetadata } from "../model/mod.ts";
 import {
   classifyPlaylistRows,
   likedSongsNeedLoginError,
@@ -15,7 +16,6 @@ import {
   type SpotifyTrack,
   type SpotifyUser,
   toTrackMetadata,
-  type TrackMetadata,
   withheldFromOtherUserError,
 } from "../spotify/mod.ts";
 import { NotFoundError } from "../errors/mod.ts";

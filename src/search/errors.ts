@@ -1,6 +1,6 @@
 /** Typed failures of the search stage. */
+import { type ProviderName } from "../model/mod.ts";
 import { TunedlError, type TunedlErrorOptions } from "../errors/mod.ts";
-import type { ProviderName } from "./model.ts";
 
 /** Human names of the providers, for messages. */
 export const providerLabel: Record<ProviderName, string> = {

@@ -4,11 +4,11 @@
  * Below the threshold the answer is "not_found" with the closest candidate,
  * so a wrong song is never downloaded silently.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { CancelledError, isTunedlError, toTunedlError } from "../errors/mod.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
-  type ProviderName,
   type SearchCache,
   searchCacheKey,
 } from "./model.ts";
@@ -105,7 +105,7 @@ export async function findBestMatch(
   for (const provider of providers) {
     for (const { query, isrc } of planned) {
       if (isrc && provider.name !== "youtube-music") continue;
-      if (options.signal?.aborted) throw new CancelledError("Search cancelled.");
+      if (options.signal?.aborted) throw new CancelledError("search cancelled");
       let found: AudioCandidate[];
       let cached = false;
       try {

@@ -5,9 +5,10 @@
  * the player JS) before its first search, which a configurable origin and a
  * loopback fake could not serve without imitating half of YouTube.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { CancelledError, NetworkError } from "../errors/mod.ts";
 import { providerLabel, SearchError } from "./errors.ts";
-import type { FetchFunction, ProviderName } from "./model.ts";
+import type { FetchFunction } from "./model.ts";
 
 /** The InnerTube client identity a request claims. */
 export interface InnertubeClientInfo {
@@ -77,7 +78,7 @@ export async function postInnertubeSearch(
   }
   if (response.status === 429 || response.status >= 500) {
     throw new NetworkError(
-      `${providerLabel[provider]} answered HTTP ${response.status} to the search for "${query}".`,
+      `${providerLabel[provider]} answered HTTP ${response.status} to the search for "${query}"`,
       { hint: "The service is busy or failing; try again later." },
     );
   }
@@ -100,10 +101,10 @@ function transportError(
   signal: AbortSignal | undefined,
 ): Error {
   if (signal?.aborted || (error instanceof DOMException && error.name === "AbortError")) {
-    return new CancelledError(`${providerLabel[provider]} search cancelled.`, { cause: error });
+    return new CancelledError(`${providerLabel[provider]} search cancelled`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(`Could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`, {
+  return new NetworkError(`could not reach ${providerLabel[provider]} at ${baseUrl}: ${message}`, {
     hint: "Check the network connection (or TUNEDL_YOUTUBE_URL) and try again.",
     cause: error,
   });

@@ -2,8 +2,9 @@
  * Small readers for InnerTube JSON, which is deeply nested and loosely shaped:
  * every accessor tolerates missing or mistyped fields and returns undefined.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { SearchError } from "./errors.ts";
-import type { AudioCandidate, ProviderName } from "./model.ts";
+import type { AudioCandidate } from "./model.ts";
 
 /** A JSON object, or undefined when the value is not one. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -3,13 +3,13 @@
  * sites that differ only in client identity, filter params and answer layout,
  * which a flavor names.
  */
+import { type ProviderName } from "../model/mod.ts";
 import { type InnertubeClientInfo, postInnertubeSearch } from "./innertube_client.ts";
 import type { ParseContext } from "./innertube_json.ts";
 import type {
   AudioCandidate,
   AudioProvider,
   FetchFunction,
-  ProviderName,
   ProviderSearchOptions,
 } from "./model.ts";
 

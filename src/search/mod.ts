@@ -3,7 +3,6 @@ export type {
   AudioCandidate,
   AudioProvider,
   FetchFunction,
-  ProviderName,
   ProviderSearchOptions,
   ResultType,
   SearchCache,

@@ -4,8 +4,7 @@
  * a search cache can store candidate lists as they are.
  */
 
-/** The audio sources tunedl can search. */
-export type ProviderName = "youtube-music" | "youtube";
+import type { ProviderName } from "../model/mod.ts";
 
 /**
  * What a result row is. "song" is an auto-generated audio track of the

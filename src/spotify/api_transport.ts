@@ -15,8 +15,8 @@ import {
 } from "./errors.ts";
 import type { SlidingWindowRateLimiter } from "./rate_limiter.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
-import type { Semaphore } from "./semaphore.ts";
-import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
+import { type Sleep, type TaskPool } from "../util/mod.ts";
+import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import type { TokenProvider } from "./token_provider.ts";
 
 /** Collaborators and settings of the transport. */
@@ -27,7 +27,7 @@ export interface ApiTransportOptions {
   tokenProvider: TokenProvider;
   policy: RetryPolicy;
   limiter: SlidingWindowRateLimiter;
-  semaphore: Semaphore;
+  pool: TaskPool;
   clock: Clock;
   sleep: Sleep;
   random: () => number;
@@ -104,7 +104,7 @@ export class ApiTransport {
 
       if (outcome.kind === "network") {
         await backoff(
-          new NetworkError(`Could not reach the Spotify Web API for GET ${shown}`, {
+          new NetworkError(`could not reach the Spotify Web API for GET ${shown}`, {
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
               "then run tunedl again.",
             cause: outcome.error,
@@ -164,9 +164,8 @@ export class ApiTransport {
   }
 
   async #send(url: string, token: string, signal?: AbortSignal): Promise<Outcome> {
-    const { semaphore, limiter } = this.#options;
-    await semaphore.acquire(signal);
-    try {
+    const { pool, limiter } = this.#options;
+    return await pool.run(async () => {
       // Take the rate-limit slot last, right before sending, so the recorded
       // start times are the real ones.
       await limiter.acquire(signal);
@@ -176,21 +175,19 @@ export class ApiTransport {
           headers: { "Authorization": `Bearer ${token}`, "Accept": "application/json" },
           signal,
         });
-        // Reading the body inside the permit: a dropped connection shows up here.
+        // Reading the body inside the slot: a dropped connection shows up here.
         const text = await response.text();
         return {
           kind: "answer",
           status: response.status,
           retryAfter: response.headers.get("retry-after"),
           text,
-        };
+        } satisfies Outcome;
       } catch (error) {
         if (signal?.aborted) throw cancelled(signal);
-        return { kind: "network", error };
+        return { kind: "network", error } satisfies Outcome;
       }
-    } finally {
-      semaphore.release();
-    }
+    }, { signal });
   }
 
   #count(url: string): void {

@@ -16,7 +16,7 @@ import { NotFoundError } from "../errors/mod.ts";
 import { ApiTransport } from "./api_transport.ts";
 import { mapWithConcurrency } from "./concurrent_map.ts";
 import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
-import type { SpotifyKind } from "./model.ts";
+import type { SpotifyKind } from "../model/mod.ts";
 import {
   asObject,
   classifyPlaylistRows,
@@ -29,8 +29,8 @@ import {
   type RawObject,
 } from "./normalize.ts";
 import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
-import { Semaphore } from "./semaphore.ts";
-import { type Clock, type Sleep, systemClock, systemSleep } from "./timing.ts";
+import { abortableSleep, type Sleep, TaskPool } from "../util/mod.ts";
+import { type Clock, systemClock } from "./timing.ts";
 import {
   ClientCredentialsTokenProvider,
   DEFAULT_ACCOUNTS_URL,
@@ -118,7 +118,7 @@ export class SpotifyClient {
   constructor(options: SpotifyClientOptions) {
     const defaults = DEFAULT_SPOTIFY_CLIENT_SETTINGS;
     const clock = options.clock ?? systemClock;
-    const sleep = options.sleep ?? systemSleep;
+    const sleep = options.sleep ?? abortableSleep;
     const random = options.random ?? Math.random;
     const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     const policy = {
@@ -150,7 +150,7 @@ export class SpotifyClient {
         clock,
         sleep,
       ),
-      semaphore: new Semaphore(this.#concurrency),
+      pool: new TaskPool({ limit: this.#concurrency }),
       clock,
       sleep,
       random,

@@ -2,18 +2,13 @@
  * Spotify-specific failures. Each message names what failed and where; each
  * hint says what the user can do about it.
  */
+import { formatClockTime, formatDuration } from "../util/mod.ts";
 import { AuthError, NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
 import type { TunedlErrorOptions } from "../errors/mod.ts";
-import type { SpotifyKind } from "./model.ts";
-import { formatClockTime, formatDuration } from "./retry_policy.ts";
+import { type SpotifyKind, spotifyUrl } from "../model/mod.ts";
 
 /** Where Spotify app credentials are managed; hints point here. */
 export const SPOTIFY_DASHBOARD_URL = "https://developer.spotify.com/dashboard";
-
-/** The public web address of a Spotify entity. */
-export function spotifyUrl(kind: SpotifyKind, id: string): string {
-  return `https://open.spotify.com/${kind}/${id}`;
-}
 
 /**
  * Spotify answered with a status the transport does not handle itself (400,
@@ -48,7 +43,7 @@ export function badCredentialsError(detail: string, cause?: unknown): AuthError 
 
 /** No client id/secret were configured at all. */
 export function missingCredentialsError(): AuthError {
-  return new AuthError("No Spotify client id/secret configured", {
+  return new AuthError("no Spotify client id/secret configured", {
     hint: `Create an app at ${SPOTIFY_DASHBOARD_URL} and put its client_id and ` +
       `client_secret in your config.yaml (download: section).`,
   });

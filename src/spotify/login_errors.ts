@@ -11,7 +11,7 @@ export class LoginExpiredError extends AuthError {}
 /** The stored login's refresh token was refused: expired, revoked, or reset. */
 export function loginExpiredError(detail?: string, cause?: unknown): LoginExpiredError {
   return new LoginExpiredError(
-    `Your Spotify login has expired or was revoked${detail ? ` (${detail})` : ""}`,
+    `your Spotify login has expired or was revoked${detail ? ` (${detail})` : ""}`,
     { hint: "Run `tunedl login` to log in again.", cause },
   );
 }
@@ -59,7 +59,7 @@ export function loginDeclinedError(code: string, description?: string): AuthErro
 /** The browser's answer carries another login attempt's state (or none). */
 export function loginStateMismatchError(): AuthError {
   return new AuthError(
-    "The login answer does not belong to this login attempt (its state does not match)",
+    "the login answer does not belong to this login attempt (its state does not match)",
     { hint: "Run `tunedl login` again and open only the URL it prints." },
   );
 }

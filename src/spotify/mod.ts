@@ -1,5 +1,4 @@
 /** Spotify Web API: links, catalog client, tokens, normalized models. */
-export * from "./model.ts";
 export type * from "./catalog_model.ts";
 export {
   type ApiGeneration,
@@ -22,7 +21,6 @@ export {
   RateLimitedError,
   SPOTIFY_DASHBOARD_URL,
   SpotifyHttpError,
-  spotifyUrl,
   type WithheldPlaylistInfo,
 } from "./errors.ts";
 export {
@@ -37,7 +35,7 @@ export {
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
 export type { RateLimitSettings } from "./rate_limiter.ts";
-export type { Clock, Sleep } from "./timing.ts";
+export type { Clock } from "./timing.ts";
 export {
   authorizationUrl,
   type AuthorizeProbe,
@@ -67,3 +65,4 @@ export {
   redirectUriMismatchError,
   withheldFromOtherUserError,
 } from "./login_errors.ts";
+export * from "./login_store.ts";

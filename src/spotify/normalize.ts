@@ -3,6 +3,7 @@
  * types. Pure functions, tolerant of missing fields: Spotify drops fields
  * between API generations, and a missing field must not crash a run.
  */
+import { spotifyUrl } from "../model/mod.ts";
 import type {
   PlaylistEntry,
   SkippedPlaylistEntry,
@@ -13,7 +14,6 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import { spotifyUrl } from "./errors.ts";
 
 /** A JSON object as parsed from a Spotify answer. */
 export type RawObject = Record<string, unknown>;

@@ -4,7 +4,8 @@
  * window (no polling), and are served in arrival order. A 429 from Spotify
  * pauses every caller through `pauseUntil`.
  */
-import type { Clock, Sleep } from "./timing.ts";
+import { type Sleep } from "../util/mod.ts";
+import type { Clock } from "./timing.ts";
 import { throwIfAborted } from "./timing.ts";
 
 /** How many requests may start per time window. */
@@ -27,7 +28,7 @@ export class SlidingWindowRateLimiter {
   ) {
     if (settings.enabled && !(settings.requests >= 1 && settings.windowMs > 0)) {
       throw new RangeError(
-        `Rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
+        `rate limit needs requests >= 1 and windowMs > 0, got ${settings.requests}/${settings.windowMs}`,
       );
     }
   }

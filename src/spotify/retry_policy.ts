@@ -1,4 +1,5 @@
 /** Pure pieces of the retry policy: backoff delays and Retry-After parsing. */
+import { backoffDelayMs } from "../util/mod.ts";
 
 /** How hard to retry transient failures. */
 export interface RetryPolicy {
@@ -9,17 +10,13 @@ export interface RetryPolicy {
   retryMaxDelayMs: number;
 }
 
-/**
- * Exponential backoff with "equal jitter": half the exponential delay is fixed,
- * half random, so retries from parallel requests spread out but never hammer.
- * `attempt` is 0 for the first retry; `random` returns [0, 1).
- */
+/** The shared backoff formula in the policy's terms; `attempt` is 0 for the first retry. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = Math.min(
-    policy.retryMaxDelayMs,
-    policy.retryBaseDelayMs * 2 ** Math.max(0, attempt),
-  );
-  return Math.round(exponential / 2 + random() * (exponential / 2));
+  return backoffDelayMs(attempt + 1, {
+    baseDelayMs: policy.retryBaseDelayMs,
+    maxDelayMs: policy.retryMaxDelayMs,
+    random,
+  });
 }
 
 /**
@@ -33,22 +30,4 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-/** Formats epoch ms as local "YYYY-MM-DD HH:MM:SS" for messages people read. */
-export function formatClockTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-/** Formats a duration for messages: "45 s", "3 min 20 s", "2 h 5 min". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }

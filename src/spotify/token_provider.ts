@@ -3,17 +3,11 @@
  * interface; the default is the app's client-credentials grant, a user login
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
+import { abortableSleep, type Sleep } from "../util/mod.ts";
 import { AuthError, NetworkError } from "../errors/mod.ts";
 import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
-import {
-  cancelled,
-  type Clock,
-  type Sleep,
-  systemClock,
-  systemSleep,
-  throwIfAborted,
-} from "./timing.ts";
+import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
 
 /** Hands out a bearer token for the Web API. */
 export interface TokenProvider {
@@ -60,7 +54,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#clock = options.clock ?? systemClock;
-    this.#sleep = options.sleep ?? systemSleep;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = {
       maxRetries: options.maxRetries ?? 3,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
@@ -135,7 +129,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (signal.aborted) throw cancelled(signal);
         await this.#sleep(
           retryIn(
-            new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+            new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
               hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
               cause: error,
             }),

@@ -4,10 +4,11 @@
  * short 429s. A refusal (4xx) comes back as data: what it means depends on the
  * grant, so the caller turns it into the right error.
  */
+import { type Sleep } from "../util/mod.ts";
 import { NetworkError } from "../errors/mod.ts";
 import { RateLimitedError } from "./errors.ts";
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
-import { cancelled, type Clock, type Sleep, throwIfAborted } from "./timing.ts";
+import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
 
 /** Collaborators and settings of a token request. */
@@ -74,7 +75,7 @@ export async function postTokenForm(
     } catch (error) {
       if (signal?.aborted) throw cancelled(signal);
       await backoff(
-        new NetworkError(`Could not reach Spotify's accounts service at ${url}`, {
+        new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
           hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
           cause: error,
         }),

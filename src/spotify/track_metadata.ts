@@ -5,7 +5,7 @@ import type {
   SpotifyArtist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import type { TrackMetadata } from "./model.ts";
+import type { TrackMetadata } from "../model/mod.ts";
 
 /**
  * TrackMetadata from a track plus what is known around it. Works from a full

@@ -4,6 +4,7 @@
  * answer, trading the code for tokens, and learning who logged in. The CLI
  * wires them to a local HTTP server and a browser.
  */
+import { abortableSleep, type Sleep } from "../util/mod.ts";
 import { AuthError } from "../errors/mod.ts";
 import { badCredentialsError } from "./errors.ts";
 import {
@@ -15,7 +16,7 @@ import {
 } from "./login_errors.ts";
 import { codeChallengeS256, createCodeVerifier, createState, type RandomBytes } from "./pkce.ts";
 import type { RetryPolicy } from "./retry_policy.ts";
-import { type Clock, type Sleep, systemClock, systemSleep } from "./timing.ts";
+import { type Clock, systemClock } from "./timing.ts";
 import { postTokenForm, type TokenRequestOptions } from "./token_request.ts";
 import { DEFAULT_ACCOUNTS_URL } from "./token_provider.ts";
 
@@ -231,7 +232,7 @@ export function accountsRequestOptions(
     accountsUrl: options.accountsUrl,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     clock,
-    sleep: options.sleep ?? systemSleep,
+    sleep: options.sleep ?? abortableSleep,
     random: options.random ?? Math.random,
     policy: {
       maxRetries: options.maxRetries ?? 3,

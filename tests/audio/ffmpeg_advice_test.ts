@@ -1,6 +1,6 @@
+import { type AudioFormat } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { installFfmpegFix, missingEncoderFix } from "../../src/audio/mod.ts";
-import type { AudioFormat } from "../../src/audio/mod.ts";
 
 const FFMPEG_FULL_PATH = '"$(brew --prefix ffmpeg-full)/bin/ffmpeg"';
 

@@ -1,3 +1,4 @@
+import { type AudioFormat } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import {
   ConversionError,
@@ -7,7 +8,7 @@ import {
   parseFfprobeJson,
   planConversion,
 } from "../../src/audio/mod.ts";
-import type { AudioFormat, ProcessRunner } from "../../src/audio/mod.ts";
+import type { ProcessRunner } from "../../src/audio/mod.ts";
 
 const valueAfter = (args: string[], flag: string) =>
   args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
@@ -89,7 +90,7 @@ Deno.test("parseFfprobeJson reads the first audio stream and notices video", () 
   });
   assert.throws(
     () => parseFfprobeJson(JSON.stringify({ streams: [] }), "x.webm"),
-    /No audio stream in x.webm/,
+    /no audio stream in x.webm/,
   );
   assert.throws(() => parseFfprobeJson("not json"), ConversionError);
 });

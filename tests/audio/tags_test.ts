@@ -1,5 +1,5 @@
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 import { imageMimeType, tagProperties, tagsFromTrack } from "../../src/audio/mod.ts";
 import type { AudioTags } from "../../src/audio/mod.ts";
 

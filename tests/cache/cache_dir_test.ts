@@ -107,41 +107,34 @@ const pathCases: Array<{
   dir: string;
   cacheFile?: string;
   os?: HostOs;
-  expect: { kvFile: string; plans: string; tokens: string };
+  expect: { kvFile: string };
 }> = [
   {
     name: "linux defaults",
     dir: "/home/ann/.cache/tunedl",
     expect: {
       kvFile: "/home/ann/.cache/tunedl/cache.kv",
-      plans: "/home/ann/.cache/tunedl/plans",
-      tokens: "/home/ann/.cache/tunedl/tokens.json",
     },
   },
   {
-    name: "macOS with relative cache_file",
+    name: "macOS defaults, a trailing separator is not doubled",
     dir: "/Users/ann/Library/Caches/tunedl/",
-    cacheFile: "music.kv",
     os: "darwin",
     expect: {
-      kvFile: "/Users/ann/Library/Caches/tunedl/music.kv",
-      plans: "/Users/ann/Library/Caches/tunedl/plans",
-      tokens: "/Users/ann/Library/Caches/tunedl/tokens.json",
+      kvFile: "/Users/ann/Library/Caches/tunedl/cache.kv",
     },
   },
   {
     name: "absolute cache_file kept",
     dir: "/cache",
     cacheFile: "/data/tunedl.kv",
-    expect: { kvFile: "/data/tunedl.kv", plans: "/cache/plans", tokens: "/cache/tokens.json" },
+    expect: { kvFile: "/data/tunedl.kv" },
   },
   {
     name: "windows style guessed from the folder",
     dir: "C:\\Users\\ann\\AppData\\Local\\tunedl",
     expect: {
       kvFile: "C:\\Users\\ann\\AppData\\Local\\tunedl\\cache.kv",
-      plans: "C:\\Users\\ann\\AppData\\Local\\tunedl\\plans",
-      tokens: "C:\\Users\\ann\\AppData\\Local\\tunedl\\tokens.json",
     },
   },
   {
@@ -151,8 +144,6 @@ const pathCases: Array<{
     os: "windows",
     expect: {
       kvFile: "D:\\music\\cache.kv",
-      plans: "C:\\cache\\plans",
-      tokens: "C:\\cache\\tokens.json",
     },
   },
 ];

@@ -55,7 +55,7 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
     now: clock.now,
   });
   try {
-    assert.ok(set.library);
+    assert.ok(set.persistent);
     const load = (v: string) => () => Promise.resolve(v);
     await set.spotify.getOrLoad("track:1", load("one")); // miss (source)
     await set.spotify.getOrLoad("track:2", load("two")); // miss, evicts track:1 from memory
@@ -126,7 +126,7 @@ Deno.test("CacheSet: without a cache file everything is memory only", async () =
     search: { maxSize: 10, ttlMs: 1000, failureTtlMs: 10 },
     files: { maxSize: 10, ttlMs: 1000, probe: () => Promise.resolve(true) },
   });
-  assert.equal(set.library, null);
+  assert.equal(set.persistent, null);
   assert.equal(await set.match.getOrLoad("m", () => Promise.resolve(1)), 1);
   assert.equal(await set.match.getOrLoad("m", () => Promise.resolve(2)), 1);
   const row = set.statsReport().caches.find((c) => c.name === "match");

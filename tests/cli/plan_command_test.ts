@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import hostPath, { join, posix, sep } from "node:path";
-import { libraryLayout } from "../../src/cli/build_plan.ts";
-import { formatPlan, planCounts } from "../../src/cli/plan_command.ts";
+import { libraryLayout } from "../../src/config/mod.ts";
+import { formatPlan, planCounts } from "../../src/cli/plan_format.ts";
 import { type LoadedConfig, parseConfig } from "../../src/config/mod.ts";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { createPlanItem, type Plan, type PlanItem } from "../../src/plan/mod.ts";
@@ -231,11 +231,11 @@ function loaded(
   options: { host?: boolean } = {},
 ): LoadedConfig {
   const lines = Object.entries(download).map(([key, value]) => `  ${key}: "${value}"`);
-  const config = parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
+  return parseConfig(['version: "1.2"', "download:", ...lines, ""].join("\n"), {
     file,
     env: {},
+    ...(options.host ? {} : { platformPath: posix }),
   });
-  return options.host ? config : { ...config, dir: posix.dirname(posix.resolve(file)) };
 }
 
 const layoutCases: Array<{
@@ -367,10 +367,10 @@ const outsideCases: Array<{ name: string; download: Record<string, string> }> = 
 
 for (const { name, download } of outsideCases) {
   Deno.test(`libraryLayout: m3u_output in ${name} is a ConfigError naming the key`, () => {
-    const config = loaded(download);
-    assert.throws(() => libraryLayout(config, { platformPath: posix }), (error: unknown) => {
+    const file = "/home/ana/tunedl/config.yaml";
+    assert.throws(() => libraryLayout(loaded(download, file), { platformPath: posix }), (error) => {
       assert.ok(error instanceof ConfigError);
-      assert.ok(error.message.startsWith(`${config.file}: download.m3u_output: `), error.message);
+      assert.ok(error.message.startsWith(`${file}: download.m3u_output: `), error.message);
       assert.ok(error.message.includes(download.m3u_output), error.message);
       assert.match(error.hint ?? "", /relative to the music folder/);
       return true;

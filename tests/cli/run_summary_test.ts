@@ -1,12 +1,7 @@
 // Escape codes are what these tests look for.
 // deno-lint-ignore-file no-control-regex
 import assert from "node:assert/strict";
-import {
-  exitCodeFor,
-  formatBytes,
-  formatDuration,
-  formatRunSummary,
-} from "../../src/cli/run_summary.ts";
+import { exitCodeFor, formatRunSummary } from "../../src/cli/run_summary.ts";
 import { emptyRunSummary, type RunSummary } from "../../src/plan/mod.ts";
 
 function summaryWith(fields: Partial<RunSummary>): RunSummary {
@@ -108,25 +103,6 @@ Deno.test("exitCodeFor: 0 all done, 1 failed or not found, 130 cancelled", () =>
       JSON.stringify({ cancelled, fields }),
     );
   }
-});
-
-Deno.test("formatDuration and formatBytes read like people write", () => {
-  const durations: [number, string][] = [
-    [0, "0.0s"],
-    [450, "0.5s"],
-    [9_940, "9.9s"],
-    [12_400, "12s"],
-    [65_000, "1m 05s"],
-    [3_599_000, "59m 59s"],
-    [3_720_000, "1h 02m"],
-    [-1, "?"],
-  ];
-  for (const [ms, text] of durations) assert.equal(formatDuration(ms), text, String(ms));
-  const sizes: [number, string][] = [[0, "0 B"], [999, "999 B"], [1500, "1.5 kB"], [
-    2_000_000_000,
-    "2.0 GB",
-  ]];
-  for (const [bytes, text] of sizes) assert.equal(formatBytes(bytes), text, String(bytes));
 });
 
 const stop = {

@@ -3,14 +3,13 @@
  * local media server, ffmpeg converts them, taglib-wasm tags them, and an
  * independent reader (music-metadata, ffprobe) checks every field and the cover.
  */
+import { AUDIO_FORMATS, type AudioFormat, type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseFile } from "music-metadata";
 import type { IAudioMetadata } from "music-metadata";
 import { CancelledError } from "../../src/errors/mod.ts";
 import {
-  AUDIO_FORMATS,
-  type AudioFormat,
   type AudioTags,
   convertAudio,
   downloadAudio,
@@ -23,7 +22,6 @@ import {
   TagWriteError,
   writeTags,
 } from "../../src/audio/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 import { hasVorbisEncoder } from "../fakes/ffmpeg_encoders.ts";
 import { removeWithRetry } from "../fakes/file_tree.ts";
 import { type MediaServer, startMediaServer } from "../fakes/media_server.ts";

@@ -40,7 +40,7 @@ Deno.test("tunedl cache", async (t) => {
       TUNEDL_CACHE_DIR: work.cacheDir,
     };
     const kvFile = join(work.cacheDir, "cache.kv");
-    const tunedl = (...args: string[]) => runTunedl(args, { env, cwd: work.dir });
+    const tunedl = (...args: string[]) => runTunedl(args, { env, cwd: work.dir, inProcess: true });
     const stats = async () => {
       const run = await tunedl("cache", "stats", "--json");
       assert.equal(run.code, 0, run.stderr);

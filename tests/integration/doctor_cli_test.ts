@@ -56,6 +56,7 @@ Deno.test("tunedl doctor", async (t) => {
       runTunedl(["doctor", "--config", file, ...args], {
         env: { ...env, ...extra },
         cwd: work.dir,
+        inProcess: true,
       });
 
     await t.step("everything in place: exit 0 and an ok line per check", async () => {

@@ -4,6 +4,7 @@
  * What is checked is what a user would look at: the files in the library,
  * their tags read back by ffprobe, the M3U file and the command's output.
  */
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
@@ -11,7 +12,6 @@ import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 import type { RawObject } from "../fakes/spotify_fake.ts";
 import type { PlanItem } from "../../src/plan/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 
 const PLAYLIST = "5LkNhFidYyyjRWwnkcMbQs";
 const ALBUM_PONDER = "58NYQm3dRbTW1kKirl631E";

@@ -46,7 +46,7 @@ Deno.test("tunedl explain against the music world", async (t) => {
     });
     const env = { ...world.env, TUNEDL_CACHE_DIR: work.cacheDir };
     const explain = (...args: string[]) =>
-      runTunedl(["explain", ...args, "--config", config], { env, cwd: work.dir });
+      runTunedl(["explain", ...args, "--config", config], { env, cwd: work.dir, inProcess: true });
 
     await t.step("a known track: the track, the ISRC search, the winner and why", async () => {
       const run = await explain(trackLink(ROPES));

@@ -102,6 +102,7 @@ function runPlan(
   env: Record<string, string> = {},
 ): Promise<TunedlRun> {
   return runTunedl(["plan", ...args], {
+    inProcess: true,
     cwd: work.dir,
     env: {
       TUNEDL_SPOTIFY_API_URL: fake.url,

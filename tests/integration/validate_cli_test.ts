@@ -25,6 +25,7 @@ async function validate(
   await using work = await makeTempWorkspace({ prefix: "tunedl-validate-" });
   const offline = `http://127.0.0.1:${closedPort()}`;
   return await runTunedl(["validate", ...args], {
+    inProcess: true,
     cwd: options.cwd ?? work.dir,
     env: {
       TUNEDL_SPOTIFY_API_URL: offline,

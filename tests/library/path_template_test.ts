@@ -1,8 +1,8 @@
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { join, posix, resolve, win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
 import { type PathFields, renderOutputPath, utf8ByteLength } from "../../src/library/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 
 // These cases are about POSIX paths, so they pass POSIX rules and hold on every OS.
 const BASE = "/music";

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import { DependencyError, NetworkError, NotFoundError, TunedlError } from "../../src/errors/mod.ts";
 import {
@@ -8,7 +9,6 @@ import {
   type Plan,
   type PlanItem,
   type PlanItemStatus,
-  retryDelayMs,
 } from "../../src/plan/mod.ts";
 import {
   containerItem,
@@ -484,7 +484,7 @@ Deno.test("executePlan rejects when the final save fails, after reporting it", a
   assert.equal(events.at(-1)?.type, "run_finished");
 });
 
-Deno.test("retryDelayMs grows exponentially, capped, with jitter", () => {
+Deno.test("backoffDelayMs grows exponentially, capped, with jitter", () => {
   const cases: [number, number, number][] = [
     [1, 0, 50],
     [1, 0.999, 100],
@@ -494,7 +494,7 @@ Deno.test("retryDelayMs grows exponentially, capped, with jitter", () => {
     [10, 0.999, 1000],
   ];
   for (const [attempt, random, expected] of cases) {
-    const delay = retryDelayMs(attempt, {
+    const delay = backoffDelayMs(attempt, {
       baseDelayMs: 100,
       maxDelayMs: 1000,
       random: () => random,
@@ -556,7 +556,7 @@ Deno.test("executePlan works with a worker that has no optional stages", async (
   assert.equal(result.peaks.spotify, 0);
   assert.equal(statusOf(result.plan, "track:a"), "completed");
   assert.equal(statusOf(result.plan, "track:r"), "failed");
-  assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /Cannot retag Track track:r/);
+  assert.match(itemOf(result.plan, "track:r").error?.message ?? "", /cannot retag Track track:r/);
   const stages = events.flatMap((event) => event.type === "stage" ? [event.stage] : []);
   assert.ok(!stages.includes("spotify"));
 });

@@ -1,3 +1,4 @@
+import { type SpotifyRef, type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { NotFoundError, TunedlError } from "../../src/errors/mod.ts";
 import {
@@ -9,7 +10,6 @@ import {
   type M3uMetadata,
   type PlanSources,
 } from "../../src/plan/mod.ts";
-import type { SpotifyRef, TrackMetadata } from "../../src/spotify/mod.ts";
 
 function track(id: string, title: string, albumId = "al1"): TrackMetadata {
   return {

@@ -1,3 +1,4 @@
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
 import { ConfigError } from "../../src/errors/mod.ts";
@@ -11,7 +12,6 @@ import {
   type PlanItem,
   planToJson,
 } from "../../src/plan/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 
 const NOW = new Date("2026-01-02T03:04:05Z");
 

@@ -6,7 +6,7 @@ import {
   recordingKeys,
   RecordingRegistry,
 } from "../../src/plan/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
+import type { TrackMetadata } from "../../src/model/mod.ts";
 import { planOf, tick, trackItem } from "../fakes/fake_track_worker.ts";
 
 Deno.test("recordingKeys: the ISRC (normalized) and every track id, relinked ones too", () => {

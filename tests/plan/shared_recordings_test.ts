@@ -15,7 +15,7 @@ import {
   shareRecordings,
   type WrittenFile,
 } from "../../src/plan/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
+import type { TrackMetadata } from "../../src/model/mod.ts";
 import {
   Deferred,
   FakeTrackWorker,

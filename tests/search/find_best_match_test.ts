@@ -1,3 +1,4 @@
+import { type ProviderName } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { CancelledError, NetworkError } from "../../src/errors/mod.ts";
 import {
@@ -6,7 +7,6 @@ import {
   explainMatch,
   findBestMatch,
   type MatchTarget,
-  type ProviderName,
   type ProviderSearchOptions,
   type SearchCache,
   searchCacheKey,

@@ -1,3 +1,4 @@
+import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import {
   type AudioCandidate,
@@ -6,7 +7,6 @@ import {
   matchScore,
   type MatchTarget,
 } from "../../src/search/mod.ts";
-import type { TrackMetadata } from "../../src/spotify/mod.ts";
 
 /** A candidate with the defaults of a YouTube Music song row. */
 function song(

@@ -1,7 +1,7 @@
+import { formatClockTime } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import { AuthError, CancelledError, NetworkError, NotFoundError } from "../../src/errors/mod.ts";
 import { PlaylistWithheldError, RateLimitedError } from "../../src/spotify/mod.ts";
-import { formatClockTime } from "../../src/spotify/retry_policy.ts";
 import {
   API,
   apiError,

@@ -1,17 +1,17 @@
+import { formatClockTime } from "../../src/util/mod.ts";
+import { spotifyUrl } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
 import { ExitCode, NetworkError, TunedlError } from "../../src/errors/mod.ts";
 import {
   PlaylistWithheldError,
   RateLimitedError,
   SpotifyHttpError,
-  spotifyUrl,
 } from "../../src/spotify/mod.ts";
 import {
   premiumRequiredError,
   spotifyNotFoundError,
   tokenRefusedError,
 } from "../../src/spotify/errors.ts";
-import { formatClockTime } from "../../src/spotify/retry_policy.ts";
 
 Deno.test("spotifyUrl builds open.spotify.com links", () => {
   assert.equal(spotifyUrl("album", "abc"), "https://open.spotify.com/album/abc");
@@ -57,7 +57,7 @@ Deno.test("rate limited says when to try again, in clock time", () => {
   assert.equal(error.code, "rate_limited");
   assert.equal(error.retryable, true);
   assert.equal(error.retryAt, now + 2 * 3600_000);
-  assert.match(error.message, /2 h/);
+  assert.match(error.message, /2h 00m/);
   assert.ok(error.message.includes(`try again after ${formatClockTime(error.retryAt)}`));
   assert.ok(error.message.includes("2026-03-10 16:00:00"));
 });

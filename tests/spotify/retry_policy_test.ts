@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  backoffDelay,
-  formatClockTime,
-  formatDuration,
-  parseRetryAfter,
-} from "../../src/spotify/retry_policy.ts";
+import { backoffDelay, parseRetryAfter } from "../../src/spotify/retry_policy.ts";
 
 const policy = { maxRetries: 5, retryBaseDelayMs: 100, retryMaxDelayMs: 1000 };
 
@@ -44,21 +39,4 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
   for (const [header, expected] of cases) {
     assert.equal(parseRetryAfter(header, now), expected, `header ${header}`);
   }
-});
-
-Deno.test("formatDuration reads naturally", () => {
-  const cases: Array<[number, string]> = [
-    [1, "1 s"],
-    [45_000, "45 s"],
-    [60_000, "1 min"],
-    [200_000, "3 min 20 s"],
-    [3_600_000, "1 h"],
-    [7_500_000, "2 h 5 min"],
-  ];
-  for (const [ms, expected] of cases) assert.equal(formatDuration(ms), expected);
-});
-
-Deno.test("formatClockTime gives local date and time", () => {
-  const time = new Date(2026, 2, 10, 9, 5, 7).getTime();
-  assert.equal(formatClockTime(time), "2026-03-10 09:05:07");
 });

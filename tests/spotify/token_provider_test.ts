@@ -75,7 +75,7 @@ Deno.test("missing credentials fail before any request", async () => {
   const { tokens, calls } = provider(() => tokenAnswer(), { clientSecret: "" });
   await assert.rejects(tokens.getToken(), (e: unknown) => {
     assert.ok(e instanceof AuthError);
-    assert.match(e.message, /No Spotify client id\/secret/);
+    assert.match(e.message, /no Spotify client id\/secret/);
     return true;
   });
   assert.equal(calls.length, 0);

@@ -1,19 +1,8 @@
 /**
- * tunedl's own view of Spotify entities: plain, JSON-serializable data holding
- * only the fields tunedl uses (so cached values stay small). The catalog client
- * turns both API generations' answers into these shapes.
+ * One track as every stage sees it: plain, JSON-serializable data holding only
+ * the fields tunedl uses (so cached values stay small). The Spotify adapter
+ * turns both API generations' answers into this shape.
  */
-
-/** The kinds of Spotify link a config may list. */
-export type SpotifyKind = "track" | "album" | "artist" | "playlist";
-
-/** A parsed Spotify link: kind, id and canonical URL. */
-export interface SpotifyRef {
-  kind: SpotifyKind;
-  id: string;
-  /** Canonical `https://open.spotify.com/<kind>/<id>` URL. */
-  url: string;
-}
 
 /** Everything the matcher, the path template and the tagger need about one track. */
 export interface TrackMetadata {

@@ -1,5 +1,10 @@
-/** Removes work folders that a killed run (kill -9, power loss) left in the library's temp root. */
+/** The library's temp root, where tracks are assembled, and removal of what killed runs left there. */
 import { join } from "node:path";
+
+/** The folder under the library root where tracks are assembled before the rename (same file system). */
+export function tempRootFor(libraryRoot: string): string {
+  return join(libraryRoot, ".tunedl-tmp");
+}
 
 /** Deletes entries of tempRoot older than olderThanMs; younger ones may belong to a running tunedl. */
 export async function removeStaleTempFolders(

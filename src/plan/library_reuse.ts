@@ -1,6 +1,6 @@
 /** Uses the library index so a track already in the library under another path is not downloaded twice. */
-import type { LibraryIndex } from "../cache/mod.ts";
-import type { Plan } from "../plan/mod.ts";
+import { type LibraryIndex } from "../library/mod.ts";
+import type { Plan } from "./model.ts";
 
 /**
  * Marks pending tracks whose file the index knows (and one stat confirms) as

@@ -1,6 +1,6 @@
+import { TaskPool } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import { CancelledError } from "../../src/errors/mod.ts";
-import { TaskPool } from "../../src/plan/mod.ts";
 import { Deferred, tick } from "../fakes/fake_track_worker.ts";
 
 Deno.test("TaskPool runs queued tasks in arrival order", async () => {

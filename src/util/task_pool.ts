@@ -99,5 +99,5 @@ export class TaskPool {
 
 /** The error a task gets when it is cancelled before it started. */
 function cancelledBy(signal: AbortSignal): CancelledError {
-  return new CancelledError("Cancelled before it started.", { cause: signal.reason });
+  return new CancelledError("cancelled before it started", { cause: signal.reason });
 }

@@ -11,7 +11,7 @@ import {
   readStoredLogin,
   saveStoredLogin,
   type StoredLogin,
-} from "../../src/cli/token_store.ts";
+} from "../../src/spotify/login_store.ts";
 
 const LOGIN: StoredLogin = {
   clientId: "client-a",

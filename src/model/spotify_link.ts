@@ -3,7 +3,16 @@
  * `?si=` tracking, `intl-xx/` locale prefixes, with or without a scheme),
  * embed links, legacy `user/<x>/playlist/` links and `spotify:` URIs.
  */
-import type { SpotifyKind, SpotifyRef } from "../spotify/mod.ts";
+/** The kinds of Spotify link a config may list. */
+export type SpotifyKind = "track" | "album" | "artist" | "playlist";
+
+/** A parsed Spotify link: kind, id and canonical URL. */
+export interface SpotifyRef {
+  kind: SpotifyKind;
+  id: string;
+  /** Canonical `https://open.spotify.com/<kind>/<id>` URL. */
+  url: string;
+}
 
 /** The kinds a config can list, in the order the config lists them. */
 export const SPOTIFY_KINDS: readonly SpotifyKind[] = ["track", "album", "artist", "playlist"];

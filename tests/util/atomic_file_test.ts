@@ -1,6 +1,6 @@
+import { moveIntoPlace, tempPathFor, writeFileAtomic } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { moveIntoPlace, tempPathFor, writeFileAtomic } from "../../src/library/mod.ts";
 
 async function withTempDir(run: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl_atomic_" });

@@ -1,56 +1,65 @@
 /**
- * The real TrackWorker: Spotify details, search and match, yt-dlp + ffmpeg,
- * tags and cover, the library index and M3U files. Wiring only: each step is
- * a call into its own folder.
+ * The per-track pipeline the executor drives: enrich (Spotify details) ->
+ * resolve (search and match, or a stored match) -> produce (yt-dlp + ffmpeg,
+ * tags and cover) -> record (library index), plus re-tags and M3U files. Each
+ * step is a call into its own stage.
  */
-import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../util/mod.ts";
+import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
+import { dirname } from "node:path";
 import {
-  type AudioFormat,
   type AudioTools,
   produceTrackFile,
   retagFile,
   tagsFromTrack,
+  tempRootFor,
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
-import type { LoadedConfig } from "../config/mod.ts";
-import { NotFoundError } from "../errors/mod.ts";
-import { renderM3u, writeFileAtomic } from "../library/mod.ts";
-import {
-  type PlanItem,
-  type ResolvedSource,
-  type TrackDetailsReader,
-  trackMetadata,
-  type TrackWorker,
-} from "../plan/mod.ts";
+import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
+import { type LibraryIndex, renderM3u } from "../library/mod.ts";
+import type { TrackWorker } from "./execute.ts";
+import type { ResolvedSource } from "./execution_events.ts";
+import { type PlanItem, trackMetadata } from "./model.ts";
+import type { TrackDetailsReader } from "./spotify_catalog.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
   findBestMatch,
   type MatchResult,
 } from "../search/mod.ts";
-import type { TrackMetadata } from "../spotify/mod.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Accepted matches are kept long: the same Spotify track keeps its recording. */
 const MATCH_TTL_MS = 180 * DAY_MS;
 
-/** What the worker needs; the download command builds it. */
-export interface TrackWorkerDeps {
-  loaded: LoadedConfig;
+/** The download settings the pipeline applies to every track. */
+export interface TrackSettings {
+  format: AudioFormat;
+  bitrate: string;
+  matchThreshold: number;
+  durationToleranceSec: number;
+  /** Longest time one download may take. */
+  downloadTimeoutMs: number;
+  cookiesFile?: string;
+  ytdlpArgs: readonly string[];
+  /** Spotify track id -> audio URL to download instead of searching. */
+  overrides: Readonly<Record<string, string>>;
+}
+
+/** What the pipeline needs; the CLI wires the real parts. */
+export interface TrackPipelineOptions {
+  settings: TrackSettings;
   catalog: TrackDetailsReader;
   providers: AudioProvider[];
   caches: CacheSet;
+  /** Track id -> file in the library; null without a cache file. */
+  libraryIndex: LibraryIndex | null;
   tools: AudioTools;
   /** Library root; temp files go to `<root>/.tunedl-tmp` (same file system). */
   libraryRoot: string;
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
-}
-
-/** The folder under the library root where tracks are assembled before the rename. */
-export function tempRootFor(libraryRoot: string): string {
-  return join(libraryRoot, ".tunedl-tmp");
 }
 
 /** A match decision kept per Spotify track id. */
@@ -62,9 +71,9 @@ interface StoredMatch {
 }
 
 /** Builds the worker the executor drives for a real download. */
-export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
-  const d = deps.loaded.config.download;
-  const overrides = deps.loaded.config.overrides;
+export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
+  const d = deps.settings;
+  const overrides = d.overrides;
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const covers = new Map<string, Promise<Uint8Array | undefined>>();
   const searchCache = {
@@ -118,8 +127,8 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       if (known) return { ...known };
       ctx.stage("search");
       const result = await findBestMatch(track, deps.providers, {
-        threshold: d.match_threshold,
-        durationToleranceSec: d.duration_tolerance,
+        threshold: d.matchThreshold,
+        durationToleranceSec: d.durationToleranceSec,
         signal: ctx.signal,
         searchCache,
       });
@@ -139,20 +148,19 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
 
     async produce(item, source, ctx) {
       const track = trackMetadata(item);
-      const path = item.path;
-      if (!path) throw new Error(`plan item ${item.id} has no output path`);
+      const path = outputPathOf(item);
       const coverBytes = await cover(track.coverUrl, ctx.signal);
       const produced = await produceTrackFile(source.url, path, {
-        format: d.format as AudioFormat,
+        format: d.format,
         bitrate: d.bitrate,
         tags: tagsFromTrack(track, { sourceUrl: source.url }),
         cover: coverBytes,
         tools: deps.tools,
         tempRoot: tempRootFor(deps.libraryRoot),
         signal: ctx.signal,
-        timeoutMs: d.download_timeout * 1000,
-        cookiesFile: d.cookies_file,
-        extraArgs: d.ytdlp_args,
+        timeoutMs: d.downloadTimeoutMs,
+        cookiesFile: d.cookiesFile,
+        extraArgs: d.ytdlpArgs,
         onStage: (stage, progress) => {
           ctx.stage(stage);
           if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
@@ -160,7 +168,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
       });
       deps.caches.files.invalidate(path);
       const info = await Deno.stat(path);
-      await deps.caches.library?.record(track.spotifyId, {
+      await deps.libraryIndex?.record(track.spotifyId, {
         path,
         size: info.size,
         mtimeMs: info.mtime?.getTime() ?? 0,
@@ -170,17 +178,17 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
 
     async retag(item, ctx) {
       const track = trackMetadata(item);
-      if (!item.path) throw new Error(`plan item ${item.id} has no output path`);
+      const path = outputPathOf(item);
       const known = await storedMatch(track);
-      await retagFile(item.path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+      await retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
       });
-      deps.caches.files.invalidate(item.path);
+      deps.caches.files.invalidate(path);
     },
 
     async writeM3u(item, tracks) {
-      if (!item.path) throw new Error(`plan item ${item.id} has no output path`);
+      const m3uPath = outputPathOf(item);
       const entries = tracks.filter((t) => t.path && t.metadata).map((t) => {
         const meta = trackMetadata(t);
         return {
@@ -190,9 +198,9 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
           title: meta.title,
         };
       });
-      await Deno.mkdir(dirname(item.path), { recursive: true });
-      await writeFileAtomic(item.path, renderM3u(entries, { m3uPath: item.path }));
-      deps.caches.files.invalidate(item.path);
+      await Deno.mkdir(dirname(m3uPath), { recursive: true });
+      await writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath }));
+      deps.caches.files.invalidate(m3uPath);
       return { written: entries.length, leftOut: tracks.length - entries.length };
     },
   };
@@ -205,7 +213,7 @@ export function createTrackWorker(deps: TrackWorkerDeps): TrackWorker {
  */
 export async function prefetchTrackDetails(
   items: readonly PlanItem[],
-  deps: Pick<TrackWorkerDeps, "loaded" | "catalog" | "caches">,
+  deps: Pick<TrackPipelineOptions, "settings" | "catalog" | "caches">,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   const wanted = await Promise.all(items.map(async (item) => {
@@ -228,7 +236,7 @@ export async function prefetchTrackDetails(
  */
 function needsFullTrack(
   track: TrackMetadata,
-  _deps: Pick<TrackWorkerDeps, "loaded" | "caches">,
+  _deps: Pick<TrackPipelineOptions, "settings" | "caches">,
 ): Promise<boolean> {
   return Promise.resolve(!track.isrc);
 }
@@ -237,6 +245,14 @@ function needsFullTrack(
 function matchKeys(track: TrackMetadata): string[] {
   const isrc = track.isrc?.trim().toUpperCase();
   return isrc ? [`match:${track.spotifyId}`, `match:isrc:${isrc}`] : [`match:${track.spotifyId}`];
+}
+
+/** The path optimize gave a track or M3U; a saved plan edited by hand may lack it. */
+function outputPathOf(item: PlanItem): string {
+  if (item.path) return item.path;
+  throw new TunedlError(`plan item ${item.id} has no output path`, {
+    hint: "Run without --resume to plan afresh.",
+  });
 }
 
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
@@ -268,7 +284,7 @@ async function fetchCover(
   const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
   if (!response.ok) {
     await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
+    throw new NetworkError(`the cover server answered HTTP ${response.status}`);
   }
   return new Uint8Array(await response.arrayBuffer());
 }

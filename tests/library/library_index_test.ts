@@ -1,5 +1,6 @@
+import { LibraryIndex, type StatFile } from "../../src/library/mod.ts";
 import assert from "node:assert/strict";
-import { LibraryIndex, openPersistentCache, type StatFile } from "../../src/cache/mod.ts";
+import { openPersistentCache } from "../../src/cache/mod.ts";
 import { removeWithRetry } from "../fakes/file_tree.ts";
 
 /** Real stat of the file system, as the CLI wires it. */

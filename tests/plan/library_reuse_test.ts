@@ -1,7 +1,8 @@
+import { LibraryIndex } from "../../src/library/mod.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { LibraryIndex, openPersistentCache } from "../../src/cache/mod.ts";
-import { skipIndexedTracks, statFile } from "../../src/cli/library_reuse.ts";
+import { openPersistentCache } from "../../src/cache/mod.ts";
+import { skipIndexedTracks, statFile } from "../../src/plan/library_reuse.ts";
 import { createPlanItem, type Plan, type PlanItem } from "../../src/plan/mod.ts";
 
 const CREATED = new Date("2025-06-01T12:00:00Z");

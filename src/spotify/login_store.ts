@@ -3,8 +3,15 @@
  * It holds the user's access and refresh tokens, the client id they belong
  * to and who logged in. Nothing here ever prints a token.
  */
-import { writeFileAtomic } from "../library/mod.ts";
-import { type SpotifyUser, UserTokenProvider, type UserTokens } from "../spotify/mod.ts";
+import { join } from "node:path";
+import { writeFileAtomic } from "../util/mod.ts";
+import type { SpotifyUser, UserTokens } from "./user_auth.ts";
+import { UserTokenProvider } from "./user_token_provider.ts";
+
+/** The login file inside the cache folder. */
+export function loginFile(cacheDir: string): string {
+  return join(cacheDir, "tokens.json");
+}
 
 /** A login as kept on disk (in memory form). */
 export interface StoredLogin {

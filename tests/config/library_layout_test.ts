@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
-import { libraryLayout } from "../../src/cli/build_plan.ts";
+import { libraryLayout } from "../../src/config/mod.ts";
 import { parseConfig } from "../../src/config/mod.ts";
 import { ConfigError } from "../../src/errors/mod.ts";
 
 /** A config with these download settings, read from a file in `dir`. */
-function loaded(dir: string, download: string) {
+function loaded(dir: string, download: string, platformPath: typeof win32) {
   const text = `version: "1.2"\ndownload:\n${download}`;
-  return { ...parseConfig(text, { file: "config.yaml", env: {} }), dir };
+  return parseConfig(text, { file: "config.yaml", env: {}, dir, platformPath });
 }
 
 const CASES: [
@@ -76,18 +76,20 @@ const CASES: [
 
 for (const [label, platform, dir, download, expected] of CASES) {
   Deno.test(`libraryLayout, ${label}`, () => {
-    const layout = libraryLayout(loaded(dir, download), { platformPath: platform });
+    const layout = libraryLayout(loaded(dir, download, platform), { platformPath: platform });
     assert.deepEqual(layout, expected);
   });
 }
 
 Deno.test("libraryLayout on Windows: an M3U path on another drive is refused, naming both", () => {
-  const config = loaded(
-    "C:\\Users\\me",
-    "  output: 'D:\\Music\\{artist}\\{title}.{output-ext}'\n  m3u_output: 'E:\\Lists\\{playlist}.m3u8'\n",
-  );
+  const config = () =>
+    loaded(
+      "C:\\Users\\me",
+      "  output: 'D:\\Music\\{artist}\\{title}.{output-ext}'\n  m3u_output: 'E:\\Lists\\{playlist}.m3u8'\n",
+      win32,
+    );
   assert.throws(
-    () => libraryLayout(config, { platformPath: win32 }),
+    () => libraryLayout(config(), { platformPath: win32 }),
     (error: unknown) =>
       error instanceof ConfigError && error.message.includes("download.m3u_output") &&
       error.message.includes("D:\\Music"),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { removeStaleTempFolders } from "../../src/cli/temp_cleanup.ts";
+import { removeStaleTempFolders } from "../../src/audio/temp_folders.ts";
 
 const NOW = Date.parse("2025-06-01T12:00:00Z");
 const HOUR = 60 * 60 * 1000;

@@ -5,7 +5,7 @@ import {
   MissingEncoderError,
   SignInRequiredError,
 } from "../../src/audio/mod.ts";
-import { stopsRun } from "../../src/cli/stop_policy.ts";
+import { stopsRun } from "../../src/plan/stop_policy.ts";
 import {
   AuthError,
   DependencyError,

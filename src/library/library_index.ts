@@ -2,7 +2,7 @@
  * Remembers where each downloaded track lives, in the persistent cache's
  * "library" namespace, so a re-run can skip it after one cheap stat.
  */
-import type { PersistentCache } from "./persistent_cache.ts";
+import type { PersistentCache } from "../cache/mod.ts";
 
 /** Where a track's file is and what it looked like when tunedl wrote it. */
 export interface LibraryEntry {

@@ -1,5 +1,5 @@
+import { analyzeSpotifyLink, isLikedSongsLink, parseSpotifyUrl } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
-import { analyzeSpotifyLink, isLikedSongsLink, parseSpotifyUrl } from "../../src/config/mod.ts";
 
 const ID = "1t2qKa8K72IBC8yQlhD9bU";
 const ID2 = "5LkNhFidYyyjRWwnkcMbQs";

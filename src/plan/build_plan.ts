@@ -1,0 +1,62 @@
+/** Generate + optimize, as `plan` and `download` both do it. */
+import type { LibraryLayout, OverwriteMode } from "../model/mod.ts";
+import {
+  type CatalogReader,
+  generatePlan,
+  type GenerateWarning,
+  type PlanSources,
+} from "./generate.ts";
+import type { Plan } from "./model.ts";
+import { optimizePlan } from "./optimize.ts";
+
+/** Where tracks go and what happens to files already there. */
+export interface PlacementOptions {
+  layout: LibraryLayout;
+  /** Audio format, used as the file extension. */
+  format: string;
+  overwrite: OverwriteMode;
+  fileExists: (path: string) => Promise<boolean> | boolean;
+}
+
+/** Options of {@link buildPlan}. */
+export interface BuildPlanOptions extends PlacementOptions {
+  /** Identifies the sources and settings a saved plan belongs to. */
+  configHash: string;
+  /** Which of an artist's releases an artist entry covers. */
+  artistAlbumGroups?: readonly string[];
+  signal?: AbortSignal;
+  onWarning?: (warning: GenerateWarning) => void;
+}
+
+/** Generates and optimizes the plan for a set of sources. */
+export async function buildPlan(
+  sources: PlanSources,
+  catalog: CatalogReader,
+  options: BuildPlanOptions,
+): Promise<Plan> {
+  const generated = await generatePlan(sources, catalog, {
+    configHash: options.configHash,
+    artistAlbumGroups: options.artistAlbumGroups,
+    signal: options.signal,
+    onWarning: options.onWarning,
+  });
+  // Optimizing also assigns the output paths, so it runs even when a musicdl
+  // config says plan_optimization_enabled: false (merging duplicates is safe).
+  return await placePlan(generated, options);
+}
+
+/**
+ * Merges duplicates, assigns paths and skips files already in the library;
+ * also run on a resumed plan, so tracks finished after its last save are not
+ * downloaded again.
+ */
+export function placePlan(plan: Plan, options: PlacementOptions): Promise<Plan> {
+  return optimizePlan(plan, {
+    baseDir: options.layout.baseDir,
+    outputTemplate: options.layout.outputTemplate,
+    m3uTemplate: options.layout.m3uTemplate,
+    format: options.format,
+    overwrite: options.overwrite,
+    fileExists: options.fileExists,
+  });
+}

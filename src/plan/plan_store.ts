@@ -1,0 +1,86 @@
+/**
+ * Saved plans in the cache folder: a download saves its plan as it goes so
+ * `--resume` can continue it, and remembers which plan each config file ran
+ * last so a changed config is told apart from a first run.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { writeFileAtomic } from "../util/mod.ts";
+import { type Plan, planFromJson, planToJson } from "./model.ts";
+
+/** The folder of saved plans inside the cache folder. */
+export function plansDir(cacheDir: string): string {
+  return join(cacheDir, "plans");
+}
+
+/** Where the saved plan for a config hash lives. */
+export function planFileFor(cacheDir: string, configHash: string): string {
+  return join(plansDir(cacheDir), `plan-${configHash.slice(0, 16)}.json`);
+}
+
+/** Saves a plan atomically (compact: a large plan is saved every few seconds during a run). */
+export async function savePlan(planFile: string, plan: Plan): Promise<void> {
+  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
+}
+
+/** Records that `configFile` last ran the plan of `configHash`. */
+export async function rememberPlan(
+  cacheDir: string,
+  configFile: string,
+  configHash: string,
+): Promise<void> {
+  await writeFileAtomic(lastPlanFile(cacheDir, configFile), configHash);
+}
+
+/** Options of {@link resumablePlan}. */
+export interface ResumeOptions {
+  /** The config file whose last run is resumed. */
+  configFile: string;
+  /** The hash of the config as it is now. */
+  configHash: string;
+  /** Told what happens ("Resuming the last run ..."). */
+  info: (text: string) => void;
+  /** Told about a saved plan that cannot be used. */
+  warn: (text: string) => void;
+}
+
+/** The saved plan to resume, or undefined (saying why) when a fresh plan is needed. */
+export async function resumablePlan(
+  cacheDir: string,
+  options: ResumeOptions,
+): Promise<Plan | undefined> {
+  const planFile = planFileFor(cacheDir, options.configHash);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(planFile);
+  } catch {
+    let last: string | undefined;
+    try {
+      last = await Deno.readTextFile(lastPlanFile(cacheDir, options.configFile));
+    } catch { /* never ran */ }
+    options.info(
+      last && last !== options.configHash
+        ? "The config changed since the last run: starting a fresh plan."
+        : "No interrupted run of this config to resume: starting a fresh plan.",
+    );
+    return undefined;
+  }
+  try {
+    const plan = planFromJson(text);
+    if (plan.config_hash !== options.configHash) throw new TypeError("config hash differs");
+    const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
+    options.info(`Resuming the last run (${done} tracks already done).`);
+    return plan;
+  } catch (error) {
+    options.warn(
+      `the saved plan ${planFile} is unusable (${(error as Error).message}); starting a fresh plan`,
+    );
+    return undefined;
+  }
+}
+
+/** A key for the config file, to notice that the same file now has other content. */
+function lastPlanFile(cacheDir: string, configFile: string): string {
+  const key = createHash("sha256").update(configFile).digest("hex").slice(0, 16);
+  return join(plansDir(cacheDir), `last-${key}.txt`);
+}
