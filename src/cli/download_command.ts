@@ -184,7 +184,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
     if (controller.signal.aborted) return 130;
     const ownership = await openOwnership(layout.baseDir, io);
-    plan = markPlanDuplicates(plan, loaded, ownership);
+    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.
     const prune = flags.prune
       ? preparePrune(plan, ownership, { loaded, force: flags.force })

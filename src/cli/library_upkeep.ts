@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
+import type { DuplicatesMode } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { OwnershipRecord, type RemovalOutcome, removeOwnedFiles } from "../library/mod.ts";
 import {
@@ -64,13 +65,10 @@ export function ownedRecordingAsync(ownership: OwnershipRecord) {
 /** Marks the duplicates the plan already knows, as the config's `duplicates` says. */
 export function markPlanDuplicates(
   plan: Plan,
-  loaded: LoadedConfig,
   ownership: OwnershipRecord,
+  options: { mode: DuplicatesMode },
 ): Plan {
-  return markKnownDuplicates(plan, {
-    mode: loaded.config.download.duplicates,
-    existing: ownedRecording(ownership),
-  });
+  return markKnownDuplicates(plan, { mode: options.mode, existing: ownedRecording(ownership) });
 }
 
 /** Records every file the run writes in the ownership record, with the sources that list it. */
@@ -115,10 +113,10 @@ export function checkPruneSize(
 export function formatRemovals(
   removals: readonly Removal[],
   baseDir: string,
-  heading: string,
+  options: { heading: string },
 ): string {
   if (removals.length === 0) return "";
-  const lines = ["", `${heading} (${removals.length}):`];
+  const lines = ["", `${options.heading} (${removals.length}):`];
   for (const removal of removals) {
     lines.push(`  ${relative(baseDir, removal.path)}  (${removal.reason})`);
   }

@@ -54,7 +54,9 @@ Options:
           },
         });
         const ownership = await openOwnership(layout.baseDir, io);
-        const plan = markPlanDuplicates(built, loaded, ownership);
+        const plan = markPlanDuplicates(built, ownership, {
+          mode: loaded.config.download.duplicates,
+        });
         const removals = flags.prune === true
           ? findRemovals(plan, ownership.entries(), {
             configuredSources: configuredSources(loaded),
@@ -75,7 +77,7 @@ Options:
           io.out(
             removals.length === 0
               ? "\nNothing to prune: every file tunedl wrote is still listed by a source.\n"
-              : formatRemovals(removals, layout.baseDir, "Would remove with --prune"),
+              : formatRemovals(removals, layout.baseDir, { heading: "Would remove with --prune" }),
           );
           if (needsForce(removals.length, ownership.size)) {
             io.out(
