@@ -35,9 +35,9 @@ import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 import {
+  libraryRecording,
   markPlanDuplicates,
   openOwnership,
-  ownedRecordingAsync,
   preparePrune,
   recordWrittenFiles,
 } from "./library_upkeep.ts";
@@ -226,7 +226,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }),
       {
         mode: d.duplicates,
-        registry: registryForPlan(plan.items, { existing: ownedRecordingAsync(ownership) }),
+        registry: registryForPlan(plan.items, {
+          existing: libraryRecording(ownership, ctx.libraryIndex),
+        }),
         onWritten: recordWrittenFiles(ownership, plan),
       },
     );

@@ -7,7 +7,12 @@ import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
 import type { DuplicatesMode } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
-import { OwnershipRecord, type RemovalOutcome, removeOwnedFiles } from "../library/mod.ts";
+import {
+  type LibraryIndex,
+  OwnershipRecord,
+  type RemovalOutcome,
+  removeOwnedFiles,
+} from "../library/mod.ts";
 import {
   type ExecutionResult,
   findRemovals,
@@ -17,6 +22,7 @@ import {
   type Removal,
   type SharedRecording,
   sourcesByItem,
+  statFile,
   unreadSources,
   type WrittenFile,
 } from "../plan/mod.ts";
@@ -53,12 +59,22 @@ export function ownedRecording(ownership: OwnershipRecord) {
   };
 }
 
-/** The same, shaped for the run's recording registry. */
-export function ownedRecordingAsync(ownership: OwnershipRecord) {
+/**
+ * For the run's recording registry: a file of the recording in this library, from the ownership
+ * record, else from the library index (files tunedl wrote before it kept the record).
+ */
+export function libraryRecording(ownership: OwnershipRecord, index: LibraryIndex | null) {
   const find = ownedRecording(ownership);
-  return (keys: readonly string[]): Promise<SharedRecording | undefined> => {
-    const path = find(keys);
-    return Promise.resolve(path === undefined ? undefined : { path });
+  return async (keys: readonly string[]): Promise<SharedRecording | undefined> => {
+    const owned = find(keys);
+    if (owned !== undefined) return { path: owned };
+    for (const key of keys) {
+      if (!key.startsWith("isrc:") || index === null) continue;
+      const entry = await index.lookup(key, { stat: statFile });
+      // Another library on the same cache is not this one: `skip` must not point outside.
+      if (entry && ownership.keyOf(entry.path) !== undefined) return { path: entry.path };
+    }
+    return undefined;
   };
 }
 

@@ -168,11 +168,13 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       });
       deps.caches.files.invalidate(path);
       const info = await Deno.stat(path);
-      await deps.libraryIndex?.record(track.spotifyId, {
-        path,
-        size: info.size,
-        mtimeMs: info.mtime?.getTime() ?? 0,
-      });
+      const entry = { path, size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 };
+      // Also under the recording, so another release of it finds this file (recording_dedupe.ts).
+      const isrc = track.isrc?.trim().toUpperCase();
+      await Promise.all([
+        deps.libraryIndex?.record(track.spotifyId, entry),
+        isrc ? deps.libraryIndex?.record(`isrc:${isrc}`, entry) : undefined,
+      ]);
       return { path, bytes: produced.bytes ?? info.size };
     },
 

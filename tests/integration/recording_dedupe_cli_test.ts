@@ -342,3 +342,45 @@ Deno.test("the match of one release is the match of all: another release of a re
   const [file] = (await listFiles(join(work.dir, "other"))).filter((p) => AUDIO.test(p));
   assert.equal((await tagsOf(file)).album, "NCS: The Best of 2017");
 });
+
+Deno.test("a recording already in the library is copied, not fetched: found by the ownership record, else the library index", async () => {
+  await using setup = await setUp();
+  const { world, work } = setup;
+  const single = await work.writeConfig({
+    version: "1.2",
+    download: { threads: 1, output: OUTPUT },
+    songs: ["https://open.spotify.com/track/4VZH6OfxPy1nNE7KbtVKyK"],
+  });
+  const first = await setup.tunedl(["download", "-q"], single);
+  assert.equal(first.code, 0, first.stderr);
+  const fetched = mediaFetches(world).size;
+
+  // Later the config lists the compilation's release only: its ISRC is the single's.
+  const compilation = await work.writeConfig({
+    version: "1.2",
+    download: { threads: 1, output: OUTPUT },
+    songs: [`https://open.spotify.com/track/${FEARLESS_ON_COMPILATION}`],
+  }, { name: "compilation.yaml" });
+  const viaRecord = await setup.tunedl(["download", "--log-format", "json"], compilation);
+  assert.equal(viaRecord.code, 0, viaRecord.stderr);
+  assert.deepEqual(
+    [summaryOf(viaRecord.stdout).downloaded, summaryOf(viaRecord.stdout).copied],
+    [0, 1],
+  );
+  assert.equal(mediaFetches(world).size, fetched, "nothing fetched");
+
+  // A library from before the ownership record: the library index (in the cache) knows it.
+  await Deno.remove(join(work.libraryDir, FEARLESS_COMPILATION_FILE));
+  await Deno.remove(join(work.libraryDir, ".tunedl"), { recursive: true });
+  const viaIndex = await setup.tunedl(["download", "--log-format", "json"], compilation);
+  assert.equal(viaIndex.code, 0, viaIndex.stderr);
+  assert.deepEqual(
+    [summaryOf(viaIndex.stdout).downloaded, summaryOf(viaIndex.stdout).copied],
+    [0, 1],
+  );
+  assert.equal(mediaFetches(world).size, fetched, "nothing fetched");
+  assert.equal(
+    (await tagsOf(join(work.libraryDir, FEARLESS_COMPILATION_FILE))).album,
+    "NCS: The Best of 2017",
+  );
+});
