@@ -56,16 +56,17 @@ skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
 Options:
   -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
       --resume       continue the last run of the same config where it stopped
-  -q, --quiet        only errors and the summary
       --prune        after the downloads, remove the files tunedl wrote that no
                      source lists any more (see \`tunedl plan --prune\`)
       --force        let --prune remove more than a quarter of tunedl's files
+  -q, --quiet        only errors and the summary
   -v, --verbose      also stages and retries
       --log-format F text (default: a live display on a terminal, plain lines
                      otherwise) or json (one JSON event per line, for scripts)
 
 Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+usage error (also a --prune that needs --force), 3 Spotify refused access,
+4 yt-dlp/ffmpeg missing, 130 interrupted.`,
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
       flags: {
