@@ -47,6 +47,8 @@ export class OwnershipRecord {
   readonly root: string;
   readonly file: string;
   readonly #files: Map<string, OwnedFile>;
+  /** ISRC -> keys of track files with it, so a lookup per track stays cheap in a big library. */
+  readonly #byIsrc = new Map<string, Set<string>>();
   readonly #saveIntervalMs: number;
   #dirty = false;
   #saving: Promise<void> | null = null;
@@ -58,6 +60,7 @@ export class OwnershipRecord {
     this.file = path.join(libraryStateDir(root), "owned.json");
     this.#files = files;
     this.#saveIntervalMs = saveIntervalMs;
+    for (const [key, entry] of files) this.#indexIsrc(key, entry);
   }
 
   /** Reads the record of the library at `root` (empty when there is none yet). */
@@ -127,11 +130,9 @@ export class OwnershipRecord {
 
   /** The first owned track file of a recording (by ISRC), if any. */
   findRecording(isrc: string): string | undefined {
-    const wanted = isrc.trim().toUpperCase();
-    for (const [key, entry] of this.#files) {
-      if (entry.kind === "track" && entry.isrc?.toUpperCase() === wanted) return this.pathOf(key);
-    }
-    return undefined;
+    const keys = this.#byIsrc.get(isrc.trim().toUpperCase());
+    const first = keys === undefined ? undefined : [...keys].sort()[0];
+    return first === undefined ? undefined : this.pathOf(first);
   }
 
   /** Records a file tunedl just wrote (replacing what was known about that path). */
@@ -146,7 +147,9 @@ export class OwnershipRecord {
     if (entry.spotify_id) clean.spotify_id = entry.spotify_id;
     if (entry.isrc) clean.isrc = entry.isrc;
     if (entry.shared_by?.length) clean.shared_by = [...new Set(entry.shared_by)].sort();
+    this.#unindexIsrc(key);
     this.#files.set(key, clean);
+    this.#indexIsrc(key, clean);
     this.#changed();
   }
 
@@ -166,7 +169,24 @@ export class OwnershipRecord {
   /** Forgets a file (after removing it). */
   forget(filePath: string): void {
     const key = this.keyOf(filePath);
-    if (key !== undefined && this.#files.delete(key)) this.#changed();
+    if (key === undefined) return;
+    this.#unindexIsrc(key);
+    if (this.#files.delete(key)) this.#changed();
+  }
+
+  #indexIsrc(key: string, entry: OwnedFile): void {
+    const isrc = entry.kind === "track" ? entry.isrc?.trim().toUpperCase() : undefined;
+    if (!isrc) return;
+    let keys = this.#byIsrc.get(isrc);
+    if (keys === undefined) this.#byIsrc.set(isrc, keys = new Set());
+    keys.add(key);
+  }
+
+  #unindexIsrc(key: string): void {
+    const isrc = this.#files.get(key)?.isrc?.trim().toUpperCase();
+    const keys = isrc ? this.#byIsrc.get(isrc) : undefined;
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byIsrc.delete(isrc!);
   }
 
   /** Saves now if anything changed, and waits for it; throws a StorageError when saving failed. */

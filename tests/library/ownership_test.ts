@@ -120,3 +120,21 @@ Deno.test("placeCopy: a copy prepared before it appears; a link where allowed; n
     assert.deepEqual([...Deno.readDirSync(join(root, "z"))], [], "no temp copy left");
   });
 });
+
+Deno.test("OwnershipRecord.findRecording follows records and removals", async () => {
+  await withLibrary(async (root) => {
+    const record = await OwnershipRecord.open(root);
+    const a = join(root, "a.mp3");
+    const b = join(root, "b.mp3");
+    record.record(b, { kind: "track", isrc: "X", sources: [] });
+    record.record(a, { kind: "track", isrc: "x", sources: [] });
+    record.record(join(root, "list.m3u8"), { kind: "m3u", isrc: "X", sources: [] });
+    assert.equal(record.findRecording("X"), a);
+    record.forget(a);
+    assert.equal(record.findRecording("X"), b);
+    record.record(b, { kind: "track", isrc: "Y", sources: [] });
+    assert.equal(record.findRecording("X"), undefined);
+    assert.equal(record.findRecording("y"), b);
+    await record.flush();
+  });
+});
