@@ -15,8 +15,10 @@ export const explainCommand: Command = {
 
 Searches the configured providers for the track as a download would (fresh,
 without the search cache) and prints every candidate with its score parts:
-title, artist, duration, album, bonus and penalties, and why the winner won
-or why nothing reached the threshold.
+title, artist, duration, album, bonus and penalties (a version word such as
+"Live" or "Remix" on one side only), the rule that rejected it (title, artist,
+main artist, length), and why the winner won or why nothing reached the
+threshold. In --json, a rejected candidate's score has "rejected" and "rule".
 
 Options:
   -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)

@@ -4,6 +4,15 @@
  * machine-readable form is the MatchResult itself (plain data).
  */
 import type { MatchResult, ScoredCandidate } from "./find_best_match.ts";
+import type { MatchRule } from "./match_score.ts";
+
+/** How each rejecting rule is named in explanations. */
+const ruleLabels: Record<MatchRule, string> = {
+  title: "title",
+  artist: "artist",
+  main_artist: "main artist",
+  duration: "length",
+};
 
 /** Options of explainMatch. */
 export interface ExplainOptions {
@@ -37,7 +46,9 @@ export function explainMatch(result: MatchResult, options: ExplainOptions = {}):
   if (result.candidates.length > 0) lines.push("Candidates (best first):");
   result.candidates.slice(0, max).forEach((scored, index) => {
     const { score } = scored;
-    const verdict = score.rejected ? `rejected: ${score.rejected}` : score.total.toFixed(2);
+    const verdict = score.rejected
+      ? `rejected by the ${ruleLabels[score.rule ?? "title"]} rule: ${score.rejected}`
+      : score.total.toFixed(2);
     lines.push(`  ${index + 1}. ${verdict}  ${describe(scored)}`);
     lines.push(`     ${scoreParts(scored)}`);
     for (const note of score.notes) lines.push(`     ${note}`);

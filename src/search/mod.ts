@@ -24,13 +24,28 @@ export { parseYouTubeMusicSearch } from "./youtube_music_parser.ts";
 export { parseYouTubeSearch } from "./youtube_parser.ts";
 export type { ParseContext } from "./innertube_json.ts";
 export {
+  cleanChannel,
   defaultDurationToleranceSec,
+  defaultSongDurationToleranceSec,
+  mainArtists,
   type MatchOptions,
+  type MatchRule,
   matchScore,
   type MatchTarget,
   minTitleSimilarity,
+  neutralPartValue,
   type ScoreBreakdown,
 } from "./match_score.ts";
+export {
+  cleanContextFor,
+  cleanTitle,
+  countVersionMarkers,
+  remasterYears,
+  titleWordDifference,
+  type VersionMarker,
+  versionMarkers,
+  type VersionWord,
+} from "./title_parts.ts";
 export {
   defaultMatchThreshold,
   findBestMatch,
@@ -42,4 +57,4 @@ export {
   searchQueries,
 } from "./find_best_match.ts";
 export { explainMatch, type ExplainOptions } from "./explain_match.ts";
-export { normalizeText, textSimilarity } from "./text_similarity.ts";
+export { nameKey, normalizeText, textSimilarity } from "./text_similarity.ts";

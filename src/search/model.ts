@@ -37,6 +37,12 @@ export interface AudioCandidate {
   musicVideoType?: string;
   /** Came from the "top result" card of the answer. */
   topResult?: boolean;
+  /**
+   * The recording's ISRC, where a provider states it. YouTube's search answers
+   * do not today; a candidate with the track's ISRC is the same recording, so
+   * its version words are not held against it.
+   */
+  isrc?: string;
   /** 1-based position among the candidates of this answer. */
   rank: number;
 }

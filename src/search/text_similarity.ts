@@ -4,12 +4,43 @@
  * scripts without spaces (Japanese, Chinese) compare by characters.
  */
 
+/** Latin letters that Unicode does not decompose into a base letter and a diacritic. */
+const latinFolds: Record<string, string> = {
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+  ħ: "h",
+};
+
+/** Recent normalizations: a search scores the same few titles and names many times. */
+const normalized = new Map<string, string>();
+const normalizedLimit = 20_000;
+
 /** Lower-case letters and digits separated by single spaces; diacritics and punctuation dropped. */
 export function normalizeText(text: string): string {
+  let result = normalized.get(text);
+  if (result === undefined) {
+    if (normalized.size >= normalizedLimit) normalized.clear();
+    result = normalizeUncached(text);
+    normalized.set(text, result);
+  }
+  return result;
+}
+
+function normalizeUncached(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
+    .replace(/[øæœßłđðþıħ]/g, (letter) => latinFolds[letter])
+    // "A$AP", "Ke$ha", "Ty Dolla $ign": a dollar sign inside a name is an "s".
+    .replace(/\$(?=\p{L})|(?<=\p{L})\$/gu, "s")
     .replace(/[\u0027\u2018\u2019\u0060\u00b4]/g, "")
     .replace(/&/g, " and ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
@@ -88,4 +119,86 @@ export function levenshteinRatio(a: string, b: string): number {
     previous = current;
   }
   return 1 - previous[right.length] / longer;
+}
+
+const cyrillic: Record<string, string> = {
+  а: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  д: "d",
+  е: "e",
+  ё: "e",
+  ж: "zh",
+  з: "z",
+  и: "i",
+  й: "i",
+  к: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  о: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ф: "f",
+  х: "kh",
+  ц: "ts",
+  ч: "ch",
+  ш: "sh",
+  щ: "shch",
+  ъ: "",
+  ы: "y",
+  ь: "",
+  э: "e",
+  ю: "yu",
+  я: "ya",
+  і: "i",
+  ї: "yi",
+  є: "ye",
+  ґ: "g",
+};
+const greek: Record<string, string> = {
+  α: "a",
+  β: "v",
+  γ: "g",
+  δ: "d",
+  ε: "e",
+  ζ: "z",
+  η: "i",
+  θ: "th",
+  ι: "i",
+  κ: "k",
+  λ: "l",
+  μ: "m",
+  ν: "n",
+  ξ: "x",
+  ο: "o",
+  π: "p",
+  ρ: "r",
+  σ: "s",
+  ς: "s",
+  τ: "t",
+  υ: "y",
+  φ: "f",
+  χ: "ch",
+  ψ: "ps",
+  ω: "o",
+};
+
+/**
+ * A name's comparison key: normalized, Cyrillic and Greek transliterated to
+ * Latin letters, and the joins "&", "and", "x", "+", "und" made one word, so
+ * "Кино" is "kino" and "Shovels & Rope" is "Shovels and Rope" and "Shovels x Rope".
+ */
+export function nameKey(name: string): string {
+  return normalizeText(name.replace(/\+/g, " and "))
+    .replace(
+      /[\u0400-\u04ff\u0370-\u03ff]/g,
+      (letter) => cyrillic[letter] ?? greek[letter] ?? letter,
+    )
+    .replace(/(^| )(?:and|x|und|n)(?= |$)/g, "$1and")
+    .replace(/^the /, "");
 }

@@ -12,6 +12,8 @@ const ROPES = FIXTURE_IDS.track;
 const ROPES_ISRC = "GB2LD2110301";
 /** "Test Drive" (John Powell), served by Spotify but made missing on YouTube. */
 const TEST_DRIVE = "2QTDuJIGKUjR7E2Q6KupIh";
+/** "Puzzle - VIP" (RetroVision), made missing: the search then finds only the original "Puzzle". */
+const PUZZLE_VIP = "4PDJE4qhWYWbwy5smF1ur5";
 /** "Sunburst" (Tobu, Itro): pinned to a video by an override. */
 const SUNBURST = "5NcYCtoBkAGyxL5SCF64av";
 const OVERRIDE_URL = "https://www.youtube.com/watch?v=pinnedVideo1";
@@ -36,7 +38,7 @@ interface ExplainJson {
 }
 
 Deno.test("tunedl explain against the music world", async (t) => {
-  const world = await startMusicWorld({ missing: [TEST_DRIVE] });
+  const world = await startMusicWorld({ missing: [TEST_DRIVE, PUZZLE_VIP] });
   await using work = await makeTempWorkspace({ prefix: "tunedl-explain-" });
   try {
     const config = await work.writeConfig({
@@ -99,6 +101,32 @@ Deno.test("tunedl explain against the music world", async (t) => {
       assert.equal(doc.result.status, "not_found");
       assert.equal(doc.result.best, undefined);
     });
+
+    await t.step(
+      "only another version found: not found, with the rule that rejected it",
+      async () => {
+        const run = await explain(trackLink(PUZZLE_VIP));
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stdout, /^RetroVision - Puzzle - VIP /m);
+        assert.match(run.stdout, /^Not found: all 2 candidates were rejected/m);
+        assert.match(
+          run.stdout,
+          /rejected by the length rule: length differs by 7 s \(tolerance 5 s for released audio\)\s+"Puzzle" by RetroVision/,
+        );
+        assert.match(
+          run.stdout,
+          /-0\.35 VIP version \(in the Spotify title, not in the candidate's\)/,
+        );
+
+        const json = await explain(trackLink(PUZZLE_VIP), "--json");
+        assert.equal(json.code, 1);
+        const doc = parseStdoutJson<ExplainJson>(json);
+        assert.equal(doc.result.status, "not_found");
+        const [closest] = doc.result.candidates as { score: { rule?: string; total: number } }[];
+        assert.equal(closest.score.rule, "duration");
+        assert.equal(closest.score.total, 0);
+      },
+    );
 
     await t.step("an album link: exit 2 saying it is an album", async () => {
       const run = await explain(`https://open.spotify.com/album/${FIXTURE_IDS.album25}`);

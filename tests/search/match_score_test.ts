@@ -417,10 +417,12 @@ const cases: Case[] = [
     winner: "radio",
   },
   {
-    name: "'Radio Edit' on YouTube is noise when Spotify does not say it",
+    // Issue 16: "Radio Edit" is a version word both ways (this case used to accept it as noise).
+    name: "'Radio Edit' on YouTube when Spotify does not say it: none accepted",
     track: track("Levels", ["Avicii"], 200),
     candidates: [song("radio", "Levels (Radio Edit)", ["Avicii"], 200)],
-    winner: "radio",
+    winner: null,
+    explains: ["radio", "radio edit (not in the Spotify title)"],
   },
   {
     name: "'Love' is not 'Love Story' by the same artist",
