@@ -30,8 +30,15 @@ import type { CliIo } from "./io.ts";
 import { ExitCode } from "../errors/mod.ts";
 
 /** Opens the library's ownership record, warning on stderr about a damaged one. */
-export function openOwnership(libraryRoot: string, io: CliIo): Promise<OwnershipRecord> {
-  return OwnershipRecord.open(libraryRoot, { warn: (m) => io.err(`warning: ${m}\n`) });
+export function openOwnership(
+  libraryRoot: string,
+  io: CliIo,
+  options: { readOnly?: boolean } = {},
+): Promise<OwnershipRecord> {
+  return OwnershipRecord.open(libraryRoot, {
+    warn: (m) => io.err(`warning: ${m}\n`),
+    readOnly: options.readOnly,
+  });
 }
 
 /** Ids of the sources the config lists, as the plan names its top-level items. */

@@ -53,7 +53,7 @@ Options:
             if (w.hint) io.err(`hint: ${w.hint}\n`);
           },
         });
-        const ownership = await openOwnership(layout.baseDir, io);
+        const ownership = await openOwnership(layout.baseDir, io, { readOnly: true });
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
         });

@@ -40,6 +40,8 @@ export interface OwnershipOpenOptions {
   warn?: (message: string) => void;
   /** Least time between two saves while a run goes on (default 1 s); flush() saves at once. */
   saveIntervalMs?: number;
+  /** Only reading (`plan`): a damaged record is reported but left where it is. */
+  readOnly?: boolean;
 }
 
 /** The ownership record of one library, loaded; changes are saved in the background and on flush(). */
@@ -89,13 +91,17 @@ export class OwnershipRecord {
         }
       } catch (error) {
         // Set aside, not deleted: tunedl then owns nothing it cannot prove, so prunes nothing.
-        const aside = `${file}.damaged-${Date.now()}`;
-        await Deno.rename(file, aside).catch(() => {});
-        options.warn?.(
-          `the ownership record ${file} is unreadable (${(error as Error).message}); ` +
-            `kept as ${path.basename(aside)}, starting a new one (files written before are ` +
-            `not pruned)`,
-        );
+        const reason = `the ownership record ${file} is unreadable (${(error as Error).message})`;
+        if (options.readOnly) {
+          options.warn?.(`${reason}; nothing it lists can be pruned`);
+        } else {
+          const aside = `${file}.damaged-${Date.now()}`;
+          await Deno.rename(file, aside).catch(() => {});
+          options.warn?.(
+            `${reason}; kept as ${path.basename(aside)}, starting a new one (files written ` +
+              "before are not pruned)",
+          );
+        }
       }
     }
     return new OwnershipRecord(root, files, options.saveIntervalMs ?? 1000);

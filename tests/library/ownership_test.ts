@@ -54,6 +54,21 @@ Deno.test("OwnershipRecord: a damaged record is set aside with a warning, and ow
   });
 });
 
+Deno.test("OwnershipRecord: read only (plan), a damaged record is reported and left in place", async () => {
+  await withLibrary(async (root) => {
+    await Deno.mkdir(join(root, ".tunedl"));
+    await Deno.writeTextFile(join(root, ".tunedl", "owned.json"), "not json");
+    const warnings: string[] = [];
+    const record = await OwnershipRecord.open(root, {
+      readOnly: true,
+      warn: (m) => warnings.push(m),
+    });
+    assert.equal(record.size, 0);
+    assert.match(warnings[0], /unreadable .* nothing it lists can be pruned/);
+    assert.equal(await Deno.readTextFile(join(root, ".tunedl", "owned.json")), "not json");
+  });
+});
+
 Deno.test("removeOwnedFiles: only owned files go, then the folders they left empty", async () => {
   await withLibrary(async (root) => {
     const record = await OwnershipRecord.open(root);
