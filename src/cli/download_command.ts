@@ -40,6 +40,7 @@ import {
   openOwnership,
   preparePrune,
   recordWrittenFiles,
+  syncOwnership,
 } from "./library_upkeep.ts";
 
 export const downloadCommand: Command = {
@@ -186,6 +187,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     if (controller.signal.aborted) return 130;
     const ownership = await openOwnership(layout.baseDir, io);
     plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
+    await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.
     const prune = flags.prune
       ? preparePrune(plan, ownership, { loaded, force: flags.force })

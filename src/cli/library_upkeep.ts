@@ -94,6 +94,40 @@ export function markPlanDuplicates(
   return markKnownDuplicates(plan, { mode: options.mode, existing: ownedRecording(ownership) });
 }
 
+/**
+ * Brings the ownership record up to date with a fresh plan: files it owns gain the sources that
+ * list them now, and present files the library index says tunedl wrote (before it kept the
+ * record) are adopted, so they can be pruned later. Never adopts a file the index does not vouch
+ * for (same track, same size and time).
+ */
+export async function syncOwnership(
+  plan: Plan,
+  ownership: OwnershipRecord,
+  options: { index: LibraryIndex | null },
+): Promise<void> {
+  const sources = sourcesByItem(plan.items);
+  for (const item of plan.items) {
+    if ((item.type !== "track" && item.type !== "m3u") || item.path === undefined) continue;
+    const itemSources = sources.get(item.id) ?? [];
+    if (ownership.get(item.path)) {
+      ownership.addSources(item.path, itemSources);
+      continue;
+    }
+    const present = item.status === "completed" ||
+      (item.status === "skipped" && item.skip_reason === "exists");
+    if (item.type !== "track" || !present || !item.spotify_id || options.index === null) continue;
+    if (item.duplicate_of !== undefined) continue;
+    const entry = await options.index.lookup(item.spotify_id, { stat: statFile });
+    if (entry?.path !== item.path) continue;
+    ownership.record(item.path, {
+      kind: "track",
+      spotify_id: item.spotify_id,
+      isrc: (item.metadata as { isrc?: string } | null)?.isrc,
+      sources: itemSources,
+    });
+  }
+}
+
 /** Records every file the run writes in the ownership record, with the sources that list it. */
 export function recordWrittenFiles(ownership: OwnershipRecord, plan: Plan) {
   const sources = sourcesByItem(plan.items);

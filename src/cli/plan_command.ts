@@ -9,6 +9,7 @@ import {
   formatRemovals,
   markPlanDuplicates,
   openOwnership,
+  syncOwnership,
 } from "./library_upkeep.ts";
 import { formatPlan, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
@@ -57,6 +58,8 @@ Options:
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
         });
+        // In memory only: what `download --prune` would know after its own update.
+        await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
         const removals = flags.prune === true
           ? findRemovals(plan, ownership.entries(), {
             configuredSources: configuredSources(loaded),

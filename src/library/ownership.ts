@@ -40,7 +40,7 @@ export interface OwnershipOpenOptions {
   warn?: (message: string) => void;
   /** Least time between two saves while a run goes on (default 1 s); flush() saves at once. */
   saveIntervalMs?: number;
-  /** Only reading (`plan`): a damaged record is reported but left where it is. */
+  /** Only reading (`plan`): changes are never saved, a damaged record is reported and left where it is. */
   readOnly?: boolean;
 }
 
@@ -52,16 +52,23 @@ export class OwnershipRecord {
   /** ISRC -> keys of track files with it, so a lookup per track stays cheap in a big library. */
   readonly #byIsrc = new Map<string, Set<string>>();
   readonly #saveIntervalMs: number;
+  readonly #readOnly: boolean;
   #dirty = false;
   #saving: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #saveError: unknown;
 
-  private constructor(root: string, files: Map<string, OwnedFile>, saveIntervalMs: number) {
+  private constructor(
+    root: string,
+    files: Map<string, OwnedFile>,
+    saveIntervalMs: number,
+    readOnly: boolean,
+  ) {
     this.root = root;
     this.file = path.join(libraryStateDir(root), "owned.json");
     this.#files = files;
     this.#saveIntervalMs = saveIntervalMs;
+    this.#readOnly = readOnly;
     for (const [key, entry] of files) this.#indexIsrc(key, entry);
   }
 
@@ -104,7 +111,7 @@ export class OwnershipRecord {
         }
       }
     }
-    return new OwnershipRecord(root, files, options.saveIntervalMs ?? 1000);
+    return new OwnershipRecord(root, files, options.saveIntervalMs ?? 1000, !!options.readOnly);
   }
 
   /** The key of an absolute path inside the library, or undefined for a path outside it. */
@@ -172,6 +179,16 @@ export class OwnershipRecord {
     this.#changed();
   }
 
+  /** Adds sources that list an owned file now (a file keeps every source that ever listed it). */
+  addSources(filePath: string, sources: readonly string[]): void {
+    const entry = this.get(filePath);
+    if (!entry) return;
+    const all = new Set([...entry.sources, ...sources]);
+    if (all.size === entry.sources.length) return;
+    entry.sources = [...all].sort();
+    this.#changed();
+  }
+
   /** Forgets a file (after removing it). */
   forget(filePath: string): void {
     const key = this.keyOf(filePath);
@@ -213,6 +230,8 @@ export class OwnershipRecord {
   }
 
   #changed(): void {
+    // Read only (`plan`): changes stay in memory, for what a prune would do.
+    if (this.#readOnly) return;
     this.#dirty = true;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;

@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { preparePrune } from "../../src/cli/library_upkeep.ts";
+import { preparePrune, syncOwnership } from "../../src/cli/library_upkeep.ts";
+import type { PersistentCache } from "../../src/cache/mod.ts";
 import type { CliIo } from "../../src/cli/io.ts";
 import { parseConfig } from "../../src/config/mod.ts";
-import { OwnershipRecord } from "../../src/library/mod.ts";
+import { LibraryIndex, OwnershipRecord } from "../../src/library/mod.ts";
 import { emptyRunSummary, type ExecutionResult, type Plan } from "../../src/plan/mod.ts";
 import { containerItem, planOf, trackItem } from "../fakes/fake_track_worker.ts";
 
@@ -142,5 +143,44 @@ Deno.test("preparePrune: after a good run it removes and says so, as text or as 
       json: false,
     });
     assert.match(text.stderr, /Nothing to prune/);
+  });
+});
+
+Deno.test("syncOwnership: owned files gain today's sources; present files the index vouches for are adopted", async () => {
+  await withRoot(async (root) => {
+    const ownership = await OwnershipRecord.open(root);
+    const owned = join(root, "owned.mp3");
+    const vouched = join(root, "vouched.mp3");
+    const unknown = join(root, "unknown.mp3");
+    for (const path of [owned, vouched, unknown]) await Deno.writeTextFile(path, "x");
+    ownership.record(owned, { kind: "track", spotify_id: "o", sources: ["album:old"] });
+    const stored = new Map<string, unknown>();
+    const index = new LibraryIndex({
+      get: (_namespace: string, key: string) => Promise.resolve(stored.get(key)),
+      set: (_namespace: string, key: string, value: unknown) => {
+        stored.set(key, value);
+        return Promise.resolve();
+      },
+      delete: (_namespace: string, key: string) => {
+        stored.delete(key);
+        return Promise.resolve();
+      },
+    } as unknown as PersistentCache);
+    const info = await Deno.stat(vouched);
+    await index.record("v", { path: vouched, size: info.size, mtimeMs: info.mtime!.getTime() });
+
+    const present = { status: "skipped" as const, skip_reason: "exists" };
+    const tracks = [
+      trackItem("track:o", { spotify_id: "o", path: owned, ...present }),
+      trackItem("track:v", { spotify_id: "v", path: vouched, ...present }),
+      trackItem("track:u", { spotify_id: "u", path: unknown, ...present }),
+    ];
+    const plan = planOf([containerItem(`playlist:${PLAYLIST}`, "playlist", tracks), ...tracks]);
+    await syncOwnership(plan, ownership, { index });
+    assert.deepEqual(ownership.get(owned)?.sources, ["album:old", `playlist:${PLAYLIST}`]);
+    assert.deepEqual(ownership.get(vouched)?.sources, [`playlist:${PLAYLIST}`]);
+    assert.equal(ownership.get(vouched)?.spotify_id, "v");
+    assert.equal(ownership.get(unknown), undefined, "not vouched for: never adopted");
+    await ownership.flush();
   });
 });
