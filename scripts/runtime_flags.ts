@@ -30,7 +30,9 @@ export function isRuntimeFlag(token: string): boolean {
 
 /** The permission and unstable flags a `deno run ... main.ts` command line passes, in order. */
 export function runtimeFlagsOfCommand(command: string): string[] {
-  const tokens = command.trim().split(/\s+/);
+  // Leading `NAME=value` words set the environment of the task (TUNEDL_TASK=1), not flags.
+  const words = command.trim().split(/\s+/);
+  const tokens = words.slice(words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)));
   if (tokens[0] !== "deno" || tokens[1] !== "run") {
     throw new ConfigError(`expected a "deno run" command, got "${command}"`, {
       hint: 'Start the task with "deno run" followed by its flags and main.ts.',

@@ -206,15 +206,17 @@ async function checkJsRuntime(
 
   if (deno !== undefined) {
     const version = await runtimeVersion(run, deno);
+    const what = `deno${version ? ` ${version}` : ""} at ${deno}`;
     return {
       name: "js-runtime",
       ok: true,
       status: "ok",
       path: deno,
       version,
-      detail: `deno${
-        version ? ` ${version}` : ""
-      } at ${deno} (yt-dlp's default JavaScript runtime)`,
+      // A yt-dlp older than the external-runtime release runs no JavaScript runtime at all.
+      detail: needsExternal
+        ? `${what} (yt-dlp's default JavaScript runtime)`
+        : `${what}; yt-dlp ${ytdlp.version} does not use one (only ${YTDLP_EXTERNAL_JS_SINCE} and later do)`,
     };
   }
   if (others.length > 0) {

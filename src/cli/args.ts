@@ -23,7 +23,7 @@ export function parseCommandArgs(
 ): ParsedArgs {
   try {
     const parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, options.flags),
       options: options.flags,
       allowPositionals: true,
       strict: true,
@@ -41,8 +41,10 @@ export function parseCommandArgs(
     // node's parseArgs appends advice about "--" to unknown options; keep the first sentence.
     const message = (error instanceof Error ? error.message.split("\n")[0] : String(error))
       .split(". To specify")[0];
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     throw new UsageError(`tunedl ${command}: ${message.replace(/\.$/, "")}`, {
-      hint: `Run "tunedl ${command} --help" for usage.`,
+      hint: (unknown !== undefined ? OTHER_WAYS[unknown] : undefined) ??
+        `Run "tunedl ${command} --help" for usage.`,
     });
   }
 }
@@ -52,3 +54,32 @@ export const configFlags: Record<string, FlagSpec> = {
   config: { type: "string", short: "c" },
   help: { type: "boolean", short: "h" },
 };
+
+/** Options people bring from other tools, and where tunedl does that instead. */
+const OTHER_WAYS: Record<string, string> = {
+  "--dry-run": 'To see what would be downloaded, without downloading, run "tunedl plan".',
+  "-n": 'To see what would be downloaded, without downloading, run "tunedl plan".',
+};
+
+/**
+ * `--timeout -5` as `--timeout=-5`: parseArgs would read `-5` as an option and call the
+ * whole thing ambiguous, where the user should hear that -5 is not a valid value.
+ */
+function joinNegativeValues(argv: readonly string[], flags: Record<string, FlagSpec>): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, spec] of Object.entries(flags)) {
+    if (spec.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (spec.short) takesValue.add(`-${spec.short}`);
+  }
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
+}

@@ -24,8 +24,9 @@ import {
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
-import type { CliIo } from "./io.ts";
-import { formatPlan } from "./plan_format.ts";
+import { type CliIo, terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
+import { formatPlan, listedSources } from "./plan_format.ts";
 import { createProgressReporter } from "./progress.ts";
 import { reportError } from "./report_error.ts";
 import { createRunContext, type RunContext } from "./run_context.ts";
@@ -81,6 +82,11 @@ usage error (also a --prune that needs --force), 3 Spotify refused access,
       },
       maxPositionals: 2,
     });
+    if (flags.quiet === true && flags.verbose === true) {
+      throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
+        hint: "Pick one: --quiet shows only problems and the summary, --verbose adds every stage.",
+      });
+    }
     const logFormat = flags["log-format"] ?? "text";
     if (logFormat !== "text" && logFormat !== "json") {
       throw new UsageError(
@@ -144,11 +150,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
 
   const controller = new AbortController();
   const layout = loaded.library;
+  let phase: "planning" | "running" = "planning";
+  let spinner: PlanningProgress | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
-      io.err(
-        "\nStopping: finishing nothing new, cancelling downloads (Ctrl-C again to quit now)\n",
-      );
+      // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
+      if (phase === "running") {
+        io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+      }
       controller.abort();
     },
     onSecond: () => hardExit(tempRootFor(layout.baseDir)),
@@ -172,19 +181,36 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       : undefined;
     if (plan) plan = await placePlan(plan, placementFor(ctx));
     else {
-      info("Planning...");
-      plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
-        ...placementFor(ctx),
-        configHash: hash,
-        artistAlbumGroups: d.artist_album_groups,
-        signal: controller.signal,
-        onWarning: (w) => warn(`${w.source}: ${w.message}`, w.hint),
-      });
+      if (!flags.quiet && !flags.json) {
+        spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        if (!io.stderrIsTerminal) info("Planning...");
+      }
+      const planning = spinner;
+      try {
+        plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
+          ...placementFor(ctx),
+          configHash: hash,
+          artistAlbumGroups: d.artist_album_groups,
+          signal: controller.signal,
+          onWarning: (w) => {
+            const text = `warning: ${w.source}: ${w.message}\n` +
+              (w.hint ? `hint: ${w.hint}\n` : "");
+            if (planning) planning.log(text);
+            else io.err(text);
+          },
+          onProgress: (progress) => planning?.update(progress),
+        });
+      } finally {
+        planning?.stop();
+      }
       if (d.overwrite === "skip" && ctx.libraryIndex) {
         plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
     }
-    if (controller.signal.aborted) return 130;
+    if (controller.signal.aborted) {
+      io.err("Interrupted while planning: nothing was downloaded.\n");
+      return 130;
+    }
     const ownership = await openOwnership(layout.baseDir, io);
     plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
     await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
@@ -192,8 +218,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const prune = flags.prune
       ? preparePrune(plan, ownership, { loaded, force: flags.force })
       : undefined;
+    phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded, flags) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return 0;
     }
@@ -239,8 +266,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
       verbose: flags.verbose,
-      out: { write: io.out, isTerminal: io.stdoutIsTerminal, columns: io.columns },
+      out: terminalSink(io, "stdout"),
       env: io.env,
+      libraryRoot: layout.baseDir,
     });
     const reporterWarn = (message: string) =>
       reporter.handle(
@@ -268,11 +296,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       reporter.close();
       await ownership.flush();
       const pruned = prune ? await prune.afterRun(result, { io, info, json: flags.json }) : 0;
-      if (result.cancelled) info(`Interrupted. Run again with --resume to continue.`);
-      if (result.stoppedBy) {
-        const reason = result.stoppedBy.message.replace(/\.$/, "");
-        info(`Stopped: ${reason}. Fix it, then run again with --resume.`);
-      }
+      const line = resumeLine(result);
+      if (line !== undefined) info(line);
       return Math.max(exitCodeFor(result), pruned);
     } catch (error) {
       reporter.close();
@@ -280,13 +305,37 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
   } catch (error) {
     if (controller.signal.aborted) {
-      reportError(error, io);
+      spinner?.stop();
+      // The cancellation itself is no error to report: say once what was interrupted.
+      if (phase === "planning" || (isTunedlError(error) && error.code === "cancelled")) {
+        io.err(
+          phase === "planning"
+            ? "Interrupted while planning: nothing was downloaded.\n"
+            : "Interrupted. Run again with --resume to continue.\n",
+        );
+      } else reportError(error, io);
       return 130;
     }
     throw error;
   } finally {
+    spinner?.stop();
     interrupt.dispose();
   }
+}
+
+/** The one line that says how to go on after a run that left tracks pending, if it did. */
+export function resumeLine(
+  result: { cancelled: boolean; stoppedBy?: { message: string }; summary: { pending: number } },
+): string | undefined {
+  const pending = result.summary.pending;
+  const left = `${pending} track${pending === 1 ? "" : "s"} left pending`;
+  if (result.stoppedBy) {
+    const reason = result.stoppedBy.message.replace(/\.$/, "");
+    return `Stopped: ${reason}. Fix it, then run again with --resume to continue (${left}).`;
+  }
+  if (result.cancelled) return `Interrupted: ${left}. Run again with --resume to continue.`;
+  if (pending > 0) return `${left}. Run again with --resume to continue.`;
+  return undefined;
 }
 
 /** The cache figures shown in the summary and the JSON run_finished event. */
@@ -294,8 +343,8 @@ function cacheFigures(ctx: RunContext): Record<string, unknown> {
   const report = ctx.caches.statsReport();
   const spotify = ctx.client.stats();
   return {
-    cacheHitRates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
+    cache_hit_rates: Object.fromEntries(report.caches.map((c) => [c.name, c.hitRate])),
     caches: report.caches,
-    "Spotify requests": spotify.requests,
+    spotify_requests: spotify.requests,
   };
 }

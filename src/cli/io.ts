@@ -7,6 +7,8 @@ export interface CliIo {
   stdoutIsTerminal: boolean;
   stderrIsTerminal: boolean;
   columns?: number;
+  /** The terminal's size now (it may be resized while tunedl runs); undefined off a terminal. */
+  terminalSize?: () => { columns: number; rows: number } | undefined;
   env: Record<string, string | undefined>;
   cwd: string;
   os: "linux" | "darwin" | "windows";
@@ -34,6 +36,13 @@ export function processIo(): CliIo {
     stdoutIsTerminal: Deno.stdout.isTerminal(),
     stderrIsTerminal: Deno.stderr.isTerminal(),
     columns,
+    terminalSize: () => {
+      try {
+        return Deno.consoleSize();
+      } catch {
+        return undefined;
+      }
+    },
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     os,
@@ -47,4 +56,33 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): v
     const n = stream.writeSync(bytes);
     bytes = bytes.subarray(n);
   }
+}
+
+/** Where live progress is drawn: one of the CLI's streams, with the terminal's current size. */
+export function terminalSink(io: CliIo, stream: "stdout" | "stderr"): {
+  write(text: string): void;
+  isTerminal: boolean;
+  readonly columns: number | undefined;
+  readonly rows: number | undefined;
+} {
+  return {
+    write: stream === "stdout" ? io.out : io.err,
+    isTerminal: stream === "stdout" ? io.stdoutIsTerminal : io.stderrIsTerminal,
+    get columns() {
+      return io.terminalSize?.()?.columns ?? io.columns;
+    },
+    get rows() {
+      return io.terminalSize?.()?.rows;
+    },
+  };
+}
+
+/**
+ * The folder `deno task cli` / `deno task download` was typed in (deno sets INIT_CWD; our
+ * tasks set TUNEDL_TASK), or undefined when tunedl was started some other way.
+ */
+export function taskStartFolder(env: Record<string, string | undefined>): string | undefined {
+  if (env.TUNEDL_TASK !== "1") return undefined;
+  const folder = env.INIT_CWD;
+  return folder !== undefined && folder !== "" ? folder : undefined;
 }

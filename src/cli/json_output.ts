@@ -2,11 +2,12 @@
 import { InvalidConfigError } from "../config/mod.ts";
 import { isTunedlError, toTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
+import { snakeCaseKeys } from "../util/mod.ts";
 import { reportError } from "./report_error.ts";
 
-/** Writes one JSON document and a newline to stdout. */
+/** Writes one JSON document (keys in snake_case) and a newline to stdout. */
 export function writeJson(io: CliIo, value: unknown): void {
-  io.out(`${JSON.stringify(value, null, 2)}\n`);
+  io.out(`${JSON.stringify(snakeCaseKeys(value), null, 2)}\n`);
 }
 
 /**
@@ -31,6 +32,18 @@ export async function runReporting(
           hint: typed.hint,
           ...(error instanceof InvalidConfigError ? { warnings: error.warnings } : {}),
         },
+        ...(error instanceof InvalidConfigError
+          ? {
+            errors: error.problems.map((problem) => ({
+              file: problem.file,
+              line: problem.line,
+              column: problem.column,
+              key: problem.path,
+              message: problem.message,
+              hint: problem.hint ?? null,
+            })),
+          }
+          : {}),
       });
     }
     return reportError(error, io);

@@ -28,6 +28,7 @@ import {
 } from "../plan/mod.ts";
 import type { CliIo } from "./io.ts";
 import { ExitCode } from "../errors/mod.ts";
+import { snakeCaseKeys } from "../util/mod.ts";
 
 /** Opens the library's ownership record, warning on stderr about a damaged one. */
 export function openOwnership(
@@ -244,13 +245,13 @@ export function preparePrune(
       await ownership.flush();
       if (json) {
         io.out(`${
-          JSON.stringify({
+          JSON.stringify(snakeCaseKeys({
             type: "pruned",
             time: new Date().toISOString(),
             removed: removals.filter((r) => !outcome.failed.some((f) => f.path === r.path)),
             folders: outcome.folders,
             failed: outcome.failed,
-          })
+          }))
         }\n`);
       } else if (removals.length === 0) {
         info("Nothing to prune: every file tunedl wrote is still listed by a source.");

@@ -59,6 +59,11 @@ Options:
         timeout: { type: "string" },
       },
     });
+    // Usage first: a bad flag should not wait on (or be hidden by) the config.
+    const portFlag = flags.port === undefined ? undefined : parsePort(String(flags.port));
+    const timeoutSeconds = flags.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : parseTimeout(String(flags.timeout));
     const loaded = await loadConfigFor(flags, io);
     const clientId = loaded.config.download.client_id;
     if (!clientId) {
@@ -67,12 +72,7 @@ Options:
           `${SPOTIFY_DASHBOARD_URL}).`,
       });
     }
-    const port = flags.port === undefined
-      ? loaded.config.download.login_redirect_port
-      : parsePort(String(flags.port));
-    const timeoutSeconds = flags.timeout === undefined
-      ? DEFAULT_TIMEOUT_SECONDS
-      : parseTimeout(String(flags.timeout));
+    const port = portFlag ?? loaded.config.download.login_redirect_port;
     return await login(loaded, io, {
       clientId,
       port,
@@ -288,7 +288,9 @@ function parsePort(text: string): number {
 function parseTimeout(text: string): number {
   const seconds = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0) {
-    throw new UsageError(`tunedl login: --timeout must be a positive number of seconds`);
+    throw new UsageError(
+      `tunedl login: --timeout must be a positive number of seconds, got "${text}"`,
+    );
   }
   return seconds;
 }

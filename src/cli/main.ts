@@ -57,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ExitCode.ok;
   }
   const verbose = rest.includes("--verbose") || rest.includes("-v");
+  let hasVerbose = false;
   try {
     const load = commands.get(name);
     if (!load) {
@@ -65,12 +66,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     }
     const command = await load();
+    hasVerbose = command.usage.includes("--verbose");
     if (rest.includes("--help") || rest.includes("-h")) {
       io.out(`${command.usage.trimEnd()}\n`);
       return ExitCode.ok;
     }
     return await command.run(rest, io);
   } catch (error) {
-    return reportError(error, io, { verbose });
+    return reportError(error, io, { verbose: verbose && hasVerbose, hasVerbose });
   }
 }

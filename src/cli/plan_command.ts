@@ -3,6 +3,8 @@ import { buildPlan, findRemovals, needsForce } from "../plan/mod.ts";
 import { configFlags, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { isConfigPath, loadConfigFor } from "./config_source.ts";
+import { terminalSink } from "./io.ts";
+import { PlanningProgress } from "./planning_progress.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import {
   configuredSources,
@@ -11,7 +13,7 @@ import {
   openOwnership,
   syncOwnership,
 } from "./library_upkeep.ts";
-import { formatPlan, planJson } from "./plan_format.ts";
+import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
 
@@ -45,15 +47,22 @@ Options:
       const ctx = await createRunContext(loaded, io);
       try {
         const layout = loaded.library;
-        const built = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
-          ...placementFor(ctx),
-          configHash: planHashFor(loaded),
-          artistAlbumGroups: loaded.config.download.artist_album_groups,
-          onWarning: (w) => {
-            io.err(`warning: ${w.source}: ${w.message}\n`);
-            if (w.hint) io.err(`hint: ${w.hint}\n`);
-          },
-        });
+        const spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
+        let built;
+        try {
+          built = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
+            ...placementFor(ctx),
+            configHash: planHashFor(loaded),
+            artistAlbumGroups: loaded.config.download.artist_album_groups,
+            onWarning: (w) =>
+              spinner.log(
+                `warning: ${w.source}: ${w.message}\n` + (w.hint ? `hint: ${w.hint}\n` : ""),
+              ),
+            onProgress: (progress) => spinner.update(progress),
+          });
+        } finally {
+          spinner.stop();
+        }
         const ownership = await openOwnership(layout.baseDir, io, { readOnly: true });
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
@@ -65,15 +74,17 @@ Options:
             configuredSources: configuredSources(loaded),
           })
           : undefined;
+        const listed = listedSources(loaded);
         if (json) {
           writeJson(io, {
-            ...planJson(plan, layout.baseDir),
+            ...planJson(plan, layout.baseDir, listed),
             ...(removals ? { removals, owned_files: ownership.size } : {}),
           });
           return 0;
         }
         io.out(formatPlan(plan, layout.baseDir, {
           all: flags.all === true,
+          listed,
           duplicates: loaded.config.download.duplicates,
         }));
         if (removals) {

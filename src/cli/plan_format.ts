@@ -1,15 +1,17 @@
 /** The plan as `plan` and `download` show it: counts, the library, sources with problems, paths. */
 import { relative } from "node:path";
+import type { LoadedConfig } from "../config/mod.ts";
 import type { Plan, PlanItem } from "../plan/mod.ts";
 
-/** Counts of a plan by type and by what will happen. */
+/** Counts of a plan by type and by what will happen; the track counts add up to `tracks`. */
 export function planCounts(plan: Plan) {
   const byType: Record<string, number> = {};
   let toDownload = 0, toCopy = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
+  let sourcesFailed = 0;
   for (const item of plan.items) {
     byType[item.type] = (byType[item.type] ?? 0) + 1;
     if (item.type !== "track") {
-      if (item.status === "failed") failed++;
+      if (item.status === "failed") sourcesFailed++;
       continue;
     }
     if (item.status === "pending" || item.status === "in_progress") {
@@ -20,14 +22,39 @@ export function planCounts(plan: Plan) {
     else if (item.status === "failed") failed++;
     else skipped++;
   }
-  return { byType, toDownload, toCopy, toRetag, present, failed, skipped };
+  const tracks = byType.track ?? 0;
+  return { tracks, byType, toDownload, toCopy, toRetag, present, failed, skipped, sourcesFailed };
 }
 
-export function planJson(plan: Plan, baseDir: string) {
+/** What the user listed in the config, for the plan's headline. */
+export interface ListedSources {
+  songs: number;
+  albums: number;
+  artists: number;
+  playlists: number;
+  liked: boolean;
+}
+
+/** The sources a config lists (all of them, or only Liked Songs for `download liked`). */
+export function listedSources(loaded: LoadedConfig, options: { likedOnly?: boolean } = {}) {
+  const c = loaded.config;
+  if (options.likedOnly) return { songs: 0, albums: 0, artists: 0, playlists: 0, liked: true };
+  return {
+    songs: c.songs.length,
+    albums: c.albums.length,
+    artists: c.artists.length,
+    playlists: c.playlists.length,
+    liked: c.liked_songs,
+  };
+}
+
+/** The document `tunedl plan --json` prints. */
+export function planJson(plan: Plan, baseDir: string, listed: ListedSources) {
   return {
     config_hash: plan.config_hash,
     created_at: plan.created_at,
     library: baseDir,
+    listed,
     counts: planCounts(plan),
     items: plan.items,
   };
@@ -37,18 +64,37 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** "2 songs, 2 albums, 1 artist (14 releases), 1 playlist, Liked Songs": what the config lists. */
+export function describeListed(plan: Plan, listed: ListedSources): string {
+  const releases =
+    plan.items.filter((item) =>
+      item.type === "album" && item.parent_ids.some((id) => id.startsWith("artist:"))
+    ).length;
+  const parts: string[] = [];
+  if (listed.songs > 0) parts.push(plural(listed.songs, "song"));
+  if (listed.albums > 0) parts.push(plural(listed.albums, "album"));
+  if (listed.artists > 0) {
+    parts.push(`${plural(listed.artists, "artist")} (${plural(releases, "release")})`);
+  }
+  if (listed.playlists > 0) parts.push(plural(listed.playlists, "playlist"));
+  if (listed.liked) parts.push("Liked Songs");
+  return parts.length > 0 ? parts.join(", ") : "nothing listed";
+}
+
 /** The human-readable plan. */
 export function formatPlan(
   plan: Plan,
   baseDir: string,
-  options: { all?: boolean; duplicates?: "copy" | "link" | "skip" } = {},
+  options: { all?: boolean; listed?: ListedSources; duplicates?: "copy" | "link" | "skip" } = {},
 ): string {
   const counts = planCounts(plan);
-  const t = counts.byType;
+  const m3us = counts.byType.m3u ?? 0;
+  const listed = options.listed === undefined
+    ? ""
+    : ` from ${describeListed(plan, options.listed)}`;
   const lines = [
-    `Plan: ${plural(t.track ?? 0, "track")} from ${plural(t.album ?? 0, "album")}, ${
-      plural(t.artist ?? 0, "artist")
-    }, ${plural(t.playlist ?? 0, "playlist")}; ${plural(t.m3u ?? 0, "M3U file")}`,
+    `Plan: ${plural(counts.tracks, "track")}${listed}` +
+    (m3us > 0 ? `; ${plural(m3us, "M3U file")}` : ""),
     `Library: ${baseDir}`,
     `  to download:      ${counts.toDownload}`,
     ...(counts.toCopy > 0
@@ -58,7 +104,10 @@ export function formatPlan(
     `  already present:  ${counts.present}`,
   ];
   if (counts.skipped) lines.push(`  skipped:          ${counts.skipped}`);
-  if (counts.failed) lines.push(`  failed to read:   ${counts.failed}`);
+  if (counts.failed) lines.push(`  failed:           ${counts.failed}`);
+  if (counts.sourcesFailed) {
+    lines.push(`Sources that could not be read: ${counts.sourcesFailed}`);
+  }
   const problems = plan.items.filter((i) => i.type !== "track" && i.error);
   if (problems.length) {
     lines.push("", "Sources with problems:");

@@ -4,11 +4,14 @@
  * flight, redrawn in place), plain lines for cron and pipes, and JSON lines for
  * scripts. All write to an injected sink so tests can read what came out.
  */
+import { isAbsolute, relative } from "node:path";
 import { formatDuration } from "../util/mod.ts";
 import type { ExecutionEvent, ItemFinishedEvent } from "../plan/mod.ts";
+import { snakeCaseKeys } from "../util/mod.ts";
 import { formatRunSummary } from "./run_summary.ts";
 import {
   colorEnabled,
+  displayWidth,
   type Paint,
   painter,
   printable,
@@ -43,8 +46,10 @@ export interface ProgressReporterOptions {
   out: ProgressSink;
   /** The environment, for NO_COLOR and TERM. */
   env?: Record<string, string | undefined>;
-  /** Milliseconds clock for rates, ETA and redraw throttling. */
+  /** Milliseconds clock for rates, ETA and redraw throttling (tests: also no ticking timer). */
   clock?: () => number;
+  /** The library folder: paths inside it are shown relative to it. */
+  libraryRoot?: string;
 }
 
 /** Picks and creates the reporter for a mode. */
@@ -68,21 +73,19 @@ export class JsonProgressReporter implements ProgressReporter {
 
   handle(event: ExecutionEvent): void {
     const { quiet, verbose } = this.#options;
-    if (event.type === "item_progress" && !verbose) return;
+    if ((event.type === "item_progress" || event.type === "item_waiting") && !verbose) return;
     if (quiet && !isProblem(event) && event.type !== "run_finished") return;
-    this.#options.out.write(`${JSON.stringify(event)}\n`);
+    this.#options.out.write(`${JSON.stringify(snakeCaseKeys(event))}\n`);
   }
 
   close(): void {}
 }
 
-/** Counts and names shared by the human-readable reporters. */
+/** "[ 12/340]": finished items of the run (tracks and M3Us), sized to the total. */
 class RunTally {
   total = 0;
   done = 0;
-  startedAt: number | undefined;
 
-  /** "[ 12/340]", sized to the total. */
   counter(): string {
     const width = String(this.total).length;
     return `[${String(this.done).padStart(width)}/${this.total}]`;
@@ -107,8 +110,11 @@ export class PlainProgressReporter implements ProgressReporter {
       case "run_started":
         this.#tally.total = event.total;
         if (!quiet) {
+          const tracks = event.tracks ?? event.total;
+          const m3us = event.total - tracks;
           this.#line(
-            `Running ${event.total} item${event.total === 1 ? "" : "s"}` +
+            `Running ${tracks} track${tracks === 1 ? "" : "s"}` +
+              (m3us > 0 ? ` and ${m3us} M3U file${m3us === 1 ? "" : "s"}` : "") +
               (event.alreadyDone > 0 ? ` (${event.alreadyDone} already done)` : "") + ".",
           );
         }
@@ -119,14 +125,20 @@ export class PlainProgressReporter implements ProgressReporter {
       case "item_finished": {
         this.#tally.done++;
         this.#names.delete(event.id);
-        const line = finishedLine(event, this.#paint);
+        const line = finishedLine(event, this.#paint, this.#options.libraryRoot);
         if (line !== undefined && (!quiet || isProblem(event))) {
           this.#line(`${this.#tally.counter()} ${line}`);
         }
         break;
       }
       default: {
-        const line = noteLine(event, { verbose, quiet, paint: this.#paint, names: this.#names });
+        const line = noteLine(event, {
+          verbose,
+          quiet,
+          paint: this.#paint,
+          names: this.#names,
+          libraryRoot: this.#options.libraryRoot,
+        });
         // The M3U's item_finished came just before and was counted: number its line too.
         if (line !== undefined && event.type === "m3u_written") {
           this.#line(`${this.#tally.counter()} ${line}`);
@@ -144,30 +156,55 @@ export class PlainProgressReporter implements ProgressReporter {
 
 /** Redraws at most this often; finished-item lines are written at once regardless. */
 const redrawIntervalMs = 100;
+/** Redraws this often with no events, so the rate, ETA and a resized terminal stay current. */
+const tickIntervalMs = 1000;
 const maxItemLines = 8;
 
-/** What the live display knows about an item in flight. */
+/** What the live display knows about a started item. */
 interface LiveItem {
   name: string;
   stage: string;
   progress?: number;
+  /** Waiting for a slot of its next stage or for a retry: counted as queued, not shown. */
+  waiting: boolean;
+  /** Start order, to keep rows steady. */
+  order: number;
 }
 
+/** Stages listed first: the ones that take longest and show progress. */
+const stageRank: Record<string, number> = {
+  download: 0,
+  convert: 0,
+  tag: 0,
+  retag: 0,
+  m3u: 1,
+  search: 2,
+  spotify: 3,
+};
+
 /**
- * The live display: finished items scroll by above a block of lines that is
- * redrawn in place (cursor up, clear line, rewrite) at most ~10 times a second.
+ * The live display: finished items scroll by above a block (a progress line and the
+ * running items) that is redrawn in place at most ~10 times a second. Before anything
+ * is printed the whole block is erased and then drawn again below it, so a line wider
+ * than the terminal never leaves pieces of old rows behind; block lines are cut to
+ * the width so each takes one row, and the rows a block took are worked out again
+ * for the current width when the terminal was resized.
  */
 export class TtyProgressReporter implements ProgressReporter {
   readonly #options: ProgressReporterOptions;
   readonly #paint: Paint;
   readonly #clock: () => number;
-  readonly #tally = new RunTally();
+  readonly #tally = new TrackTally();
   readonly #live = new Map<string, LiveItem>();
   readonly #names = new Map<string, string>();
-  /** Lines of the live block now on screen, below which the cursor sits. */
-  #drawnLines = 0;
+  #started = 0;
+  /** Display widths of the block lines now on screen, above the cursor. */
+  #drawnWidths: number[] = [];
+  /** The terminal width they were drawn at. */
+  #drawnColumns = 0;
   #lastDrawAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
   #cursorHidden = false;
   #finished = false;
 
@@ -182,19 +219,31 @@ export class TtyProgressReporter implements ProgressReporter {
     const { quiet, verbose } = this.#options;
     switch (event.type) {
       case "run_started":
-        this.#tally.total = event.total;
-        this.#tally.startedAt = this.#clock();
+        this.#tally.start(event, this.#clock());
+        if (!quiet && this.#options.clock === undefined) this.#startTicker();
         break;
       case "item_started":
         this.#names.set(event.id, event.name);
-        this.#live.set(event.id, { name: event.name, stage: "starting" });
+        this.#live.set(event.id, {
+          name: event.name,
+          stage: "starting",
+          waiting: false,
+          order: this.#started++,
+        });
         break;
       case "stage": {
         const item = this.#live.get(event.id);
         if (item !== undefined) {
           item.stage = event.stage;
           item.progress = undefined;
+          item.waiting = false;
         }
+        break;
+      }
+      case "item_waiting":
+      case "item_retry": {
+        const item = this.#live.get(event.id);
+        if (item !== undefined) item.waiting = true;
         break;
       }
       case "item_progress": {
@@ -206,10 +255,10 @@ export class TtyProgressReporter implements ProgressReporter {
         this.#live.delete(event.id);
         break;
       case "item_finished": {
-        this.#tally.done++;
+        this.#tally.finish(event);
         this.#live.delete(event.id);
         this.#names.delete(event.id);
-        const line = finishedLine(event, this.#paint);
+        const line = finishedLine(event, this.#paint, this.#options.libraryRoot);
         if (line !== undefined && (!quiet || isProblem(event))) {
           this.#log(line);
           return;
@@ -219,23 +268,32 @@ export class TtyProgressReporter implements ProgressReporter {
       case "run_finished":
         this.#finish(
           event.cancelled,
-          formatRunSummary(event.summary, { color: this.#colored, stoppedBy: event.stoppedBy }),
+          formatRunSummary(event.summary, {
+            color: this.#colored,
+            stoppedBy: event.stoppedBy,
+            verbose,
+          }),
         );
         return;
     }
-    const note = noteLine(event, { verbose, quiet, paint: this.#paint, names: this.#names });
+    const note = noteLine(event, {
+      verbose,
+      quiet,
+      paint: this.#paint,
+      names: this.#names,
+      libraryRoot: this.#options.libraryRoot,
+    });
     if (note !== undefined) this.#log(note);
     else this.#scheduleDraw();
   }
 
   /** Clears the live block and shows the cursor again; safe to call more than once. */
   close(): void {
-    this.#clearTimer();
-    let text = this.#moveToBlockTop() + "\x1b[J";
-    this.#drawnLines = 0;
+    this.#stopTimers();
+    let text = this.#eraseBlock();
     if (this.#cursorHidden) text += "\x1b[?25h";
     this.#cursorHidden = false;
-    if (text !== "\x1b[J") this.#options.out.write(text);
+    if (text !== "") this.#options.out.write(text);
   }
 
   get #colored(): boolean {
@@ -244,9 +302,8 @@ export class TtyProgressReporter implements ProgressReporter {
 
   #finish(cancelled: boolean, summary: string): void {
     this.#finished = true;
-    this.#clearTimer();
-    let text = this.#moveToBlockTop() + "\x1b[J";
-    this.#drawnLines = 0;
+    this.#stopTimers();
+    let text = this.#eraseBlock();
     if (cancelled) text += `${this.#paint(Sgr.yellow, "Cancelled.")}\n`;
     text += summary;
     if (this.#cursorHidden) text += "\x1b[?25h";
@@ -254,11 +311,9 @@ export class TtyProgressReporter implements ProgressReporter {
     this.#options.out.write(text);
   }
 
-  /** Writes a line above the live block, then redraws the block under it. */
+  /** Erases the block, writes a line (it may wrap: nothing is below it), then draws the block again. */
   #log(line: string): void {
-    const text = this.#moveToBlockTop() + `\x1b[2K${line}\n`;
-    this.#drawnLines = 0;
-    this.#draw(text);
+    this.#draw(this.#eraseBlock() + `${line}\n`);
   }
 
   #scheduleDraw(): void {
@@ -274,30 +329,50 @@ export class TtyProgressReporter implements ProgressReporter {
     }, wait);
   }
 
+  #startTicker(): void {
+    if (this.#ticker !== undefined) return;
+    this.#ticker = setInterval(() => this.#draw(""), tickIntervalMs);
+    // The display must never keep tunedl alive on its own.
+    Deno.unrefTimer(this.#ticker);
+  }
+
   /** Writes `prefix` and the redrawn block in one write, so the terminal never shows half. */
   #draw(prefix: string): void {
     this.#clearTimer();
-    if (this.#options.quiet) {
+    if (this.#options.quiet || this.#finished) {
       if (prefix !== "") this.#options.out.write(prefix);
       return;
     }
     this.#lastDrawAt = this.#clock();
-    const lines = this.#blockLines();
+    const columns = this.#columns();
+    const lines = this.#blockLines(columns);
     let text = "";
     if (!this.#cursorHidden) {
       text += "\x1b[?25l";
       this.#cursorHidden = true;
     }
-    text += prefix + this.#moveToBlockTop();
-    for (const line of lines) text += `\x1b[2K${line}\n`;
-    // Clears what is left of a taller previous block.
-    text += "\x1b[J";
-    this.#drawnLines = lines.length;
+    text += prefix + this.#eraseBlock();
+    for (const line of lines) text += `${line}\n`;
+    this.#drawnWidths = lines.map((line) => displayWidth(stripSgr(line)));
+    this.#drawnColumns = columns;
     this.#options.out.write(text);
   }
 
-  #moveToBlockTop(): string {
-    return this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A\r` : "";
+  /** Moves to the top of the block and clears to the end of the screen ("" when none is drawn). */
+  #eraseBlock(): string {
+    if (this.#drawnWidths.length === 0) return "";
+    const columns = this.#columns();
+    // Drawn at this width, each line took one row; a narrower terminal may have wrapped them.
+    const rows = columns === this.#drawnColumns
+      ? this.#drawnWidths.length
+      : this.#drawnWidths.reduce((sum, width) => sum + Math.max(1, Math.ceil(width / columns)), 0);
+    this.#drawnWidths = [];
+    return `\x1b[${rows}A\r\x1b[J`;
+  }
+
+  /** The terminal's width now: it may have been resized since the last draw. */
+  #columns(): number {
+    return Math.max(20, this.#options.out.columns ?? 80);
   }
 
   #clearTimer(): void {
@@ -305,43 +380,97 @@ export class TtyProgressReporter implements ProgressReporter {
     this.#timer = undefined;
   }
 
-  #blockLines(): string[] {
-    const columns = Math.max(20, (this.#options.out.columns ?? 80) - 1);
-    const lines = [truncateToWidth(this.#overallLine(columns), columns)];
-    const rows = this.#options.out.rows ?? 24;
-    const room = Math.max(1, Math.min(maxItemLines, rows - 3));
-    const items = [...this.#live.values()];
-    const shown = items.length > room ? items.slice(0, room - 1) : items;
+  #stopTimers(): void {
+    this.#clearTimer();
+    if (this.#ticker !== undefined) clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+
+  #blockLines(columns: number): string[] {
+    // One column spare: a line that fills the last column leaves some terminals mid-wrap.
+    const width = columns - 1;
+    const running = [...this.#live.values()].filter((item) => !item.waiting)
+      .sort((a, b) => (stageRank[a.stage] ?? 2) - (stageRank[b.stage] ?? 2) || a.order - b.order);
+    const lines = [this.#overallLine(width, running.length)];
+    // At most half the screen: a terminal made up to twice narrower wraps each row in two, and
+    // the block must still be in view for the cursor to reach (the scrollback cannot be erased).
+    const rows = Math.max(4, this.#options.out.rows ?? 24);
+    const room = Math.max(1, Math.min(maxItemLines, Math.floor((rows - 1) / 2) - 1));
+    const shown = running.length > room ? running.slice(0, room - 1) : running;
     for (const item of shown) {
       const percent = item.progress === undefined
         ? "    "
         : `${Math.round(item.progress * 100)}%`.padStart(4);
-      const stage = this.#paint(Sgr.cyan, item.stage.padEnd(8));
-      // The colour codes take no columns; measure the visible text only.
-      const visible = `  ${item.stage.padEnd(8)} ${percent} `;
-      const name = truncateToWidth(printable(item.name), columns - visible.length);
-      lines.push(`  ${stage} ${percent} ${name}`);
+      const stage = item.stage.padEnd(8);
+      const head = `  ${stage} ${percent} `;
+      const name = truncateToWidth(printable(item.name), Math.max(0, width - head.length));
+      lines.push(`  ${this.#paint(Sgr.cyan, stage)} ${percent} ${name}`);
     }
-    if (shown.length < items.length) {
-      lines.push(`  ... and ${items.length - shown.length} more`);
+    if (shown.length < running.length) {
+      lines.push(truncateToWidth(`  ... and ${running.length - shown.length} more running`, width));
     }
     return lines;
   }
 
-  #overallLine(columns: number): string {
-    const { total, done, startedAt } = this.#tally;
-    const elapsedMs = startedAt === undefined ? 0 : Math.max(0, this.#clock() - startedAt);
+  /** "[=====-----] 12/69 tracks 17% · 4 running, 53 queued · 3.1/min · ETA 4m 05s · M3U 0/1". */
+  #overallLine(width: number, running: number): string {
+    const tally = this.#tally;
+    const elapsedMs = tally.startedAt === undefined
+      ? 0
+      : Math.max(0, this.#clock() - tally.startedAt);
+    const done = tally.tracksDone;
+    const total = tally.tracks;
     const perMinute = elapsedMs > 0 ? done / (elapsedMs / 60_000) : 0;
     const eta = done > 0 && perMinute > 0
       ? formatDuration(((total - done) / perMinute) * 60_000)
       : "--";
-    const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-    const stats = `${done}/${total} ${String(percent).padStart(3)}%  ` +
-      `${perMinute.toFixed(1)}/min  ETA ${eta}`;
-    const barWidth = Math.max(10, Math.min(30, columns - stats.length - 3));
-    const filled = total > 0 ? Math.round((done / total) * barWidth) : 0;
+    const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+    const queued = Math.max(0, total - done - running);
+    // Most important first: parts are dropped from the end when the terminal is narrow.
+    const parts = [
+      `${done}/${total} tracks ${percent}%`,
+      `${running} running, ${queued} queued`,
+      `ETA ${eta}`,
+      `${perMinute.toFixed(1)}/min`,
+    ];
+    if (tally.m3us > 0) parts.push(`M3U ${tally.m3usDone}/${tally.m3us}`);
+    let stats = parts[0];
+    for (const part of parts.slice(1)) {
+      if (displayWidth(`${stats} · ${part}`) > width) break;
+      stats += ` · ${part}`;
+    }
+    const room = width - displayWidth(stats) - 3;
+    if (room < 10) return truncateToWidth(stats, width);
+    const barWidth = Math.min(30, room);
+    const filled = total > 0 ? Math.round((done / total) * barWidth) : barWidth;
     const bar = "=".repeat(filled) + "-".repeat(barWidth - filled);
     return `[${this.#paint(Sgr.green, bar)}] ${stats}`;
+  }
+}
+
+/** Removes SGR colour codes, which take no columns. */
+function stripSgr(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** Tracks and M3U files of a run, counted apart. */
+class TrackTally {
+  tracks = 0;
+  tracksDone = 0;
+  m3us = 0;
+  m3usDone = 0;
+  startedAt: number | undefined;
+
+  start(event: { total: number; tracks?: number }, now: number): void {
+    this.tracks = event.tracks ?? event.total;
+    this.m3us = event.total - this.tracks;
+    this.startedAt = now;
+  }
+
+  finish(event: ItemFinishedEvent): void {
+    if (event.itemType === "m3u") this.m3usDone++;
+    else this.tracksDone++;
   }
 }
 
@@ -353,18 +482,23 @@ function isProblem(event: ExecutionEvent): boolean {
 }
 
 /** The line for a finished item (undefined for a completed M3U: m3u_written says it). */
-function finishedLine(event: ItemFinishedEvent, paint: Paint): string | undefined {
+function finishedLine(
+  event: ItemFinishedEvent,
+  paint: Paint,
+  libraryRoot: string | undefined,
+): string | undefined {
   const name = printable(event.name);
   switch (event.status) {
     case "completed":
       if (event.itemType === "m3u") return undefined;
       return `${paint(Sgr.green, finishedVerb(event))} ${name}` +
-        (event.path === undefined ? "" : ` -> ${printable(event.path)}`);
+        (event.path === undefined ? "" : ` -> ${printable(shownPath(event.path, libraryRoot))}`);
     case "skipped":
       return `${paint(Sgr.dim, "skipped   ")} ${name}` +
         (event.skipReason === undefined ? "" : ` (${printable(event.skipReason)})`);
     case "not_found":
-      return `${paint(Sgr.yellow, "not found ")} ${name}: ${printable(event.error?.message ?? "")}`;
+      return `${paint(Sgr.yellow, "not found ")} ${name}` +
+        (event.error === undefined ? "" : `: ${printable(event.error.message)}`);
     case "failed":
       return `${paint(Sgr.red, "failed    ")} ${name}: ${event.error?.code ?? "error"}: ` +
         printable(event.error?.message ?? "");
@@ -385,6 +519,7 @@ function noteLine(
     quiet?: boolean;
     paint: Paint;
     names: ReadonlyMap<string, string>;
+    libraryRoot?: string;
   },
 ): string | undefined {
   const { verbose, quiet, paint } = options;
@@ -392,7 +527,9 @@ function noteLine(
   switch (event.type) {
     case "m3u_written":
       if (quiet) return undefined;
-      return `${paint(Sgr.green, "M3U       ")} ${printable(event.path)} ` +
+      return `${paint(Sgr.green, "M3U       ")} ${
+        printable(shownPath(event.path, options.libraryRoot))
+      } ` +
         `(${event.tracks} tracks${event.leftOut > 0 ? `, ${event.leftOut} left out` : ""})`;
     case "warning":
       return `${paint(Sgr.yellow, "warning:")} ${printable(event.message)}` +
@@ -411,8 +548,11 @@ function noteLine(
       return verbose && !quiet ? `  ${paint(Sgr.dim, "cancelled")} ${name(event.id)}` : undefined;
     case "run_finished":
       return (event.cancelled ? `${paint(Sgr.yellow, "Cancelled.")}\n` : "\n") +
-        formatRunSummary(event.summary, { color: isColor(paint), stoppedBy: event.stoppedBy })
-          .trimEnd();
+        formatRunSummary(event.summary, {
+          color: isColor(paint),
+          stoppedBy: event.stoppedBy,
+          verbose,
+        }).trimEnd();
     default:
       return undefined;
   }
@@ -421,4 +561,11 @@ function noteLine(
 /** Whether a Paint actually colours. */
 function isColor(paint: Paint): boolean {
   return paint(Sgr.bold, "x") !== "x";
+}
+
+/** A path inside the library relative to it (as the user thinks of it); others as they are. */
+export function shownPath(path: string, libraryRoot: string | undefined): string {
+  if (libraryRoot === undefined) return path;
+  const inside = relative(libraryRoot, path);
+  return inside === "" || inside.startsWith("..") || isAbsolute(inside) ? path : inside;
 }

@@ -1,5 +1,5 @@
 /** How an error reaches the user: one line, a hint, an exit code. */
-import { InvalidConfigError } from "../config/mod.ts";
+import { formatProblem, InvalidConfigError } from "../config/mod.ts";
 import { ExitCode, isTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
 
@@ -7,10 +7,16 @@ import type { CliIo } from "./io.ts";
 export function reportError(
   error: unknown,
   io: CliIo,
-  options: { verbose?: boolean } = {},
+  options: { verbose?: boolean; hasVerbose?: boolean } = {},
 ): number {
   if (error instanceof InvalidConfigError) {
     for (const warning of error.warnings) io.err(`warning: ${warning}\n`);
+    // Each problem with its own hint right under it, not all hints in one block after.
+    for (const problem of error.problems) {
+      io.err(`error: ${formatProblem(problem)}\n`);
+      if (problem.hint) io.err(`hint: ${problem.hint}\n`);
+    }
+    return error.exitCode;
   }
   if (isTunedlError(error)) {
     io.err(`error: ${error.message}\n`);
@@ -20,6 +26,8 @@ export function reportError(
   const message = error instanceof Error ? error.message : String(error);
   io.err(`error: unexpected failure: ${message}\n`);
   if (options.verbose && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
-  else io.err("hint: this is a bug in tunedl; run again with --verbose and report the output.\n");
+  else if (options.hasVerbose) {
+    io.err("hint: this is a bug in tunedl; run again with --verbose and report the output.\n");
+  } else io.err("hint: this is a bug in tunedl; please report it with the command you ran.\n");
   return ExitCode.failed;
 }

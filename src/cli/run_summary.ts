@@ -15,6 +15,8 @@ export interface RunSummaryFormatOptions {
   color: boolean;
   /** The failure that stopped the run early, shown first under the table. */
   stoppedBy?: RunStop;
+  /** Also tunedl's own figures (cache hit rates, request counts) from `summary.extra`. */
+  verbose?: boolean;
 }
 
 /** Formats a run summary as lines of text ending in a newline. */
@@ -44,11 +46,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     .join(", ");
   rows.push(["Failed", count(failedCount, red) + (reasons === "" ? "" : `  (${reasons})`)]);
   rows.push(["M3Us written", String(summary.m3usWritten)]);
-  if (summary.pending > 0) {
-    rows.push(["Left pending", `${paint(yellow, String(summary.pending))}  (run again to resume)`]);
-  }
+  // What to do about pending tracks is said once, by the command, after the summary.
+  if (summary.pending > 0) rows.push(["Left pending", paint(yellow, String(summary.pending))]);
   rows.push(["Time", formatDuration(summary.durationMs)]);
-  rows.push(...extraRows(summary.extra));
+  if (options.verbose) rows.push(...extraRows(summary.extra));
 
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [paint(bold, "Summary")];
@@ -61,7 +62,6 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     lines.push(`  - ${paint(red, printable(stop.itemName))} [${stop.itemId}] ${stop.code}`);
     lines.push(`    ${printable(stop.message)}`);
     if (stop.hint) lines.push(`    hint: ${printable(stop.hint)}`);
-    lines.push("    Fix this, then run again with --resume: the stopped tracks are still pending.");
   }
 
   if (notFoundCount > 0) {
@@ -69,7 +69,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     for (const entry of summary.notFound) {
       lines.push(`  - ${paint(yellow, printable(entry.name))} [${entry.id}]`);
       lines.push(`    ${printable(entry.message)}`);
-      if (entry.bestCandidate) lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      // The message of a not-found match names its best candidate already.
+      if (entry.bestCandidate && !entry.message.includes("best ")) {
+        lines.push(`    best candidate: ${printable(entry.bestCandidate)}`);
+      }
       if (entry.hint) lines.push(`    hint: ${printable(entry.hint)}`);
     }
   }
@@ -98,20 +101,27 @@ export function exitCodeFor(
 }
 
 /**
- * Rows for the CLI's extra facts: `cacheHitRates` ({ name: 0..1 }) becomes one
- * "Cache hits" row; other plain values are shown under their own key.
+ * Rows for the CLI's extra facts: `cache_hit_rates` ({ name: 0..1 }) becomes one
+ * "Cache hits" row; other plain values are shown under their key made a label
+ * (`spotify_requests` -> "Spotify requests").
  */
 function extraRows(extra: Record<string, unknown>): [string, string][] {
   const rows: [string, string][] = [];
   for (const [key, value] of Object.entries(extra)) {
-    if (key === "cacheHitRates" && value !== null && typeof value === "object") {
+    if (key === "cache_hit_rates" && value !== null && typeof value === "object") {
       const rates = Object.entries(value as Record<string, unknown>)
         .filter((entry): entry is [string, number] => typeof entry[1] === "number")
         .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
       if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
     } else if (["string", "number", "boolean"].includes(typeof value)) {
-      rows.push([key, String(value)]);
+      rows.push([labelOf(key), String(value)]);
     }
   }
   return rows;
+}
+
+/** A snake_case key as a row label: "spotify_requests" -> "Spotify requests". */
+function labelOf(key: string): string {
+  const words = key.split("_").join(" ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -243,8 +243,14 @@ export const TOP_LEVEL_KEYS: readonly string[] = [
   "overrides",
 ];
 
-/** Top-level sections musicdl had that tunedl ignores (`ui:` of musicdl's web UI). */
-export const IGNORED_MUSICDL_TOP_LEVEL_KEYS: readonly string[] = ["ui"];
+/** Top-level blocks of newer musicdl configs (read in read_musicdl_sections.ts). */
+export const MUSICDL_TOP_LEVEL_KEYS: readonly string[] = [
+  "spotify",
+  "rate_limits",
+  "graph",
+  "plex",
+  "ui",
+];
 
 /** All `download:` keys tunedl knows, for typo suggestions. */
 export const DOWNLOAD_KEYS: readonly string[] = Object.keys(DOWNLOAD_FIELDS);

@@ -49,6 +49,8 @@ export interface ConfigSummary {
     client_secret_source: CredentialSource;
   };
   warnings: string[];
+  /** musicdl settings in the file that tunedl does not use. */
+  ignored: string[];
 }
 
 const LISTS: readonly SourceListName[] = ["songs", "albums", "artists", "playlists"];
@@ -102,6 +104,7 @@ export function summarizeConfig(loaded: LoadedConfig): ConfigSummary {
       client_secret_source: sourceOf("client_secret"),
     },
     warnings: [...loaded.warnings],
+    ignored: [...(loaded.ignored ?? [])],
   };
 }
 
@@ -158,9 +161,14 @@ export function formatConfigSummary(summary: ConfigSummary): string {
       "  (set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id/client_secret, before downloading)",
     );
   }
+  // The warnings themselves went to stderr as the config was read: count them, do not repeat them.
   if (summary.warnings.length > 0) {
-    lines.push(`Warnings (${summary.warnings.length}):`);
-    for (const warning of summary.warnings) lines.push(`  ${warning}`);
+    lines.push(`Warnings: ${summary.warnings.length} (shown above)`);
+  }
+  if (summary.ignored.length > 0) {
+    lines.push(
+      `Ignored musicdl settings (tunedl has no use for them): ${summary.ignored.join(", ")}`,
+    );
   }
   lines.push(`Config hash: ${summary.config_hash}`);
   return `${lines.join("\n")}\n`;

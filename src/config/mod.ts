@@ -16,6 +16,6 @@ export { configHash } from "./config_hash.ts";
 export { libraryLayout } from "./library_layout.ts";
 export { formatConfigSummary, summarizeConfig } from "./config_summary.ts";
 export type { ConfigSummary, SourceSummary } from "./config_summary.ts";
-export { InvalidConfigError } from "./config_problem.ts";
+export { formatProblem, InvalidConfigError } from "./config_problem.ts";
 export type { ConfigProblem } from "./config_problem.ts";
 export { ALBUM_GROUPS, DOWNLOAD_FIELDS } from "./config_schema.ts";

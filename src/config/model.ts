@@ -104,4 +104,6 @@ export interface LoadedConfig {
   cacheFile?: string;
   /** Where client_id and client_secret came from (never their values). */
   credentials?: { client_id: CredentialSource; client_secret: CredentialSource };
+  /** musicdl settings given in the file that tunedl does not use (`graph`, `spotify.redirect_uri`). */
+  ignored?: string[];
 }

@@ -3,15 +3,11 @@ import hostPath, { type PlatformPath } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
 import { closestMatch } from "./edit_distance.ts";
-import {
-  boolean,
-  DOWNLOAD_KEYS,
-  IGNORED_MUSICDL_TOP_LEVEL_KEYS,
-  TOP_LEVEL_KEYS,
-} from "./config_schema.ts";
+import { boolean, DOWNLOAD_KEYS, MUSICDL_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS } from "./config_schema.ts";
 import { ProblemCollector } from "./config_problem.ts";
 import type { Config, LoadedConfig, SourceListName } from "./model.ts";
 import { readDownloadSettings } from "./read_download.ts";
+import { readMusicdlSections } from "./read_musicdl_sections.ts";
 import { libraryLayout } from "./library_layout.ts";
 import { readOverrides, readSourceList } from "./read_sources.ts";
 import {
@@ -40,6 +36,8 @@ export interface ParseConfigOptions {
   dir?: string;
   /** Path rules for resolving (tests use another OS's); default: the host's. */
   platformPath?: PlatformPath;
+  /** Which system's absolute paths are valid; default: the one `platformPath` is of. */
+  platform?: "windows" | "posix";
 }
 
 const SYNTAX_HINT =
@@ -113,6 +111,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     liked_songs: false,
     overrides: {},
   };
+  const musicdl = readMusicdlSections(ctx, sections);
   const downloadPair = sections.get("download");
   const { settings, credentials } = readDownloadSettings(
     ctx,
@@ -120,6 +119,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     {
       offset: downloadPair ? valueStart(downloadPair, 0) : 0,
       env: options.env ?? {},
+      fallbackCredentials: musicdl.credentials,
+      platform: options.platform ??
+        ((options.platformPath ?? hostPath).sep === "\\" ? "windows" : "posix"),
     },
   );
   config.download = settings;
@@ -150,6 +152,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): LoadedCo
     library: libraryLayout({ config, dir, file }, { platformPath: paths }),
     cacheFile: cacheFile ? paths.resolve(dir, cacheFile) : undefined,
     credentials,
+    ignored: musicdl.ignored,
   };
 }
 
@@ -168,43 +171,46 @@ function topLevelSections(ctx: ReadContext, pairs: Pair[]): Map<string, Pair> {
     } else if (TOP_LEVEL_KEYS.includes(key)) {
       sections.set(key, pair);
     } else if (key === "liked") {
-      ctx.problems.warn(
+      ctx.problems.error(
         at,
         key,
-        "unknown key, ignored; did you mean `liked_songs`?",
+        "unknown key; did you mean `liked_songs`?",
         "rename it to `liked_songs`",
       );
     } else if (DOWNLOAD_KEYS.includes(key)) {
-      ctx.problems.warn(
+      ctx.problems.error(
         at,
         key,
-        `unknown top-level key, ignored: \`${key}\` belongs under \`download:\``,
+        `\`${key}\` belongs under \`download:\`, not at the top level`,
         `indent \`${key}:\` below \`download:\``,
       );
-    } else if (!IGNORED_MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
-      warnUnknownTopLevelKey(ctx, at, key);
+    } else if (MUSICDL_TOP_LEVEL_KEYS.includes(key)) {
+      sections.set(key, pair);
+    } else {
+      reportUnknownTopLevelKey(ctx, at, key);
     }
   }
   return sections;
 }
 
-function warnUnknownTopLevelKey(ctx: ReadContext, at: number, key: string): void {
-  const suggestion = closestMatch(key, TOP_LEVEL_KEYS);
+/** A near miss of a known key is an error (the user meant that setting); anything else a warning. */
+function reportUnknownTopLevelKey(ctx: ReadContext, at: number, key: string): void {
+  const suggestion = closestMatch(key, [...TOP_LEVEL_KEYS, ...MUSICDL_TOP_LEVEL_KEYS]);
   const downloadSuggestion = suggestion === undefined
     ? closestMatch(key, DOWNLOAD_KEYS)
     : undefined;
   if (suggestion !== undefined) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       key,
-      `unknown key, ignored; did you mean \`${suggestion}\`?`,
+      `unknown key; did you mean \`${suggestion}\`?`,
       `rename it to \`${suggestion}\``,
     );
   } else if (downloadSuggestion !== undefined) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       key,
-      `unknown key, ignored; did you mean \`${downloadSuggestion}\` under \`download:\`?`,
+      `unknown key; did you mean \`${downloadSuggestion}\` under \`download:\`?`,
       `rename it to \`${downloadSuggestion}\` and indent it below \`download:\``,
     );
   } else {

@@ -40,7 +40,14 @@ interface GivenSetting {
 export function readDownloadSettings(
   ctx: ReadContext,
   node: MaybeNode,
-  options: { offset: number; env: Record<string, string | undefined> },
+  options: {
+    offset: number;
+    env: Record<string, string | undefined>;
+    /** Credentials from musicdl's top-level `spotify:` block, used when `download:` has none. */
+    fallbackCredentials?: { client_id?: string; client_secret?: string };
+    /** Whose absolute paths are foreign: a Windows path on POSIX, a POSIX one on Windows. */
+    platform?: "windows" | "posix";
+  },
 ): DownloadReadResult {
   const given = collectGivenSettings(ctx, node, options.offset);
   const settings: Record<string, unknown> = {};
@@ -56,6 +63,11 @@ export function readDownloadSettings(
   );
   for (const key of ["output", "m3u_output"] as const) {
     checkTemplate(ctx, given.get(key), result[key]);
+  }
+  checkPathsForPlatform(ctx, given, result, options.platform ?? "posix");
+  const fallback = options.fallbackCredentials ?? {};
+  for (const key of ["client_id", "client_secret"] as const) {
+    if (result[key] === undefined && fallback[key] !== undefined) result[key] = fallback[key];
   }
   const credentials = {
     client_id: applyCredential(result, "client_id", options.env.SPOTIFY_CLIENT_ID),
@@ -106,22 +118,30 @@ function collectGivenSettings(
 
 function warnUnknownDownloadKey(ctx: ReadContext, at: number, key: string): void {
   if (TOP_LEVEL_KEYS.includes(key)) {
-    ctx.problems.warn(
+    ctx.problems.error(
       at,
       `download.${key}`,
-      `unknown key, ignored: \`${key}\` belongs at the top level, not under \`download:\``,
+      `\`${key}\` belongs at the top level, not under \`download:\``,
       `remove the indentation before \`${key}:\``,
     );
     return;
   }
   const suggestion = closestMatch(key, DOWNLOAD_KEYS);
+  // A near miss is a setting the user meant: ignoring it would silently drop it.
+  if (suggestion) {
+    ctx.problems.error(
+      at,
+      `download.${key}`,
+      `unknown key; did you mean \`${suggestion}\`?`,
+      `rename it to \`${suggestion}\``,
+    );
+    return;
+  }
   ctx.problems.warn(
     at,
     `download.${key}`,
-    suggestion ? `unknown key, ignored; did you mean \`${suggestion}\`?` : "unknown key, ignored",
-    suggestion
-      ? `rename it to \`${suggestion}\``
-      : "see config.example.yaml for the settings tunedl knows",
+    "unknown key, ignored",
+    "see config.example.yaml for the settings tunedl knows",
   );
 }
 
@@ -238,4 +258,57 @@ function applyCredential(
     return "env";
   }
   return settings[key] === undefined ? "missing" : "config";
+}
+
+/** Settings that hold a path (templates included). */
+const PATH_SETTINGS = [
+  "output",
+  "m3u_output",
+  "cache_file",
+  "ytdlp_path",
+  "ffmpeg_path",
+  "cookies_file",
+] as const;
+
+/** Whether a path is absolute on the other family of systems, and which. */
+export function foreignAbsolutePath(
+  path: string,
+  platform: "windows" | "posix",
+): "windows" | "posix" | undefined {
+  const text = path.trim();
+  if (platform === "posix") {
+    // `C:\Music`, `C:/Music` and `\\server\share` mean nothing on Linux or macOS.
+    return /^[A-Za-z]:[\\/]/.test(text) || /^\\\\[^\\]/.test(text) ? "windows" : undefined;
+  }
+  // `/mnt/music` on Windows lands in the root of whatever drive tunedl runs from.
+  return /^\/(?!\/)/.test(text) ? "posix" : undefined;
+}
+
+function checkPathsForPlatform(
+  ctx: ReadContext,
+  given: Map<string, GivenSetting>,
+  settings: DownloadSettings,
+  platform: "windows" | "posix",
+): void {
+  for (const key of PATH_SETTINGS) {
+    const setting = given.get(key);
+    const value = settings[key];
+    if (setting === undefined || value === undefined) continue;
+    const foreign = foreignAbsolutePath(value, platform);
+    if (foreign === undefined) continue;
+    ctx.problems.error(
+      startOf(setting.pair.value, startOf(setting.pair.key, 0)),
+      `download.${setting.key}`,
+      foreign === "windows"
+        ? `${JSON.stringify(value)} is a Windows path; this system (${
+          platform === "posix" ? "Linux/macOS" : "Windows"
+        }) would make a folder of that name`
+        : `${
+          JSON.stringify(value)
+        } is a Linux/macOS path; on Windows it would land in the root of the current drive`,
+      foreign === "windows"
+        ? "use a path of this system, such as /home/me/Music/{artist}/... or one relative to the config file"
+        : "use a Windows path, such as C:/Users/me/Music/{artist}/... or one relative to the config file",
+    );
+  }
 }

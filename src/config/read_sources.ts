@@ -199,14 +199,22 @@ function extendedEntry(ctx: ReadContext, path: string, pairs: Pair[], offset: nu
       }
     } else {
       const suggestion = closestMatch(key, EXTENDED_ENTRY_KEYS);
-      ctx.problems.warn(
-        startOf(pair.key, offset),
-        `${path}.${key}`,
-        suggestion
-          ? `unknown key, ignored; did you mean \`${suggestion}\`?`
-          : "unknown key, ignored",
-        "an entry with `url:` may also have `name:` and `create_m3u:`",
-      );
+      // A near miss is a setting the user meant: ignoring it would silently drop it.
+      if (suggestion) {
+        ctx.problems.error(
+          startOf(pair.key, offset),
+          `${path}.${key}`,
+          `unknown key; did you mean \`${suggestion}\`?`,
+          `rename it to \`${suggestion}\``,
+        );
+      } else {
+        ctx.problems.warn(
+          startOf(pair.key, offset),
+          `${path}.${key}`,
+          "unknown key, ignored",
+          "an entry with `url:` may also have `name:` and `create_m3u:`",
+        );
+      }
     }
   }
   return entry;

@@ -3,6 +3,7 @@ import type { LibraryLayout, OverwriteMode } from "../model/mod.ts";
 import {
   type CatalogReader,
   generatePlan,
+  type GenerateProgress,
   type GenerateWarning,
   type PlanSources,
 } from "./generate.ts";
@@ -26,6 +27,8 @@ export interface BuildPlanOptions extends PlacementOptions {
   artistAlbumGroups?: readonly string[];
   signal?: AbortSignal;
   onWarning?: (warning: GenerateWarning) => void;
+  /** Sources read so far, for a progress display. */
+  onProgress?: (progress: GenerateProgress) => void;
 }
 
 /** Generates and optimizes the plan for a set of sources. */
@@ -39,6 +42,7 @@ export async function buildPlan(
     artistAlbumGroups: options.artistAlbumGroups,
     signal: options.signal,
     onWarning: options.onWarning,
+    onProgress: options.onProgress,
   });
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).

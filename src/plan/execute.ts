@@ -227,7 +227,8 @@ class PlanExecution {
       }
     }
     this.#summary.total = this.#toRun.length;
-    this.#emit({ type: "run_started", total: this.#toRun.length, alreadyDone });
+    const tracks = this.#toRun.filter((item) => item.type === "track").length;
+    this.#emit({ type: "run_started", total: this.#toRun.length, tracks, alreadyDone });
   }
 
   async #runAll(): Promise<void> {
@@ -397,6 +398,10 @@ class PlanExecution {
   ): Promise<T> {
     const signal = this.#controller.signal;
     while (true) {
+      // Between stages a started track waits for a slot: say so, or it looks busy in its last one.
+      if (item.status === "in_progress" && !this.#closed) {
+        this.#emit({ type: "item_waiting", id: item.id, stage });
+      }
       try {
         return await pool.run((taskSignal) => {
           this.#enterStage(item, stage);

@@ -28,6 +28,8 @@ interface EventBase {
 export interface RunStartedEvent extends EventBase {
   type: "run_started";
   total: number;
+  /** Of `total`, how many are tracks (the rest are M3U files). */
+  tracks: number;
   /** Tracks already finished in the plan (completed or skipped) that will not run again. */
   alreadyDone: number;
 }
@@ -43,6 +45,14 @@ export interface ItemStartedEvent extends EventBase {
 export interface StageEvent extends EventBase {
   type: "stage";
   id: string;
+  stage: string;
+}
+
+/** A started item waits for a slot of its next stage (or for a retry): it is queued, not working. */
+export interface ItemWaitingEvent extends EventBase {
+  type: "item_waiting";
+  id: string;
+  /** The stage it waits to enter. */
   stage: string;
 }
 
@@ -129,6 +139,7 @@ export type ExecutionEvent =
   | RunStartedEvent
   | ItemStartedEvent
   | StageEvent
+  | ItemWaitingEvent
   | ItemProgressEvent
   | ItemFinishedEvent
   | ItemCancelledEvent

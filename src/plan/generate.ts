@@ -81,6 +81,14 @@ export interface GenerateWarning {
   code: string;
 }
 
+/** How far reading the sources got: `done` of `total` sources, and one still being read. */
+export interface GenerateProgress {
+  done: number;
+  total: number;
+  /** The name (or link) of a source still being read; undefined when all are read. */
+  reading?: string;
+}
+
 /** Options of {@link generatePlan}. */
 export interface GenerateOptions {
   configHash: string;
@@ -88,6 +96,8 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   now?: () => Date;
   onWarning?: (warning: GenerateWarning) => void;
+  /** Called as each configured source has been read (or failed), for a progress display. */
+  onProgress?: (progress: GenerateProgress) => void;
   /** Whether an error ends the whole plan (default: bad credentials, no Premium, rate-limit ban). */
   isFatal?: (error: TunedlError) => boolean;
 }
@@ -111,7 +121,13 @@ export async function generatePlan(
 
   // Reads run concurrently (the client bounds its own concurrency); items are
   // added afterwards in config order so the plan is stable.
+  const total = sources.songs.length + sources.albums.length + sources.artists.length +
+    sources.playlists.length + (sources.likedSongs ? 1 : 0);
+  const reading = new Set<string>();
+  let done = 0;
   const guard = async <T>(source: SourceRef, read: () => Promise<T>): Promise<T | TunedlError> => {
+    const label = source.name ?? source.ref.url;
+    reading.add(label);
     try {
       return await read();
     } catch (error) {
@@ -124,6 +140,10 @@ export async function generatePlan(
         code: typed.code,
       });
       return typed;
+    } finally {
+      reading.delete(label);
+      done++;
+      options.onProgress?.({ done, total, reading: reading.values().next().value });
     }
   };
 
@@ -158,6 +178,7 @@ export async function generatePlan(
     ? guard(likedSource, () => catalog.likedSongs({ signal }))
     : undefined;
 
+  options.onProgress?.({ done: 0, total, reading: reading.values().next().value });
   const [songs, albums, artists, playlists, liked] = await Promise.all([
     Promise.all(songReads),
     Promise.all(albumReads),
@@ -210,7 +231,15 @@ export async function generatePlan(
     }
   };
   playlists.forEach((result, i) => addPlaylist(sources.playlists[i], result));
-  if (liked) addPlaylist(likedSource, liked);
+  if (liked && !(liked instanceof Error) && liked.tracks.length === 0) {
+    // An empty M3U written without a word looks like a failed download.
+    options.onWarning?.({
+      source: "Liked Songs",
+      message: "is empty: nothing to download and no M3U written",
+      hint: "like some songs in Spotify, or set `liked_songs: false`",
+      code: "empty",
+    });
+  } else if (liked) addPlaylist(likedSource, liked);
 
   return {
     version: 1,

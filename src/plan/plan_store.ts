@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/mod.ts";
-import { type Plan, planFromJson, planToJson } from "./model.ts";
+import { camelCaseKeys, snakeCaseKeys, writeFileAtomic } from "../util/mod.ts";
+import { type Plan, planFromJson, type PlanItem, planToJson } from "./model.ts";
 
 /** The folder of saved plans inside the cache folder. */
 export function plansDir(cacheDir: string): string {
@@ -20,7 +20,23 @@ export function planFileFor(cacheDir: string, configHash: string): string {
 
 /** Saves a plan atomically (compact: a large plan is saved every few seconds during a run). */
 export async function savePlan(planFile: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(planFile, planToJson(plan, { compact: true }));
+  await writeFileAtomic(planFile, savedPlanText(plan));
+}
+
+/** A plan as saved for --resume: compact JSON with snake_case keys, like every JSON tunedl writes. */
+export function savedPlanText(plan: Plan): string {
+  return planToJson(snakeCaseKeys(plan) as Plan, { compact: true });
+}
+
+/** Reads a saved plan, of this version or an earlier one (whose metadata keys were camelCase). */
+export function readSavedPlan(text: string): Plan {
+  const plan = planFromJson(text);
+  for (const item of plan.items) {
+    if (item.metadata !== null && typeof item.metadata === "object") {
+      item.metadata = camelCaseKeys(item.metadata) as PlanItem["metadata"];
+    }
+  }
+  return plan;
 }
 
 /** Records that `configFile` last ran the plan of `configHash`. */
@@ -66,7 +82,7 @@ export async function resumablePlan(
     return undefined;
   }
   try {
-    const plan = planFromJson(text);
+    const plan = readSavedPlan(text);
     if (plan.config_hash !== options.configHash) throw new TypeError("config hash differs");
     const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
     options.info(`Resuming the last run (${done} tracks already done).`);

@@ -260,16 +260,25 @@ function outputPathOf(item: PlanItem): string {
 function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   const best = result.best;
   const tried = result.queries.map((q) => `${q.provider} "${q.query}"`).join(", ");
+  // The track's name is shown beside this message already: say what was found, not what was sought.
+  const diff = best?.score.durationDiffSec;
   return new NotFoundError(
-    `no confident match for ${item.name}${
-      best ? ` (best: "${best.candidate.title}" at ${best.score.total.toFixed(2)})` : ""
-    }`,
+    best
+      ? `no confident match; best "${best.candidate.title}" (score ${best.score.total.toFixed(2)}${
+        diff === undefined ? "" : `, length off by ${Math.round(diff)} s`
+      })`
+      : "no confident match: the search found nothing",
     {
       hint: `Searched ${tried || "nothing"}. Run \`tunedl explain ${item.spotify_url}\` to see ` +
         "the candidates, or add the right audio URL under overrides: in the config.",
       detail: {
         bestCandidate: best
-          ? { title: best.candidate.title, url: best.candidate.url, score: best.score.total }
+          ? {
+            title: best.candidate.title,
+            url: best.candidate.url,
+            score: best.score.total,
+            ...(diff === undefined ? {} : { duration_diff_sec: Math.round(diff) }),
+          }
           : undefined,
         reason: result.reason,
       },

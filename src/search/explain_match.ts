@@ -91,7 +91,9 @@ function scoreParts(scored: ScoredCandidate): string {
   const { score, candidate } = scored;
   const parts = [`title ${score.title.toFixed(2)}`, `artist ${score.artist.toFixed(2)}`];
   if (score.duration !== undefined) {
-    parts.push(`duration ${score.duration.toFixed(2)} (off by ${score.durationDiffSec} s)`);
+    parts.push(
+      `duration ${score.duration.toFixed(2)} (off by ${Math.round(score.durationDiffSec ?? 0)} s)`,
+    );
   } else {
     parts.push("duration unknown");
   }

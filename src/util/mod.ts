@@ -4,3 +4,4 @@ export * from "./backoff.ts";
 export * from "./abortable_sleep.ts";
 export * from "./atomic_file.ts";
 export * from "./format.ts";
+export * from "./json_keys.ts";

@@ -221,3 +221,19 @@ Deno.test("probeTools: ffmpeg without libvorbis gets the OS's advice (ffmpeg-ful
     );
   }
 });
+
+Deno.test("probeTools: with a yt-dlp too old to use one, deno is not called its runtime", async () => {
+  const machine = fakeMachine({
+    "/usr/bin/yt-dlp --version": "2025.06.30\n",
+    "/usr/bin/deno --version": "deno 2.5.0 (stable)\n",
+    "/usr/bin/ffmpeg -hide_banner -version": "ffmpeg version 7.1 Copyright",
+    "/usr/bin/ffmpeg -hide_banner -encoders": ALL_ENCODERS,
+    "/usr/bin/ffprobe -hide_banner -version": "ffprobe version 7.1 Copyright",
+  });
+  const old = byName(
+    await probeTools({ env: { PATH: "/usr/bin" }, ...machine, os: "linux", now: new Date() }),
+  );
+  assert.equal(old["js-runtime"].status, "ok");
+  assert.doesNotMatch(old["js-runtime"].detail, /default JavaScript runtime/);
+  assert.match(old["js-runtime"].detail, /yt-dlp 2025\.06\.30 does not use one/);
+});

@@ -52,6 +52,22 @@ const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[
   },
   { args: ["download", "songs"], code: 2, stderr: /unexpected argument "songs"/ },
   { args: ["cache", "frob"], code: 2, stderr: /unknown action "frob"/ },
+  {
+    args: ["download", "--dry-run"],
+    code: 2,
+    stderr: /^error: tunedl download: Unknown option '--dry-run'\nhint: .*run "tunedl plan"\.\n$/,
+  },
+  {
+    args: ["login", "--timeout", "-5"],
+    code: 2,
+    stderr: /^error: tunedl login: --timeout must be a positive number of seconds, got "-5"\n$/,
+  },
+  {
+    args: ["download", "--quiet", "--verbose"],
+    code: 2,
+    stderr: /^error: tunedl download: --quiet and --verbose cannot be used together\nhint: /,
+  },
+  { args: ["download", "-q", "-v"], code: 2, stderr: /cannot be used together/ },
 ];
 
 for (const c of cases) {
@@ -76,4 +92,15 @@ Deno.test("parseCommandArgs keeps flags and positionals and rejects extras", () 
     () => parseCommandArgs("plan", ["a", "b"], { flags: {}, maxPositionals: 1 }),
     (error) => error instanceof UsageError && /unexpected argument "b"/.test(error.message),
   );
+});
+
+Deno.test("an unexpected error's hint names --verbose only for commands that have it", async () => {
+  const { reportError } = await import("../../src/cli/report_error.ts");
+  const withFlag = captureIo();
+  reportError(new Error("boom"), withFlag, { hasVerbose: true });
+  assert.match(withFlag.stderr, /^error: unexpected failure: boom\nhint: .*--verbose/);
+  const without = captureIo();
+  reportError(new Error("boom"), without, {});
+  assert.match(without.stderr, /^error: unexpected failure: boom\nhint: this is a bug in tunedl/);
+  assert.doesNotMatch(without.stderr, /--verbose/);
 });

@@ -62,7 +62,7 @@ const countCases: Array<
   {
     name: "failed album",
     item: container("album", "x", { status: "failed" }),
-    expect: { failed: 1 },
+    expect: { sourcesFailed: 1 },
   },
   {
     name: "withheld playlist is no skipped track",
@@ -76,8 +76,17 @@ const countCases: Array<
 for (const { name, item, expect } of countCases) {
   Deno.test(`planCounts: ${name}`, () => {
     const counts = planCounts(planOf([item]));
-    const zero = { toDownload: 0, toCopy: 0, toRetag: 0, present: 0, failed: 0, skipped: 0 };
-    assert.deepEqual(counts, { byType: { [item.type]: 1 }, ...zero, ...expect });
+    const zero = {
+      toDownload: 0,
+      toCopy: 0,
+      toRetag: 0,
+      present: 0,
+      failed: 0,
+      skipped: 0,
+      sourcesFailed: 0,
+    };
+    const tracks = item.type === "track" ? 1 : 0;
+    assert.deepEqual(counts, { tracks, byType: { [item.type]: 1 }, ...zero, ...expect });
   });
 }
 
@@ -93,18 +102,26 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     container("m3u", "p"),
   ]));
   assert.deepEqual(counts, {
+    tracks: 4,
     byType: { album: 2, playlist: 1, track: 4, m3u: 1 },
     toDownload: 2,
     toCopy: 0,
     toRetag: 1,
     present: 1,
-    failed: 1,
+    failed: 0,
     skipped: 0,
+    sourcesFailed: 1,
   });
+  // The track rows add up to the plan's tracks.
+  assert.equal(
+    counts.toDownload + counts.toRetag + counts.present + counts.failed + counts.skipped,
+    counts.tracks,
+  );
 });
 
 Deno.test("planCounts: an empty plan", () => {
   assert.deepEqual(planCounts(planOf([])), {
+    tracks: 0,
     byType: {},
     toDownload: 0,
     toCopy: 0,
@@ -112,6 +129,7 @@ Deno.test("planCounts: an empty plan", () => {
     present: 0,
     failed: 0,
     skipped: 0,
+    sourcesFailed: 0,
   });
 });
 
@@ -140,17 +158,19 @@ Deno.test("formatPlan: header, counts, problems with hints and the files to writ
       track("e", { status: "skipped", skip_reason: "duplicate" }),
     ]),
     LIBRARY,
+    { listed: { songs: 2, albums: 2, artists: 0, playlists: 1, liked: false } },
   );
   assert.equal(
     text,
     [
-      "Plan: 5 tracks from 2 albums, 0 artists, 1 playlist; 0 M3U files",
+      "Plan: 5 tracks from 2 songs, 2 albums, 1 playlist",
       "Library: /music",
       "  to download:      1",
       "  to re-tag:        1",
       "  already present:  1",
       "  skipped:          1",
-      "  failed to read:   2",
+      "  failed:           1",
+      "Sources that could not be read: 1",
       "",
       "Sources with problems:",
       "  playlist Road Trip: withheld (run `tunedl login`)",
@@ -167,18 +187,19 @@ Deno.test("formatPlan: header, counts, problems with hints and the files to writ
 Deno.test("formatPlan: singular words, no optional lines when nothing is pending", () => {
   const text = formatPlan(
     planOf([
-      container("artist", "k"),
-      container("album", "x"),
+      container("artist", "k", { children: ["album:x"] }),
+      container("album", "x", { parent_id: "artist:k", parent_ids: ["artist:k"] }),
       container("playlist", "p"),
       container("m3u", "p"),
       track("a", { status: "skipped", skip_reason: "exists" }),
     ]),
     LIBRARY,
+    { listed: { songs: 1, albums: 0, artists: 1, playlists: 1, liked: true } },
   );
   assert.equal(
     text,
     [
-      "Plan: 1 track from 1 album, 1 artist, 1 playlist; 1 M3U file",
+      "Plan: 1 track from 1 song, 1 artist (1 release), 1 playlist, Liked Songs; 1 M3U file",
       "Library: /music",
       "  to download:      0",
       "  to re-tag:        0",

@@ -16,6 +16,7 @@ import {
   type ExecutionEvent,
   type PlanItem,
 } from "../../src/plan/mod.ts";
+import { snakeCaseKeys } from "../../src/util/mod.ts";
 import { FakeTrackWorker, m3uItem, planOf, trackItem } from "../fakes/fake_track_worker.ts";
 
 /** A sink that keeps everything written. */
@@ -171,8 +172,12 @@ Deno.test("JSON progress writes one parseable event per line", async () => {
   const parsed = lines.map((line) => JSON.parse(line) as ExecutionEvent);
   assert.deepEqual(
     parsed,
-    events.filter((event) => event.type !== "item_progress"),
+    events.filter((event) => event.type !== "item_progress" && event.type !== "item_waiting")
+      .map(snakeCaseKeys),
   );
+  const keys = new Set(lines.flatMap((line) => [...line.matchAll(/"([^"]+)":/g)].map((m) => m[1])));
+  for (const key of keys) assert.match(key, /^[a-z0-9_]+$/, `JSON key ${key} is not snake_case`);
+  assert.ok(keys.has("item_type") && keys.has("already_done"), [...keys].join(" "));
   assert.equal(parsed.at(-1)?.type, "run_finished");
   const quiet = feed(events, { mode: "json", quiet: true }, new CaptureSink(false));
   const quietTypes = quiet.trimEnd().split("\n").map((line) => JSON.parse(line).type);
@@ -184,7 +189,7 @@ Deno.test("TTY progress redraws in place and ends with the summary", async () =>
   const sink = new CaptureSink(true, 60);
   const text = feed(events, { mode: "auto", env: {} }, sink);
   assert.match(text, /\x1b\[\d+A/, "moves the cursor up");
-  assert.match(text, /\x1b\[2K/, "clears lines");
+  assert.match(text, /\x1b\[J/, "clears the old block");
   assert.ok(text.startsWith("\x1b[?25l"), "hides the cursor first");
   assert.ok(text.indexOf("\x1b[?25h") > text.lastIndexOf("\x1b[?25l"), "shows it again");
   const screen = screenAfter(text);
@@ -201,7 +206,7 @@ Deno.test("TTY live lines fit the terminal width, wide characters included", () 
   const sink = new CaptureSink(true, 40);
   const reporter = new TtyProgressReporter({ out: sink, env: { NO_COLOR: "1" }, clock: () => 0 });
   const at = "2024-01-01T00:00:00.000Z";
-  reporter.handle({ type: "run_started", time: at, total: 3, alreadyDone: 0 });
+  reporter.handle({ type: "run_started", time: at, total: 3, tracks: 3, alreadyDone: 0 });
   reporter.handle({ type: "item_started", time: at, id: "a", name: "坂本龍一 ".repeat(10) });
   reporter.handle({ type: "item_started", time: at, id: "b", name: "x".repeat(100) });
   reporter.close();
@@ -217,7 +222,7 @@ Deno.test("TTY redraws are throttled while the clock stands still", () => {
   const sink = new CaptureSink(true);
   const reporter = new TtyProgressReporter({ out: sink, env: {}, clock: () => 1000 });
   const at = "2024-01-01T00:00:00.000Z";
-  reporter.handle({ type: "run_started", time: at, total: 1, alreadyDone: 0 });
+  reporter.handle({ type: "run_started", time: at, total: 1, tracks: 1, alreadyDone: 0 });
   const afterFirstDraw = sink.writes;
   assert.equal(afterFirstDraw, 1);
   reporter.handle({ type: "item_started", time: at, id: "a", name: "A" });
@@ -257,7 +262,7 @@ Deno.test("createProgressReporter picks the reporter for the mode", () => {
 Deno.test("plain progress says copied for a track whose recording was fetched for another place", () => {
   const time = "2026-01-01T00:00:00.000Z";
   const events: ExecutionEvent[] = [
-    { type: "run_started", time, total: 1, alreadyDone: 0 },
+    { type: "run_started", time, total: 1, tracks: 1, alreadyDone: 0 },
     {
       type: "item_finished",
       time,

@@ -34,11 +34,13 @@ const busySummary = summaryWith({
   ],
   m3usWritten: 2,
   durationMs: 252_000,
-  extra: { cacheHitRates: { spotify: 0.981, search: 0.75 }, "Cache entries": 1234 },
+  extra: { cache_hit_rates: { spotify: 0.981, search: 0.75 }, spotify_requests: 1234 },
 });
 
-Deno.test("formatRunSummary lists counts, reasons, time and cache hit rates", () => {
-  const text = formatRunSummary(busySummary, { color: false });
+Deno.test("formatRunSummary lists counts, reasons, time; cache figures only when verbose", () => {
+  const plain = formatRunSummary(busySummary, { color: false });
+  assert.doesNotMatch(plain, /Cache hits|Spotify requests/);
+  const text = formatRunSummary(busySummary, { color: false, verbose: true });
   assert.doesNotMatch(text, /\x1b/);
   const expectedRows = [
     /^ {2}Downloaded +12 {2}\(34\.5 MB\)$/m,
@@ -48,7 +50,7 @@ Deno.test("formatRunSummary lists counts, reasons, time and cache hit rates", ()
     /^ {2}M3Us written +2$/m,
     /^ {2}Time +4m 12s$/m,
     /^ {2}Cache hits +spotify 98%, search 75%$/m,
-    /^ {2}Cache entries +1234$/m,
+    /^ {2}Spotify requests +1234$/m,
   ];
   for (const row of expectedRows) assert.match(text, row);
   assert.doesNotMatch(text, /Retagged|Left pending|Copied/);
@@ -88,7 +90,8 @@ Deno.test("formatRunSummary colours only when asked and scrubs control character
   const plain = formatRunSummary(summary, { color: false });
   assert.doesNotMatch(plain, /\x1b/);
   assert.match(plain, /line1 line2/);
-  assert.match(plain, /Left pending +3 {2}\(run again to resume\)/);
+  assert.match(plain, /^ {2}Left pending +3$/m);
+  assert.doesNotMatch(plain, /resume/, "how to resume is said once, by the command");
 });
 
 Deno.test("exitCodeFor: 0 all done, 1 failed or not found, 130 cancelled", () => {
@@ -128,12 +131,34 @@ Deno.test("exitCodeFor: a run stopped by a failure exits with that failure's cod
   assert.equal(exitCodeFor({ cancelled: true, summary, stoppedBy: stop }), 130);
 });
 
-Deno.test("formatRunSummary: a stopped run names the track, the reason, the hint and --resume", () => {
+Deno.test("formatRunSummary: a stopped run names the track, the reason and the hint", () => {
   const text = formatRunSummary(summaryWith({ pending: 7 }), { color: false, stoppedBy: stop });
   assert.match(text, /Left pending +7/);
   assert.match(
     text,
-    /\nStopped:\n {2}- Abstrakt - Nobody Else \[track:abc\] js_runtime_missing\n {4}yt-dlp needs a JavaScript runtime for .*\n {4}hint: Install Deno\n {4}.*--resume/,
+    /\nStopped:\n {2}- Abstrakt - Nobody Else \[track:abc\] js_runtime_missing\n {4}yt-dlp needs a JavaScript runtime for .*\n {4}hint: Install Deno\n$/,
   );
   assert.doesNotMatch(formatRunSummary(summaryWith({}), { color: false }), /Stopped/);
+});
+
+Deno.test("formatRunSummary: a not-found entry names the track once, then its best candidate", () => {
+  const text = formatRunSummary(
+    summaryWith({
+      notFound: [{
+        id: "track:i",
+        name: "Gorillaz - Intro",
+        message: 'no confident match; best "Intro (Live)" (score 0.62, length off by 146 s)',
+        bestCandidate: "Intro (Live) <https://music.youtube.com/watch?v=y> score 0.62",
+        hint: "Run `tunedl explain ...`",
+      }],
+    }),
+    { color: false },
+  );
+  const part = text.slice(text.indexOf("Not found (1):"));
+  assert.equal((part.match(/Gorillaz - Intro/g) ?? []).length, 1, part);
+  assert.match(
+    part,
+    /^ {4}no confident match; best "Intro \(Live\)" \(score 0\.62, length off by 146 s\)$/m,
+  );
+  assert.doesNotMatch(part, /best candidate:/, "the candidate is named once");
 });

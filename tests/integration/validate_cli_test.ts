@@ -159,43 +159,55 @@ Deno.test("validate: a broken config exits 2 with file:line:col: key: message pe
   );
 });
 
-Deno.test("validate: an unknown key is a warning with its place, not an error", async () => {
+Deno.test("validate: a misspelt key is an error (exit 2), once, with its hint right under it", async () => {
   await using work = await makeTempWorkspace();
   const file = await work.writeConfig(
-    'version: "1.2"\ndownload:\n  formatt: mp3\nsongs:\n  - https://open.spotify.com/track/1t2qKa8K72IBC8yQlhD9bU\n',
-  );
-  const run = await validate(["--config", file]);
-  assert.equal(run.code, 0, run.stderr);
-  // Line by line, not a RegExp: a Windows path's backslashes would read as escapes.
-  assert.ok(
-    run.stderr.split("\n").some((line) =>
-      line.startsWith(`warning: ${file}:3:3: download.formatt: unknown key`) &&
-      line.includes("`format`")
-    ),
-    run.stderr,
-  );
-});
-
-Deno.test("validate: a misspelt key's warning comes with the errors it may explain", async () => {
-  await using work = await makeTempWorkspace();
-  const file = await work.writeConfig(
-    'version: "1.2"\ndownload:\n  thread: 4\n  format: wav9\nsongs: []\n',
+    'version: "1.2"\ndownload:\n  fromat: flac\n  thread: 8\n  colour: blue\nplaylist: []\n',
   );
   const run = await validate(["--config", file]);
   assert.equal(run.code, 2, run.stderr);
-  const lines = run.stderr.split("\n");
-  const warning = lines.findIndex((line) =>
-    line.startsWith(`warning: ${file}:3:3: download.thread: unknown key`) &&
-    line.includes("`threads`")
+  // Line by line, not a RegExp: a Windows path's backslashes would read as escapes.
+  const lines = run.stderr.trimEnd().split("\n");
+  const expected = [
+    [`error: ${file}:3:3: download.fromat: unknown key; did you mean \`format\`?`, "format"],
+    [`error: ${file}:4:3: download.thread: unknown key; did you mean \`threads\`?`, "threads"],
+    [`error: ${file}:6:1: playlist: unknown key; did you mean \`playlists\`?`, "playlists"],
+  ];
+  for (const [line, key] of expected) {
+    const at = lines.indexOf(line);
+    assert.ok(at !== -1, `missing ${line} in:\n${run.stderr}`);
+    assert.equal(lines[at + 1], `hint: rename it to \`${key}\``);
+    assert.equal(
+      lines.filter((l) => l.includes(`did you mean \`${key}\``)).length,
+      1,
+      "shown once",
+    );
+  }
+  assert.equal(
+    lines.filter((l) => l.startsWith(`warning: ${file}:5:3: download.colour: unknown key`)).length,
+    1,
   );
-  const error = lines.findIndex((line) => line.startsWith(`error: ${file}:4:11: download.format:`));
-  assert.ok(warning !== -1 && error > warning, run.stderr);
 
   const json = await validate(["--json", "--config", file]);
-  const document = JSON.parse(json.stdout) as { ok: boolean; error: { warnings?: string[] } };
+  assert.equal(json.code, 2);
+  const document = JSON.parse(json.stdout) as {
+    ok: boolean;
+    errors: Record<string, unknown>[];
+  };
   assert.equal(document.ok, false);
-  assert.equal(document.error.warnings?.length, 1);
-  assert.ok(document.error.warnings[0].startsWith(`${file}:3:3: download.thread: unknown key`));
+  assert.deepEqual(document.errors[0], {
+    file,
+    line: 3,
+    column: 3,
+    key: "download.fromat",
+    message: "unknown key; did you mean `format`?",
+    hint: "rename it to `format`",
+  });
+  assert.deepEqual(document.errors.map((e) => e.key), [
+    "download.fromat",
+    "download.thread",
+    "playlist",
+  ]);
 });
 
 Deno.test("validate: a missing config file exits 2 and names the path", async () => {

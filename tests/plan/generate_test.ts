@@ -217,3 +217,37 @@ Deno.test("generatePlan adds Liked Songs as a playlist with its M3U", async () =
   assert.ok(plan.items.some((item) => item.id === "playlist:liked" && item.type === "playlist"));
   assert.ok(plan.items.some((item) => item.id === "m3u:liked"));
 });
+
+Deno.test("generatePlan says an empty Liked Songs is empty and writes no M3U for it", async () => {
+  const catalog = fakeCatalog();
+  catalog.likedSongs = () =>
+    Promise.resolve({
+      id: "liked",
+      name: "Liked Songs",
+      url: "https://open.spotify.com/collection/tracks",
+      tracks: [],
+      skipped: [],
+    });
+  const warnings: string[] = [];
+  const plan = await generatePlan({ ...emptySources, likedSongs: true }, catalog, {
+    configHash: "h",
+    onWarning: (w) => warnings.push(`${w.source}: ${w.message}`),
+  });
+  assert.deepEqual(warnings, ["Liked Songs: is empty: nothing to download and no M3U written"]);
+  assert.ok(!plan.items.some((item) => item.id === "m3u:liked"));
+});
+
+Deno.test("generatePlan reports sources read, done of total, naming one still read", async () => {
+  const progress: string[] = [];
+  await generatePlan(
+    {
+      ...emptySources,
+      songs: [{ ref: ref("track", "s1"), name: "A song" }],
+      albums: [{ ref: ref("album", "al1") }],
+      playlists: [{ ref: ref("playlist", "pl1"), name: "Mix" }],
+    },
+    fakeCatalog(),
+    { configHash: "h", onProgress: (p) => progress.push(`${p.done}/${p.total}`) },
+  );
+  assert.deepEqual(progress, ["0/3", "1/3", "2/3", "3/3"]);
+});

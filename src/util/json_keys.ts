@@ -1,0 +1,43 @@
+/**
+ * One naming style for every JSON document tunedl writes: snake_case keys. The
+ * TypeScript side keeps its camelCase field names; keys are converted where JSON
+ * leaves tunedl (and back where a saved plan is read).
+ */
+
+/** Keys whose values are maps keyed by data (error codes, cache names, Spotify ids), left as they are. */
+const DATA_KEYED = new Set(["failed_by_reason", "cache_hit_rates", "overrides", "by_type"]);
+
+/** "durationMs" -> "duration_ms"; keys without capitals are unchanged. */
+export function snakeCase(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/** "duration_ms" -> "durationMs"; keys without underscores are unchanged. */
+export function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_match, char: string) => char.toUpperCase());
+}
+
+/** A deep copy of a JSON-able value with every object key in snake_case. */
+export function snakeCaseKeys(value: unknown): unknown {
+  return mapKeys(value, snakeCase);
+}
+
+/** A deep copy of a JSON-able value with every object key in camelCase. */
+export function camelCaseKeys(value: unknown): unknown {
+  return mapKeys(value, camelCase);
+}
+
+function mapKeys(value: unknown, rename: (key: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((entry) => mapKeys(entry, rename));
+  if (value === null || typeof value !== "object") return value;
+  // Dates and other class instances go to JSON their own way.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const name = rename(key);
+    result[name] = DATA_KEYED.has(snakeCase(key)) ? entry : mapKeys(entry, rename);
+  }
+  return result;
+}
