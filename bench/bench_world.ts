@@ -8,6 +8,7 @@
  * "artists - title"), but look the query up in a map instead of trying one
  * rule per track: at 10x scale that would be 40 000 predicates per search.
  */
+import { startFakeLrclib } from "../tests/fakes/lrclib_fake.ts";
 import { catalogTracks, queryWords, songResult } from "../tests/fakes/music_world.ts";
 import {
   type FakeApiMode,
@@ -92,6 +93,8 @@ export async function startBenchWorld(
     rules: [catalogSearchRule(catalog)],
     latencyMs: options.latencyMs,
   });
+  // Lyrics lookups stay on loopback too (every song "not found", as for most of a big library).
+  const lrclib = startFakeLrclib([]);
   return {
     spotify,
     youtube,
@@ -100,6 +103,7 @@ export async function startBenchWorld(
       TUNEDL_SPOTIFY_API_URL: spotify.url,
       TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
       TUNEDL_YOUTUBE_URL: youtube.url,
+      TUNEDL_LYRICS_URL: lrclib.url,
       SPOTIFY_CLIENT_ID: spotify.clientId,
       SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
     },
@@ -110,7 +114,7 @@ export async function startBenchWorld(
       options.coverServer.reset();
     },
     async close() {
-      await Promise.all([spotify.close(), youtube.close()]);
+      await Promise.all([spotify.close(), youtube.close(), lrclib.close()]);
     },
   };
 }

@@ -23,6 +23,8 @@ export interface ProduceTrackOptions {
   /** "192k", "auto", "disable"...; see convertAudio. */
   bitrate?: string;
   tags: AudioTags;
+  /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
+  lyrics?: Promise<string | undefined>;
   /** Front cover image (JPEG or PNG). */
   cover?: Uint8Array;
   tools: AudioTools;
@@ -160,7 +162,8 @@ export async function produceTrackFile(
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
     onStage?.("tag");
-    await writeTags(converted, options.tags, {
+    const lyrics = await options.lyrics;
+    await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
       cover: options.cover,
       signal,

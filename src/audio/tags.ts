@@ -38,6 +38,11 @@ export interface AudioTags {
   spotifyUrl?: string;
   /** Where the audio was downloaded from (YouTube URL). */
   sourceUrl?: string;
+  /**
+   * Lyrics (LRC lines when synced): USLT in MP3, LYRICS in Vorbis comments,
+   * ©lyr in MP4. Absent keeps whatever lyrics the file has.
+   */
+  lyrics?: string;
 }
 
 /** Tagging failed (unreadable file, unsupported format). */
@@ -160,6 +165,9 @@ export function tagProperties(tags: AudioTags, family: TagFamily): Record<string
   set("COMMENT", [tags.spotifyUrl]);
   set("SPOTIFY_URL", [tags.spotifyUrl]);
   set("SOURCE_URL", [tags.sourceUrl]);
+  // One value, line breaks kept: a multi-line text is not a list of values.
+  const lyrics = tags.lyrics?.replace(/\r\n?/g, "\n").trim();
+  if (lyrics) props.LYRICS = [lyrics];
   return props;
 }
 

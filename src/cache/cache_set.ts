@@ -24,6 +24,8 @@ export interface CacheSetOptions {
   search: CacheLimits & { failureTtlMs: number };
   /** Chosen matches per track; defaults to the search settings. */
   match?: CacheLimits & { failureTtlMs?: number };
+  /** LRCLIB answers; each value's time to live is chosen by its loader. Default: the search settings. */
+  lyrics?: CacheLimits;
   /** File existence answers; probe tells whether a path exists. */
   files: CacheLimits & { probe: (path: string) => Promise<boolean> };
   /** Clock in epoch milliseconds. */
@@ -58,6 +60,7 @@ export interface CacheSet {
   readonly spotify: TieredCache<unknown>;
   readonly search: TieredCache<unknown>;
   readonly match: TieredCache<unknown>;
+  readonly lyrics: TieredCache<unknown>;
   readonly files: FileExistsCache;
   /** Counters of every cache, for the end-of-run log and `tunedl cache stats`. */
   statsReport(): CacheStatsReport;
@@ -69,7 +72,7 @@ export interface CacheSet {
 export function createCacheSet(options: CacheSetOptions): CacheSet {
   const { persistent, now, warn } = options;
   const tier = (
-    namespace: "spotify" | "search" | "match",
+    namespace: "spotify" | "search" | "match" | "lyrics",
     limits: CacheLimits & { failureTtlMs?: number },
   ) =>
     new TieredCache<unknown>({
@@ -84,6 +87,7 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
   const spotify = tier("spotify", options.spotify);
   const search = tier("search", options.search);
   const match = tier("match", options.match ?? options.search);
+  const lyrics = tier("lyrics", options.lyrics ?? options.search);
   const files = new FileExistsCache({
     maxSize: options.files.maxSize,
     ttlMs: options.files.ttlMs,
@@ -95,10 +99,11 @@ export function createCacheSet(options: CacheSetOptions): CacheSet {
     spotify,
     search,
     match,
+    lyrics,
     files,
     statsReport: () => ({
       caches: [
-        ...[spotify, search, match].map((cache): CacheReportRow => {
+        ...[spotify, search, match, lyrics].map((cache): CacheReportRow => {
           const stats = cache.stats();
           return {
             name: stats.name,

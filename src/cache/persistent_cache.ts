@@ -8,13 +8,14 @@ import { checkCacheFile } from "./cache_integrity.ts";
 import { hitRateOf } from "./memory_cache.ts";
 
 /** The parts of the persistent cache; each is listed, sized and cleared on its own. */
-export type CacheNamespace = "spotify" | "search" | "match" | "library" | "meta";
+export type CacheNamespace = "spotify" | "search" | "match" | "lyrics" | "library" | "meta";
 
 /** Every namespace, in report order. */
 export const CACHE_NAMESPACES: readonly CacheNamespace[] = [
   "spotify",
   "search",
   "match",
+  "lyrics",
   "library",
   "meta",
 ];

@@ -49,12 +49,6 @@ export function parseCommandArgs(
   }
 }
 
-/** Common flags every config-reading command accepts. */
-export const configFlags: Record<string, FlagSpec> = {
-  config: { type: "string", short: "c" },
-  help: { type: "boolean", short: "h" },
-};
-
 /** Options people bring from other tools, and where tunedl does that instead. */
 const OTHER_WAYS: Record<string, string> = {
   "--dry-run": 'To see what would be downloaded, without downloading, run "tunedl plan".',

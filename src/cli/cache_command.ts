@@ -1,4 +1,4 @@
-/** `tunedl cache stats | clear [spotify|search|library] | path`. */
+/** `tunedl cache stats | clear [spotify|search|lyrics|library] | path`. */
 import { existsSync } from "node:fs";
 import {
   CACHE_NAMESPACES,
@@ -10,8 +10,10 @@ import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError, TunedlError, UsageError } from "../errors/mod.ts";
 import { plansDir } from "../plan/mod.ts";
 import { formatBytes } from "../util/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
@@ -21,26 +23,18 @@ import { cachePathsFor } from "./run_context.ts";
 const CLEAR_TARGETS: Record<string, CacheNamespace[]> = {
   spotify: ["spotify"],
   search: ["search", "match"],
+  lyrics: ["lyrics"],
   library: ["library"],
 };
 
+const CACHE = commandSpec("cache");
+
 export const cacheCommand: Command = {
-  summary: "cache stats | cache clear [spotify|search|library] | cache path",
-  usage: `Usage: tunedl cache <stats|clear|path> [spotify|search|library] [--config FILE] [--json]
-
-  stats           entries, size and lifetime hit rate of each cache
-  clear           delete the whole cache file (also a damaged one)
-  clear spotify   forget Spotify answers (albums, playlists, tracks)
-  clear search    forget search results and chosen matches
-  clear library   forget the library index (files are re-checked on disk)
-  path            print where the cache lives
-
-Options:
-  -c, --config FILE  config file, for download.cache_file (optional)
-      --json         print one JSON document`,
+  summary: CACHE.summary,
+  usage: usageText(CACHE),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("cache", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
+      flags: parserFlags(CACHE),
       maxPositionals: 2,
     });
     const json = flags.json === true;
@@ -52,7 +46,8 @@ Options:
             ? `tunedl cache: unknown action "${action}"`
             : "tunedl cache: an action is required",
           {
-            hint: "Use: tunedl cache stats | tunedl cache clear [spotify|search|library] | " +
+            hint:
+              "Use: tunedl cache stats | tunedl cache clear [spotify|search|lyrics|library] | " +
               "tunedl cache path",
           },
         );

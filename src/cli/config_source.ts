@@ -3,14 +3,10 @@ import { isAbsolute, join } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/mod.ts";
 import type { CliIo } from "./io.ts";
 
-/** The config path: --config, then a positional *.yaml, then $TUNEDL_CONFIG, then ./config.yaml. */
-export function configPathFrom(
-  flags: Record<string, unknown>,
-  io: CliIo,
-  options: { positional?: string } = {},
-): string {
+/** The config path: --config, then $TUNEDL_CONFIG, then ./config.yaml. */
+export function configPathFrom(flags: Record<string, unknown>, io: CliIo): string {
   const chosen = (typeof flags.config === "string" ? flags.config : undefined) ??
-    options.positional ?? io.env.TUNEDL_CONFIG ?? "config.yaml";
+    io.env.TUNEDL_CONFIG ?? "config.yaml";
   return isAbsolute(chosen) ? chosen : join(io.cwd, chosen);
 }
 
@@ -18,14 +14,9 @@ export function configPathFrom(
 export async function loadConfigFor(
   flags: Record<string, unknown>,
   io: CliIo,
-  options: { positional?: string; quiet?: boolean } = {},
+  options: { quiet?: boolean } = {},
 ): Promise<LoadedConfig> {
-  const loaded = await loadConfig(configPathFrom(flags, io, options), { env: io.env });
+  const loaded = await loadConfig(configPathFrom(flags, io), { env: io.env });
   if (!options.quiet) { for (const warning of loaded.warnings) io.err(`warning: ${warning}\n`); }
   return loaded;
-}
-
-/** Whether a positional argument looks like a config file rather than a subject. */
-export function isConfigPath(arg: string | undefined): arg is string {
-  return arg !== undefined && /\.ya?ml$/i.test(arg);
 }

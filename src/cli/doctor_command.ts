@@ -4,8 +4,10 @@ import { probeTools, type ToolCheck } from "../audio/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError } from "../errors/mod.ts";
 import { SpotifyHttpError } from "../spotify/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { runReporting, writeJson } from "./json_output.ts";
@@ -13,22 +15,14 @@ import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
 import { extraDoctorChecks } from "./doctor_extra.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 
+const DOCTOR = commandSpec("doctor");
+
 export const doctorCommand: Command = {
-  summary: "check yt-dlp, ffmpeg, credentials and folders",
-  usage: `Usage: tunedl doctor [--config FILE] [--json]
-
-Checks yt-dlp (found, how old), a JavaScript runtime yt-dlp can use for
-YouTube, ffmpeg and ffprobe, the Spotify credentials (fetches a token and
-makes one API call), the Spotify login, and that the cache and output folders
-are writable. Prints a fix for each problem. Exit code 0 only when a download
-can work.
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print the checks as one JSON document`,
+  summary: DOCTOR.summary,
+  usage: usageText(DOCTOR),
   run(argv, io) {
     const { flags } = parseCommandArgs("doctor", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
+      flags: parserFlags(DOCTOR),
     });
     const json = flags.json === true;
     return runReporting(io, json, async () => {

@@ -21,9 +21,12 @@ import {
   skipIndexedTracks,
   stopsRun,
 } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { hasSubjects, loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
 import { type CliIo, terminalSink } from "./io.ts";
 import { PlanningProgress } from "./planning_progress.ts";
 import { formatPlan, listedSources } from "./plan_format.ts";
@@ -40,47 +43,22 @@ import {
   markPlanDuplicates,
   openOwnership,
   preparePrune,
+  pruneWithLinksError,
   recordWrittenFiles,
   syncOwnership,
 } from "./library_upkeep.ts";
+import { LyricsTally } from "../lyrics/mod.ts";
+import { trackLyricsFor } from "./lyrics_setup.ts";
+
+const DOWNLOAD = commandSpec("download");
 
 export const downloadCommand: Command = {
-  summary: "download everything the config lists (or `download liked`)",
-  usage: `Usage: tunedl download [liked] [--config FILE | FILE] [options]
-
-Plans the download (Spotify), then searches, downloads, converts and tags each
-track and writes the playlists' M3U files. Files already in the library are
-skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once); run again with
---resume to continue the same plan.
-
-  liked              download only your Liked Songs (needs \`tunedl login\`)
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --resume       continue the last run of the same config where it stopped
-      --prune        after the downloads, remove the files tunedl wrote that no
-                     source lists any more (see \`tunedl plan --prune\`)
-      --force        let --prune remove more than a quarter of tunedl's files
-  -q, --quiet        only errors and the summary
-  -v, --verbose      also stages and retries
-      --log-format F text (default: a live display on a terminal, plain lines
-                     otherwise) or json (one JSON event per line, for scripts)
-
-Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error (also a --prune that needs --force), 3 Spotify refused access,
-4 yt-dlp/ffmpeg missing, 130 interrupted.`,
+  summary: DOWNLOAD.summary,
+  usage: usageText(DOWNLOAD),
   async run(argv, io) {
     const { flags, positionals } = parseCommandArgs("download", argv, {
-      flags: {
-        ...configFlags,
-        resume: { type: "boolean" },
-        prune: { type: "boolean" },
-        force: { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        verbose: { type: "boolean", short: "v" },
-        "log-format": { type: "string" },
-      },
-      maxPositionals: 2,
+      flags: parserFlags(DOWNLOAD),
+      maxPositionals: Infinity,
     });
     if (flags.quiet === true && flags.verbose === true) {
       throw new UsageError("tunedl download: --quiet and --verbose cannot be used together", {
@@ -93,27 +71,23 @@ usage error (also a --prune that needs --force), 3 Spotify refused access,
         `tunedl download: --log-format must be text or json, got "${logFormat}"`,
       );
     }
-    let likedOnly = false;
-    let configArg: string | undefined;
-    for (const arg of positionals) {
-      if (arg === "liked") likedOnly = true;
-      else if (isConfigPath(arg)) configArg = arg;
-      else {
-        throw new UsageError(`tunedl download: unexpected argument "${arg}"`, {
-          hint: 'Use "liked" or a config file path (*.yaml).',
-        });
-      }
-    }
-    const loaded = await loadConfigFor(flags, io, { positional: configArg });
+    const subjects = runSubjects("download", positionals);
+    if (flags.prune === true && hasSubjects(subjects)) throw pruneWithLinksError("download");
+    const loaded = withSettingFlags(
+      "download",
+      await loadRunConfig(flags, io, subjects),
+      flags,
+      io,
+    );
     const ctx = await createRunContext(loaded, io);
     try {
       // Say so before resolving tools or planning: nothing else could help.
-      if (likedOnly && !ctx.user) throw likedSongsNeedLoginError();
+      if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
-        likedOnly,
         resume: flags.resume === true,
         prune: flags.prune === true,
         force: flags.force === true,
+        oneShot: hasSubjects(subjects),
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
         json: logFormat === "json",
@@ -128,10 +102,11 @@ usage error (also a --prune that needs --force), 3 Spotify refused access,
 const SPOTIFY_STAGE_LIMIT = 50;
 
 interface DownloadFlags {
-  likedOnly: boolean;
   resume: boolean;
   prune: boolean;
   force: boolean;
+  /** Links or `liked` on the command line replaced the config's lists. */
+  oneShot: boolean;
   quiet: boolean;
   verbose: boolean;
   json: boolean;
@@ -168,7 +143,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       ? resolveAudioTools({ ytdlpPath: d.ytdlp_path, ffmpegPath: d.ffmpeg_path, env: io.env })
       : undefined;
 
-    const hash = planHashFor(loaded, flags);
+    const hash = planHashFor(loaded);
     const cacheDir = ctx.paths.dir;
     const planFile = planFileFor(cacheDir, hash);
     let plan = flags.resume
@@ -187,7 +162,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }
       const planning = spinner;
       try {
-        plan = await buildPlan(planSourcesFor(loaded, flags), ctx.catalog, {
+        plan = await buildPlan(planSourcesFor(loaded), ctx.catalog, {
           ...placementFor(ctx),
           configHash: hash,
           artistAlbumGroups: d.artist_album_groups,
@@ -213,14 +188,14 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     }
     const ownership = await openOwnership(layout.baseDir, io);
     plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
-    await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
+    if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.
     const prune = flags.prune
       ? preparePrune(plan, ownership, { loaded, force: flags.force })
       : undefined;
     phase = "running";
     if (!d.plan_execution_enabled || !tools) {
-      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded, flags) }));
+      io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded) }));
       info("plan_execution_enabled is false: nothing downloaded.");
       return 0;
     }
@@ -243,8 +218,10 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
     const providers = audioProviders(d.audio_providers, io);
+    const lyricsTally = new LyricsTally();
     const worker = shareRecordings(
       createTrackWorker({
+        lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
         settings,
         catalog: ctx.catalog,
         providers,
@@ -259,7 +236,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         registry: registryForPlan(plan.items, {
           existing: libraryRecording(ownership, ctx.libraryIndex),
         }),
-        onWritten: recordWrittenFiles(ownership, plan),
+        // A one-shot run's files are not the config's: they are never recorded, so never pruned.
+        onWritten: flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),
       },
     );
     const reporter = createProgressReporter({
@@ -288,6 +266,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         onEvent: (event) => {
           if (event.type === "run_finished") {
             event.summary.extra = { ...event.summary.extra, ...cacheFigures(ctx) };
+            if (lyricsTally.total > 0) event.summary.extra.lyrics = lyricsTally.counts();
           }
           reporter.handle(event);
         },

@@ -2,30 +2,23 @@
 import { parseSpotifyUrl } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { explainMatch, findBestMatch } from "../search/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { loadConfigFor } from "./config_source.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig } from "./link_args.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import { audioProviders } from "./providers.ts";
 import { createRunContext } from "./run_context.ts";
 
+const EXPLAIN = commandSpec("explain");
+
 export const explainCommand: Command = {
-  summary: "show how a Spotify track is matched to its audio",
-  usage: `Usage: tunedl explain <spotify track url> [--config FILE] [--json]
-
-Searches the configured providers for the track as a download would (fresh,
-without the search cache) and prints every candidate with its score parts:
-title, artist, duration, album, bonus and penalties (a version word such as
-"Live" or "Remix" on one side only), the rule that rejected it (title, artist,
-main artist, length), and why the winner won or why nothing reached the
-threshold. In --json, a rejected candidate's score has "rejected" and "rule".
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print the track and the match result as one JSON document`,
+  summary: EXPLAIN.summary,
+  usage: usageText(EXPLAIN),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("explain", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
+      flags: parserFlags(EXPLAIN),
       maxPositionals: 1,
     });
     const json = flags.json === true;
@@ -47,7 +40,8 @@ Options:
           { hint: "Copy the track's link in Spotify (Share > Copy Song Link)." },
         );
       }
-      const loaded = await loadConfigFor(flags, io);
+      // The config is optional here too: its settings (threshold, providers, overrides) when there is one.
+      const loaded = await loadRunConfig(flags, io, { refs: [ref], liked: false });
       const ctx = await createRunContext(loaded, io);
       try {
         const d = loaded.config.download;

@@ -151,6 +151,17 @@ export function recordWrittenFiles(ownership: OwnershipRecord, plan: Plan) {
   };
 }
 
+/** `--prune` goes by the config's own lists: with links or `liked` instead, it would see almost nothing listed. */
+export function pruneWithLinksError(command: string): UsageError {
+  return new UsageError(
+    `tunedl ${command}: --prune cannot be used with links or \`liked\``,
+    {
+      hint: "A prune keeps what the config lists; run it without links, e.g. " +
+        `\`tunedl ${command} --prune --config config.yaml\`.`,
+    },
+  );
+}
+
 /** Refuses (exit 2) a prune that would remove more than a quarter of the owned files, unless forced. */
 export function checkPruneSize(
   removals: readonly Removal[],

@@ -18,51 +18,28 @@ import {
   SPOTIFY_DASHBOARD_URL,
   UserTokenProvider,
 } from "../spotify/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec, DEFAULT_LOGIN_TIMEOUT_SECONDS } from "./command_specs.ts";
 import { loadConfigFor } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
 import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
 
-/** How long `login` waits for the browser by default. */
-const DEFAULT_TIMEOUT_SECONDS = 300;
+const LOGIN = commandSpec("login");
+const LOGOUT = commandSpec("logout");
 
 export const loginCommand: Command = {
-  summary: "log in to Spotify for your own playlists and Liked Songs",
-  usage: `Usage: tunedl login [--config FILE] [--port N] [--no-browser] [--timeout SECONDS]
-
-Logs in to Spotify once so tunedl can read your own playlists (also private
-and collaborative ones) and your Liked Songs: since 2026 Spotify lists a
-playlist's tracks only for its owner or collaborators. Opens Spotify's login
-page in your browser (or prints the URL to open), then waits for the answer on
-http://127.0.0.1:PORT/callback. Your app must list exactly that address under
-Redirect URIs (${SPOTIFY_DASHBOARD_URL}, your app, Settings).
-Asks only to read playlists and saved tracks. The login is kept in the cache
-folder (tokens.json, readable by you only) and renewed automatically;
-\`tunedl logout\` forgets it.
-
-No browser on this machine (a NAS)? Forward the port from your computer
-(ssh -L PORT:127.0.0.1:PORT user@nas), run \`tunedl login --no-browser\` there,
-and open the printed URL on your computer.
-
-Options:
-  -c, --config FILE    config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --port N         callback port (default download.login_redirect_port, 8888)
-      --no-browser     only print the URL, don't try to open a browser
-      --timeout SECS   how long to wait for the login (default ${DEFAULT_TIMEOUT_SECONDS})`,
+  summary: LOGIN.summary,
+  usage: usageText(LOGIN),
   async run(argv, io) {
     const { flags } = parseCommandArgs("login", argv, {
-      flags: {
-        ...configFlags,
-        port: { type: "string" },
-        "no-browser": { type: "boolean" },
-        timeout: { type: "string" },
-      },
+      flags: parserFlags(LOGIN),
     });
     // Usage first: a bad flag should not wait on (or be hidden by) the config.
     const portFlag = flags.port === undefined ? undefined : parsePort(String(flags.port));
     const timeoutSeconds = flags.timeout === undefined
-      ? DEFAULT_TIMEOUT_SECONDS
+      ? DEFAULT_LOGIN_TIMEOUT_SECONDS
       : parseTimeout(String(flags.timeout));
     const loaded = await loadConfigFor(flags, io);
     const clientId = loaded.config.download.client_id;
@@ -83,15 +60,11 @@ Options:
 };
 
 export const logoutCommand: Command = {
-  summary: "forget the Spotify login",
-  usage: `Usage: tunedl logout
-
-Deletes the saved Spotify login (tokens.json in the cache folder). Playlists
-are then read with the app's client credentials again. To also withdraw the
-app's access on Spotify's side, remove it at https://www.spotify.com/account/apps/.`,
+  summary: LOGOUT.summary,
+  usage: usageText(LOGOUT),
   async run(argv, io) {
     // --config is accepted for symmetry; the login does not depend on the config.
-    parseCommandArgs("logout", argv, { flags: configFlags });
+    parseCommandArgs("logout", argv, { flags: parserFlags(LOGOUT) });
     const path = loginFile(cachePathsFor(null, io).dir);
     if (await deleteStoredLogin(path)) {
       io.out(`Logged out: deleted the saved Spotify login ${path}.\n`);

@@ -4,6 +4,7 @@ import { reportError } from "./report_error.ts";
 import type { CliIo } from "./io.ts";
 import type { Command } from "./command.ts";
 import { VERSION } from "./version.ts";
+import { COMMAND_SPECS } from "./command_specs.ts";
 
 const commands = new Map<string, () => Promise<Command>>([
   ["download", async () => (await import("./download_command.ts")).downloadCommand],
@@ -14,27 +15,17 @@ const commands = new Map<string, () => Promise<Command>>([
   ["cache", async () => (await import("./cache_command.ts")).cacheCommand],
   ["login", async () => (await import("./login_command.ts")).loginCommand],
   ["logout", async () => (await import("./login_command.ts")).logoutCommand],
+  ["completions", async () => (await import("./completions_command.ts")).completionsCommand],
 ]);
-
-const summaries: Record<string, string> = {
-  download: "download everything the config lists (or `download liked`)",
-  plan: "show what would be downloaded and where, without downloading",
-  validate: "check a config file without using the network",
-  explain: "show how a Spotify track is matched to its audio",
-  doctor: "check yt-dlp, ffmpeg, credentials and folders",
-  cache: "cache stats | cache clear [spotify|search|library] | cache path",
-  login: "log in to Spotify for your own playlists and Liked Songs",
-  logout: "forget the Spotify login",
-};
-
 /** The top-level help text. */
 export function helpText(): string {
-  const width = Math.max(...Object.keys(summaries).map((name) => name.length));
-  const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+  const width = Math.max(...COMMAND_SPECS.map((spec) => spec.name.length));
+  const lines = COMMAND_SPECS.map((spec) => `  ${spec.name.padEnd(width)}  ${spec.summary}`);
   return [
     `tunedl ${VERSION}: a Spotify list in, a tagged music library out`,
     "",
     "Usage: tunedl <command> [options]",
+    "       tunedl download <spotify link>...   (no config file needed)",
     "",
     "Commands:",
     ...lines,

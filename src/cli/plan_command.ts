@@ -1,49 +1,46 @@
 /** `tunedl plan`: what would be downloaded and where, without downloading. */
 import { buildPlan, findRemovals, needsForce } from "../plan/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
+import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
-import { isConfigPath, loadConfigFor } from "./config_source.ts";
 import { terminalSink } from "./io.ts";
 import { PlanningProgress } from "./planning_progress.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { hasSubjects, loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 import {
   configuredSources,
   formatRemovals,
   markPlanDuplicates,
   openOwnership,
+  pruneWithLinksError,
   syncOwnership,
 } from "./library_upkeep.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
 
+const PLAN = commandSpec("plan");
+
 export const planCommand: Command = {
-  summary: "show what would be downloaded and where, without downloading",
-  usage: `Usage: tunedl plan [--config FILE | FILE] [--json] [--all] [--prune]
-
-Reads the Spotify catalog for everything the config lists, merges duplicates,
-resolves output paths and checks which files already exist. Downloads nothing.
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print the whole plan as one JSON document {"items": [...]}
-      --all          list every track, not only the first 50 to download
-      --prune        also list the files tunedl wrote that no source lists any
-                     more (what \`tunedl download --prune\` would remove)`,
+  summary: PLAN.summary,
+  usage: usageText(PLAN),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("plan", argv, {
-      flags: {
-        ...configFlags,
-        json: { type: "boolean" },
-        all: { type: "boolean" },
-        prune: { type: "boolean" },
-      },
-      maxPositionals: 1,
+      flags: parserFlags(PLAN),
+      maxPositionals: Infinity,
     });
     const json = flags.json === true;
     return runReporting(io, json, async () => {
-      const positional = isConfigPath(positionals[0]) ? positionals[0] : undefined;
-      const loaded = await loadConfigFor(flags, io, { positional });
+      const subjects = runSubjects("plan", positionals);
+      if (flags.prune === true && hasSubjects(subjects)) throw pruneWithLinksError("plan");
+      const loaded = withSettingFlags(
+        "plan",
+        await loadRunConfig(flags, io, subjects),
+        flags,
+        io,
+      );
       const ctx = await createRunContext(loaded, io);
       try {
         const layout = loaded.library;
@@ -67,12 +64,14 @@ Options:
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
         });
-        // In memory only: what `download --prune` would know after its own update.
-        await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
         const removals = flags.prune === true
-          ? findRemovals(plan, ownership.entries(), {
-            configuredSources: configuredSources(loaded),
-          })
+          ? await (async () => {
+            // In memory only: what `download --prune` would know after its own update.
+            await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
+            return findRemovals(plan, ownership.entries(), {
+              configuredSources: configuredSources(loaded),
+            });
+          })()
           : undefined;
         const listed = listedSources(loaded);
         if (json) {

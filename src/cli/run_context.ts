@@ -11,7 +11,7 @@ import {
   defaultCacheDir,
   openPersistentCache,
 } from "../cache/mod.ts";
-import type { LoadedConfig } from "../config/mod.ts";
+import { type LoadedConfig, NO_CONFIG_FILE } from "../config/mod.ts";
 import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
@@ -84,7 +84,9 @@ export function spotifyClientFor(
 ): SpotifyClient {
   const d = loaded.config.download;
   if (!options.tokenProvider && (!d.client_id || !d.client_secret)) {
-    throw new ConfigError(`${loaded.file}: Spotify credentials are missing`, {
+    // A one-shot run without a config file has no file to name.
+    const where = loaded.file === NO_CONFIG_FILE ? "" : `${loaded.file}: `;
+    throw new ConfigError(`${where}Spotify credentials are missing`, {
       hint: "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or download.client_id and " +
         "download.client_secret in the config (create an app at https://developer.spotify.com/dashboard).",
     });

@@ -4,6 +4,7 @@
  * colour only when asked (a terminal without NO_COLOR).
  */
 import { ExitCode } from "../errors/mod.ts";
+import { formatLyricsCounts, type LyricsCounts } from "../lyrics/mod.ts";
 import type { ExecutionResult, RunStop, RunSummary } from "../plan/mod.ts";
 import { formatBytes, formatDuration } from "../util/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
@@ -84,7 +85,27 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       if (failure.hint) lines.push(`    hint: ${printable(failure.hint)}`);
     }
   }
+  const lyrics = lyricsCountsOf(summary.extra);
+  if (lyrics && lyrics.failures.length > 0) {
+    // Not a failed track: the file is complete, only its lyrics are missing.
+    lines.push("", paint(bold, `Lyrics not written (${lyrics.failures.length}):`));
+    for (const failure of lyrics.failures) {
+      lines.push(`  - ${paint(yellow, printable(failure.name))} [${failure.id}]`);
+      lines.push(`    ${printable(failure.message)}`);
+    }
+    lines.push(
+      "    The tracks are complete; `tunedl download --overwrite metadata` adds the lyrics later.",
+    );
+  }
   return `${lines.join("\n")}\n`;
+}
+
+function lyricsCountsOf(extra: Record<string, unknown>): LyricsCounts | undefined {
+  const value = extra.lyrics;
+  return value !== null && typeof value === "object" &&
+      Array.isArray((value as LyricsCounts).failures)
+    ? value as LyricsCounts
+    : undefined;
 }
 
 /**
@@ -113,6 +134,9 @@ function extraRows(extra: Record<string, unknown>): [string, string][] {
         .filter((entry): entry is [string, number] => typeof entry[1] === "number")
         .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
       if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
+    } else if (key === "lyrics") {
+      const counts = lyricsCountsOf(extra);
+      if (counts) rows.push(["Lyrics", formatLyricsCounts(counts)]);
     } else if (["string", "number", "boolean"].includes(typeof value)) {
       rows.push([labelOf(key), String(value)]);
     }

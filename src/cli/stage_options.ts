@@ -39,6 +39,7 @@ export function placementFor(ctx: RunContext): PlacementOptions {
     format: d.format,
     overwrite: d.overwrite,
     fileExists: (path) => ctx.caches.files.exists(path),
+    m3u: d.m3u,
   };
 }
 

@@ -1,28 +1,32 @@
 /** `tunedl validate`: checks a config without any network and shows what it holds. */
 import { formatConfigSummary, summarizeConfig } from "../config/mod.ts";
-import { configFlags, parseCommandArgs } from "./args.ts";
-import { loadConfigFor } from "./config_source.ts";
+import { parseCommandArgs } from "./args.ts";
+import { parserFlags, usageText } from "./command_spec.ts";
+import { commandSpec } from "./command_specs.ts";
+import { loadRunConfig, runSubjects } from "./link_args.ts";
+import { withSettingFlags } from "./setting_flags.ts";
 import type { Command } from "./command.ts";
 import { runReporting, writeJson } from "./json_output.ts";
 
+const VALIDATE = commandSpec("validate");
+
 export const validateCommand: Command = {
-  summary: "check a config file without using the network",
-  usage: `Usage: tunedl validate [--config FILE | FILE] [--json]
-
-Checks the config (syntax, keys, values, Spotify links) without any network
-access and prints what it contains. Exit code 0 when valid, 2 when not.
-
-Options:
-  -c, --config FILE  config file (default ./config.yaml or $TUNEDL_CONFIG)
-      --json         print one JSON document on stdout`,
+  summary: VALIDATE.summary,
+  usage: usageText(VALIDATE),
   run(argv, io) {
     const { flags, positionals } = parseCommandArgs("validate", argv, {
-      flags: { ...configFlags, json: { type: "boolean" } },
-      maxPositionals: 1,
+      flags: parserFlags(VALIDATE),
+      maxPositionals: Infinity,
     });
     const json = flags.json === true;
     return runReporting(io, json, async () => {
-      const loaded = await loadConfigFor(flags, io, { positional: positionals[0] });
+      const subjects = runSubjects("validate", positionals);
+      const loaded = withSettingFlags(
+        "validate",
+        await loadRunConfig(flags, io, subjects),
+        flags,
+        io,
+      );
       const summary = summarizeConfig(loaded);
       if (json) writeJson(io, { ok: true, ...summary });
       else io.out(`${formatConfigSummary(summary).trimEnd()}\n`);

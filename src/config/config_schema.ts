@@ -7,6 +7,8 @@ import { z } from "zod";
 import {
   AUDIO_FORMATS,
   DUPLICATES_MODES,
+  LYRICS_MODES,
+  type LyricsMode,
   OVERWRITE_MODES,
   type ProviderName,
 } from "../model/mod.ts";
@@ -229,6 +231,16 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     expected: "a port number (1 to 65535)",
     default: 8888,
   },
+  lyrics: {
+    // `lyrics: false` (YAML's off/no) means off, as a musicdl user would write it.
+    schema: z.preprocess(
+      (value) => value === false ? "off" : value === true ? "synced" : lowerCase(value),
+      z.enum(LYRICS_MODES as [LyricsMode, ...LyricsMode[]]),
+    ),
+    expected: `one of ${LYRICS_MODES.join(", ")}`,
+    default: "synced",
+  },
+  m3u: { schema: boolean(), expected: BOOLEAN, default: true },
 };
 
 /** Top-level keys tunedl reads. */

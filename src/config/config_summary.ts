@@ -28,6 +28,8 @@ export interface ConfigSummary {
     format: string;
     bitrate: string;
     overwrite: string;
+    m3u: boolean;
+    lyrics: string;
     audio_providers: string[];
     artist_album_groups: string[];
     threads: number;
@@ -76,6 +78,8 @@ export function summarizeConfig(loaded: LoadedConfig): ConfigSummary {
     format: download.format,
     bitrate: download.bitrate,
     overwrite: download.overwrite,
+    m3u: download.m3u,
+    lyrics: download.lyrics,
     audio_providers: [...download.audio_providers],
     artist_album_groups: [...download.artist_album_groups],
     threads: download.threads,
@@ -108,11 +112,18 @@ export function summarizeConfig(loaded: LoadedConfig): ConfigSummary {
   };
 }
 
+/** The config file name of a one-shot run without one (the CLI's link_args.ts sets it). */
+export const NO_CONFIG_FILE = "(no config file)";
+
 /** Renders a summary as the human-readable text of `tunedl validate`. */
 export function formatConfigSummary(summary: ConfigSummary): string {
   const lines: string[] = [];
   const counts = LISTS.map((list) => plural(summary.sources[list].length, list));
-  lines.push(`Config ${summary.file} (version ${summary.version}) is valid.`);
+  lines.push(
+    summary.file === NO_CONFIG_FILE
+      ? "No config file: the defaults and the links given."
+      : `Config ${summary.file} (version ${summary.version}) is valid.`,
+  );
   lines.push(`Sources: ${counts.join(", ")}; Liked Songs: ${summary.liked_songs ? "yes" : "no"}`);
   for (const list of LISTS) {
     const entries = summary.sources[list];
@@ -127,8 +138,9 @@ export function formatConfigSummary(summary: ConfigSummary): string {
   }
   const s = summary.settings;
   lines.push(`Output: ${s.output}`);
-  lines.push(`Playlist files: ${s.m3u_output}`);
+  lines.push(`Playlist files: ${s.m3u ? s.m3u_output : "none (m3u: false)"}`);
   lines.push(`Format: ${s.format} ${s.bitrate}, existing files: ${s.overwrite}`);
+  lines.push(`Lyrics: ${s.lyrics}`);
   lines.push(
     `Audio from: ${
       s.audio_providers.join(", ")

@@ -41,7 +41,8 @@ function readFailure(path: string, error: unknown, isFolder: boolean): ConfigErr
   if (error instanceof Deno.errors.NotFound) {
     return new ConfigError(`config file not found: ${absolute}`, {
       hint:
-        `copy config.example.yaml to ${absolute} and list your Spotify links in it, or pass --config FILE`,
+        `copy config.example.yaml to ${absolute} and list your Spotify links in it, pass --config FILE, ` +
+        "or give Spotify links on the command line (tunedl download <link>)",
       cause: error,
     });
   }

@@ -6,6 +6,7 @@ import type {
   AudioFormat,
   DuplicatesMode,
   LibraryLayout,
+  LyricsMode,
   OverwriteMode,
   ProviderName,
   SpotifyRef,
@@ -60,6 +61,10 @@ export interface DownloadSettings {
   spotify_concurrency: number;
   download_timeout: number;
   login_redirect_port: number;
+  /** Lyrics from LRCLIB into the tags (and a `.lrc` file when synced). */
+  lyrics: LyricsMode;
+  /** Whether playlists get M3U files. */
+  m3u: boolean;
 }
 
 /** One entry of a source list. */

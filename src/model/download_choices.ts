@@ -6,6 +6,12 @@ export type OverwriteMode = "skip" | "overwrite" | "metadata";
 /** Every overwrite mode. */
 export const OVERWRITE_MODES: readonly OverwriteMode[] = ["skip", "overwrite", "metadata"];
 
+/** Which lyrics to write: synced LRC (else plain), plain text only, or none. */
+export type LyricsMode = "synced" | "plain" | "off";
+
+/** Every lyrics mode, in the order help texts list them. */
+export const LYRICS_MODES: readonly LyricsMode[] = ["synced", "plain", "off"];
+
 /** Where audio is searched, named as in the config's `audio_providers`. */
 export type ProviderName = "youtube-music" | "youtube";
 

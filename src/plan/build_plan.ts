@@ -17,6 +17,8 @@ export interface PlacementOptions {
   format: string;
   overwrite: OverwriteMode;
   fileExists: (path: string) => Promise<boolean> | boolean;
+  /** Whether playlists get their M3U files (default true; `m3u: false`, `--no-m3u`). */
+  m3u?: boolean;
 }
 
 /** Options of {@link buildPlan}. */
@@ -44,6 +46,9 @@ export async function buildPlan(
     onWarning: options.onWarning,
     onProgress: options.onProgress,
   });
+  if (options.m3u === false) {
+    generated.items = generated.items.filter((item) => item.type !== "m3u");
+  }
   // Optimizing also assigns the output paths, so it runs even when a musicdl
   // config says plan_optimization_enabled: false (merging duplicates is safe).
   return await placePlan(generated, options);

@@ -11,6 +11,7 @@ export * from "./plan_store.ts";
 export * from "./track_pipeline.ts";
 export * from "./library_reuse.ts";
 export * from "./stop_policy.ts";
+export * from "./track_lyrics.ts";
 export * from "./recording_dedupe.ts";
 export * from "./prune.ts";
 export * from "./shared_recordings.ts";

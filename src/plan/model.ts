@@ -4,6 +4,7 @@ import { type TrackMetadata } from "../model/mod.ts";
  * generator produces, the optimizer rewrites and the executor runs. Plain data,
  * serializable to JSON and back without loss.
  */
+import type { LyricsStatus } from "../lyrics/mod.ts";
 
 export type PlanItemType = "track" | "album" | "artist" | "playlist" | "m3u";
 export type PlanItemStatus = "pending" | "in_progress" | "completed" | "failed" | "skipped";
@@ -69,6 +70,10 @@ export interface PlanItem {
   stage?: string;
   /** 0 to 1. */
   progress: number;
+  /** What lyrics the track's file got (absent: not looked up, e.g. `lyrics: off`). */
+  lyrics?: LyricsStatus;
+  /** Why the lyrics lookup failed (with lyrics "failed"). */
+  lyrics_error?: string;
   created_at: string;
   started_at?: string;
   completed_at?: string;

@@ -21,6 +21,7 @@ import type { TrackWorker } from "./execute.ts";
 import type { ResolvedSource } from "./execution_events.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
+import type { TrackLyrics } from "./track_lyrics.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
@@ -60,6 +61,8 @@ export interface TrackPipelineOptions {
   fetch?: typeof fetch;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
+  /** Lyrics for each file; absent with `lyrics: off`. */
+  lyrics?: TrackLyrics;
 }
 
 /** A match decision kept per Spotify track id. */
@@ -149,11 +152,14 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     async produce(item, source, ctx) {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
+      // Looked up while the audio downloads; awaited only when the file is tagged.
+      const lyrics = deps.lyrics?.lookup(track, ctx.signal);
       const coverBytes = await cover(track.coverUrl, ctx.signal);
       const produced = await produceTrackFile(source.url, path, {
         format: d.format,
         bitrate: d.bitrate,
         tags: tagsFromTrack(track, { sourceUrl: source.url }),
+        lyrics: lyrics?.then((result) => result.tag),
         cover: coverBytes,
         tools: deps.tools,
         tempRoot: tempRootFor(deps.libraryRoot),
@@ -167,6 +173,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         },
       });
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
       const info = await Deno.stat(path);
       const entry = { path, size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 };
       // Also under the recording, so another release of it finds this file (recording_dedupe.ts).
@@ -182,11 +189,14 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
       const known = await storedMatch(track);
-      await retagFile(path, tagsFromTrack(track, { sourceUrl: known?.url }), {
+      const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
+      const tags = tagsFromTrack(track, { sourceUrl: known?.url });
+      await retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
         cover: await cover(track.coverUrl, ctx.signal),
         signal: ctx.signal,
       });
       deps.caches.files.invalidate(path);
+      if (lyrics) await deps.lyrics?.finish(item, path, lyrics);
     },
 
     async writeM3u(item, tracks) {

@@ -70,8 +70,14 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
     await set.files.exists("/b.txt");
 
     const report = set.statsReport();
-    assert.deepEqual(report.caches.map((c) => c.name), ["spotify", "search", "match", "files"]);
-    const [spotify, search, match, files] = report.caches;
+    assert.deepEqual(report.caches.map((c) => c.name), [
+      "spotify",
+      "search",
+      "match",
+      "lyrics",
+      "files",
+    ]);
+    const [spotify, search, match, lyrics, files] = report.caches;
     assert.deepEqual(spotify, {
       name: "spotify",
       hits: 3,
@@ -102,6 +108,7 @@ Deno.test("CacheSet: statsReport adds up every cache's counters", async () => {
       expirations: 0,
       persistentHits: 0,
     });
+    assert.equal(lyrics.name, "lyrics");
     assert.deepEqual(files, {
       name: "files",
       hits: 1,

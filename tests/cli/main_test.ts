@@ -36,7 +36,11 @@ const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[
   { args: ["frob"], code: 2, stderr: /^error: unknown command "frob"\nhint: Commands: download/ },
   { args: ["plan", "--help"], code: 0, stdout: /^Usage: tunedl plan/ },
   { args: ["plan", "--frob"], code: 2, stderr: /^error: tunedl plan: Unknown option '--frob'\n/ },
-  { args: ["validate", "a.yaml", "b.yaml"], code: 2, stderr: /unexpected argument "b.yaml"/ },
+  {
+    args: ["validate", "a.yaml", "b.yaml"],
+    code: 2,
+    stderr: /"a.yaml" is not a Spotify link or `liked`\nhint: .*--config a.yaml/,
+  },
   {
     args: ["validate", "--config", "missing.yaml"],
     code: 2,
@@ -50,7 +54,7 @@ const cases: { args: string[]; code: number; stdout?: RegExp; stderr?: RegExp }[
     code: 2,
     stderr: /--log-format must be text or json/,
   },
-  { args: ["download", "songs"], code: 2, stderr: /unexpected argument "songs"/ },
+  { args: ["download", "songs"], code: 2, stderr: /"songs" is not a Spotify link or `liked`/ },
   { args: ["cache", "frob"], code: 2, stderr: /unknown action "frob"/ },
   {
     args: ["download", "--dry-run"],

@@ -162,3 +162,28 @@ Deno.test("formatRunSummary: a not-found entry names the track once, then its be
   );
   assert.doesNotMatch(part, /best candidate:/, "the candidate is named once");
 });
+
+Deno.test("formatRunSummary: a Lyrics row and the lyrics failures, apart from failed tracks", () => {
+  const text = formatRunSummary(
+    summaryWith({
+      downloaded: 4,
+      extra: {
+        lyrics: {
+          synced: 2,
+          plain: 1,
+          instrumental: 0,
+          not_found: 0,
+          failed: 1,
+          failures: [{ id: "track:x", name: "A - Song", message: "LRCLIB answered HTTP 502" }],
+        },
+      },
+    }),
+    { color: false },
+  );
+  assert.match(text, /\n {2}Lyrics +2 synced, 1 plain, 1 failed\n/);
+  assert.match(
+    text,
+    /\nLyrics not written \(1\):\n {2}- A - Song \[track:x\]\n {4}LRCLIB answered HTTP 502\n/,
+  );
+  assert.match(text, /Failed +0/);
+});

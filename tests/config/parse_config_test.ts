@@ -114,6 +114,8 @@ Deno.test("defaults of a minimal config", () => {
     spotify_concurrency: 4,
     download_timeout: 600,
     login_redirect_port: 8888,
+    lyrics: "synced",
+    m3u: true,
   });
   assert.deepEqual(
     [

@@ -13,6 +13,7 @@ import {
   type SpotifyCatalog,
   startFakeSpotify,
 } from "./spotify_fake.ts";
+import { type FakeLrclib, type FakeLyricsSong, startFakeLrclib } from "./lrclib_fake.ts";
 import {
   type FakeMedia,
   type FakeSearchRule,
@@ -25,6 +26,8 @@ import {
 export interface MusicWorld {
   spotify: FakeSpotify;
   youtube: FakeYouTube;
+  /** The fake LRCLIB (every song not found unless `lyrics` lists it). */
+  lrclib: FakeLrclib;
   catalog: SpotifyCatalog;
   /** Environment for the CLI: base URLs and credentials. */
   env: Record<string, string>;
@@ -45,6 +48,8 @@ export interface MusicWorldOptions {
   audioSeconds?: number;
   currentUserId?: string;
   ownedPlaylistIds?: string[];
+  /** Songs the fake LRCLIB knows (default none: every lookup is "not found"). */
+  lyrics?: FakeLyricsSong[];
   /** More options for the fake Spotify (login: likedTrackIds, redirectUris, ...). */
   spotify?: Omit<FakeSpotifyOptions, "catalog" | "mode" | "latencyMs">;
 }
@@ -193,20 +198,28 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     ownedPlaylistIds: options.ownedPlaylistIds ?? options.spotify?.ownedPlaylistIds,
   });
   const youtube = startFakeYouTube({ fixtures: false, rules, media });
+  const lrclib = startFakeLrclib(options.lyrics ?? []);
   return {
     spotify,
     youtube,
+    lrclib,
     catalog,
     videoIdFor,
     env: {
       TUNEDL_SPOTIFY_API_URL: spotify.url,
       TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
       TUNEDL_YOUTUBE_URL: youtube.url,
+      TUNEDL_LYRICS_URL: lrclib.url,
       SPOTIFY_CLIENT_ID: spotify.clientId,
       SPOTIFY_CLIENT_SECRET: spotify.clientSecret,
     },
     async close() {
-      await Promise.all([spotify.close(), youtube.close(), coverServer.shutdown()]);
+      await Promise.all([
+        spotify.close(),
+        youtube.close(),
+        lrclib.close(),
+        coverServer.shutdown(),
+      ]);
     },
   };
 }

@@ -84,7 +84,13 @@ Deno.test("tunedl cache", async (t) => {
       assert.equal(doc.exists, true);
       assert.equal(doc.file, kvFile);
       assert.ok(entriesOf(doc, "spotify") > 0, JSON.stringify(doc.caches));
-      assert.deepEqual(doc.caches.map((c) => c.name), ["spotify", "search", "match", "library"]);
+      assert.deepEqual(doc.caches.map((c) => c.name), [
+        "spotify",
+        "search",
+        "match",
+        "lyrics",
+        "library",
+      ]);
     });
 
     await t.step("clear spotify: the spotify cache is empty, the file stays", async () => {

@@ -155,6 +155,18 @@ Deno.test("tunedl explain against the music world", async (t) => {
       assert.equal(json.code, 0, json.stderr);
       assert.equal(parseStdoutJson<ExplainJson>(json).override, OVERRIDE_URL);
     });
+
+    await t.step("no config file: the defaults and the environment's credentials", async () => {
+      const empty = `${work.dir}/empty`;
+      await Deno.mkdir(empty);
+      const run = await runTunedl(["explain", trackLink(ROPES)], {
+        env,
+        cwd: empty,
+        inProcess: true,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^Dirty Palm, Chandler Jewels - Ropes /m);
+    });
   } finally {
     await world.close();
   }

@@ -106,7 +106,7 @@ Deno.test("validate --json: one document with the sources", async () => {
   assert.equal(summary.sources.albums.length, 1);
 });
 
-Deno.test("validate finds ./config.yaml, a positional file and $TUNEDL_CONFIG", async () => {
+Deno.test("validate finds ./config.yaml, --config and $TUNEDL_CONFIG; a positional file is refused", async () => {
   await using work = await makeTempWorkspace();
   const text = await Deno.readTextFile(EXAMPLE_CONFIG);
   const inCwd = await work.writeConfig(text);
@@ -116,9 +116,15 @@ Deno.test("validate finds ./config.yaml, a positional file and $TUNEDL_CONFIG", 
   assert.equal(fromCwd.code, 0, fromCwd.stderr);
   assertSameFile(jsonOf(fromCwd).file, inCwd);
 
-  const positional = await validate(["other.yml", "--json"], { cwd: work.dir });
-  assert.equal(positional.code, 0, positional.stderr);
-  assertSameFile(jsonOf(positional).file, named);
+  const flag = await validate(["--config", "other.yml", "--json"], { cwd: work.dir });
+  assert.equal(flag.code, 0, flag.stderr);
+  assertSameFile(jsonOf(flag).file, named);
+
+  // A config file is given with --config only; the error says how.
+  const positional = await validate(["other.yml"], { cwd: work.dir });
+  assert.equal(positional.code, 2);
+  assert.match(positional.stderr, /"other.yml" is not a Spotify link or `liked`/);
+  assert.match(positional.stderr, /tunedl validate --config other.yml/);
 
   const fromEnv = await validate(["--json"], { env: { TUNEDL_CONFIG: named } });
   assert.equal(fromEnv.code, 0, fromEnv.stderr);
