@@ -175,3 +175,18 @@ Deno.test("a source that cannot be read removes nothing; a prune of more than a 
   assert.equal(after.length, 1, after.join("\n"));
   assert.match(after[0], /Ponder/);
 });
+
+Deno.test("--prune goes by the config's lists: with links or `liked` it is refused (exit 2)", async () => {
+  await using work = await makeTempWorkspace({ prefix: "tunedl-prune-links-" });
+  const link = `https://open.spotify.com/playlist/${PLAYLIST}`;
+  for (const args of [["plan", "--prune", link], ["download", "--prune", "liked"]]) {
+    const run = await runTunedl(args, {
+      cwd: work.dir,
+      env: { TUNEDL_CACHE_DIR: work.cacheDir },
+      inProcess: true,
+    });
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    assert.match(run.stderr, /--prune cannot be used with links or `liked`/);
+    assert.deepEqual(await listFiles(work.libraryDir), []);
+  }
+});
