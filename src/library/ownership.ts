@@ -11,7 +11,8 @@ import { writeFileAtomic } from "../util/mod.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {
-  kind: "track" | "m3u";
+  /** "lyrics": a track's `.lrc` file. */
+  kind: "track" | "m3u" | "lyrics";
   /** The Spotify track (or playlist, for an M3U) the file is for. */
   spotify_id?: string;
   isrc?: string;
@@ -261,6 +262,7 @@ export class OwnershipRecord {
 function isOwnedFile(value: unknown): value is OwnedFile {
   if (typeof value !== "object" || value === null) return false;
   const entry = value as Record<string, unknown>;
-  return (entry.kind === "track" || entry.kind === "m3u") && Array.isArray(entry.sources) &&
+  return ["track", "m3u", "lyrics"].includes(entry.kind as string) &&
+    Array.isArray(entry.sources) &&
     entry.sources.every((s) => typeof s === "string");
 }

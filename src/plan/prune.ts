@@ -5,10 +5,11 @@
  * (unreadable is not empty).
  */
 import type { Plan, PlanItem } from "./model.ts";
+import { lrcPathFor } from "./track_lyrics.ts";
 
 /** One owned file, as the ownership record knows it. */
 export interface OwnedFileInfo {
-  kind: "track" | "m3u";
+  kind: "track" | "m3u" | "lyrics";
   spotify_id?: string;
   sources: readonly string[];
   shared_by?: readonly string[];
@@ -87,6 +88,8 @@ export function findRemovals(
   for (const item of plan.items) {
     if (item.path !== undefined && (item.type === "track" || item.type === "m3u")) {
       wantedPaths.add(pathKey(item.path));
+      // A track's synced lyrics go and stay with it.
+      if (item.type === "track") wantedPaths.add(pathKey(lrcPathFor(item.path)));
     }
     if (item.type === "track" && item.spotify_id) wantedTracks.add(item.spotify_id);
   }

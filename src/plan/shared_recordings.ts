@@ -10,6 +10,7 @@ import type { DuplicatesMode, TrackMetadata } from "../model/mod.ts";
 import type { ProducedFile, StageContext, TrackWorker } from "./execute.ts";
 import type { PlanItem } from "./model.ts";
 import { trackMetadata } from "./model.ts";
+import { lrcPathFor } from "./track_lyrics.ts";
 import {
   recordingKeys,
   type RecordingLead,
@@ -21,7 +22,7 @@ import {
 export interface WrittenFile {
   item: PlanItem;
   path: string;
-  kind: "track" | "m3u";
+  kind: "track" | "m3u" | "lyrics";
   /** The track points at another track's file instead of having its own (`skip`). */
   shared?: boolean;
 }
@@ -78,15 +79,44 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
     }
     ctx.stage(options.mode === "link" ? "link" : "copy");
     const retag = inner.retag?.bind(inner);
-    await placeCopy(recording.path, target, {
-      link: options.mode === "link",
-      linkFile: options.linkFile,
-      // A copy carries its own release's tags and cover; a link is the same file as the first.
-      prepare: retag ? (temp) => retag({ ...item, path: temp }, ctx) : undefined,
-    });
+    let tempPath: string | undefined;
+    let how: "copied" | "linked";
+    try {
+      how = await placeCopy(recording.path, target, {
+        link: options.mode === "link",
+        linkFile: options.linkFile,
+        // A copy carries its own release's tags, cover and lyrics; a link is the same file.
+        prepare: retag
+          ? async (temp) => {
+            tempPath = temp;
+            const copy = { ...item, path: temp };
+            await retag(copy, ctx);
+            // What the retag learnt (its lyrics) belongs to the item, not to the hidden copy.
+            if (copy.lyrics !== undefined) item.lyrics = copy.lyrics;
+            if (copy.lyrics_error !== undefined) item.lyrics_error = copy.lyrics_error;
+          }
+          : undefined,
+      });
+    } catch (error) {
+      if (tempPath) await Deno.remove(lrcPathFor(tempPath)).catch(() => {});
+      throw error;
+    }
+    // A synced `.lrc` goes beside the file: the copy's was written beside its hidden name,
+    // a link takes the first file's.
+    const lrcFrom = how === "copied" && tempPath
+      ? lrcPathFor(tempPath)
+      : lrcPathFor(recording.path);
+    await placeLrc(lrcFrom, lrcPathFor(target), { move: how === "copied" && !!tempPath });
     written({ item, path: target, kind: "track" });
+    await noteLrc(item, target);
     const { size } = await Deno.stat(target);
     return { path: target, bytes: size, copiedFrom: recording.path };
+  }
+
+  /** Tells the ownership record about a track's `.lrc`, when there is one. */
+  async function noteLrc(item: PlanItem, trackPath: string): Promise<void> {
+    const lrc = lrcPathFor(trackPath);
+    if (await isFile(lrc)) written({ item, path: lrc, kind: "lyrics" });
   }
 
   return {
@@ -113,7 +143,10 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
       const recording = shared.get(item.id);
       if (recording) return await placeShared(item, recording, ctx);
       const produced = await inner.produce(item, source, ctx);
-      if (produced.skipped === undefined) written({ item, path: produced.path, kind: "track" });
+      if (produced.skipped === undefined) {
+        written({ item, path: produced.path, kind: "track" });
+        await noteLrc(item, produced.path);
+      }
       leads.get(item.id)?.done({ path: produced.path, source });
       leads.delete(item.id);
       return produced;
@@ -132,4 +165,19 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
       return result;
     },
   };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves or copies a `.lrc` beside its track; nothing when there is none. */
+async function placeLrc(from: string, to: string, options: { move: boolean }): Promise<void> {
+  if (!(await isFile(from))) return;
+  if (options.move) await Deno.rename(from, to);
+  else await placeCopy(from, to);
 }

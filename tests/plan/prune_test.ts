@@ -123,3 +123,11 @@ Deno.test("needsForce: more than a quarter of the owned files", () => {
     assert.equal(needsForce(count, ownedCount), expected, `${count} of ${ownedCount}`);
   }
 });
+
+Deno.test("findRemovals: a track's .lrc stays with its track and goes with it", () => {
+  const plan = samplePlan();
+  const lrc = (id: string) =>
+    [`/music/${id}.lrc`, { kind: "lyrics", spotify_id: id, sources: ["playlist:p"] }] as const;
+  const removals = findRemovals(plan, [lrc("a"), lrc("x")], { configuredSources: configured });
+  assert.deepEqual(removals.map((r) => r.path), ["/music/x.lrc"]);
+});

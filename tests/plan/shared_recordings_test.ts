@@ -208,3 +208,53 @@ Deno.test("a recording already in place (the plan's present file) is copied, not
     assert.equal(await Deno.readTextFile(join(dir, "new.mp3")), "audio of old\ntags of new\n");
   });
 });
+
+Deno.test("synced lyrics: a copy's .lrc sits beside the copy (not its hidden name), a link takes the first's", async () => {
+  await withTempDir(async (dir) => {
+    const lrcOf = (path: string) => path.replace(/\.mp3$/, ".lrc");
+    const withLyrics = (isrc: string) =>
+      fileWorker(() => isrc, {
+        retag: async (item) => {
+          await Deno.writeTextFile(item.path!, `tags of ${item.spotify_id}\n`, { append: true });
+          await Deno.writeTextFile(lrcOf(item.path!), `[00:01.00] ${item.spotify_id}\n`);
+          item.lyrics = "synced";
+        },
+      });
+    const written: WrittenFile[] = [];
+    const copy = await run(
+      planOf(tracksOf(dir, ["a", "b"])),
+      shareRecordings(withLyrics("GB0000000008"), {
+        mode: "copy",
+        onWritten: (f) => written.push(f),
+      }),
+      1,
+    );
+    const b = copy.plan.items.find((item) => item.id === "track:b")!;
+    assert.equal(b.lyrics, "synced", "the item, not the hidden copy, holds the outcome");
+    assert.equal(await Deno.readTextFile(join(dir, "b.lrc")), "[00:01.00] b\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "a.mp3",
+      "b.lrc",
+      "b.mp3",
+    ]);
+    assert.deepEqual(written.filter((f) => f.kind === "lyrics").map((f) => f.path), [
+      join(dir, "b.lrc"),
+    ]);
+
+    await Deno.writeTextFile(join(dir, "c.lrc"), "[00:01.00] c\n");
+    await Deno.writeTextFile(join(dir, "c.mp3"), "audio of c\n");
+    const [present, ...rest] = tracksOf(dir, ["c", "d"]);
+    Object.assign(present, { status: "skipped", skip_reason: "exists" });
+    (present.metadata as TrackMetadata).isrc = "GB0000000009";
+    const plan = planOf([present, ...rest]);
+    await run(
+      plan,
+      shareRecordings(withLyrics("GB0000000009"), {
+        mode: "link",
+        registry: registryForPlan(plan.items),
+      }),
+      1,
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "d.lrc")), "[00:01.00] c\n");
+  });
+});
