@@ -187,7 +187,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       return 130;
     }
     const ownership = await openOwnership(layout.baseDir, io);
-    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
+    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates, overwrite: d.overwrite });
     if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.
     const prune = flags.prune
@@ -234,7 +234,10 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       {
         mode: d.duplicates,
         registry: registryForPlan(plan.items, {
-          existing: libraryRecording(ownership, ctx.libraryIndex),
+          // `overwrite: overwrite` fetches again what the library has.
+          existing: d.overwrite === "overwrite"
+            ? undefined
+            : libraryRecording(ownership, ctx.libraryIndex),
         }),
         // A one-shot run's files are not the config's: they are never recorded, so never pruned.
         onWritten: flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
-import type { DuplicatesMode } from "../model/mod.ts";
+import type { DuplicatesMode, OverwriteMode } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import {
   type LibraryIndex,
@@ -86,13 +86,19 @@ export function libraryRecording(ownership: OwnershipRecord, index: LibraryIndex
   };
 }
 
-/** Marks the duplicates the plan already knows, as the config's `duplicates` says. */
+/**
+ * Marks the duplicates the plan already knows, as the config's `duplicates` says. With
+ * `overwrite: overwrite` files already in the library are fetched again, not copied from.
+ */
 export function markPlanDuplicates(
   plan: Plan,
   ownership: OwnershipRecord,
-  options: { mode: DuplicatesMode },
+  options: { mode: DuplicatesMode; overwrite: OverwriteMode },
 ): Plan {
-  return markKnownDuplicates(plan, { mode: options.mode, existing: ownedRecording(ownership) });
+  return markKnownDuplicates(plan, {
+    mode: options.mode,
+    existing: options.overwrite === "overwrite" ? undefined : ownedRecording(ownership),
+  });
 }
 
 /**

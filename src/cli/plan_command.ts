@@ -63,6 +63,7 @@ export const planCommand: Command = {
         const ownership = await openOwnership(layout.baseDir, io, { readOnly: true });
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
+          overwrite: loaded.config.download.overwrite,
         });
         const removals = flags.prune === true
           ? await (async () => {
