@@ -15,6 +15,7 @@ import { type AudioFormat } from "../model/mod.ts";
 import { type TrackMetadata } from "../model/mod.ts";
 import type { Picture } from "taglib-wasm";
 import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { shortenText } from "../util/mod.ts";
 import { FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
 import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
 
@@ -133,7 +134,9 @@ function numberPair(number: number | undefined, total: number | undefined): stri
 export function tagProperties(tags: AudioTags, family: TagFamily): Record<string, string[]> {
   const props: Record<string, string[]> = {};
   const set = (key: string, values: readonly (string | undefined)[]) => {
-    const kept = distinctNonEmpty(values.filter((value): value is string => value !== undefined));
+    const kept = distinctNonEmpty(
+      values.filter((value): value is string => value !== undefined).map(tagText),
+    );
     if (kept.length === 0) return;
     // MP4 atoms can hold several values, but players read only the first.
     props[key] = family === "mp4" ? [kept.join(JOINED_VALUE_SEPARATOR)] : kept;
@@ -169,6 +172,35 @@ export function tagProperties(tags: AudioTags, family: TagFamily): Record<string
   const lyrics = tags.lyrics?.replace(/\r\n?/g, "\n").trim();
   if (lyrics) props.LYRICS = [lyrics];
   return props;
+}
+
+/** Longest text kept in one tag value; real titles and names are far shorter. */
+export const MAX_TAG_TEXT = 1000;
+
+/**
+ * A value as it is stored in a tag: without control characters (a NUL ends an
+ * ID3 string early, ESC drives the terminal of whoever lists it) and cut to
+ * {@link MAX_TAG_TEXT} characters. Bidi marks stay: RTL titles need them.
+ */
+export function tagText(value: string): string {
+  // deno-lint-ignore no-control-regex
+  const clean = value.replace(/[\t\n\r]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+  return shortenText(clean, { max: MAX_TAG_TEXT }).trim();
+}
+
+/**
+ * Why cover bytes cannot be embedded (not a JPEG or PNG, or cut short), or
+ * undefined when they look like a whole image.
+ */
+export function coverImageProblem(bytes: Uint8Array): string | undefined {
+  const type = imageMimeType(bytes);
+  if (type === undefined) return "it is not a JPEG or PNG image";
+  // The end marker (JPEG EOI, PNG IEND) near the end: a whole image, not a cut one.
+  const tail = bytes.subarray(Math.max(0, bytes.length - 1024));
+  const complete = type === "image/jpeg"
+    ? tail.some((byte, i) => byte === 0xff && tail[i + 1] === 0xd9)
+    : new TextDecoder("latin1").decode(tail).includes("IEND");
+  return complete ? undefined : `the ${type === "image/jpeg" ? "JPEG" : "PNG"} image is incomplete`;
 }
 
 /** The MIME type of cover bytes (JPEG or PNG), from their magic numbers. */

@@ -48,7 +48,8 @@ async function loginCheck(loaded: LoadedConfig, io: CliIo): Promise<DoctorCheck>
     if (!isTunedlError(error)) throw error;
     return {
       name: "spotify login",
-      status: error.code === "network" ? "warn" : "error",
+      // Spotify not answering says nothing about the login: a warning, not a failed check.
+      status: ["network", "timeout", "unreachable"].includes(error.code) ? "warn" : "error",
       detail: `logged in as ${who}, but: ${error.message}`,
       fix: error.hint,
     };

@@ -37,6 +37,7 @@ import { exitCodeFor } from "./run_summary.ts";
 import { audioProviders } from "./providers.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
+import { printable } from "./terminal_text.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 import {
   libraryRecording,
@@ -119,8 +120,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     if (!flags.quiet && !flags.json) io.err(`${text}\n`);
   };
   const warn = (text: string, hint?: string) => {
-    io.err(`warning: ${text}\n`);
-    if (hint) io.err(`hint: ${hint}\n`);
+    io.err(`warning: ${printable(text)}\n`);
+    if (hint) io.err(`hint: ${printable(hint)}\n`);
   };
 
   const controller = new AbortController();
@@ -151,7 +152,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
         configFile: loaded.file,
         configHash: hash,
         info,
-        warn: (text) => io.err(`warning: ${text}\n`),
+        warn: (text) => io.err(`warning: ${printable(text)}\n`),
       })
       : undefined;
     if (plan) plan = await placePlan(plan, placementFor(ctx));
@@ -214,10 +215,15 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }, { signal: controller.signal });
     } catch (error) {
       // Only a head start: each track reads what it lacks itself, with retries.
-      if (!isTunedlError(error) || error.code === "auth" || controller.signal.aborted) throw error;
+      if (
+        !isTunedlError(error) || error.code === "auth" || error.code === "unreachable" ||
+        controller.signal.aborted
+      ) throw error;
       warn(`could not read track details ahead (${error.message}); reading them track by track`);
     }
-    const providers = audioProviders(d.audio_providers, io);
+    const providers = audioProviders(d.audio_providers, io, {
+      requestTimeoutMs: d.request_timeout * 1000,
+    });
     const lyricsTally = new LyricsTally();
     const worker = shareRecordings(
       createTrackWorker({

@@ -47,10 +47,16 @@ export const explainCommand: Command = {
         const d = loaded.config.download;
         const track = await ctx.catalog.fullTrack(ref.id, {});
         const override = loaded.config.overrides[ref.id];
-        const result = await findBestMatch(track, audioProviders(d.audio_providers, io), {
-          threshold: d.match_threshold,
-          durationToleranceSec: d.duration_tolerance,
-        });
+        const result = await findBestMatch(
+          track,
+          audioProviders(d.audio_providers, io, {
+            requestTimeoutMs: d.request_timeout * 1000,
+          }),
+          {
+            threshold: d.match_threshold,
+            durationToleranceSec: d.duration_tolerance,
+          },
+        );
         if (json) {
           writeJson(io, { ok: true, track, override: override ?? null, result });
         } else {

@@ -4,7 +4,7 @@
  * forgetting it again. The tokens go to the cache folder; they are never printed.
  */
 import type { LoadedConfig } from "../config/mod.ts";
-import { ConfigError, NetworkError, TunedlError, UsageError } from "../errors/mod.ts";
+import { ConfigError, ServiceUnreachableError, TunedlError, UsageError } from "../errors/mod.ts";
 import {
   createLoginRequest,
   deleteStoredLogin,
@@ -91,9 +91,11 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   // tunedl would never hear of it; asking first turns it into a clear error.
   let probe;
   try {
-    probe = await probeAuthorizeUrl(request.url, { signal: AbortSignal.timeout(20_000) });
+    probe = await probeAuthorizeUrl(request.url);
   } catch (error) {
-    throw new NetworkError(`could not reach Spotify's accounts service for the login`, {
+    if (error instanceof TunedlError && !error.retryable) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ServiceUnreachableError(`Spotify's accounts service is not answering (${reason})`, {
       hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
       cause: error,
     });

@@ -21,6 +21,7 @@ export function trackLyricsFor(
     baseUrl: io.env.TUNEDL_LYRICS_URL || undefined,
     userAgent: LYRICS_USER_AGENT,
     cache: options.caches.lyrics,
+    timeoutMs: loaded.config.download.request_timeout * 1000,
   });
   return createTrackLyrics(client, { mode, tally: options.tally });
 }

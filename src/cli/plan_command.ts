@@ -17,6 +17,7 @@ import {
   pruneWithLinksError,
   syncOwnership,
 } from "./library_upkeep.ts";
+import { printable } from "./terminal_text.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
@@ -53,7 +54,8 @@ export const planCommand: Command = {
             artistAlbumGroups: loaded.config.download.artist_album_groups,
             onWarning: (w) =>
               spinner.log(
-                `warning: ${w.source}: ${w.message}\n` + (w.hint ? `hint: ${w.hint}\n` : ""),
+                `warning: ${printable(`${w.source}: ${w.message}`)}\n` +
+                  (w.hint ? `hint: ${printable(w.hint)}\n` : ""),
               ),
             onProgress: (progress) => spinner.update(progress),
           });

@@ -2,6 +2,7 @@
 import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
 import type { Plan, PlanItem } from "../plan/mod.ts";
+import { printable } from "./terminal_text.ts";
 
 /** Counts of a plan by type and by what will happen; the track counts add up to `tracks`. */
 export function planCounts(plan: Plan) {
@@ -130,7 +131,7 @@ export function formatPlan(
       lines.push(`  ... and ${pending.length - shown.length} more (--all lists every one)`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(printable).join("\n")}\n`;
 }
 
 /** What happens to another place of a recording fetched once, as `download.duplicates` says. */

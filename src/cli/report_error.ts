@@ -2,6 +2,7 @@
 import { formatProblem, InvalidConfigError } from "../config/mod.ts";
 import { ExitCode, isTunedlError } from "../errors/mod.ts";
 import type { CliIo } from "./io.ts";
+import { printable } from "./terminal_text.ts";
 
 /** Prints a failure as one line (plus a hint) and returns its exit code. */
 export function reportError(
@@ -10,21 +11,22 @@ export function reportError(
   options: { verbose?: boolean; hasVerbose?: boolean } = {},
 ): number {
   if (error instanceof InvalidConfigError) {
-    for (const warning of error.warnings) io.err(`warning: ${warning}\n`);
+    for (const warning of error.warnings) io.err(`warning: ${printable(warning)}\n`);
     // Each problem with its own hint right under it, not all hints in one block after.
     for (const problem of error.problems) {
-      io.err(`error: ${formatProblem(problem)}\n`);
-      if (problem.hint) io.err(`hint: ${problem.hint}\n`);
+      io.err(`error: ${printable(formatProblem(problem))}\n`);
+      if (problem.hint) io.err(`hint: ${printable(problem.hint)}\n`);
     }
     return error.exitCode;
   }
   if (isTunedlError(error)) {
-    io.err(`error: ${error.message}\n`);
-    for (const line of error.hint?.split("\n") ?? []) io.err(`hint: ${line}\n`);
+    // A config error lists one problem per line; each line is made safe on its own.
+    io.err(`error: ${error.message.split("\n").map(printable).join("\n")}\n`);
+    for (const line of error.hint?.split("\n") ?? []) io.err(`hint: ${printable(line)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.err(`error: unexpected failure: ${message}\n`);
+  io.err(`error: unexpected failure: ${printable(message)}\n`);
   if (options.verbose && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   else if (options.hasVerbose) {
     io.err("hint: this is a bug in tunedl; run again with --verbose and report the output.\n");

@@ -24,6 +24,7 @@ import {
   type TokenProvider,
 } from "../spotify/mod.ts";
 import type { CliIo } from "./io.ts";
+import { printable } from "./terminal_text.ts";
 
 const SECOND = 1000;
 
@@ -51,7 +52,7 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
 export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
-  const warn = (message: string) => io.err(`warning: ${message}\n`);
+  const warn = (message: string) => io.err(`warning: ${printable(message)}\n`);
   const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
   return createCacheSet({
     persistent,
@@ -100,6 +101,8 @@ export function spotifyClientFor(
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
+    maxRetryAfterMs: d.spotify_max_retry_after * SECOND,
+    requestTimeoutMs: d.request_timeout * SECOND,
     rateLimit: {
       enabled: d.spotify_rate_limit_enabled,
       requests: d.spotify_rate_limit_requests,
@@ -116,7 +119,8 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
   return openStoredLogin(loginFile(cachePathsFor(loaded, io).dir), {
     clientId,
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
-    warn: (message) => io.err(`warning: ${message}\n`),
+    requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
+    warn: (message) => io.err(`warning: ${printable(message)}\n`),
   });
 }
 

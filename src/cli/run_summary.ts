@@ -49,6 +49,9 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
   rows.push(["M3Us written", String(summary.m3usWritten)]);
   // What to do about pending tracks is said once, by the command, after the summary.
   if (summary.pending > 0) rows.push(["Left pending", paint(yellow, String(summary.pending))]);
+  // Lyrics are part of what the user asked for, not one of tunedl's own figures.
+  const lyricsCounts = lyricsCountsOf(summary.extra);
+  if (lyricsCounts) rows.push(["Lyrics", formatLyricsCounts(lyricsCounts)]);
   rows.push(["Time", formatDuration(summary.durationMs)]);
   if (options.verbose) rows.push(...extraRows(summary.extra));
 
@@ -135,8 +138,7 @@ function extraRows(extra: Record<string, unknown>): [string, string][] {
         .map(([name, rate]) => `${name} ${Math.round(rate * 100)}%`);
       if (rates.length > 0) rows.push(["Cache hits", rates.join(", ")]);
     } else if (key === "lyrics") {
-      const counts = lyricsCountsOf(extra);
-      if (counts) rows.push(["Lyrics", formatLyricsCounts(counts)]);
+      continue; // a row of its own, also without --verbose
     } else if (["string", "number", "boolean"].includes(typeof value)) {
       rows.push([labelOf(key), String(value)]);
     }

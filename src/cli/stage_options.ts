@@ -52,6 +52,7 @@ export function trackSettingsFor(loaded: LoadedConfig): TrackSettings {
     matchThreshold: d.match_threshold,
     durationToleranceSec: d.duration_tolerance,
     downloadTimeoutMs: d.download_timeout * SECOND,
+    requestTimeoutMs: d.request_timeout * SECOND,
     cookiesFile: d.cookies_file,
     ytdlpArgs: d.ytdlp_args,
     overrides: loaded.config.overrides,

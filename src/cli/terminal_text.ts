@@ -3,6 +3,7 @@
  * Track names come from Spotify and YouTube and may hold anything, including
  * escape sequences that would wreck the live display or a cron log.
  */
+import { removeUnsafeCharacters, shortenText } from "../util/mod.ts";
 
 /** SGR codes used by tunedl's output. */
 export const Sgr = { bold: "1", dim: "2", red: "31", green: "32", yellow: "33", cyan: "36" };
@@ -33,10 +34,21 @@ export function colorEnabled(
   return terminalHandlesEscapes(isTerminal, env) && (noColor === undefined || noColor === "");
 }
 
-/** Replaces control characters (escape, newline, ...) with spaces so text stays on one line. */
+/** Longest single text printed; longer ones (a 20 MB title from a server) are cut. */
+export const MAX_PRINTED_TEXT = 2000;
+
+/**
+ * Text fit for one line of a terminal or log: control characters (escape,
+ * newline, ...) become spaces, bidi overrides and other reordering marks are
+ * removed (they make "evil.exe.mp3" display as something else), and it is
+ * cut to {@link MAX_PRINTED_TEXT} characters.
+ */
 export function printable(text: string): string {
+  // Cut first: cleaning megabytes only to print a line wastes time.
+  const head = text.length > MAX_PRINTED_TEXT * 2 ? text.slice(0, MAX_PRINTED_TEXT * 2) : text;
   // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+  const oneLine = head.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+  return shortenText(removeUnsafeCharacters(oneLine), { max: MAX_PRINTED_TEXT });
 }
 
 /** Columns a code point takes in a terminal: 2 for wide East Asian and emoji, 0 for combining. */

@@ -19,6 +19,8 @@ export interface FieldSpec<T> {
   schema: z.ZodType<T, unknown>;
   /** Completes "expected ...": "a positive integer". */
   expected: string;
+  /** Never shown in messages, even when it has the wrong type (`client_secret`). */
+  secret?: boolean;
   /** For lists: completes "expected ..." for one element. */
   itemExpected?: string;
   /** Absent for settings that stay unset unless given. */
@@ -126,7 +128,11 @@ const PATH = "a path";
 /** Every `download:` key tunedl uses, in the order config.example.yaml documents them. */
 export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   client_id: { schema: text(), expected: "the Client ID of your Spotify app (a string)" },
-  client_secret: { schema: text(), expected: "the Client secret of your Spotify app (a string)" },
+  client_secret: {
+    schema: text(),
+    expected: "the Client secret of your Spotify app (a string)",
+    secret: true,
+  },
   threads: { schema: integer(1, 64), expected: "a positive integer (1 to 64)", default: 4 },
   max_retries: { schema: integer(0, 100), expected: "a whole number from 0 to 100", default: 3 },
   format: {
@@ -177,6 +183,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   },
   spotify_retry_base_delay: { schema: decimal(0), expected: SECONDS, default: 1.0 },
   spotify_retry_max_delay: { schema: decimal(0), expected: SECONDS, default: 120.0 },
+  spotify_max_retry_after: {
+    schema: positiveDecimal(),
+    expected: "a positive number of seconds",
+    default: 600,
+  },
   spotify_rate_limit_enabled: { schema: boolean(), expected: BOOLEAN, default: true },
   spotify_rate_limit_requests: { schema: integer(1), expected: POSITIVE, default: 10 },
   spotify_rate_limit_window: {
@@ -225,6 +236,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     schema: positiveDecimal(),
     expected: "a positive number of seconds",
     default: 600,
+  },
+  request_timeout: {
+    schema: z.preprocess(coerceNumber, z.number().min(0.1).max(3600)),
+    expected: "a number of seconds from 0.1 to 3600",
+    default: 10,
   },
   login_redirect_port: {
     schema: integer(1, 65535),

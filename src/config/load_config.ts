@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../errors/mod.ts";
 import type { LoadedConfig } from "./model.ts";
-import { parseConfig } from "./parse_config.ts";
+import { MAX_CONFIG_CHARS, parseConfig } from "./parse_config.ts";
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -24,6 +24,17 @@ export async function loadConfig(
   options: LoadConfigOptions = {},
 ): Promise<LoadedConfig> {
   const readTextFile = options.readTextFile ?? Deno.readTextFile;
+  if (!options.readTextFile) {
+    // A huge file (a video passed by mistake) is refused before it is read into memory.
+    const info = await Deno.stat(path).catch(() => undefined);
+    if (info?.isFile && info.size > MAX_CONFIG_CHARS * 4) {
+      throw new ConfigError(
+        `${path}: the file is ${(info.size / (1024 * 1024)).toFixed(1)} MB; a config is at most ` +
+          `${MAX_CONFIG_CHARS / (1024 * 1024)} MB`,
+        { hint: "check that --config points at your config.yaml, not at another file" },
+      );
+    }
+  }
   let text: string;
   try {
     text = await readTextFile(path);

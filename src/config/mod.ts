@@ -8,7 +8,7 @@ export type {
   SourceEntry,
   SourceListName,
 } from "./model.ts";
-export { CONFIG_VERSION, parseConfig } from "./parse_config.ts";
+export { CONFIG_VERSION, MAX_CONFIG_CHARS, parseConfig } from "./parse_config.ts";
 export type { ParseConfigOptions } from "./parse_config.ts";
 export { loadConfig } from "./load_config.ts";
 export type { LoadConfigOptions } from "./load_config.ts";

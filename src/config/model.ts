@@ -42,6 +42,7 @@ export interface DownloadSettings {
   spotify_max_retries: number;
   spotify_retry_base_delay: number;
   spotify_retry_max_delay: number;
+  spotify_max_retry_after: number;
   spotify_rate_limit_enabled: boolean;
   spotify_rate_limit_requests: number;
   spotify_rate_limit_window: number;
@@ -60,6 +61,7 @@ export interface DownloadSettings {
   search_concurrency: number;
   spotify_concurrency: number;
   download_timeout: number;
+  request_timeout: number;
   login_redirect_port: number;
   /** Lyrics from LRCLIB into the tags (and a `.lrc` file when synced). */
   lyrics: LyricsMode;

@@ -2,6 +2,7 @@
 import hostPath, { type PlatformPath } from "node:path";
 import YAML, { isMap, LineCounter, type Pair } from "yaml";
 import { z } from "zod";
+import { ConfigError } from "../errors/mod.ts";
 import { closestMatch } from "./edit_distance.ts";
 import { boolean, DOWNLOAD_KEYS, MUSICDL_TOP_LEVEL_KEYS, TOP_LEVEL_KEYS } from "./config_schema.ts";
 import { ProblemCollector } from "./config_problem.ts";
@@ -56,21 +57,104 @@ function yamlErrorHint(code: string): string {
 const version = z.union([z.string(), z.number()]).transform(String).pipe(z.literal(CONFIG_VERSION));
 const flag = boolean();
 
+/** Largest config file read: a config listing ten thousand links is under 1 MB. */
+export const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
+
+/** Most YAML syntax errors reported; after a few, the rest are usually echoes of the first. */
+const MAX_YAML_ERRORS = 3;
+
 /** Parses and validates config text; throws ConfigError listing every problem found. */
 export function parseConfig(text: string, options: ParseConfigOptions): LoadedConfig {
+  rejectUnreadableText(text, options.file);
+  try {
+    return parseConfigText(text, options);
+  } catch (error) {
+    throw resourceFailure(error, options.file) ?? error;
+  }
+}
+
+/** A file that is too large or not text gets one line, before YAML reads it. */
+function rejectUnreadableText(text: string, file: string): void {
+  if (text.length > MAX_CONFIG_CHARS) {
+    throw new ConfigError(
+      `${file}: the file is ${(text.length / (1024 * 1024)).toFixed(1)} MB; a config is at most ` +
+        `${MAX_CONFIG_CHARS / (1024 * 1024)} MB`,
+      { hint: "check that --config points at your config.yaml, not at another file" },
+    );
+  }
+  // NUL never occurs in text; U+FFFD is what invalid UTF-8 (binary data) was read as.
+  const sample = text.slice(0, 64 * 1024);
+  const replaced = sample.match(/\uFFFD/g)?.length ?? 0;
+  if (sample.includes("\u0000") || replaced > 8 && replaced > sample.length / 100) {
+    throw new ConfigError(`${file}: this is not a text file (it holds binary data)`, {
+      hint: "check that --config points at your config.yaml; save it as UTF-8 text",
+    });
+  }
+}
+
+/**
+ * Failures of the YAML library on hostile input, as one config error: an
+ * alias bomb (a few lines that expand to billions of values) or nesting so
+ * deep that reading it exhausts the stack.
+ */
+function resourceFailure(error: unknown, file: string): ConfigError | undefined {
+  if (error instanceof ConfigError || !(error instanceof Error)) return undefined;
+  if (/alias/i.test(error.message)) {
+    return new ConfigError(
+      `${file}: the YAML aliases (*name) expand to too many values; refusing to read it`,
+      { hint: "write the values out instead of repeating aliases (*name) of aliases" },
+    );
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return tooDeep(file);
+  return undefined;
+}
+
+function tooDeep(file: string, where = ""): ConfigError {
+  return new ConfigError(`${file}${where}: the YAML is nested too deeply to be a config`, {
+    hint: "a config nests three levels at most (download: settings, lists of links); " +
+      "start from a copy of config.example.yaml",
+  });
+}
+
+/** A YAML parser message made short and free of the file's text (which may hold a secret). */
+function yamlReason(error: YAML.YAMLError): string {
+  if (error.code === "MULTIPLE_DOCS") return "the file holds more than one YAML document (`---`)";
+  return error.message
+    .replace(/\s*\n\s*/g, " ")
+    // "Unexpected scalar token in YAML stream: \"<text>\"": the location says where.
+    .replace(/: ".*"$/s, "")
+    .replace(/; please use .*$/, "")
+    .replace(/\.$/, "")
+    .slice(0, 200);
+}
+
+function yamlHint(error: YAML.YAMLError): string {
+  if (error.code === "MULTIPLE_DOCS") {
+    return "a config is one document: remove the `---` line and what follows, or merge them";
+  }
+  return yamlErrorHint(error.code);
+}
+
+function parseConfigText(text: string, options: ParseConfigOptions): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = new ProblemCollector(options.file, lineCounter);
   const escapeLines = new Set<number>();
+  let yamlErrors = 0;
   for (const error of doc.errors) {
-    const reason = error.message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
+    if (/call stack/i.test(error.message)) {
+      throw tooDeep(options.file, `:${lineCounter.linePos(error.pos[0]).line}`);
+    }
+    if (yamlErrors >= MAX_YAML_ERRORS) break;
+    const reason = yamlReason(error);
     if (error.code === "BAD_DQ_ESCAPE") {
       // One Windows path in double quotes gives an error per backslash; one per line is enough.
       const line = lineCounter.linePos(error.pos[0]).line;
       if (escapeLines.has(line)) continue;
       escapeLines.add(line);
     }
-    problems.error(error.pos[0], "", `invalid YAML: ${reason}`, yamlErrorHint(error.code));
+    yamlErrors++;
+    problems.error(error.pos[0], "", `invalid YAML: ${reason}`, yamlHint(error));
   }
   problems.throwIfErrors();
   for (const warning of doc.warnings) {

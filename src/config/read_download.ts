@@ -12,6 +12,7 @@ import {
 import { PATH_PLACEHOLDERS, PROVIDER_NAMES, type ProviderName } from "../model/mod.ts";
 import type { CredentialSource, DownloadSettings } from "./model.ts";
 import {
+  describeKind,
   describeValue,
   formatPath,
   isNullScalar,
@@ -164,7 +165,11 @@ function readSetting(
   ctx.problems.error(
     startOf(located, startOf(setting.pair.key, 0)),
     path,
-    `expected ${expected}, got ${describeValue(valueAtPath(raw, issuePath))}`,
+    `expected ${expected}, got ${
+      spec.secret
+        ? describeKind(valueAtPath(raw, issuePath))
+        : describeValue(valueAtPath(raw, issuePath))
+    }`,
     spec.default === undefined
       ? `fix the value, or delete the line`
       : `fix the value, or delete the line to use the default (${JSON.stringify(spec.default)})`,

@@ -1,4 +1,5 @@
 /** Small helpers over the `yaml` package's node tree: keys, positions, values. */
+import { removeUnsafeCharacters } from "../util/mod.ts";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair } from "yaml";
 import type { ProblemCollector } from "./config_problem.ts";
 
@@ -68,14 +69,26 @@ export function nodeAtPath(
 
 /** Describes a YAML value for "got ..." in messages: short and unambiguous. */
 export function describeValue(value: unknown): string {
+  if (typeof value === "string") {
+    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    // JSON.stringify escapes control characters; bidi marks would reorder the message.
+    return JSON.stringify(removeUnsafeCharacters(shown));
+  }
+  if (value === null || value === undefined || typeof value === "object") {
+    return describeKind(value);
+  }
+  return String(value);
+}
+
+/** What kind of value it is ("a list", "a number", ...), never the value itself: for secrets. */
+export function describeKind(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (value instanceof Map || typeof value === "object") return "a mapping";
-  if (typeof value === "string") {
-    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    return JSON.stringify(shown);
-  }
-  return String(value);
+  if (typeof value === "string") return value.trim() === "" ? "an empty string" : "a string";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "boolean") return "true or false";
+  return typeof value;
 }
 
 /** Formats a key path like `download.audio_providers[1]`. */

@@ -1,5 +1,6 @@
 /** Extended M3U playlists that point at the library's files by relative path. */
 import path from "node:path";
+import { removeUnsafeCharacters, shortenText } from "../util/mod.ts";
 
 /** One line pair of an M3U playlist. */
 export interface M3uEntry {
@@ -33,11 +34,16 @@ function durationSeconds(durationMs: number): number {
   return Math.round(durationMs / 1000);
 }
 
+/** Longest #EXTINF title; players show one line. */
+const MAX_EXTINF_TEXT = 500;
+
 function displayName(entry: M3uEntry): string {
   const artists = entry.artists.join(", ");
   const name = artists === "" ? entry.title : `${artists} - ${entry.title}`;
-  // A line break inside a title would start a bogus entry.
-  return name.replace(/[\r\n]+/g, " ");
+  // A line break inside a title would start a bogus entry; NUL, ESC and bidi
+  // overrides have no place in a playlist a player shows.
+  const oneLine = name.replace(/[\r\n\t]+/g, " ");
+  return shortenText(removeUnsafeCharacters(oneLine), { max: MAX_EXTINF_TEXT });
 }
 
 function m3uLocation(folder: string, filePath: string): string {

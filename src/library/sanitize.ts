@@ -2,6 +2,7 @@
  * File and folder names that are safe on Windows, macOS and Linux at once, so a
  * library written on a NAS can be copied to any computer unchanged.
  */
+import { removeUnsafeCharacters } from "../util/mod.ts";
 
 /** Options of {@link sanitizePathComponent}. */
 export interface SanitizeOptions {
@@ -43,6 +44,8 @@ export function sanitizePathComponent(name: string, options: SanitizeOptions = {
   // Lone surrogates cannot be written as UTF-8; NFC keeps macOS and Linux names equal.
   let safe = name.toWellFormed().normalize("NFC").trim();
   safe = safe.replace(UNSAFE_CHARACTERS, replacement);
+  // Bidi overrides and other invisible reordering marks: "evil\u202Egpj.exe" shows as "evilexe.jpg".
+  safe = removeUnsafeCharacters(safe);
   // Leading dots hide files (and make "." / ".."); Windows drops trailing dots and spaces.
   safe = safe.replace(LEADING_DOTS_AND_SPACES, "").replace(TRAILING_DOTS_AND_SPACES, "");
   if (safe === "") safe = replacement === "" ? "_" : replacement;

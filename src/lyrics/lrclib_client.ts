@@ -6,10 +6,20 @@
  * as LyricsError and never cached.
  */
 import { CancelledError, TunedlError } from "../errors/mod.ts";
+import {
+  AnswerTooLargeError,
+  type BoundedResponse,
+  failureReason,
+  fetchBounded,
+  limitsFromTimeout,
+} from "../util/mod.ts";
 import type { LyricsAnswer, LyricsQuery } from "./model.ts";
 
 /** The public LRCLIB service. */
 export const DEFAULT_LRCLIB_URL = "https://lrclib.net";
+
+/** A search answer lists a few dozen songs with their lyrics: far below this. */
+const MAX_ANSWER_BYTES = 2_000_000;
 
 /** A lyrics lookup failed (the service, the network or its answer); never fails a track. */
 export class LyricsError extends TunedlError {
@@ -74,45 +84,34 @@ export function createLrclibClient(options: LrclibClientOptions): LrclibClient {
   let sent = 0;
 
   async function request(path: string, what: string, signal?: AbortSignal): Promise<unknown> {
-    if (signal?.aborted) throw new CancelledError(`Cancelled: lyrics of ${what}.`);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const url = `${base}${path}`;
-    let response: Response;
+    if (signal?.aborted) throw new CancelledError(`cancelled: lyrics of ${what}`);
+    let response: BoundedResponse;
     sent++;
     try {
-      response = await fetchFn(url, {
+      response = await fetchBounded(`${base}${path}`, {
         headers: { "user-agent": options.userAgent, accept: "application/json" },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      }, {
+        limits: limitsFromTimeout(timeoutMs, MAX_ANSWER_BYTES),
+        what: "LRCLIB",
+        fetch: fetchFn,
+        signal,
+        readBody: (status) => status !== 404,
       });
     } catch (cause) {
-      if (signal?.aborted) throw new CancelledError(`Cancelled: lyrics of ${what}.`, { cause });
-      const reason = timeout.aborted
-        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
-        : cause instanceof Error
-        ? cause.message
-        : String(cause);
-      throw new LyricsError(`lyrics of ${what}: LRCLIB could not be reached (${reason})`, {
-        cause,
-        retryable: true,
-      });
+      if (signal?.aborted) throw new CancelledError(`cancelled: lyrics of ${what}`, { cause });
+      throw new LyricsError(
+        `lyrics of ${what}: LRCLIB could not be reached (${failureReason(cause, "LRCLIB")})`,
+        { cause, retryable: !(cause instanceof AnswerTooLargeError) },
+      );
     }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      throw new LyricsError(`lyrics of ${what}: LRCLIB's answer broke off`, { cause });
-    }
+    if (response.status === 404) return undefined;
     if (!response.ok) {
       throw new LyricsError(`lyrics of ${what}: LRCLIB answered HTTP ${response.status}`, {
         retryable: response.status >= 500 || response.status === 429,
       });
     }
     try {
-      return JSON.parse(text);
+      return JSON.parse(response.text());
     } catch (cause) {
       throw new LyricsError(`lyrics of ${what}: LRCLIB sent a malformed answer (not JSON)`, {
         cause,

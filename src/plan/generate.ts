@@ -98,7 +98,10 @@ export interface GenerateOptions {
   onWarning?: (warning: GenerateWarning) => void;
   /** Called as each configured source has been read (or failed), for a progress display. */
   onProgress?: (progress: GenerateProgress) => void;
-  /** Whether an error ends the whole plan (default: bad credentials, no Premium, rate-limit ban). */
+  /**
+   * Whether an error ends the whole plan (default: bad credentials, no Premium,
+   * a rate-limit ban, a service that is not answering).
+   */
   isFatal?: (error: TunedlError) => boolean;
 }
 
@@ -116,7 +119,8 @@ export async function generatePlan(
   // A rate limit the client would not wait out applies to the whole app: every
   // other read would fail the same way, so stop and say when to come back.
   const isFatal = options.isFatal ??
-    ((error) => error.code === "auth" || error.code === "rate_limited");
+    ((error) =>
+      error.code === "auth" || error.code === "rate_limited" || error.code === "unreachable");
   const groups = options.artistAlbumGroups ?? ["album", "single"];
 
   // Reads run concurrently (the client bounds its own concurrency); items are

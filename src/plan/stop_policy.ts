@@ -1,9 +1,17 @@
 /** Which track failures end a whole download run instead of being repeated for every track. */
-import { AuthError, DependencyError, type TunedlError } from "../errors/mod.ts";
+import {
+  AuthError,
+  DependencyError,
+  ServiceUnreachableError,
+  type TunedlError,
+} from "../errors/mod.ts";
 
-/** Whether every other track would fail the same way: a rejected Spotify login, a missing program. */
+/**
+ * Whether every other track would fail the same way: a rejected Spotify login,
+ * a missing program, a service that is not answering.
+ */
 export function stopsRun(failure: TunedlError): boolean {
-  if (failure instanceof AuthError) return true;
+  if (failure instanceof AuthError || failure instanceof ServiceUnreachableError) return true;
   if (!(failure instanceof DependencyError)) return false;
   // yt-dlp failing on one URL (an override to a site it cannot read) says nothing of the rest.
   return failure.code !== "ytdlp_outdated";

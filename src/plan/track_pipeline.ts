@@ -4,11 +4,18 @@
  * tags and cover) -> record (library index), plus re-tags and M3U files. Each
  * step is a call into its own stage.
  */
-import { writeFileAtomic } from "../util/mod.ts";
+import {
+  displayText,
+  failureReason,
+  fetchBounded,
+  limitsFromTimeout,
+  writeFileAtomic,
+} from "../util/mod.ts";
 import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname } from "node:path";
 import {
   type AudioTools,
+  coverImageProblem,
   produceTrackFile,
   retagFile,
   tagsFromTrack,
@@ -41,6 +48,8 @@ export interface TrackSettings {
   durationToleranceSec: number;
   /** Longest time one download may take. */
   downloadTimeoutMs: number;
+  /** Time limit of a web request (the cover) to start answering or to pause; twice that in all. */
+  requestTimeoutMs: number;
   cookiesFile?: string;
   ytdlpArgs: readonly string[];
   /** Spotify track id -> audio URL to download instead of searching. */
@@ -88,8 +97,26 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     if (!url) return Promise.resolve(undefined);
     let pending = covers.get(url);
     if (!pending) {
-      pending = fetchCover(url, fetchFn, signal).catch((error) => {
-        deps.warn?.(`could not fetch the cover ${url}: ${(error as Error).message}`);
+      const shown = displayText(url, { max: 200 });
+      pending = fetchCover(url, {
+        fetch: fetchFn,
+        signal,
+        timeoutMs: d.requestTimeoutMs,
+      }).then((bytes) => {
+        const problem = coverImageProblem(bytes);
+        if (problem === undefined) return bytes;
+        deps.warn?.(`skipped the cover ${shown}: ${problem}; the track is written without it`);
+        return undefined;
+      }, (error) => {
+        if (signal.aborted) {
+          // Cancelled for this track only: another track may fetch it again.
+          covers.delete(url);
+          throw error;
+        }
+        deps.warn?.(
+          `skipped the cover ${shown}: ${failureReason(error, "cover")}; ` +
+            "the track is written without it",
+        );
         return undefined;
       });
       covers.set(url, pending);
@@ -296,16 +323,37 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
   );
 }
 
-async function fetchCover(
+/** Largest cover read; Spotify's 640 px covers are ~100 KB. */
+export const MAX_COVER_BYTES = 10_000_000;
+
+/** Reads a cover image within time and size limits, retrying once; throws a typed error otherwise. */
+export async function fetchCover(
   url: string,
-  fetchFn: typeof fetch,
-  signal: AbortSignal,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
 ): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(20_000);
-  const response = await fetchFn(url, { signal: AbortSignal.any([signal, timeout]) });
-  if (!response.ok) {
-    await response.body?.cancel();
+  try {
+    return await fetchCoverOnce(url, options);
+  } catch (error) {
+    if (!(error instanceof NetworkError) || options.signal?.aborted) throw error;
+    return await fetchCoverOnce(url, options);
+  }
+}
+
+async function fetchCoverOnce(
+  url: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
+): Promise<Uint8Array> {
+  const { timeoutMs } = options;
+  const response = await fetchBounded(url, {}, {
+    fetch: options.fetch,
+    signal: options.signal,
+    limits: limitsFromTimeout(timeoutMs, MAX_COVER_BYTES),
+    what: "cover",
+    readBody: (status) => status >= 200 && status < 300,
+  });
+  if (response.status >= 500) {
     throw new NetworkError(`the cover server answered HTTP ${response.status}`);
   }
-  return new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new TunedlError(`the cover server answered HTTP ${response.status}`);
+  return response.body;
 }

@@ -2,6 +2,7 @@
  * Small readers for InnerTube JSON, which is deeply nested and loosely shaped:
  * every accessor tolerates missing or mistyped fields and returns undefined.
  */
+import { removeUnsafeCharacters, shortenText } from "../util/mod.ts";
 import { type ProviderName } from "../model/mod.ts";
 import { SearchError } from "./errors.ts";
 import type { AudioCandidate } from "./model.ts";
@@ -85,6 +86,28 @@ export interface ParseContext {
   query: string;
 }
 
+/** Longest title, artist, album or channel name kept from an answer; real ones are under 200. */
+export const MAX_CANDIDATE_TEXT = 500;
+
+/**
+ * The candidate with its text fields cut to a sane length and without control
+ * characters or bidi overrides: they are scored, stored and printed, and a
+ * server decides what is in them.
+ */
+export function cleanCandidateText<T extends Omit<AudioCandidate, "rank">>(candidate: T): T {
+  const clean = (text: string) =>
+    removeUnsafeCharacters(
+      shortenText(text, { max: MAX_CANDIDATE_TEXT }).replace(/[\t\n\r]/g, " "),
+    );
+  return {
+    ...candidate,
+    title: clean(candidate.title),
+    artists: candidate.artists.slice(0, 20).map(clean),
+    ...(candidate.album === undefined ? {} : { album: clean(candidate.album) }),
+    ...(candidate.channel === undefined ? {} : { channel: clean(candidate.channel) }),
+  };
+}
+
 /** Gives 1-based ranks, dropping repeated video ids (the card repeats shelf rows). */
 export function rankUnique(
   found: Omit<AudioCandidate, "rank">[],
@@ -95,7 +118,7 @@ export function rankUnique(
   for (const candidate of found) {
     if (seen.has(candidate.videoId)) continue;
     seen.add(candidate.videoId);
-    ranked.push({ ...candidate, rank: ranked.length + 1 });
+    ranked.push({ ...cleanCandidateText(candidate), rank: ranked.length + 1 });
     if (limit !== undefined && ranked.length >= limit) break;
   }
   return ranked;

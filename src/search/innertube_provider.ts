@@ -3,8 +3,12 @@
  * sites that differ only in client identity, filter params and answer layout,
  * which a flavor names.
  */
+import {
+  type InnertubeClientInfo,
+  postInnertubeSearch,
+  type SearchRequestLimits,
+} from "./innertube_client.ts";
 import { type ProviderName } from "../model/mod.ts";
-import { type InnertubeClientInfo, postInnertubeSearch } from "./innertube_client.ts";
 import type { ParseContext } from "./innertube_json.ts";
 import type {
   AudioCandidate,
@@ -23,6 +27,8 @@ export interface InnertubeProviderOptions {
   /** Country whose catalog is searched. */
   gl?: string;
   clientVersion?: string;
+  /** Time and size limits and retries of each search request. */
+  limits?: SearchRequestLimits;
 }
 
 /** What sets one InnerTube site apart from another. */
@@ -67,7 +73,7 @@ export class InnertubeProvider<Name extends ProviderName> implements AudioProvid
       },
       query,
       params: options.filter ? filterParams[options.filter] : undefined,
-    }, { signal: options.signal });
+    }, { signal: options.signal, limits: this.#options.limits });
     return parse(answer, { baseUrl: this.baseUrl, query }, { limit: options.limit });
   }
 }

@@ -11,6 +11,11 @@ export { searchCacheKey } from "./model.ts";
 export { providerLabel, SearchError } from "./errors.ts";
 export type { InnertubeProviderOptions } from "./innertube_provider.ts";
 export {
+  DEFAULT_SEARCH_TIMEOUT_MS,
+  MAX_SEARCH_ANSWER_BYTES,
+  type SearchRequestLimits,
+} from "./innertube_client.ts";
+export {
   defaultYouTubeMusicUrl,
   youTubeMusicFilterParams,
   YouTubeMusicProvider,

@@ -4,7 +4,8 @@
  * limiter, 429 Retry-After, backoff on 5xx / network errors / malformed JSON,
  * and request counting. Everything above this speaks in parsed JSON.
  */
-import { NetworkError } from "../errors/mod.ts";
+import { NetworkError, TunedlError } from "../errors/mod.ts";
+import { displayText, failureReason, fetchBounded, type FetchLimits } from "../util/mod.ts";
 import type { SpotifyClientStats } from "./catalog_model.ts";
 import {
   isPremiumRequiredMessage,
@@ -14,7 +15,21 @@ import {
   tokenRefusedError,
 } from "./errors.ts";
 import type { SlidingWindowRateLimiter } from "./rate_limiter.ts";
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_API_ANSWER_BYTES,
+  requestLimits,
+  spotifyUnreachableError,
+  unansweredDeadline,
+} from "./http_limits.ts";
+import {
+  backoffDelay,
+  MAX_RATE_LIMITED_WAITS,
+  maxRetryAfterOf,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry_policy.ts";
+import type { AdaptiveThrottle } from "./throttle.ts";
 import { type Sleep, type TaskPool } from "../util/mod.ts";
 import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import type { TokenProvider } from "./token_provider.ts";
@@ -28,6 +43,10 @@ export interface ApiTransportOptions {
   policy: RetryPolicy;
   limiter: SlidingWindowRateLimiter;
   pool: TaskPool;
+  /** Slows request starts down after 429s (optional). */
+  throttle?: AdaptiveThrottle;
+  /** Time and size limits of one request (default: 10 s answer/stall, 20 s whole, 4 MB). */
+  limits?: FetchLimits;
   clock: Clock;
   sleep: Sleep;
   random: () => number;
@@ -87,6 +106,10 @@ export class ApiTransport {
     const shown = pathAndQuery(url);
     let renewedToken = false;
     let retriesUsed = 0;
+    let rateLimitedWaits = 0;
+    // Attempts that got no answer at all; when all did, Spotify is unreachable.
+    let unanswered = 0;
+    const giveUpAt = unansweredDeadline(this.#options.clock(), this.#limits().answerMs);
     for (let attempt = 0;; attempt++) {
       throwIfAborted(signal);
       if (attempt > 0) this.#stats.retries++;
@@ -103,13 +126,24 @@ export class ApiTransport {
       };
 
       if (outcome.kind === "network") {
-        await backoff(
-          new NetworkError(`could not reach the Spotify Web API for GET ${shown}`, {
+        const error = outcome.error;
+        if (error instanceof TunedlError && !error.retryable) throw error;
+        unanswered++;
+        const detail = `GET ${shown}: ${failureReason(error, `Spotify Web API, GET ${shown}`)}`;
+        const neverAnswered = unanswered === attempt + 1;
+        const finalError = neverAnswered
+          ? spotifyUnreachableError(`the Spotify Web API at ${this.#base}`, detail, {
+            attempts: attempt + 1,
+            envVar: "TUNEDL_SPOTIFY_API_URL",
+            cause: error,
+          })
+          : new NetworkError(`could not reach the Spotify Web API for GET ${shown}`, {
             hint: "Check your internet connection (and TUNEDL_SPOTIFY_API_URL if set); " +
               "then run tunedl again.",
-            cause: outcome.error,
-          }),
-        );
+            cause: error,
+          });
+        if (neverAnswered && this.#options.clock() >= giveUpAt) throw finalError;
+        await backoff(finalError);
         continue;
       }
       const { status, text } = outcome;
@@ -131,11 +165,15 @@ export class ApiTransport {
         this.#stats.rateLimited++;
         const now = this.#options.clock();
         const waitMs = parseRetryAfter(outcome.retryAfter, now) ??
-          backoffDelay(retriesUsed, policy, this.#options.random);
-        if (waitMs > policy.retryMaxDelayMs || retriesUsed >= policy.maxRetries) {
+          backoffDelay(rateLimitedWaits, policy, this.#options.random);
+        // A 429 is Spotify asking to slow down, not a failure: it does not use
+        // up the retries. Only a wait longer than allowed, or a request that
+        // keeps being refused, ends the run.
+        if (waitMs > maxRetryAfterOf(policy) || rateLimitedWaits >= MAX_RATE_LIMITED_WAITS) {
           throw new RateLimitedError(waitMs, now);
         }
-        retriesUsed++;
+        rateLimitedWaits++;
+        this.#options.throttle?.onRateLimited();
         // Everyone waits, not just this request: the limit is per app.
         this.#options.limiter.pauseUntil(now + waitMs);
         await this.#options.sleep(waitMs, signal);
@@ -169,25 +207,33 @@ export class ApiTransport {
       // Take the rate-limit slot last, right before sending, so the recorded
       // start times are the real ones.
       await limiter.acquire(signal);
+      await this.#options.throttle?.acquire(signal);
       this.#count(url);
       try {
-        const response = await this.#options.fetch(url, {
+        // Reading the body inside the permit: a dropped connection shows up here.
+        const response = await fetchBounded(url, {
           headers: { "Authorization": `Bearer ${token}`, "Accept": "application/json" },
+        }, {
+          fetch: this.#options.fetch,
+          limits: this.#limits(),
+          what: `Spotify Web API, GET ${pathAndQuery(url)}`,
           signal,
         });
-        // Reading the body inside the slot: a dropped connection shows up here.
-        const text = await response.text();
         return {
           kind: "answer",
           status: response.status,
           retryAfter: response.headers.get("retry-after"),
-          text,
+          text: response.text(),
         } satisfies Outcome;
       } catch (error) {
         if (signal?.aborted) throw cancelled(signal);
         return { kind: "network", error } satisfies Outcome;
       }
     }, { signal });
+  }
+
+  #limits(): FetchLimits {
+    return this.#options.limits ?? requestLimits(DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES);
   }
 
   #count(url: string): void {
@@ -219,11 +265,11 @@ function pathAndQuery(url: string): string {
 export function errorMessageOf(text: string): string {
   try {
     const body = JSON.parse(text);
-    if (typeof body?.error?.message === "string") return body.error.message;
-    if (typeof body?.error_description === "string") return body.error_description;
-    if (typeof body?.error === "string") return body.error;
+    if (typeof body?.error?.message === "string") return displayText(body.error.message);
+    if (typeof body?.error_description === "string") return displayText(body.error_description);
+    if (typeof body?.error === "string") return displayText(body.error);
   } catch {
     // not JSON
   }
-  return text.trim().slice(0, 200);
+  return displayText(text.slice(0, 1000).trim(), { max: 200 });
 }

@@ -29,6 +29,8 @@ import {
   type RawObject,
 } from "./normalize.ts";
 import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import { AdaptiveThrottle } from "./throttle.ts";
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES, requestLimits } from "./http_limits.ts";
 import { abortableSleep, type Sleep, TaskPool } from "../util/mod.ts";
 import { type Clock, systemClock } from "./timing.ts";
 import {
@@ -54,8 +56,12 @@ export interface SpotifyClientOptions {
   maxRetries?: number;
   /** First backoff delay (default 500 ms), doubled per retry. */
   retryBaseDelayMs?: number;
-  /** Longest backoff; a longer Retry-After raises RateLimitedError (default 60 s). */
+  /** Longest backoff (default 60 s). */
   retryMaxDelayMs?: number;
+  /** Longest Retry-After waited out; a longer one raises RateLimitedError (default 10 min). */
+  maxRetryAfterMs?: number;
+  /** Time limit for an answer to start or to pause, per request (default 10 s; 2x for the whole). */
+  requestTimeoutMs?: number;
   /** Proactive limit; default 90 requests per 30 s. */
   rateLimit?: RateLimitSettings;
   /** Most requests in flight at once (default 4). */
@@ -95,6 +101,7 @@ export const DEFAULT_SPOTIFY_CLIENT_SETTINGS = {
   maxRetries: 4,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 60_000,
+  maxRetryAfterMs: 600_000,
   rateLimit: { enabled: true, requests: 90, windowMs: 30_000 },
   concurrency: 4,
 } as const;
@@ -125,7 +132,9 @@ export class SpotifyClient {
       maxRetries: options.maxRetries ?? defaults.maxRetries,
       retryBaseDelayMs: options.retryBaseDelayMs ?? defaults.retryBaseDelayMs,
       retryMaxDelayMs: options.retryMaxDelayMs ?? defaults.retryMaxDelayMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? defaults.maxRetryAfterMs,
     };
+    const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? defaults.concurrency));
     this.#pinned = options.apiMode !== undefined && options.apiMode !== "auto";
     this.#generation = this.#pinned ? options.apiMode as ApiGeneration : "unknown";
@@ -138,6 +147,7 @@ export class SpotifyClient {
       sleep,
       random,
       ...policy,
+      requestTimeoutMs: timeoutMs,
       onRequest: () => this.#transport.countTokenRequest(),
     });
     this.#transport = new ApiTransport({
@@ -151,6 +161,8 @@ export class SpotifyClient {
         sleep,
       ),
       pool: new TaskPool({ limit: this.#concurrency }),
+      throttle: new AdaptiveThrottle(clock, sleep),
+      limits: requestLimits(timeoutMs, MAX_API_ANSWER_BYTES),
       clock,
       sleep,
       random,

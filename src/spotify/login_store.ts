@@ -120,6 +120,7 @@ export async function openStoredLogin(
     accountsUrl?: string;
     warn: (message: string) => void;
     fetch?: typeof fetch;
+    requestTimeoutMs?: number;
   },
 ): Promise<OpenedLogin | undefined> {
   const login = await readStoredLogin(path, options);
@@ -129,6 +130,7 @@ export async function openStoredLogin(
     tokens: login.tokens,
     accountsUrl: options.accountsUrl,
     fetch: options.fetch,
+    requestTimeoutMs: options.requestTimeoutMs,
     // Another run (cron) may have rotated the refresh token meanwhile.
     reload: async () => (await readStoredLogin(path, { clientId: login.clientId }))?.tokens,
     onRefresh: async (tokens) => {

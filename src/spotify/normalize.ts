@@ -3,6 +3,7 @@
  * types. Pure functions, tolerant of missing fields: Spotify drops fields
  * between API generations, and a missing field must not crash a run.
  */
+import { shortenText } from "../util/mod.ts";
 import { spotifyUrl } from "../model/mod.ts";
 import type {
   PlaylistEntry,
@@ -25,14 +26,23 @@ export function asObject(value: unknown): RawObject | undefined {
     : undefined;
 }
 
+/**
+ * Longest text field kept from an answer: names, ids and links are far
+ * shorter, and a megabyte "title" would otherwise travel into plans, logs
+ * and every message that names the track.
+ */
+export const MAX_FIELD_TEXT = 2000;
+
 function text(raw: RawObject | undefined, key: string): string {
   const value = raw?.[key];
-  return typeof value === "string" ? value : "";
+  return typeof value === "string" ? shortenText(value, { max: MAX_FIELD_TEXT }) : "";
 }
 
 function optionalText(raw: RawObject | undefined, key: string): string | undefined {
   const value = raw?.[key];
-  return typeof value === "string" && value !== "" ? value : undefined;
+  return typeof value === "string" && value !== ""
+    ? shortenText(value, { max: MAX_FIELD_TEXT })
+    : undefined;
 }
 
 function count(raw: RawObject | undefined, key: string, fallback = 0): number {

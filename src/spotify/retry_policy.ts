@@ -6,8 +6,21 @@ export interface RetryPolicy {
   /** Retries after the first attempt (0 = try once). */
   maxRetries: number;
   retryBaseDelayMs: number;
-  /** Longest backoff; a longer Retry-After makes the client give up instead of waiting. */
+  /** Longest backoff between retries. */
   retryMaxDelayMs: number;
+  /**
+   * Longest Retry-After (ms) waited out; a longer one stops with RateLimitedError.
+   * Default: `retryMaxDelayMs`.
+   */
+  maxRetryAfterMs?: number;
+}
+
+/** How many 429s one request waits out before giving up, however short each wait. */
+export const MAX_RATE_LIMITED_WAITS = 20;
+
+/** The longest Retry-After a policy waits out. */
+export function maxRetryAfterOf(policy: RetryPolicy): number {
+  return policy.maxRetryAfterMs ?? policy.retryMaxDelayMs;
 }
 
 /** The shared backoff formula in the policy's terms; `attempt` is 0 for the first retry. */

@@ -3,10 +3,29 @@
  * interface; the default is the app's client-credentials grant, a user login
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
-import { abortableSleep, type Sleep } from "../util/mod.ts";
-import { AuthError, NetworkError } from "../errors/mod.ts";
+import { AuthError, NetworkError, TunedlError } from "../errors/mod.ts";
+import {
+  abortableSleep,
+  displayText,
+  failureReason,
+  fetchBounded,
+  type Sleep,
+} from "../util/mod.ts";
 import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_ACCOUNTS_ANSWER_BYTES,
+  requestLimits,
+  spotifyUnreachableError,
+  unansweredDeadline,
+} from "./http_limits.ts";
+import {
+  backoffDelay,
+  MAX_RATE_LIMITED_WAITS,
+  maxRetryAfterOf,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry_policy.ts";
 import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
 
 /** Hands out a bearer token for the Web API. */
@@ -29,6 +48,8 @@ export interface ClientCredentialsOptions extends Partial<RetryPolicy> {
   random?: () => number;
   /** Called once per HTTP request to the token endpoint (request counting). */
   onRequest?: () => void;
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
+  requestTimeoutMs?: number;
 }
 
 /** Default origin of Spotify's accounts service. */
@@ -59,6 +80,7 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       maxRetries: options.maxRetries ?? 3,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+      maxRetryAfterMs: options.maxRetryAfterMs,
     };
   }
 
@@ -102,37 +124,61 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     const url = `${
       (this.#options.accountsUrl ?? DEFAULT_ACCOUNTS_URL).replace(/\/+$/, "")
     }/api/token`;
+    let failures = 0;
+    let unanswered = 0;
+    let rateLimitedWaits = 0;
+    const timeoutMs = this.#options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const giveUpAt = unansweredDeadline(this.#clock(), timeoutMs);
     for (let attempt = 0;; attempt++) {
       throwIfAborted(signal);
-      const retryIn = (reason: unknown): number => {
-        if (attempt >= this.#policy.maxRetries) throw reason;
-        return backoffDelay(attempt, this.#policy, this.#options.random ?? Math.random);
+      const retryIn = (reason: unknown, giveUp = false): number => {
+        if (giveUp || failures >= this.#policy.maxRetries) throw reason;
+        return backoffDelay(failures++, this.#policy, this.#options.random ?? Math.random);
       };
       let status: number;
       let text: string;
       let retryAfterHeader: string | null = null;
       try {
         this.#options.onRequest?.();
-        const response = await this.#fetch(url, {
+        const response = await fetchBounded(url, {
           method: "POST",
           headers: {
             "Authorization": `Basic ${btoa(`${clientId}:${clientSecret}`)}`,
             "Content-Type": "application/x-www-form-urlencoded",
           },
           body: "grant_type=client_credentials",
+        }, {
+          fetch: this.#fetch,
+          limits: requestLimits(timeoutMs, MAX_ACCOUNTS_ANSWER_BYTES),
+          what: `Spotify's accounts service at ${url}`,
           signal,
         });
         status = response.status;
         retryAfterHeader = response.headers.get("retry-after");
-        text = await response.text();
+        text = response.text();
       } catch (error) {
         if (signal.aborted) throw cancelled(signal);
+        if (error instanceof TunedlError && !error.retryable) throw error;
+        unanswered++;
+        const neverAnswered = unanswered === attempt + 1;
+        const giveUp = neverAnswered && this.#clock() >= giveUpAt;
         await this.#sleep(
           retryIn(
-            new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
-              hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
-              cause: error,
-            }),
+            neverAnswered
+              ? spotifyUnreachableError(
+                `Spotify's accounts service at ${url}`,
+                failureReason(error, `Spotify's accounts service at ${url}`),
+                {
+                  attempts: attempt + 1,
+                  envVar: "TUNEDL_SPOTIFY_ACCOUNTS_URL",
+                  cause: error,
+                },
+              )
+              : new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
+                hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
+                cause: error,
+              }),
+            giveUp,
           ),
           signal,
         );
@@ -159,7 +205,9 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       if (status === 429) {
         const now = this.#clock();
         const waitMs = parseRetryAfter(retryAfterHeader, now) ?? 1000;
-        if (waitMs > this.#policy.retryMaxDelayMs || attempt >= this.#policy.maxRetries) {
+        if (
+          waitMs > maxRetryAfterOf(this.#policy) || rateLimitedWaits++ >= MAX_RATE_LIMITED_WAITS
+        ) {
           throw new RateLimitedError(waitMs, now);
         }
         await this.#sleep(waitMs, signal);
@@ -210,15 +258,21 @@ export function parseOAuthError(text: string): { code: string; description: stri
   try {
     const body = JSON.parse(text);
     if (typeof body?.error === "string") {
-      return { code: body.error, description: String(body.error_description ?? "") };
+      return {
+        code: displayText(body.error, { max: 100 }),
+        description: displayText(String(body.error_description ?? "")),
+      };
     }
     if (typeof body?.error?.message === "string") {
-      return { code: String(body.error.status ?? "error"), description: body.error.message };
+      return {
+        code: displayText(String(body.error.status ?? "error"), { max: 100 }),
+        description: displayText(body.error.message),
+      };
     }
   } catch {
     // not JSON: fall through
   }
-  return { code: "error", description: text.slice(0, 200) };
+  return { code: "error", description: displayText(text.slice(0, 1000), { max: 200 }) };
 }
 
 /** Resolves like `promise`, or rejects with CancelledError as soon as `signal` aborts. */

@@ -4,10 +4,23 @@
  * short 429s. A refusal (4xx) comes back as data: what it means depends on the
  * grant, so the caller turns it into the right error.
  */
-import { type Sleep } from "../util/mod.ts";
-import { NetworkError } from "../errors/mod.ts";
+import { NetworkError, TunedlError } from "../errors/mod.ts";
+import { failureReason, fetchBounded, type Sleep } from "../util/mod.ts";
 import { RateLimitedError } from "./errors.ts";
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from "./retry_policy.ts";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_ACCOUNTS_ANSWER_BYTES,
+  requestLimits,
+  spotifyUnreachableError,
+  unansweredDeadline,
+} from "./http_limits.ts";
+import {
+  backoffDelay,
+  MAX_RATE_LIMITED_WAITS,
+  maxRetryAfterOf,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry_policy.ts";
 import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
 
@@ -22,6 +35,8 @@ export interface TokenRequestOptions {
   signal?: AbortSignal;
   /** Called once per HTTP request (request counting). */
   onRequest?: () => void;
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
+  requestTimeoutMs?: number;
 }
 
 /** A token endpoint's successful answer, read. */
@@ -52,33 +67,52 @@ export async function postTokenForm(
 ): Promise<TokenOutcome> {
   const url = tokenEndpointUrl(options.accountsUrl);
   const { policy, signal } = options;
+  let failures = 0;
+  let unanswered = 0;
+  let rateLimitedWaits = 0;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const giveUpAt = unansweredDeadline(options.clock(), timeoutMs);
   for (let attempt = 0;; attempt++) {
     throwIfAborted(signal);
-    const backoff = async (finalError: Error) => {
-      if (attempt >= policy.maxRetries) throw finalError;
-      await options.sleep(backoffDelay(attempt, policy, options.random), signal);
+    const backoff = async (finalError: Error, giveUp = false) => {
+      if (giveUp || failures >= policy.maxRetries) throw finalError;
+      await options.sleep(backoffDelay(failures++, policy, options.random), signal);
     };
     let status: number;
     let text: string;
     let retryAfter: string | null;
     try {
       options.onRequest?.();
-      const response = await options.fetch(url, {
+      const response = await fetchBounded(url, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
         body: form.toString(),
+      }, {
+        fetch: options.fetch,
+        limits: requestLimits(timeoutMs, MAX_ACCOUNTS_ANSWER_BYTES),
+        what: `Spotify's accounts service at ${url}`,
         signal,
       });
       status = response.status;
       retryAfter = response.headers.get("retry-after");
-      text = await response.text();
+      text = response.text();
     } catch (error) {
       if (signal?.aborted) throw cancelled(signal);
+      if (error instanceof TunedlError && !error.retryable) throw error;
+      unanswered++;
+      const neverAnswered = unanswered === attempt + 1;
       await backoff(
-        new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
-          hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
-          cause: error,
-        }),
+        neverAnswered
+          ? spotifyUnreachableError(
+            `Spotify's accounts service at ${url}`,
+            failureReason(error, `Spotify's accounts service at ${url}`),
+            { attempts: attempt + 1, envVar: "TUNEDL_SPOTIFY_ACCOUNTS_URL", cause: error },
+          )
+          : new NetworkError(`could not reach Spotify's accounts service at ${url}`, {
+            hint: "Check your internet connection (and TUNEDL_SPOTIFY_ACCOUNTS_URL if set).",
+            cause: error,
+          }),
+        neverAnswered && options.clock() >= giveUpAt,
       );
       continue;
     }
@@ -91,7 +125,7 @@ export async function postTokenForm(
     if (status === 429) {
       const now = options.clock();
       const waitMs = parseRetryAfter(retryAfter, now) ?? 1000;
-      if (waitMs > policy.retryMaxDelayMs || attempt >= policy.maxRetries) {
+      if (waitMs > maxRetryAfterOf(policy) || rateLimitedWaits++ >= MAX_RATE_LIMITED_WAITS) {
         throw new RateLimitedError(waitMs, now);
       }
       await options.sleep(waitMs, signal);

@@ -6,6 +6,8 @@
  */
 import { abortableSleep, type Sleep } from "../util/mod.ts";
 import { AuthError } from "../errors/mod.ts";
+import { fetchBounded } from "../util/mod.ts";
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES, requestLimits } from "./http_limits.ts";
 import { badCredentialsError } from "./errors.ts";
 import {
   codeExchangeRefusedError,
@@ -63,6 +65,8 @@ export interface AccountsOptions extends Partial<RetryPolicy> {
   sleep?: Sleep;
   random?: () => number;
   signal?: AbortSignal;
+  /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
+  requestTimeoutMs?: number;
 }
 
 /** The redirect URI of the loopback callback server on `port`. */
@@ -206,13 +210,19 @@ export type AuthorizeProbe =
  */
 export async function probeAuthorizeUrl(
   url: string,
-  options: { fetch?: typeof fetch; signal?: AbortSignal } = {},
+  options: { fetch?: typeof fetch; signal?: AbortSignal; requestTimeoutMs?: number } = {},
 ): Promise<AuthorizeProbe> {
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const response = await fetchFn(url, { redirect: "manual", signal: options.signal });
-  const text = response.status >= 300 && response.status < 400
-    ? (await response.body?.cancel(), "")
-    : await response.text();
+  const response = await fetchBounded(url, { redirect: "manual" }, {
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    limits: requestLimits(
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      MAX_API_ANSWER_BYTES,
+    ),
+    what: "Spotify's authorize page",
+    signal: options.signal,
+    readBody: (status) => status < 300 || status >= 400,
+  });
+  const text = response.text();
   const params = new URL(url).searchParams;
   if (/invalid redirect uri/i.test(text)) {
     return { ok: false, error: redirectUriMismatchError(params.get("redirect_uri") ?? "") };
@@ -240,5 +250,6 @@ export function accountsRequestOptions(
       retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
     },
     signal: options.signal,
+    requestTimeoutMs: options.requestTimeoutMs,
   };
 }

@@ -1,6 +1,13 @@
 import { type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
-import { imageMimeType, tagProperties, tagsFromTrack } from "../../src/audio/mod.ts";
+import {
+  coverImageProblem,
+  imageMimeType,
+  MAX_TAG_TEXT,
+  tagProperties,
+  tagsFromTrack,
+  tagText,
+} from "../../src/audio/mod.ts";
 import type { AudioTags } from "../../src/audio/mod.ts";
 
 const track: TrackMetadata = {
@@ -110,4 +117,53 @@ Deno.test("imageMimeType recognises JPEG and PNG", () => {
     "image/png",
   );
   assert.equal(imageMimeType(new TextEncoder().encode("<html>")), undefined);
+});
+
+Deno.test("tag values keep their text without NUL or other controls, up to a sane length", () => {
+  const cases: [label: string, input: string, expected: string][] = [
+    ["NUL inside", "Before\u0000After", "BeforeAfter"],
+    ["ESC sequence", "Song\u001b[31m Red", "Song[31m Red"],
+    ["newline", "Line one\nLine two", "Line one Line two"],
+    [
+      "RTL text keeps its marks",
+      "\u05e9\u05dc\u05d5\u05dd\u200f!",
+      "\u05e9\u05dc\u05d5\u05dd\u200f!",
+    ],
+    ["plain", "Nobody Else", "Nobody Else"],
+  ];
+  for (const [label, input, expected] of cases) assert.equal(tagText(input), expected, label);
+  const long = tagText("x".repeat(1_000_000));
+  assert.equal(long.length, MAX_TAG_TEXT);
+  const props = tagProperties({ ...tagsFromTrack(track), title: "A\u0000B" }, "id3v2");
+  assert.deepEqual(props.TITLE, ["AB"]);
+});
+
+Deno.test("coverImageProblem accepts whole JPEGs and PNGs, names what is wrong otherwise", () => {
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+  const png = new Uint8Array([
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    0x0d,
+    0x0a,
+    0x1a,
+    0x0a,
+    ...new TextEncoder().encode("....IEND"),
+    0xae,
+    0x42,
+    0x60,
+    0x82,
+  ]);
+  const cases: [label: string, bytes: Uint8Array, problem: string | undefined][] = [
+    ["whole JPEG", jpeg, undefined],
+    ["whole PNG", png, undefined],
+    ["cut JPEG", jpeg.subarray(0, 6), "the JPEG image is incomplete"],
+    ["cut PNG", png.subarray(0, 10), "the PNG image is incomplete"],
+    ["HTML page", new TextEncoder().encode("<html>nope</html>"), "it is not a JPEG or PNG image"],
+    ["empty", new Uint8Array(0), "it is not a JPEG or PNG image"],
+  ];
+  for (const [label, bytes, problem] of cases) {
+    assert.equal(coverImageProblem(bytes), problem, label);
+  }
 });

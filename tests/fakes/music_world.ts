@@ -50,6 +50,8 @@ export interface MusicWorldOptions {
   ownedPlaylistIds?: string[];
   /** Songs the fake LRCLIB knows (default none: every lookup is "not found"). */
   lyrics?: FakeLyricsSong[];
+  /** Origin of the cover images instead of the world's own cover server (e.g. a misbehaving one). */
+  coverOrigin?: string;
   /** More options for the fake Spotify (login: likedTrackIds, redirectUris, ...). */
   spotify?: Omit<FakeSpotifyOptions, "catalog" | "mode" | "latencyMs">;
 }
@@ -162,7 +164,8 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     () => new Response(cover, { headers: { "content-type": "image/jpeg" } }),
   );
-  const coverOrigin = `http://127.0.0.1:${coverServer.addr.port}`;
+  const coverOrigin = options.coverOrigin?.replace(/\/+$/, "") ??
+    `http://127.0.0.1:${coverServer.addr.port}`;
   const original = options.catalog ?? await loadFixtureCatalog();
   // Covers come from our own server instead of Spotify's image CDN.
   const catalog = JSON.parse(

@@ -94,6 +94,8 @@ export interface FakeFault {
   retryAfter?: number;
   /** How many matching requests fail (default 1; Infinity for all). */
   times?: number;
+  /** Fail only every n-th matching request (the n-th, 2n-th, ...; default every one). */
+  everyNth?: number;
 }
 
 /** Options of `startFakeSpotify`. */
@@ -548,18 +550,24 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
   const pendingCodes = new Map<string, PendingCode>();
   let mode: FakeApiMode = options.mode ?? "pre2026";
   let premium = options.premium ?? true;
-  let faults: Array<FakeFault & { left: number }> = [];
+  let faults: Array<FakeFault & { left: number; seen: number }> = [];
   const requests: FakeRequestRecord[] = [];
-  const addFault = (fault: FakeFault) => faults.push({ ...fault, left: fault.times ?? 1 });
+  const addFault = (fault: FakeFault) => faults.push({ ...fault, left: fault.times ?? 1, seen: 0 });
   (options.faults ?? []).forEach(addFault);
 
   const takeFault = (method: string, target: string) => {
-    const fault = faults.find((f) =>
-      f.left > 0 && (!f.method || f.method.toUpperCase() === method) &&
-      (typeof f.path === "string" ? target.includes(f.path) : f.path.test(target))
-    );
-    if (fault) fault.left--;
-    return fault;
+    let fired: (typeof faults)[number] | undefined;
+    for (const f of faults) {
+      const matches = f.left > 0 && (!f.method || f.method.toUpperCase() === method) &&
+        (typeof f.path === "string" ? target.includes(f.path) : f.path.test(target));
+      if (!matches) continue;
+      // Every matching request counts toward every-n-th faults, even when another fault fires.
+      f.seen++;
+      if (fired || (f.everyNth && f.seen % f.everyNth !== 0)) continue;
+      fired = f;
+    }
+    if (fired) fired.left--;
+    return fired;
   };
 
   const faultResponse = (fault: FakeFault): Response => {

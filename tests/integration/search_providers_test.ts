@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CancelledError, NetworkError } from "../../src/errors/mod.ts";
+import { CancelledError, NetworkError, ServiceUnreachableError } from "../../src/errors/mod.ts";
 import {
   findBestMatch,
   type MatchTarget,
@@ -10,6 +10,8 @@ import {
   youTubeVideoFilterParams,
 } from "../../src/search/mod.ts";
 import { type FakeYouTubeResult, startFakeYouTube } from "../fakes/youtube_fake.ts";
+import { type Misbehavior, startMisbehavingServer } from "../fakes/misbehaving_server.ts";
+import { AnswerTooLargeError, hasUnsafeCharacters } from "../../src/util/mod.ts";
 
 const synthetic: FakeYouTubeResult[] = [
   {
@@ -173,14 +175,21 @@ Deno.test("server failures are retryable NetworkErrors; bad answers are SearchEr
   }
 });
 
-Deno.test("an unreachable origin is a NetworkError", async () => {
+Deno.test("an origin that refuses every attempt is reported unreachable, naming it", async () => {
   const fake = startFakeYouTube();
   const origin = fake.url;
   await fake.close();
-  const music = new YouTubeMusicProvider({ fetch, baseUrl: origin });
+  const music = new YouTubeMusicProvider({
+    fetch,
+    baseUrl: origin,
+    limits: { retries: 1, retryDelayMs: 1 },
+  });
   await assert.rejects(
     () => music.search("anything", {}),
-    (error: unknown) => error instanceof NetworkError && error.message.includes(origin),
+    (error: unknown) =>
+      error instanceof ServiceUnreachableError && error.exitCode === 5 &&
+      error.message.startsWith(`YouTube Music is not answering at ${origin} (`) &&
+      error.message.endsWith("; 2 attempts)"),
   );
 });
 
@@ -279,6 +288,63 @@ Deno.test("findBestMatch end to end: only a live video anywhere means not_found 
     assert.equal(result.best?.candidate.videoId, "live0000001");
     assert.equal(fake.searches.length, 4);
     assert.match(result.reason ?? "", /live version/);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("a search origin that hangs, trickles or sends without end gives a bounded outcome", async () => {
+  const cases: [Misbehavior, (error: unknown) => boolean][] = [
+    [
+      "hang",
+      (e) =>
+        e instanceof ServiceUnreachableError &&
+        /no answer within 0\.2 s; 2 attempts\)$/.test(e.message),
+    ],
+    [
+      "trickle",
+      (e) =>
+        e instanceof ServiceUnreachableError &&
+        /the answer took longer than 0\.4 s; 2 attempts\)$/.test(e.message),
+    ],
+    [
+      "endless",
+      (e) => e instanceof AnswerTooLargeError && /larger than 5\.0 MB/.test(e.message),
+    ],
+  ];
+  for (const [mode, expected] of cases) {
+    await using server = startMisbehavingServer(mode, { trickleMs: 20 });
+    const music = new YouTubeMusicProvider({
+      fetch,
+      baseUrl: server.url,
+      limits: { timeoutMs: mode === "endless" ? 30_000 : 200, retryDelayMs: 1 },
+    });
+    const error = await music.search("anything", {}).catch((e) => e);
+    assert.ok(expected(error), `${mode}: ${error}`);
+  }
+});
+
+Deno.test("a huge title in an answer is cut and cleaned before it is scored or shown", async () => {
+  const huge = "\u202e\u0000\u001b[31m" + "A".repeat(1024 * 1024);
+  const fake = startFakeYouTube({
+    fixtures: false,
+    rules: [{
+      query: () => true,
+      results: [{
+        videoId: "vHuge000001",
+        title: huge,
+        artists: ["Artist\u0000X"],
+        durationMs: 200_000,
+        kind: "song",
+      }],
+    }],
+  });
+  try {
+    const music = new YouTubeMusicProvider({ fetch, baseUrl: fake.url });
+    const [candidate] = await music.search("anything", {});
+    assert.ok(candidate.title.length <= 500, `title of ${candidate.title.length} characters`);
+    assert.ok(!hasUnsafeCharacters(candidate.title), JSON.stringify(candidate.title.slice(0, 9)));
+    assert.deepEqual(candidate.artists, ["ArtistX"]);
   } finally {
     await fake.close();
   }

@@ -75,3 +75,21 @@ Deno.test("renderM3u: names cannot break lines, no artists means just the title,
 Deno.test("renderM3u: an empty playlist is just the header", () => {
   assert.equal(renderM3u([], { m3uPath: "/music/x.m3u8" }), "#EXTM3U\n");
 });
+
+Deno.test("#EXTINF lines carry no NUL, ESC or bidi override, and stay one sane line", () => {
+  const hostile: M3uEntry = {
+    path: "/music/x.mp3",
+    durationMs: 1000,
+    artists: ["Evil\u0000Artist"],
+    title: `A\u001b[2J\u202Etitle\r\n#EXTINF:0,fake${"x".repeat(10_000)}`,
+  };
+  const text = renderM3u([hostile], { m3uPath: "/music/list.m3u8" });
+  const lines = text.trimEnd().split("\n");
+  assert.equal(lines.length, 3, text.slice(0, 200));
+  assert.ok(
+    lines[1].startsWith("#EXTINF:1,EvilArtist - A[2Jtitle #EXTINF:0,fakexx"),
+    lines[1].slice(0, 80),
+  );
+  assert.ok(lines[1].length < 600, `${lines[1].length} characters`);
+  assert.equal(lines[2], "x.mp3");
+});

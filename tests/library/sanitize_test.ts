@@ -85,3 +85,16 @@ Deno.test("addNameSuffix puts the suffix before the extension and stays within 2
   assert.equal(long, "漢".repeat(82) + " (2).mp3");
   assert.ok(utf8ByteLength(long) <= 255);
 });
+
+Deno.test("sanitizePathComponent removes bidi overrides and controls that disguise a name", () => {
+  const cases: [label: string, input: string, expected: string][] = [
+    ["right-to-left override", "evil\u202Egpj.exe.mp3", "evilgpj.exe.mp3"],
+    ["isolates and marks", "a\u2066b\u2069c\u200Fd\u061Ce.mp3", "abcde.mp3"],
+    ["NUL and ESC", "a\u0000b\u001b[31mc.mp3", "a_b_[31mc.mp3"],
+    ["line separator", "a\u2028b.mp3", "ab.mp3"],
+    ["emoji joiners stay", `${FAMILY}.mp3`, `${FAMILY}.mp3`],
+  ];
+  for (const [label, input, expected] of cases) {
+    assert.equal(sanitizePathComponent(input), expected, label);
+  }
+});

@@ -11,6 +11,7 @@ import {
   DependencyError,
   NetworkError,
   NotFoundError,
+  ServiceUnreachableError,
   type TunedlError,
 } from "../../src/errors/mod.ts";
 import { LoginExpiredError } from "../../src/spotify/mod.ts";
@@ -26,6 +27,7 @@ const CASES: [label: string, failure: TunedlError, stops: boolean][] = [
   ["yt-dlp cannot handle one URL", new DownloaderSetupError("ytdlp_outdated", "x"), false],
   ["a bot check on one video", new SignInRequiredError("sign_in_required", "x"), false],
   ["a network failure", new NetworkError("timed out"), false],
+  ["a service is not answering", new ServiceUnreachableError("YouTube is not answering"), true],
   ["no match", new NotFoundError("No confident match"), false],
 ];
 

@@ -378,3 +378,18 @@ Deno.test("an aborted signal cancels the request", async () => {
   controller.abort();
   await assert.rejects(client.getTrack(TRACK_ID, { signal: controller.signal }), CancelledError);
 });
+
+Deno.test("a megabyte error message or track name from Spotify is cut before it travels", async () => {
+  const huge = "\u001b[2J" + "x".repeat(1_000_000);
+  const failing = clientWith(() => apiError(400, huge));
+  const error = await failing.client.getTrack(TRACK_ID).catch((e) => e);
+  assert.ok(error.message.length < 600, `${error.message.length} characters`);
+  assert.ok(!error.message.includes("\u001b"));
+
+  const named = clientWith(async (call) => {
+    const body = await (await trackAnswer(call)).json();
+    return json({ ...body, name: huge });
+  });
+  const track = await named.client.getTrack(TRACK_ID);
+  assert.ok(track.name.length <= 2000, `${track.name.length} characters`);
+});
