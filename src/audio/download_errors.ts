@@ -23,6 +23,7 @@ export type DownloadFailureCode =
   | "ffmpeg_missing"
   | "rate_limited"
   | "network"
+  | "killed"
   | "download_failed";
 
 /** The video cannot be had from this source (removed, private, blocked here); another match may work. */
@@ -81,12 +82,33 @@ export class DownloadFailedError extends TunedlError {
   }
 }
 
+/** yt-dlp was ended by a signal tunedl did not send (a user's kill, the OOM killer); worth a retry. */
+export class DownloadKilledError extends TunedlError {
+  override code: DownloadFailureCode = "killed";
+  constructor(message: string, options: TunedlErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** The error for a yt-dlp run that a signal from outside tunedl ended (pure). */
+export function killedDownloadError(url: string, signal: string): DownloadKilledError {
+  return new DownloadKilledError(
+    `yt-dlp was stopped by ${signal} from outside tunedl while downloading ${url}`,
+    {
+      detail: { url, signal },
+      hint: "tunedl retries the track; if this repeats, see what ends it (memory limits, a " +
+        "process watchdog).",
+    },
+  );
+}
+
 /** Any of the typed download failures. */
 export type DownloadError =
   | SourceUnavailableError
   | SignInRequiredError
   | DownloaderSetupError
   | DownloadNetworkError
+  | DownloadKilledError
   | DownloadFailedError;
 
 interface Rule {
@@ -217,6 +239,12 @@ const RULES: Rule[] = [
       /giving up after \d+ retries/,
       /did not get any data blocks/,
       /remote end closed connection/,
+      /content too short/,
+      /downloaded \d+ bytes, expected \d+ bytes/,
+      /connection broken/,
+      /unexpected eof/,
+      /eof occurred in violation of protocol/,
+      /the read operation timed out/,
       /ssl: /,
       /\bssl\b.*error/,
       /unable to download (webpage|video data|api page)/,
@@ -285,23 +313,23 @@ export function downloadErrorFromStderr(
   const because = said ? `: ${said}` : "";
   switch (code) {
     case "unavailable":
-      return new SourceUnavailableError(code, `Video unavailable at ${url}${because}`, {
+      return new SourceUnavailableError(code, `video unavailable at ${url}${because}`, {
         detail,
         hint: "The video was removed or never existed; tunedl can try another match.",
       });
     case "private":
-      return new SourceUnavailableError(code, `Video is private or members-only at ${url}`, {
+      return new SourceUnavailableError(code, `video is private or members-only at ${url}`, {
         detail,
         hint: "Only its owner's audience can play it; tunedl can try another match.",
       });
     case "region_blocked":
-      return new SourceUnavailableError(code, `Video is blocked in your country at ${url}`, {
+      return new SourceUnavailableError(code, `video is blocked in your country at ${url}`, {
         detail,
         hint: "Try another match, or download through a network in another region " +
           "(yt-dlp --proxy via download.ytdlp_args).",
       });
     case "age_restricted":
-      return new SignInRequiredError(code, `Video is age-restricted at ${url}`, {
+      return new SignInRequiredError(code, `video is age-restricted at ${url}`, {
         detail,
         hint: "Export cookies of a signed-in YouTube account (Netscape cookies.txt) and set " +
           "download.cookies_file.",
@@ -334,10 +362,12 @@ export function downloadErrorFromStderr(
         hint: "Wait a while, lower the number of parallel downloads, or set download.cookies_file.",
       });
     case "network":
-      return new DownloadNetworkError(code, `Network error while downloading ${url}${because}`, {
+      return new DownloadNetworkError(code, `network error while downloading ${url}${because}`, {
         detail,
         hint: "Check the connection; tunedl retries network errors.",
       });
+    case "killed":
+      return killedDownloadError(url, "a signal");
     case "download_failed":
       return new DownloadFailedError(
         `yt-dlp failed for ${url}${

@@ -3,10 +3,17 @@
  * or encode is a pure function of the probed source and the target format.
  */
 import { type AudioFormat } from "../model/mod.ts";
-import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
+import {
+  CancelledError,
+  DependencyError,
+  mentionsNoSpace,
+  TunedlError,
+  type TunedlErrorOptions,
+} from "../errors/mod.ts";
+import { DiskFullError } from "./disk_space.ts";
 import { missingEncoderFix } from "./ffmpeg_advice.ts";
 import { FORMAT_SPECS, isValidBitrate } from "./formats.ts";
-import { type ProcessRunner, runProcess } from "./process.ts";
+import { type ProcessRunner, runProcess, type RunResult } from "./process.ts";
 
 /** What ffprobe says about a media file. */
 export interface AudioProbe {
@@ -26,6 +33,17 @@ export interface AudioProbe {
 /** A media file could not be read or converted. */
 export class ConversionError extends TunedlError {
   override code = "conversion_failed";
+}
+
+/**
+ * The converted file is not what was asked for (cut short, unreadable, a write error on the way):
+ * the track is produced again from the download on.
+ */
+export class OutputCheckError extends TunedlError {
+  override code = "output_check_failed";
+  constructor(message: string, options: TunedlErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
 }
 
 /** ffmpeg was built without the encoder a format needs: every track of the run would fail. */
@@ -96,8 +114,12 @@ export async function probeAudio(file: string, options: ProbeOptions): Promise<A
     { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000 },
   );
   if (!result.success) {
-    throw new ConversionError(`ffprobe cannot read ${file}: ${lastLine(result.stderr)}`, {
-      hint: "The download may be damaged; try again.",
+    const why = result.signal
+      ? `ffprobe was stopped by ${result.signal} from outside tunedl`
+      : lastLine(result.stderr) || `ffprobe exited with code ${result.code}`;
+    throw new ConversionError(`ffprobe cannot read ${file}: ${why}`, {
+      retryable: true,
+      hint: "The download may be damaged; tunedl retries the track.",
     });
   }
   return parseFfprobeJson(result.stdout, file);
@@ -116,6 +138,12 @@ export interface ConvertOptions {
   run?: ProcessRunner;
   /** The OS whose install advice a missing encoder gets; default the one running. */
   os?: typeof Deno.build.os;
+  /**
+   * Read the converted file back with ffprobe and check its length (default true). A caller
+   * that reads the file anyway (tagging, whose TagLib reports the length) checks it there and
+   * saves a process per track.
+   */
+  verify?: boolean;
 }
 
 /** How a conversion will be done. */
@@ -212,6 +240,8 @@ export interface ConvertedAudio {
   /** Whether the audio was stream-copied (no re-encode). */
   copied: boolean;
   source: AudioProbe;
+  /** Length of the converted file as ffprobe read it back (verified against the source). */
+  durationSeconds?: number;
 }
 
 /** Converts (or remuxes, when the codec already matches) one audio file to a format. */
@@ -232,6 +262,13 @@ export async function convertAudio(
     timeoutMs: options.timeoutMs,
   });
   if (options.signal?.aborted) throw new CancelledError(`cancelled: conversion of ${input}`);
+  if (mentionsNoSpace(result.stderr)) {
+    // ffmpeg 5.1 exits 0 when the disk fills while it writes the file's end.
+    throw new DiskFullError(`ffmpeg could not write ${output}: no space left on device`, {
+      // For the "needs about N MB" of the error the run stops with.
+      detail: { sourceSeconds: source.durationSeconds },
+    });
+  }
   if (!result.success) {
     const encoder = FORMAT_SPECS[options.format].encoder;
     if (lacksEncoder(result.stderr, encoder)) {
@@ -241,10 +278,116 @@ export async function convertAudio(
         { hint: missingEncoderFix([options.format], { os: options.os }) },
       );
     }
-    throw new ConversionError(
-      `ffmpeg could not convert ${input} to ${options.format}: ${lastLine(result.stderr)}`,
-      { hint: "Check `tunedl doctor`: ffmpeg may lack the encoder for this format." },
+    throw conversionFailure(input, options.format, result);
+  }
+  const writeError = outputWriteError(result.stderr);
+  if (writeError !== undefined) {
+    throw new OutputCheckError(`ffmpeg did not finish writing ${output}: ${writeError}`, {
+      hint: "tunedl retries the track; check the library's disk if this repeats.",
+    });
+  }
+  const durationSeconds = options.verify === false
+    ? undefined
+    : await verifyConvertedAudio(output, source, {
+      ffprobePath: options.ffprobePath ?? ffprobeBeside(options.ffmpegPath),
+      signal: options.signal,
+      run,
+    });
+  return { output, format: options.format, copied: plan.copy, source, durationSeconds };
+}
+
+/** The error for a failed ffmpeg run that is not a missing encoder (pure). */
+export function conversionFailure(
+  input: string,
+  format: AudioFormat,
+  result: Pick<RunResult, "code" | "signal" | "stderr">,
+): ConversionError {
+  if (result.signal !== null && result.signal !== undefined) {
+    // Nobody in tunedl sent it (a cancel throws before this): an OOM killer, a user's kill.
+    return new ConversionError(
+      `ffmpeg was stopped by ${result.signal} from outside tunedl while converting ${input}`,
+      { retryable: true, hint: "tunedl retries the track; see what ended it if this repeats." },
     );
   }
-  return { output, format: options.format, copied: plan.copy, source };
+  const said = lastLine(result.stderr);
+  return new ConversionError(
+    `ffmpeg could not convert ${input} to ${format}: ${
+      said || `it exited with code ${result.code} without saying why`
+    }`,
+    {
+      retryable: true,
+      hint: "The download may be damaged; tunedl retries the track. If every track fails " +
+        "this way, run `tunedl doctor`.",
+    },
+  );
+}
+
+/** A write failure ffmpeg reported although it exited 0, or undefined (pure). */
+export function outputWriteError(stderr: string): string | undefined {
+  const line = stderr.split(/\r?\n/).find((text) =>
+    /error writing trailer|error closing file|av_interleaved_write_frame|i\/o error|error submitting a packet to the muxer/i
+      .test(text)
+  );
+  return line?.trim();
+}
+
+/** Default slack between the source's and the converted file's length: "a second or two". */
+export const defaultDurationToleranceSec = 2;
+
+/**
+ * Why a converted file's length does not match its source's, or undefined when it does (pure).
+ * Long files get 0.5 % more slack: container durations of encoded audio are estimates.
+ */
+export function durationMismatch(
+  expectedSec: number | undefined,
+  actualSec: number | undefined,
+  toleranceSec = defaultDurationToleranceSec,
+): string | undefined {
+  if (actualSec === undefined || !Number.isFinite(actualSec) || actualSec <= 0) {
+    return "it has no readable length";
+  }
+  if (expectedSec === undefined || !Number.isFinite(expectedSec) || expectedSec <= 0) {
+    return undefined;
+  }
+  const slack = toleranceSec + expectedSec * 0.005;
+  if (Math.abs(actualSec - expectedSec) <= slack) return undefined;
+  return `it is ${formatSeconds(actualSec)} long, the source ${formatSeconds(expectedSec)}`;
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`;
+}
+
+/** Probes a converted file and checks its length against the source's; returns its length. */
+export async function verifyConvertedAudio(
+  output: string,
+  source: Pick<AudioProbe, "durationSeconds">,
+  options: ProbeOptions,
+): Promise<number | undefined> {
+  let probe: AudioProbe;
+  try {
+    probe = await probeAudio(output, options);
+  } catch (cause) {
+    if (options.signal?.aborted) throw cause;
+    throw new OutputCheckError(`the converted file ${output} cannot be read back`, {
+      cause,
+      hint: "tunedl retries the track; check the library's disk if this repeats.",
+    });
+  }
+  checkConvertedLength(output, source.durationSeconds, probe.durationSeconds);
+  return probe.durationSeconds;
+}
+
+/** Throws OutputCheckError when a converted file's length does not match its source's. */
+export function checkConvertedLength(
+  output: string,
+  sourceSeconds: number | undefined,
+  outputSeconds: number | undefined,
+): void {
+  const mismatch = durationMismatch(sourceSeconds, outputSeconds);
+  if (mismatch !== undefined) {
+    throw new OutputCheckError(`the converted file ${output} is incomplete: ${mismatch}`, {
+      hint: "tunedl retries the track; a disk that filled up or a killed ffmpeg cuts files short.",
+    });
+  }
 }

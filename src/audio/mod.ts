@@ -10,3 +10,5 @@ export * from "./tags.ts";
 export * from "./produce_track.ts";
 export * from "./doctor_checks.ts";
 export * from "./temp_folders.ts";
+export * from "./disk_space.ts";
+export * from "./stale_tag_temps.ts";

@@ -157,7 +157,22 @@ export interface Launch {
   args: string[];
   /** Deno's own way: fork the tunedl process, setsid() in the child, exec. */
   detached: boolean;
+  /** Started behind {@link WATCHDOG_SCRIPT}: its stdin must be a pipe that tunedl holds open. */
+  watchdog: boolean;
 }
+
+/**
+ * The shell that starts a program with a watchdog, then becomes the program (exec keeps its pid,
+ * exit code and signals). The watchdog reads the pipe on the shell's stdin, which tunedl holds
+ * and never writes: when tunedl ends in any way (kill -9 too) the OS closes it, the read ends,
+ * and the watchdog kills the whole process group: the program and whatever it started (ffmpeg
+ * under yt-dlp). A child's own PR_SET_PDEATHSIG would miss those grandchildren, and macOS has
+ * none. The watchdog is started as an orphan (the subshell exits at once), so it is nobody's
+ * child to wait for, and it holds none of the program's output pipes.
+ */
+export const WATCHDOG_SCRIPT = "exec 3<&0 </dev/null\n" +
+  "( { read -r _ <&3; kill -s KILL 0; } >/dev/null 2>&1 & )\n" +
+  'exec "$@" 3<&-';
 
 /**
  * The command that starts `program` in a new session (pure). Deno's `detached` forks the whole
@@ -165,17 +180,40 @@ export interface Launch {
  * three times per track: the download stage's main cost. setsid(1) is started without a fork
  * (posix_spawn, under 2 ms) and makes the same new session before it execs the program in place,
  * so the pid is the program's and the session's. It is used for programs given by absolute
- * path that runProcess has checked, so a missing one still fails as "not found".
+ * path that runProcess has checked, so a missing one still fails as "not found"; those also get
+ * the watchdog shell (`shell`, POSIX only), so they cannot outlive tunedl.
  */
 export function launchCommand(
   program: string,
   args: readonly string[],
-  options: { setsid?: string; programChecked?: boolean } = {},
+  options: { setsid?: string; shell?: string; programChecked?: boolean } = {},
 ): Launch {
-  if (options.setsid !== undefined && options.programChecked && isAbsolute(program)) {
-    return { program: options.setsid, args: [program, ...args], detached: false };
+  const checked = options.programChecked === true && isAbsolute(program);
+  const watched = checked && options.shell !== undefined
+    ? [options.shell, "-c", WATCHDOG_SCRIPT, "tunedl-watchdog", program, ...args]
+    : undefined;
+  if (options.setsid !== undefined && checked) {
+    return {
+      program: options.setsid,
+      args: watched ?? [program, ...args],
+      detached: false,
+      watchdog: watched !== undefined,
+    };
   }
-  return { program, args: [...args], detached: true };
+  if (watched !== undefined) {
+    return { program: watched[0], args: watched.slice(1), detached: true, watchdog: true };
+  }
+  return { program, args: [...args], detached: true, watchdog: false };
+}
+
+let shellPath: string | null | undefined;
+
+/** The POSIX shell that runs the watchdog; none on Windows (see README: no orphan guard there). */
+function findShell(): string | undefined {
+  if (shellPath === undefined) {
+    shellPath = Deno.build.os !== "windows" && isExecutableFile("/bin/sh") ? "/bin/sh" : null;
+  }
+  return shellPath ?? undefined;
 }
 
 let setsidPath: string | null | undefined;
@@ -316,16 +354,19 @@ export async function runProcess(
 
   let child: Deno.ChildProcess;
   const setsid = findSetsid();
+  const shell = findShell();
   const launch = launchCommand(program, args, {
     setsid,
-    programChecked: setsid !== undefined && isExecutableFile(program),
+    shell,
+    programChecked: (setsid !== undefined || shell !== undefined) && isExecutableFile(program),
   });
   try {
     child = new Deno.Command(launch.program, {
       args: launch.args,
       cwd: options.cwd,
       env: options.env,
-      stdin: "null",
+      // The watchdog's pipe: never written, closed by the OS when tunedl ends.
+      stdin: launch.watchdog ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
       // A new session/process group, so the whole tree can be signalled at once.
@@ -388,6 +429,8 @@ export async function runProcess(
       await reading;
     }
   } finally {
+    // Tells the watchdog to end the group: the program is done, leftovers go with it.
+    if (launch.watchdog) await child.stdin.close().catch(() => {});
     runningGroups.delete(child.pid);
     signal?.removeEventListener("abort", onAbort);
     if (timer !== undefined) clearTimeout(timer);

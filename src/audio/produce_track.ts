@@ -5,9 +5,10 @@
  * holds either the complete new file or what it held before.
  */
 import { type AudioFormat } from "../model/mod.ts";
-import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, isNoSpaceError, TunedlError } from "../errors/mod.ts";
 import { moveIntoPlace } from "../util/mod.ts";
-import { convertAudio } from "./ffmpeg.ts";
+import { diskFullError, estimateAudioBytes } from "./disk_space.ts";
+import { checkConvertedLength, convertAudio, verifyConvertedAudio } from "./ffmpeg.ts";
 import type { AudioTools } from "./executables.ts";
 import { formatFromPath } from "./formats.ts";
 import type { ProcessRunner } from "./process.ts";
@@ -55,6 +56,8 @@ export interface ProducedTrack {
   copied: boolean;
   /** Codec of the downloaded source (ffprobe name). */
   sourceCodec: string;
+  /** Length of the placed audio, read back from the converted file and checked against the source. */
+  durationSeconds?: number;
 }
 
 /** Writing the finished file into the library failed. */
@@ -131,8 +134,20 @@ export async function produceTrackFile(
 ): Promise<ProducedTrack> {
   const { signal, onStage } = options;
   checkAborted(signal, `download of ${sourceUrl}`);
-  const jobDir = await makeJobDir(options.tempRoot);
+  // What is known of the track's size so far, for a full disk's "needs about N MB".
+  const sizes: TrackSizes = { format: options.format, bitrate: options.bitrate };
+  let step = "preparing a temp folder";
+  let jobDir: string;
   try {
+    jobDir = await makeJobDir(options.tempRoot);
+  } catch (error) {
+    if (isNoSpaceError(error)) {
+      throw await diskFullError(libraryDirOf(options.tempRoot), { what: step, cause: error });
+    }
+    throw error;
+  }
+  try {
+    step = `downloading ${sourceUrl}`;
     onStage?.("download");
     const downloaded = await downloadAudio(sourceUrl, {
       ytdlpPath: options.tools.ytdlp,
@@ -142,11 +157,18 @@ export async function produceTrackFile(
       timeoutMs: options.timeoutMs,
       cookiesFile: options.cookiesFile,
       extraArgs: options.extraArgs,
-      onProgress: onStage ? (progress) => onStage("download", progress) : undefined,
+      onProgress: (progress) => {
+        if (progress.totalBytes !== undefined) sizes.downloadBytes = progress.totalBytes;
+        onStage?.("download", progress);
+      },
       run: options.run,
     });
     checkAborted(signal, `download of ${sourceUrl}`);
+    sizes.durationSeconds = downloaded.durationSeconds;
+    sizes.downloadBytes = (await Deno.stat(downloaded.file).catch(() => undefined))?.size ??
+      sizes.downloadBytes;
 
+    step = `converting ${sourceUrl} to ${options.format}`;
     onStage?.("convert");
     const converted = `${jobDir}/track.${options.format}`;
     const conversion = await convertAudio(downloaded.file, converted, {
@@ -157,22 +179,39 @@ export async function produceTrackFile(
       signal,
       timeoutMs: options.timeoutMs,
       run: options.run,
+      // Tagging reads the file and its length anyway (below): no second ffprobe.
+      verify: false,
     });
     await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
+    step = `tagging ${finalPath}`;
     onStage?.("tag");
     const lyrics = await options.lyrics;
-    await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
+    const tagged = await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
       cover: options.cover,
       signal,
       wasmDir: options.wasmDir,
     });
     checkAborted(signal, `tagging of ${finalPath}`);
+    // ffmpeg's exit code is not enough (5.1 exits 0 when the disk fills as it writes the end):
+    // the file must be as long as its source. TagLib's reading decides; ffprobe when it has none.
+    let durationSeconds = tagged.durationSeconds;
+    if (durationSeconds !== undefined) {
+      checkConvertedLength(converted, conversion.source.durationSeconds, durationSeconds);
+    } else {
+      durationSeconds = await verifyConvertedAudio(converted, conversion.source, {
+        ffprobePath: options.tools.ffprobe,
+        signal,
+        run: options.run,
+      });
+    }
 
+    step = `writing ${finalPath}`;
     onStage?.("place");
     const { size } = await Deno.stat(converted);
+    sizes.outputBytes = size;
     await placeFile(converted, finalPath);
     return {
       path: finalPath,
@@ -180,10 +219,62 @@ export async function produceTrackFile(
       bytes: size,
       copied: conversion.copied,
       sourceCodec: conversion.source.codec,
+      durationSeconds,
     };
+  } catch (error) {
+    if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      const sourceSeconds = (error as TunedlError).detail?.sourceSeconds;
+      if (typeof sourceSeconds === "number") sizes.durationSeconds ??= sourceSeconds;
+      throw await diskFullError(libraryDirOf(options.tempRoot), {
+        what: step,
+        neededBytes: neededBytes(sizes),
+        cause: error,
+      });
+    }
+    throw error;
   } finally {
     await removeJobDir(jobDir, options.tempRoot);
   }
+}
+
+/** The folder a full disk is named by: the library, not its hidden temp folder (pure). */
+function libraryDirOf(tempRoot: string): string {
+  const trimmed = tempRoot.replace(/[\\/]+$/, "");
+  return /[\\/]\.tunedl-tmp$/.test(trimmed) ? trimmed.slice(0, -".tunedl-tmp".length - 1) : trimmed;
+}
+
+/** What is known of one track's sizes while it is produced. */
+interface TrackSizes {
+  format: AudioFormat;
+  /** The configured bitrate ("192k", "auto"...). */
+  bitrate?: string;
+  durationSeconds?: number;
+  downloadBytes?: number;
+  outputBytes?: number;
+}
+
+// Bitrates that bound a converted file's size from above when the real one is not known yet.
+const ROUGH_KBPS: Record<AudioFormat, number> = {
+  mp3: 320,
+  m4a: 320,
+  opus: 256,
+  ogg: 320,
+  flac: 1100,
+};
+
+/**
+ * Room a track needs on the library's disk: the download and the converted file live side by
+ * side in the temp folder, and tagging writes one more copy (pure).
+ */
+export function neededBytes(sizes: TrackSizes): number | undefined {
+  const configured = /^(\d+)k$/i.exec(sizes.bitrate?.trim() ?? "");
+  const kbps = configured && sizes.format !== "flac"
+    ? Number(configured[1])
+    : ROUGH_KBPS[sizes.format];
+  const output = sizes.outputBytes ??
+    (sizes.durationSeconds ? estimateAudioBytes(sizes.durationSeconds, kbps) : undefined);
+  if (output === undefined && sizes.downloadBytes === undefined) return undefined;
+  return (sizes.downloadBytes ?? output ?? 0) + 2 * (output ?? sizes.downloadBytes ?? 0);
 }
 
 /** Options of {@link retagFile}. */
@@ -194,6 +285,8 @@ export interface RetagOptions {
   cover?: Uint8Array;
   signal?: AbortSignal;
   wasmDir?: string | URL;
+  /** Where the tagged copy is written before the rename (see writeTags); default beside. */
+  tempDir?: string;
 }
 
 /** Rewrites the tags of an existing library file in place (temp copy + rename); no download. */
@@ -209,5 +302,6 @@ export async function retagFile(
     cover: options.cover,
     signal: options.signal,
     wasmDir: options.wasmDir,
+    tempDir: options.tempDir,
   });
 }

@@ -124,13 +124,20 @@ export interface TagRewrite {
   pictures?: Picture[];
 }
 
+/** A file's bytes after a tag rewrite, and the length of its audio as TagLib reads it. */
+export interface RewrittenTags {
+  bytes: Uint8Array;
+  /** Seconds of audio from the stream headers; undefined when TagLib cannot tell. */
+  durationSeconds?: number;
+}
+
 /** Applies a tag rewrite to an audio file's bytes and returns the new bytes. */
 export function rewriteTags(
   bytes: Uint8Array,
   format: AudioFormat,
   change: TagRewrite,
   options: { wasmDir?: string | URL } = {},
-): Promise<Uint8Array> {
+): Promise<RewrittenTags> {
   // One file at a time per process: the Wasm instances hold global state.
   const run = queue.then(async () => {
     const backend = backendFor(format);
@@ -154,11 +161,22 @@ export function rewriteTags(
         else file.setPictures(change.pictures);
       }
       if (!file.save()) throw new Error("TagLib could not save the tags");
-      return file.getFileBuffer().slice();
+      return { bytes: file.getFileBuffer().slice(), durationSeconds: audioSeconds(file) };
     } finally {
       file.dispose();
     }
   });
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** The audio's length TagLib read from the stream headers, in seconds, or undefined. */
+function audioSeconds(file: { audioProperties(): unknown }): number | undefined {
+  try {
+    const props = file.audioProperties() as { duration?: number; durationMs?: number } | null;
+    const ms = props?.durationMs ?? (props?.duration !== undefined ? props.duration * 1000 : 0);
+    return ms > 0 ? ms / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }

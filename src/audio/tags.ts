@@ -14,7 +14,7 @@
 import { type AudioFormat } from "../model/mod.ts";
 import { type TrackMetadata } from "../model/mod.ts";
 import type { Picture } from "taglib-wasm";
-import { CancelledError, TunedlError } from "../errors/mod.ts";
+import { CancelledError, isCrossDeviceError, TunedlError } from "../errors/mod.ts";
 import { shortenText } from "../util/mod.ts";
 import { FORMAT_SPECS, formatFromPath, type TagFamily } from "./formats.ts";
 import { rewriteTags, type TagRewrite } from "./taglib_engine.ts";
@@ -226,6 +226,12 @@ export interface WriteTagsOptions {
   signal?: AbortSignal;
   /** Folder holding taglib-wasm's .wasm files, when not found in the package. */
   wasmDir?: string | URL;
+  /**
+   * Where the tagged copy is written before the rename; default beside the file. The library's
+   * temp folder (same file system) keeps a copy that a kill leaves behind out of the album
+   * folder, where a run's start cleans it up.
+   */
+  tempDir?: string;
 }
 
 function splitPath(path: string): { dir: string; name: string } {
@@ -244,7 +250,7 @@ export async function writeTags(
   file: string,
   tags: AudioTags,
   options: WriteTagsOptions = {},
-): Promise<void> {
+): Promise<WrittenTags> {
   const format = options.format ?? formatFromPath(file);
   if (format === undefined) {
     throw new TagWriteError(`cannot tag ${file}: unknown audio format`, {
@@ -274,8 +280,11 @@ export async function writeTags(
     throw new TagWriteError(`cannot read ${file} to tag it`, { cause });
   }
   let tagged: Uint8Array;
+  let durationSeconds: number | undefined;
   try {
-    tagged = await rewriteTags(bytes, format, change, { wasmDir: options.wasmDir });
+    ({ bytes: tagged, durationSeconds } = await rewriteTags(bytes, format, change, {
+      wasmDir: options.wasmDir,
+    }));
   } catch (cause) {
     throw new TagWriteError(
       `cannot write tags to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -285,13 +294,43 @@ export async function writeTags(
   if (options.signal?.aborted) throw new CancelledError(`cancelled: tagging of ${file}`);
 
   const { dir, name } = splitPath(file);
+  if (options.tempDir !== undefined) {
+    try {
+      await Deno.mkdir(options.tempDir, { recursive: true });
+      await saveThrough(`${options.tempDir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
+      return { durationSeconds };
+    } catch (cause) {
+      // The temp folder is on another file system after all: fall back to beside the file.
+      if (!isCrossDeviceError(cause)) {
+        throw new TagWriteError(`cannot save tags of ${file}`, { cause });
+      }
+    } finally {
+      // Only when empty: another track may be in progress there.
+      await Deno.remove(options.tempDir).catch(() => {});
+    }
+  }
   // Same folder, so the rename is atomic; a dot name keeps it out of players' scans.
-  const temp = `${dir}/.${name}.tunedl-${randomSuffix()}.tmp`;
   try {
-    await Deno.writeFile(temp, tagged, { createNew: true });
-    await Deno.rename(temp, file);
+    await saveThrough(`${dir}/.${name}.tunedl-${randomSuffix()}.tmp`, tagged, file);
   } catch (cause) {
-    await Deno.remove(temp).catch(() => {});
     throw new TagWriteError(`cannot save tags of ${file}`, { cause });
+  }
+  return { durationSeconds };
+}
+
+/** What writing tags found out about the file. */
+export interface WrittenTags {
+  /** Seconds of audio as TagLib read it from the file; undefined when it cannot tell. */
+  durationSeconds?: number;
+}
+
+/** Writes bytes to temp, then renames it over file; removes temp when that fails. */
+async function saveThrough(temp: string, bytes: Uint8Array, file: string): Promise<void> {
+  try {
+    await Deno.writeFile(temp, bytes, { createNew: true });
+    await Deno.rename(temp, file);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
   }
 }

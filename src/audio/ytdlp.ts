@@ -3,8 +3,9 @@
  * argument building and progress parsing are pure; the run goes through an
  * injectable process runner.
  */
-import { CancelledError } from "../errors/mod.ts";
-import { downloadErrorFromStderr } from "./download_errors.ts";
+import { CancelledError, mentionsNoSpace } from "../errors/mod.ts";
+import { DiskFullError } from "./disk_space.ts";
+import { downloadErrorFromStderr, killedDownloadError } from "./download_errors.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
 
 /** One progress report from yt-dlp. */
@@ -178,7 +179,16 @@ export async function downloadAudio(
       : undefined,
   });
   if (options.signal?.aborted) throw new CancelledError(`cancelled: download of ${url}`);
-  if (!result.success) throw downloadErrorFromStderr(url, result.stderr, result.code);
+  if (!result.success) {
+    // Only a failed run: a warning about yt-dlp's own cache folder is not the library's disk.
+    if (mentionsNoSpace(result.stderr)) {
+      throw new DiskFullError(
+        `yt-dlp could not write the download of ${url}: no space left on device`,
+      );
+    }
+    if (result.signal) throw killedDownloadError(url, result.signal);
+    throw downloadErrorFromStderr(url, result.stderr, result.code);
+  }
 
   const printed = parseDownloadOutput(result.stdout);
   let file = printed.file;

@@ -94,7 +94,8 @@ const LINKS: PositionalDef = {
 
 const EXIT_CODES = `Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
 usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 5 a service
-could not be reached, 6 the library or cache cannot be written, 130 interrupted.`;
+could not be reached, 6 the library or cache cannot be written (a full disk),
+130 interrupted (Ctrl-C, SIGTERM, SIGHUP).`;
 
 const ONE_SHOT = `With links, the config is optional: settings come from --config FILE or
 ./config.yaml when there is one, else from the defaults; credentials from

@@ -2,7 +2,12 @@
  * `tunedl download`: plan, then execute with progress, checkpoints, Ctrl-C
  * handling and a closing summary.
  */
-import { removeStaleTempFolders, resolveAudioTools, tempRootFor } from "../audio/mod.ts";
+import {
+  removeStaleTagTemps,
+  removeStaleTempFolders,
+  resolveAudioTools,
+  tempRootFor,
+} from "../audio/mod.ts";
 import { isTunedlError, UsageError } from "../errors/mod.ts";
 import { likedSongsNeedLoginError } from "../spotify/mod.ts";
 import {
@@ -35,11 +40,14 @@ import { reportError } from "./report_error.ts";
 import { createRunContext, type RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
 import { audioProviders } from "./providers.ts";
+import { recheckLibraryFiles } from "./library_recheck.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
 import { printable } from "./terminal_text.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 import {
+  filesToReplace,
   libraryRecording,
   markPlanDuplicates,
   openOwnership,
@@ -132,7 +140,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     onFirst: () => {
       // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
       if (phase === "running") {
-        io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        try {
+          io.err("\nStopping: no new tracks start (Ctrl-C again to quit at once)\n");
+        } catch {
+          // After SIGHUP the terminal may be gone; stopping matters more than saying so.
+        }
       }
       controller.abort();
     },
@@ -182,13 +194,21 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       if (d.overwrite === "skip" && ctx.libraryIndex) {
         plan = await skipIndexedTracks(plan, ctx.libraryIndex);
       }
+      plan = await recheckLibraryFiles(ctx, plan, {
+        ffprobe: tools?.ffprobe ?? optionalFfprobe(loaded, io),
+        signal: controller.signal,
+      });
+      const damaged = plan.items.filter((item) => item.damage !== undefined);
+      for (const item of damaged) {
+        warn(`${item.path}: ${item.damage}; downloading it again`);
+      }
     }
     if (controller.signal.aborted) {
       io.err("Interrupted while planning: nothing was downloaded.\n");
       return 130;
     }
     const ownership = await openOwnership(layout.baseDir, io);
-    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates, overwrite: d.overwrite });
+    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
     if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.
     const prune = flags.prune
@@ -204,9 +224,12 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const settings = trackSettingsFor(loaded);
     if (persist) await rememberPlan(cacheDir, loaded.file, hash);
 
-    await removeStaleTempFolders(tempRootFor(layout.baseDir), {
-      olderThanMs: Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000),
-    });
+    const staleAfterMs = Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000);
+    await removeStaleTempFolders(tempRootFor(layout.baseDir), { olderThanMs: staleAfterMs });
+    await removeStaleTagTemps(
+      plan.items.flatMap((item) => item.type === "track" && item.path ? [item.path] : []),
+      { olderThanMs: staleAfterMs },
+    );
     try {
       await prefetchTrackDetails(plan.items, {
         settings,
@@ -240,10 +263,9 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       {
         mode: d.duplicates,
         registry: registryForPlan(plan.items, {
-          // `overwrite: overwrite` fetches again what the library has.
-          existing: d.overwrite === "overwrite"
-            ? undefined
-            : libraryRecording(ownership, ctx.libraryIndex),
+          existing: libraryRecording(ownership, ctx.libraryIndex, {
+            replaced: filesToReplace(plan),
+          }),
         }),
         // A one-shot run's files are not the config's: they are never recorded, so never pruned.
         onWritten: flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),

@@ -1,4 +1,7 @@
-/** Ctrl-C and SIGTERM: the first asks for a clean stop, the second stops at once. */
+/**
+ * Ctrl-C, SIGTERM and SIGHUP (the terminal closed, a service manager stopping tunedl): the first
+ * asks for a clean stop, the second stops at once.
+ */
 
 /** What to do on the first and the second interrupt. */
 export interface InterruptActions {
@@ -14,11 +17,16 @@ export function interruptHandler(actions: InterruptActions): { dispose(): void }
     if (count === 1) actions.onFirst();
     else actions.onSecond();
   };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const signals = interruptSignals(Deno.build.os);
   for (const signal of signals) Deno.addSignalListener(signal, handler);
   return {
     dispose() {
       for (const signal of signals) Deno.removeSignalListener(signal, handler);
     },
   };
+}
+
+/** The signals that stop a run on an OS (pure): Windows delivers only SIGINT (and SIGBREAK). */
+export function interruptSignals(os: typeof Deno.build.os): Deno.Signal[] {
+  return os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM", "SIGHUP"];
 }

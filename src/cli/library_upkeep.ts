@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
-import type { DuplicatesMode, OverwriteMode } from "../model/mod.ts";
+import type { DuplicatesMode } from "../model/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import {
   type LibraryIndex,
@@ -55,13 +55,27 @@ export function configuredSources(loaded: LoadedConfig): Set<string> {
   return new Set(ids);
 }
 
+/**
+ * Files the plan downloads again (`overwrite: overwrite`, a file cut short): never a
+ * recording to copy from, they are about to be replaced.
+ */
+export function filesToReplace(plan: Plan): Set<string> {
+  return new Set(
+    plan.items.filter((item) =>
+      item.type === "track" && item.path !== undefined &&
+      (item.status === "pending" || item.status === "in_progress") && item.action !== "retag"
+    ).map((item) => item.path!),
+  );
+}
+
 /** The file of a recording the ownership record knows (by ISRC), if it is still there. */
-export function ownedRecording(ownership: OwnershipRecord) {
+export function ownedRecording(ownership: OwnershipRecord, replaced: ReadonlySet<string>) {
   return (keys: readonly string[]): string | undefined => {
     for (const key of keys) {
       if (!key.startsWith("isrc:")) continue;
-      const file = ownership.findRecording(key.slice("isrc:".length));
-      if (file !== undefined && existsSync(file)) return file;
+      for (const file of ownership.recordingFiles(key.slice("isrc:".length))) {
+        if (!replaced.has(file) && existsSync(file)) return file;
+      }
     }
     return undefined;
   };
@@ -69,10 +83,15 @@ export function ownedRecording(ownership: OwnershipRecord) {
 
 /**
  * For the run's recording registry: a file of the recording in this library, from the ownership
- * record, else from the library index (files tunedl wrote before it kept the record).
+ * record, else from the library index (files tunedl wrote before it kept the record); never one
+ * this run replaces.
  */
-export function libraryRecording(ownership: OwnershipRecord, index: LibraryIndex | null) {
-  const find = ownedRecording(ownership);
+export function libraryRecording(
+  ownership: OwnershipRecord,
+  index: LibraryIndex | null,
+  options: { replaced: ReadonlySet<string> },
+) {
+  const find = ownedRecording(ownership, options.replaced);
   return async (keys: readonly string[]): Promise<SharedRecording | undefined> => {
     const owned = find(keys);
     if (owned !== undefined) return { path: owned };
@@ -80,24 +99,25 @@ export function libraryRecording(ownership: OwnershipRecord, index: LibraryIndex
       if (!key.startsWith("isrc:") || index === null) continue;
       const entry = await index.lookup(key, { stat: statFile });
       // Another library on the same cache is not this one: `skip` must not point outside.
-      if (entry && ownership.keyOf(entry.path) !== undefined) return { path: entry.path };
+      if (!entry || ownership.keyOf(entry.path) === undefined) continue;
+      if (!options.replaced.has(entry.path)) return { path: entry.path };
     }
     return undefined;
   };
 }
 
 /**
- * Marks the duplicates the plan already knows, as the config's `duplicates` says. With
- * `overwrite: overwrite` files already in the library are fetched again, not copied from.
+ * Marks the duplicates the plan already knows, as the config's `duplicates` says. Files the
+ * plan downloads again (`overwrite: overwrite`, a file cut short) are not copied from.
  */
 export function markPlanDuplicates(
   plan: Plan,
   ownership: OwnershipRecord,
-  options: { mode: DuplicatesMode; overwrite: OverwriteMode },
+  options: { mode: DuplicatesMode },
 ): Plan {
   return markKnownDuplicates(plan, {
     mode: options.mode,
-    existing: options.overwrite === "overwrite" ? undefined : ownedRecording(ownership),
+    existing: ownedRecording(ownership, filesToReplace(plan)),
   });
 }
 

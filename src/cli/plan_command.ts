@@ -18,6 +18,8 @@ import {
   syncOwnership,
 } from "./library_upkeep.ts";
 import { printable } from "./terminal_text.ts";
+import { recheckLibraryFiles } from "./library_recheck.ts";
+import { optionalFfprobe } from "./optional_tools.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { createRunContext } from "./run_context.ts";
 import { placementFor, planHashFor, planSourcesFor } from "./stage_options.ts";
@@ -62,10 +64,11 @@ export const planCommand: Command = {
         } finally {
           spinner.stop();
         }
+        // Files tunedl wrote that are cut short since are downloaded again: say so now.
+        built = await recheckLibraryFiles(ctx, built, { ffprobe: optionalFfprobe(loaded, io) });
         const ownership = await openOwnership(layout.baseDir, io, { readOnly: true });
         const plan = markPlanDuplicates(built, ownership, {
           mode: loaded.config.download.duplicates,
-          overwrite: loaded.config.download.overwrite,
         });
         const removals = flags.prune === true
           ? await (async () => {

@@ -9,6 +9,7 @@ export function planCounts(plan: Plan) {
   const byType: Record<string, number> = {};
   let toDownload = 0, toCopy = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
   let sourcesFailed = 0;
+  let damaged = 0;
   for (const item of plan.items) {
     byType[item.type] = (byType[item.type] ?? 0) + 1;
     if (item.type !== "track") {
@@ -19,12 +20,24 @@ export function planCounts(plan: Plan) {
       if (item.action === "retag") toRetag++;
       else if (item.duplicate_of !== undefined) toCopy++;
       else toDownload++;
+      if (item.damage !== undefined) damaged++;
     } else if (item.skip_reason === "exists" || item.status === "completed") present++;
     else if (item.status === "failed") failed++;
     else skipped++;
   }
   const tracks = byType.track ?? 0;
-  return { tracks, byType, toDownload, toCopy, toRetag, present, failed, skipped, sourcesFailed };
+  return {
+    tracks,
+    byType,
+    toDownload,
+    toCopy,
+    toRetag,
+    present,
+    failed,
+    skipped,
+    sourcesFailed,
+    damaged,
+  };
 }
 
 /** What the user listed in the config, for the plan's headline. */
@@ -97,7 +110,9 @@ export function formatPlan(
     `Plan: ${plural(counts.tracks, "track")}${listed}` +
     (m3us > 0 ? `; ${plural(m3us, "M3U file")}` : ""),
     `Library: ${baseDir}`,
-    `  to download:      ${counts.toDownload}`,
+    `  to download:      ${counts.toDownload}${
+      counts.damaged ? ` (${counts.damaged} damaged in the library, listed below)` : ""
+    }`,
     ...(counts.toCopy > 0
       ? [`  ${copyLabel(options.duplicates).padEnd(17)} ${counts.toCopy}`]
       : []),
@@ -113,6 +128,14 @@ export function formatPlan(
   if (problems.length) {
     lines.push("", "Sources with problems:");
     for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+  }
+  const damaged = plan.items.filter((i) => i.type === "track" && i.damage !== undefined);
+  if (damaged.length) {
+    lines.push("", "Damaged files in the library (downloaded again):");
+    for (const item of damaged) {
+      const path = item.path ? relative(baseDir, item.path) : item.name;
+      lines.push(`  ${path}: ${item.damage}`);
+    }
   }
   const pending = plan.items.filter((i) => i.type === "track" && i.status === "pending");
   if (pending.length) {

@@ -9,6 +9,8 @@ export interface LibraryEntry {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Seconds of audio tunedl read back from the file when it wrote or last checked it. */
+  durationSec?: number;
 }
 
 /** Size and modification time of a file, or undefined when it does not exist. */
@@ -32,8 +34,16 @@ export class LibraryIndex {
 
   /** Remembers the file of a track (call after writing or moving it). */
   async record(trackId: string, entry: LibraryEntry): Promise<void> {
-    const { path, size, mtimeMs } = entry;
-    await this.#cache.set("library", trackId, { path, size, mtimeMs } satisfies LibraryEntry);
+    const { path, size, mtimeMs, durationSec } = entry;
+    const kept: LibraryEntry = { path, size, mtimeMs };
+    if (durationSec !== undefined && Number.isFinite(durationSec)) kept.durationSec = durationSec;
+    await this.#cache.set("library", trackId, kept);
+  }
+
+  /** The recorded entry of a track as it was stored, without looking at the file. */
+  async entry(trackId: string): Promise<LibraryEntry | undefined> {
+    const entry = await this.#cache.get<LibraryEntry>("library", trackId);
+    return isLibraryEntry(entry) ? entry : undefined;
   }
 
   /**
@@ -68,7 +78,8 @@ export class LibraryIndex {
   }
 }
 
-function sameMtime(current: number | null, recorded: number): boolean {
+/** Whether two modification times are the same as far as every file API agrees (pure). */
+export function sameMtime(current: number | null, recorded: number): boolean {
   // Some file systems keep sub-millisecond times that round differently between
   // APIs; whole milliseconds are what both sides agree on.
   return current !== null && Math.trunc(current) === Math.trunc(recorded);
@@ -78,5 +89,6 @@ function isLibraryEntry(value: unknown): value is LibraryEntry {
   if (typeof value !== "object" || value === null) return false;
   const entry = value as Record<string, unknown>;
   return typeof entry.path === "string" && typeof entry.size === "number" &&
-    typeof entry.mtimeMs === "number";
+    typeof entry.mtimeMs === "number" &&
+    (entry.durationSec === undefined || typeof entry.durationSec === "number");
 }

@@ -144,9 +144,13 @@ export class OwnershipRecord {
 
   /** The first owned track file of a recording (by ISRC), if any. */
   findRecording(isrc: string): string | undefined {
+    return this.recordingFiles(isrc)[0];
+  }
+
+  /** Every owned track file of a recording (by ISRC), in a stable order. */
+  recordingFiles(isrc: string): string[] {
     const keys = this.#byIsrc.get(isrc.trim().toUpperCase());
-    const first = keys === undefined ? undefined : [...keys].sort()[0];
-    return first === undefined ? undefined : this.pathOf(first);
+    return keys === undefined ? [] : [...keys].sort().map((key) => this.pathOf(key));
   }
 
   /** Records a file tunedl just wrote (replacing what was known about that path). */

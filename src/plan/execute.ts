@@ -35,6 +35,8 @@ export interface ProducedFile {
   bytes?: number;
   /** Set when the worker found nothing to do (e.g. "exists"): the item ends skipped. */
   skipped?: string;
+  /** The source the file came from, when not the one resolved (a dead video's runner-up). */
+  source?: ResolvedSource;
   /** The library file this one was copied or linked from (the same recording, fetched once). */
   copiedFrom?: string;
 }
@@ -499,7 +501,7 @@ class PlanExecution {
       action,
       status: outcome,
       ...(item.path === undefined ? {} : { path: item.path }),
-      ...(source === undefined ? {} : { source }),
+      ...((produced?.source ?? source) === undefined ? {} : { source: produced?.source ?? source }),
       ...(produced?.skipped === undefined ? {} : { skipReason: produced.skipped }),
       ...(produced?.copiedFrom === undefined ? {} : { copiedFrom: produced.copiedFrom }),
     });

@@ -12,6 +12,8 @@ export * from "./track_pipeline.ts";
 export * from "./library_reuse.ts";
 export * from "./stop_policy.ts";
 export * from "./track_lyrics.ts";
+export * from "./source_fallback.ts";
+export * from "./length_check.ts";
 export * from "./recording_dedupe.ts";
 export * from "./prune.ts";
 export * from "./shared_recordings.ts";

@@ -59,6 +59,11 @@ export interface PlanItem {
   /** Why an item was skipped ("exists", "duplicate", ...). */
   skip_reason?: string;
   /**
+   * Why a file already in the library is downloaded again: its length does not match the
+   * track's ("it is 16 s long, the track 30 s").
+   */
+  damage?: string;
+  /**
    * Another place of the same recording (same ISRC or relinked id): the id of the plan item
    * that fetches it, or the path of its file in the library. This track is then copied,
    * linked or pointed at (`download.duplicates`) instead of fetched again.

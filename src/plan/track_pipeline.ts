@@ -16,16 +16,26 @@ import { dirname } from "node:path";
 import {
   type AudioTools,
   coverImageProblem,
+  diskFullError,
   produceTrackFile,
   retagFile,
+  SourceUnavailableError,
   tagsFromTrack,
   tempRootFor,
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
-import { NetworkError, NotFoundError, TunedlError } from "../errors/mod.ts";
+import {
+  CancelledError,
+  isNoSpaceError,
+  NetworkError,
+  NotFoundError,
+  StorageError,
+  TunedlError,
+} from "../errors/mod.ts";
 import { type LibraryIndex, renderM3u } from "../library/mod.ts";
-import type { TrackWorker } from "./execute.ts";
+import type { ProducedFile, StageContext, TrackWorker } from "./execute.ts";
 import type { ResolvedSource } from "./execution_events.ts";
+import { produceWithFallback } from "./source_fallback.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
 import type { TrackLyrics } from "./track_lyrics.ts";
@@ -133,6 +143,81 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     return undefined;
   }
 
+  /** The best match above the threshold, passing over dead URLs; throws when there is none. */
+  async function searchMatch(
+    item: PlanItem,
+    signal: AbortSignal,
+    dead?: ReadonlySet<string>,
+  ): Promise<StoredMatch> {
+    const result = await findBestMatch(trackMetadata(item), deps.providers, {
+      threshold: d.matchThreshold,
+      durationToleranceSec: d.durationToleranceSec,
+      signal,
+      searchCache,
+      exclude: dead,
+    });
+    if (result.status !== "found" || !result.best) throw notFound(item, result);
+    const best = result.best;
+    return {
+      url: best.candidate.url,
+      provider: best.candidate.provider,
+      score: best.score.total,
+      title: best.candidate.title,
+    };
+  }
+
+  /** Keeps a match per track and per recording: one match serves every release. */
+  async function rememberMatch(track: TrackMetadata, match: StoredMatch): Promise<void> {
+    await Promise.all(
+      matchKeys(track).map((key) => deps.caches.match.set(key, match, { ttlMs: MATCH_TTL_MS })),
+    );
+  }
+
+  /** Downloads, converts, tags and places one track from one source; records it in the index. */
+  async function produceFrom(
+    item: PlanItem,
+    source: ResolvedSource,
+    ctx: StageContext,
+    lyrics: ReturnType<TrackLyrics["lookup"]> | undefined,
+  ): Promise<ProducedFile> {
+    const track = trackMetadata(item);
+    const path = outputPathOf(item);
+    const coverBytes = await cover(track.coverUrl, ctx.signal);
+    const produced = await produceTrackFile(source.url, path, {
+      format: d.format,
+      bitrate: d.bitrate,
+      tags: tagsFromTrack(track, { sourceUrl: source.url }),
+      lyrics: lyrics?.then((result) => result.tag),
+      cover: coverBytes,
+      tools: deps.tools,
+      tempRoot: tempRootFor(deps.libraryRoot),
+      signal: ctx.signal,
+      timeoutMs: d.downloadTimeoutMs,
+      cookiesFile: d.cookiesFile,
+      extraArgs: d.ytdlpArgs,
+      onStage: (stage, progress) => {
+        ctx.stage(stage);
+        if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      },
+    });
+    deps.caches.files.invalidate(path);
+    if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
+    const info = await Deno.stat(path);
+    const entry = {
+      path,
+      size: info.size,
+      mtimeMs: info.mtime?.getTime() ?? 0,
+      durationSec: produced.durationSeconds,
+    };
+    // Also under the recording, so another release of it finds this file (recording_dedupe.ts).
+    const isrc = track.isrc?.trim().toUpperCase();
+    await Promise.all([
+      deps.libraryIndex?.record(track.spotifyId, entry),
+      isrc ? deps.libraryIndex?.record(`isrc:${isrc}`, entry) : undefined,
+    ]);
+    return { path, bytes: produced.bytes ?? info.size };
+  }
+
   return {
     async enrich(item, ctx) {
       const track = trackMetadata(item);
@@ -156,60 +241,45 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const known = await storedMatch(track);
       if (known) return { ...known };
       ctx.stage("search");
-      const result = await findBestMatch(track, deps.providers, {
-        threshold: d.matchThreshold,
-        durationToleranceSec: d.durationToleranceSec,
-        signal: ctx.signal,
-        searchCache,
-      });
-      if (result.status !== "found" || !result.best) throw notFound(item, result);
-      const best = result.best;
-      const match: StoredMatch = {
-        url: best.candidate.url,
-        provider: best.candidate.provider,
-        score: best.score.total,
-        title: best.candidate.title,
-      };
-      await Promise.all(
-        matchKeys(track).map((key) => deps.caches.match.set(key, match, { ttlMs: MATCH_TTL_MS })),
-      );
+      const match = await searchMatch(item, ctx.signal);
+      await rememberMatch(track, match);
       return match;
     },
 
-    async produce(item, source, ctx) {
+    async produce(item, resolved, ctx) {
       const track = trackMetadata(item);
-      const path = outputPathOf(item);
+      outputPathOf(item);
       // Looked up while the audio downloads; awaited only when the file is tagged.
       const lyrics = deps.lyrics?.lookup(track, ctx.signal);
-      const coverBytes = await cover(track.coverUrl, ctx.signal);
-      const produced = await produceTrackFile(source.url, path, {
-        format: d.format,
-        bitrate: d.bitrate,
-        tags: tagsFromTrack(track, { sourceUrl: source.url }),
-        lyrics: lyrics?.then((result) => result.tag),
-        cover: coverBytes,
-        tools: deps.tools,
-        tempRoot: tempRootFor(deps.libraryRoot),
-        signal: ctx.signal,
-        timeoutMs: d.downloadTimeoutMs,
-        cookiesFile: d.cookiesFile,
-        extraArgs: d.ytdlpArgs,
-        onStage: (stage, progress) => {
-          ctx.stage(stage);
-          if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
+      let source = resolved;
+      const produced = await produceWithFallback(resolved, {
+        produce: (candidate) => {
+          source = candidate;
+          return produceFrom(item, candidate, ctx, lyrics);
         },
+        nextSource: async (dead) => {
+          ctx.stage("search");
+          try {
+            return await searchMatch(item, ctx.signal, dead);
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        },
+        isDead: (error) => error instanceof SourceUnavailableError,
+        dropsMatch: dropsStoredMatch,
+        forgetMatch: async () => {
+          await Promise.all(matchKeys(track).map((key) => deps.caches.match.delete(key)));
+        },
+        rememberMatch: (next) => rememberMatch(track, next as StoredMatch),
+        onFallback: (_dead, next, error) =>
+          deps.warn?.(
+            `${item.name}: ${(error as Error).message}; trying the next match "${next.title}" ` +
+              `(${next.score?.toFixed(2)}) ${next.url}`,
+          ),
+        exhausted: (error, dead) => noOtherMatch(item, error, dead),
       });
-      deps.caches.files.invalidate(path);
-      if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
-      const info = await Deno.stat(path);
-      const entry = { path, size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 };
-      // Also under the recording, so another release of it finds this file (recording_dedupe.ts).
-      const isrc = track.isrc?.trim().toUpperCase();
-      await Promise.all([
-        deps.libraryIndex?.record(track.spotifyId, entry),
-        isrc ? deps.libraryIndex?.record(`isrc:${isrc}`, entry) : undefined,
-      ]);
-      return { path, bytes: produced.bytes ?? info.size };
+      return source === resolved ? produced : { ...produced, source };
     },
 
     async retag(item, ctx) {
@@ -218,12 +288,27 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const known = await storedMatch(track);
       const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
       const tags = tagsFromTrack(track, { sourceUrl: known?.url });
-      await retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
-        cover: await cover(track.coverUrl, ctx.signal),
-        signal: ctx.signal,
-      });
+      await orDiskFull(
+        retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
+          cover: await cover(track.coverUrl, ctx.signal),
+          signal: ctx.signal,
+          tempDir: tempRootFor(deps.libraryRoot),
+        }),
+        deps.libraryRoot,
+        `re-tagging ${path}`,
+      );
       deps.caches.files.invalidate(path);
       if (lyrics) await deps.lyrics?.finish(item, path, lyrics);
+      // New tags change the size, not the audio: the verified length still holds.
+      const recorded = await deps.libraryIndex?.entry(track.spotifyId);
+      if (recorded?.path === path) {
+        const info = await Deno.stat(path);
+        await deps.libraryIndex?.record(track.spotifyId, {
+          ...recorded,
+          size: info.size,
+          mtimeMs: info.mtime?.getTime() ?? 0,
+        });
+      }
     },
 
     async writeM3u(item, tracks) {
@@ -238,7 +323,11 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         };
       });
       await Deno.mkdir(dirname(m3uPath), { recursive: true });
-      await writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath }));
+      await orDiskFull(
+        writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath })),
+        deps.libraryRoot,
+        `writing ${m3uPath}`,
+      );
       deps.caches.files.invalidate(m3uPath);
       return { written: entries.length, leftOut: tracks.length - entries.length };
     },
@@ -284,6 +373,55 @@ function needsFullTrack(
 function matchKeys(track: TrackMetadata): string[] {
   const isrc = track.isrc?.trim().toUpperCase();
   return isrc ? [`match:${track.spotifyId}`, `match:isrc:${isrc}`] : [`match:${track.spotifyId}`];
+}
+
+/** Awaits work; a full disk becomes the run-stopping DiskFullError naming the library. */
+async function orDiskFull<T>(work: Promise<T>, libraryRoot: string, what: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof CancelledError) && isNoSpaceError(error)) {
+      throw await diskFullError(libraryRoot, { what, cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Whether a failed download makes the next run search again instead of reusing the stored match:
+ * yes when yt-dlp refused the video; not for what says nothing about it (a cancel, a full disk,
+ * a network failure or a killed program, which are retried).
+ */
+function dropsStoredMatch(error: unknown): boolean {
+  if (error instanceof CancelledError || error instanceof StorageError) return false;
+  const failure = error as Partial<TunedlError>;
+  return failure.retryable !== true && typeof failure.code === "string" &&
+    DOWNLOAD_REFUSALS.has(failure.code);
+}
+
+// yt-dlp's failures that concern the video itself (download_errors.ts codes).
+const DOWNLOAD_REFUSALS = new Set([
+  "unavailable",
+  "private",
+  "region_blocked",
+  "age_restricted",
+  "sign_in_required",
+  "download_failed",
+]);
+
+/** A dead video with no runner-up above the threshold: what was tried and what to do. */
+function noOtherMatch(item: PlanItem, error: unknown, dead: readonly string[]): unknown {
+  if (!(error instanceof SourceUnavailableError)) return error;
+  const tried = dead.length === 1 ? dead[0] : `${dead.length} videos (${dead.join(", ")})`;
+  return new SourceUnavailableError(
+    error.code as "unavailable" | "private" | "region_blocked",
+    `${error.message}; no other candidate for ${item.name} scored above the threshold`,
+    {
+      detail: { ...error.detail, tried: dead },
+      hint: `Tried ${tried}. Run \`tunedl explain ${item.spotify_url}\` to see the candidates, ` +
+        "or add a working audio URL under overrides: in the config.",
+    },
+  );
 }
 
 /** The path optimize gave a track or M3U; a saved plan edited by hand may lack it. */

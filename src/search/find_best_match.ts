@@ -62,6 +62,8 @@ export interface FindBestMatchOptions extends MatchOptions {
   searchCache?: SearchCache;
   /** Candidates kept per search (default: all the answer has). */
   limit?: number;
+  /** URLs of candidates to pass over (videos already found dead). */
+  exclude?: ReadonlySet<string>;
 }
 
 /** One planned search query. */
@@ -123,6 +125,7 @@ export async function findBestMatch(
       }
       queries.push({ provider: provider.name, query, count: found.length, cached });
       for (const candidate of found) {
+        if (options.exclude?.has(candidate.url)) continue;
         const score = matchScore(track, candidate, options);
         const key = `${candidate.provider}:${candidate.videoId}`;
         const previous = seen.get(key);

@@ -265,6 +265,26 @@ const cases: Case[] = [
     retryable: true,
   },
   {
+    // yt-dlp 2023.03 when the server drops the connection mid-download (seen on loopback).
+    name: "connection dropped mid-download",
+    stderr: "[download]  10.0% of   97.66KiB at  188.19KiB/s ETA 00:00\n" +
+      "ERROR: [download] Got error: Downloaded 10000 bytes, expected 100000 bytes. Giving up " +
+      "after 10 retries",
+    code: "network",
+    errorClass: DownloadNetworkError,
+    base: NetworkError,
+    retryable: true,
+  },
+  {
+    name: "connection broken",
+    stderr: "ERROR: [download] Got error: ('Connection broken: IncompleteRead(0 bytes read)', " +
+      "IncompleteRead(0 bytes read))",
+    code: "network",
+    errorClass: DownloadNetworkError,
+    base: NetworkError,
+    retryable: true,
+  },
+  {
     name: "unknown failure keeps the last line",
     stderr:
       "[info] abcdefghijk: Downloading 1 format(s): 251\nERROR: Something new and strange happened",

@@ -52,6 +52,11 @@ const countCases: Array<
     expect: { present: 1 },
   },
   { name: "completed", item: track("a", { status: "completed" }), expect: { present: 1 } },
+  {
+    name: "a damaged file is downloaded again",
+    item: track("a", { damage: "it is 16 s long, the track 30 s" }),
+    expect: { toDownload: 1, damaged: 1 },
+  },
   { name: "failed track", item: track("a", { status: "failed" }), expect: { failed: 1 } },
   {
     name: "skipped for another reason",
@@ -84,6 +89,7 @@ for (const { name, item, expect } of countCases) {
       failed: 0,
       skipped: 0,
       sourcesFailed: 0,
+      damaged: 0,
     };
     const tracks = item.type === "track" ? 1 : 0;
     assert.deepEqual(counts, { tracks, byType: { [item.type]: 1 }, ...zero, ...expect });
@@ -111,6 +117,7 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     failed: 0,
     skipped: 0,
     sourcesFailed: 1,
+    damaged: 0,
   });
   // The track rows add up to the plan's tracks.
   assert.equal(
@@ -130,6 +137,7 @@ Deno.test("planCounts: an empty plan", () => {
     failed: 0,
     skipped: 0,
     sourcesFailed: 0,
+    damaged: 0,
   });
 });
 
@@ -398,3 +406,21 @@ for (const { name, download } of outsideCases) {
     });
   });
 }
+
+Deno.test("formatPlan: damaged library files are counted and listed with what is wrong", () => {
+  const text = formatPlan(
+    planOf([
+      track("a", { damage: "it is 16 s long, the track 30 s" }),
+      track("b"),
+      track("c", { status: "skipped", skip_reason: "exists", action: undefined }),
+    ]),
+    LIBRARY,
+  );
+  assert.match(text, /to download: {6}2 \(1 damaged in the library, listed below\)\n/);
+  assert.match(
+    text,
+    new RegExp(
+      `Damaged files in the library \\(downloaded again\\):\\n  Artist\\${sep}a\\.mp3: it is 16 s long, the track 30 s\\n`,
+    ),
+  );
+});

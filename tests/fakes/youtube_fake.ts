@@ -104,6 +104,8 @@ export interface FakeYouTube {
   searches: FakeSearchRequest[];
   mediaRequests: FakeMediaRequest[];
   addRule(rule: FakeSearchRule): void;
+  /** Serves media at /watch?v=<videoId> from now on; undefined takes it away (a removed video). */
+  setMedia(videoId: string, media: FakeMedia | undefined): void;
   /** The next `count` searches answer `status` (default 503). */
   failNext(count: number, status?: number): void;
   close(): Promise<void>;
@@ -263,6 +265,10 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
     mediaRequests,
     addRule(rule) {
       rules.unshift(rule);
+    },
+    setMedia(videoId, item) {
+      if (item === undefined) media.delete(videoId);
+      else media.set(videoId, item);
     },
     failNext(count, status = 503) {
       pendingFailures = [

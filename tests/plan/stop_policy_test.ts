@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   ConversionError,
+  DiskFullError,
   DownloaderSetupError,
   MissingEncoderError,
   SignInRequiredError,
@@ -12,6 +13,7 @@ import {
   NetworkError,
   NotFoundError,
   ServiceUnreachableError,
+  StorageError,
   type TunedlError,
 } from "../../src/errors/mod.ts";
 import { LoginExpiredError } from "../../src/spotify/mod.ts";
@@ -29,6 +31,8 @@ const CASES: [label: string, failure: TunedlError, stops: boolean][] = [
   ["a network failure", new NetworkError("timed out"), false],
   ["a service is not answering", new ServiceUnreachableError("YouTube is not answering"), true],
   ["no match", new NotFoundError("No confident match"), false],
+  ["the library's disk is full", new DiskFullError("No space left"), true],
+  ["the library cannot be written", new StorageError("Permission denied"), true],
 ];
 
 for (const [label, failure, stops] of CASES) {

@@ -295,3 +295,23 @@ Deno.test("explainMatch says why nothing was accepted", async () => {
     /Why: every candidate was rejected \(closest: no artist of the track \(Abstrakt\)/,
   );
 });
+
+Deno.test("exclude: dead videos are passed over; the search goes on to the next query", async () => {
+  const dead = candidate("youtube-music", "dead", "Nobody Else", ["Abstrakt"], 162);
+  const music = new TableProvider("youtube-music", {
+    GB2LD2210007: [dead],
+    "Abstrakt - Nobody Else": [
+      dead,
+      candidate("youtube-music", "alive", "Nobody Else", ["Abstrakt"], 163, 2),
+    ],
+  });
+  const result = await findBestMatch(nobodyElse, [music], { exclude: new Set([dead.url]) });
+  assert.equal(result.status, "found");
+  assert.equal(result.best?.candidate.videoId, "alive");
+  assert.ok(!result.candidates.some((scored) => scored.candidate.videoId === "dead"));
+  assert.deepEqual(music.calls, ["GB2LD2210007", "Abstrakt - Nobody Else"]);
+  const none = await findBestMatch(nobodyElse, [music], {
+    exclude: new Set([dead.url, "http://127.0.0.1/watch?v=alive"]),
+  });
+  assert.equal(none.status, "not_found");
+});

@@ -1,0 +1,47 @@
+/**
+ * Tag rewrites of older tunedl versions (and the cross-device fallback) write a hidden copy beside
+ * the track, `.<name>.tunedl-<8 hex>.tmp`, then rename it over the track; a kill in between left
+ * the copy there for good. These are removed at the start of a download, in the folders of the
+ * plan's tracks only (tunedl does not walk the whole library), and only when old enough that no
+ * other tunedl still running can own them.
+ */
+import { basename, dirname, join } from "node:path";
+
+const TAG_TEMP = /^\.(.+)\.tunedl-[0-9a-f]{8}\.tmp$/;
+
+/** The track file name a tag temp file belongs to, or undefined for any other name (pure). */
+export function tagTempOwner(fileName: string): string | undefined {
+  return TAG_TEMP.exec(fileName)?.[1];
+}
+
+/** Removes stale tag temp files beside the given track paths; returns how many. */
+export async function removeStaleTagTemps(
+  trackPaths: Iterable<string>,
+  options: { olderThanMs: number; now?: number },
+): Promise<number> {
+  const now = options.now ?? Date.now();
+  const namesByDir = new Map<string, Set<string>>();
+  for (const path of trackPaths) {
+    const dir = dirname(path);
+    let names = namesByDir.get(dir);
+    if (names === undefined) namesByDir.set(dir, names = new Set());
+    names.add(basename(path));
+  }
+  let removed = 0;
+  for (const [dir, names] of namesByDir) {
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        const owner = entry.isFile ? tagTempOwner(entry.name) : undefined;
+        if (owner === undefined || !names.has(owner)) continue;
+        const path = join(dir, entry.name);
+        try {
+          const info = await Deno.lstat(path);
+          if (now - (info.mtime?.getTime() ?? now) < options.olderThanMs) continue;
+          await Deno.remove(path);
+          removed++;
+        } catch { /* gone meanwhile */ }
+      }
+    } catch { /* no such folder yet */ }
+  }
+  return removed;
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { removeStaleTagTemps, tagTempOwner, writeTags } from "../../src/audio/mod.ts";
+import { listFiles } from "../fakes/file_tree.ts";
+import { toneM4a } from "../fakes/music_world.ts";
+
+Deno.test("tagTempOwner reads the track name out of a tag temp file's name", () => {
+  assert.equal(tagTempOwner(".01 - Song.mp3.tunedl-0a1b2c3d.tmp"), "01 - Song.mp3");
+  assert.equal(tagTempOwner(".Song.mp3.tunedl-XYZ.tmp"), undefined);
+  assert.equal(tagTempOwner("Song.mp3.tunedl-0a1b2c3d.tmp"), undefined);
+  assert.equal(tagTempOwner(".playlist.m3u8.tmp"), undefined);
+});
+
+Deno.test("removeStaleTagTemps removes only old temp copies of the given tracks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-tag-temps-" });
+  try {
+    const album = join(dir, "Artist", "Album");
+    await Deno.mkdir(album, { recursive: true });
+    const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    const files = {
+      track: join(album, "01 - Song.mp3"),
+      stale: join(album, ".01 - Song.mp3.tunedl-0a1b2c3d.tmp"),
+      young: join(album, ".01 - Song.mp3.tunedl-11111111.tmp"),
+      otherTrack: join(album, ".02 - Not In Plan.mp3.tunedl-22222222.tmp"),
+      unrelated: join(album, ".notes.txt"),
+    };
+    for (const path of Object.values(files)) await Deno.writeTextFile(path, "x");
+    for (const path of [files.stale, files.otherTrack, files.unrelated]) {
+      await Deno.utime(path, old, old);
+    }
+    const removed = await removeStaleTagTemps(
+      [files.track, join(dir, "Missing", "Folder", "x.mp3")],
+      { olderThanMs: 60 * 60 * 1000 },
+    );
+    assert.equal(removed, 1);
+    assert.deepEqual(
+      await listFiles(dir),
+      [files.young, files.otherTrack, files.track, files.unrelated].sort(),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeTags with a temp folder leaves nothing beside the track", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-tag-tempdir-" });
+  try {
+    const album = join(dir, "Artist", "Album");
+    await Deno.mkdir(album, { recursive: true });
+    const track = join(album, "Song.m4a");
+    await Deno.writeFile(track, await toneM4a());
+    const tempDir = join(dir, ".tunedl-tmp");
+    await writeTags(
+      track,
+      { title: "Song", artists: ["Artist"], albumArtists: ["Artist"], genres: [] },
+      { tempDir },
+    );
+    // The copy went through the (now removed, empty) temp folder: only the track is left.
+    assert.deepEqual(await listFiles(dir), [track]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
