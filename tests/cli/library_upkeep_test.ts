@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { preparePrune, syncOwnership } from "../../src/cli/library_upkeep.ts";
+import {
+  filesToReplace,
+  libraryRecording,
+  preparePrune,
+  syncOwnership,
+} from "../../src/cli/library_upkeep.ts";
 import type { PersistentCache } from "../../src/cache/mod.ts";
 import type { CliIo } from "../../src/cli/io.ts";
 import { parseConfig } from "../../src/config/mod.ts";
@@ -181,6 +186,28 @@ Deno.test("syncOwnership: owned files gain today's sources; present files the in
     assert.deepEqual(ownership.get(vouched)?.sources, [`playlist:${PLAYLIST}`]);
     assert.equal(ownership.get(vouched)?.spotify_id, "v");
     assert.equal(ownership.get(unknown), undefined, "not vouched for: never adopted");
+    await ownership.flush();
+  });
+});
+
+Deno.test("a file the run downloads again (overwrite, cut short) is never the recording to copy from", async () => {
+  await withRoot(async (root) => {
+    const ownership = await OwnershipRecord.open(root);
+    const old = join(root, "old.mp3");
+    const other = join(root, "other.mp3");
+    for (const path of [old, other]) {
+      await Deno.writeTextFile(path, "x");
+      ownership.record(path, { kind: "track", isrc: "GB0000000010", sources: [] });
+    }
+    const replaced = filesToReplace(planOf([
+      trackItem("track:o", { path: old, action: "download" }),
+      trackItem("track:p", { path: other, status: "skipped", skip_reason: "exists" }),
+    ]));
+    assert.deepEqual([...replaced], [old]);
+    const find = libraryRecording(ownership, null, { replaced });
+    assert.deepEqual(await find(["isrc:GB0000000010"]), { path: other });
+    const none = libraryRecording(ownership, null, { replaced: new Set([old, other]) });
+    assert.equal(await none(["isrc:GB0000000010"]), undefined);
     await ownership.flush();
   });
 });
