@@ -119,7 +119,29 @@ export async function startBenchWorld(
   };
 }
 
-/** A server answering every path with the same small JPEG after `latencyMs`; counts requests. */
+/**
+ * A cover the size Spotify serves: a 640x640 JPEG of about 110 KB (made once
+ * by the real ffmpeg), so tagging and memory figures carry real cover sizes.
+ */
+export async function spotifySizedCoverJpeg(ffmpeg = "ffmpeg"): Promise<Uint8Array> {
+  const output = await new Deno.Command(ffmpeg, {
+    args: [
+      ...["-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=640x640:d=1,noise=alls=30:allf=t"],
+      ...["-frames:v", "1", "-q:v", "8", "-f", "mjpeg", "pipe:1"],
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success || output.stdout.length === 0) {
+    throw new Error(
+      `ffmpeg could not make the bench cover: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  return output.stdout;
+}
+
+/** A server answering every path with the same JPEG after `latencyMs`; counts requests. */
 export function startCoverServer(
   jpeg: Uint8Array,
   latencyMs: number,

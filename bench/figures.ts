@@ -3,6 +3,7 @@
  * best possible value and a target, and prints them as a table. Pure.
  */
 import type { ExecuteLowerBound, MinimumRequests, PlanLowerBound } from "./minimum_requests.ts";
+import type { MemorySamples } from "./sampled_main.ts";
 
 /** The runs of one mode. */
 export type RunName = "cold-plan" | "cold-download" | "warm" | "rerun-5pct";
@@ -42,6 +43,10 @@ export interface RunRecord {
   wallBoundMs?: number;
   /** Load average of the machine (1 min) before and after the run. */
   load?: [number, number];
+  /** Mean of the 1-minute load average sampled every second during the run. */
+  loadDuring?: number;
+  /** Deno.memoryUsage() samples of the tunedl process (bench/sampled_main.ts). */
+  memory?: MemorySamples;
   lowerBound?: PlanLowerBound;
   summary?: {
     downloaded: number;
@@ -68,8 +73,12 @@ export interface Figure {
   best?: number | null;
   /** value / best. */
   ratio?: number | null;
+  /** A figure that is not one number (shown instead of value). */
+  text?: string;
   target?: string;
   met?: boolean | null;
+  /** The machine's 1-minute load average before and after the run, and its mean during it. */
+  load?: { before: number; after: number; during?: number };
 }
 
 /** Compares actual per-endpoint counts with the minimum's endpoints (pure). */
@@ -106,7 +115,7 @@ export function figuresFor(
 ): Figure[] {
   const figures: Figure[] = [];
   const push = (run: RunRecord, figure: Omit<Figure, "scale" | "mode" | "run">) =>
-    figures.push({ scale, mode, run: run.run, ...figure });
+    figures.push({ scale, mode, run: run.run, ...figure, load: loadOf(run) });
   const rss = (run: RunRecord) => {
     const target = rssTargetMB(scale);
     push(run, {
@@ -116,6 +125,22 @@ export function figuresFor(
       target: target === undefined ? undefined : `< ${target}`,
       met: target === undefined || run.peakRssMB === undefined ? null : run.peakRssMB < target,
     });
+    const memory = run.memory;
+    if (memory) {
+      const peak = memory.atPeakRss;
+      push(run, {
+        name: "at sampled RSS peak: V8 heap used / external",
+        value: null,
+        unit: "",
+        text: `${peak.heapUsedMB} / ${peak.externalMB} MB of ${peak.rssMB} MB`,
+      });
+      push(run, {
+        name: "peak V8 heap used / external (sampled)",
+        value: null,
+        unit: "",
+        text: `${memory.peakHeapUsedMB} / ${memory.peakExternalMB} MB`,
+      });
+    }
   };
   const failed = (run: RunRecord) => {
     if (run.code !== 0) {
@@ -125,12 +150,20 @@ export function figuresFor(
   const executor = (run: RunRecord) => {
     const bound = run.executeBound;
     const actual = run.executeMs;
+    // The issue's target is for the cold download; when the download stage's
+    // own Spotify reads (2026 rules) bound the phase, not the tool work, the
+    // executor is judged against that bound instead.
+    const judged = run.run === "cold-download";
+    const spotifyBound = bound !== undefined && bound.spotifyMs > bound.workMs;
     push(run, {
       name: "execute phase",
       value: actual === undefined ? null : round(actual / 1000),
       unit: "s",
       best: bound ? round(bound.ms / 1000) : null,
       ratio: bound && actual ? round(actual / bound.ms) : null,
+      ...(judged && spotifyBound
+        ? { target: "<= 1.1x bound", met: actual === undefined ? null : actual <= 1.1 * bound.ms }
+        : {}),
     });
     const slot = run.downloadSlot;
     if (slot && run.workMs !== undefined) {
@@ -154,8 +187,9 @@ export function figuresFor(
       name: `executor efficiency (threads ${options.threads})`,
       value: efficiency === null ? null : round(efficiency),
       unit: "",
-      target: ">= 0.9",
-      met: efficiency === null ? null : efficiency >= 0.9,
+      ...(judged && !spotifyBound
+        ? { target: ">= 0.9", met: efficiency === null ? null : efficiency >= 0.9 }
+        : {}),
     });
   };
   const cpu = (run: RunRecord) => {
@@ -254,8 +288,8 @@ export function figuresFor(
         unit: "s",
         best: run.wallBoundMs === undefined ? undefined : round(run.wallBoundMs / 1000),
         ratio: run.wallBoundMs ? round(run.wallMs / run.wallBoundMs) : undefined,
-        target: wallTarget ? "< 2" : undefined,
-        met: wallTarget ? run.wallMs < 2000 : null,
+        target: wallTarget ? "< 1" : undefined,
+        met: wallTarget ? run.wallMs < 1000 : null,
       });
       if (run.run === "rerun-5pct") {
         executor(run);
@@ -267,9 +301,62 @@ export function figuresFor(
   return figures;
 }
 
+/** The machine's load during a run, as the figures carry it (pure). */
+export function loadOf(run: RunRecord): Figure["load"] {
+  if (!run.load) return undefined;
+  const round1 = (n: number) => Math.round(n * 100) / 100;
+  return {
+    before: round1(run.load[0]),
+    after: round1(run.load[1]),
+    ...(run.loadDuring === undefined ? {} : { during: run.loadDuring }),
+  };
+}
+
+/** "before>after (mean during)" for the table (pure). */
+export function formatLoad(load: Figure["load"]): string {
+  if (!load) return "-";
+  const during = load.during === undefined ? "" : ` (~${load.during.toFixed(1)})`;
+  return `${load.before.toFixed(1)}>${load.after.toFixed(1)}${during}`;
+}
+
+/** Figures that say whether tunedl did the right thing, not how fast: judged even in --quick. */
+const CORRECTNESS_FIGURES = new Set(["exit code", "downloads", "searches"]);
+
+/**
+ * Figures whose target was missed (pure). A --quick run's tiny library says
+ * nothing about speed or memory, so only its correctness figures count.
+ */
+export function missedTargets(
+  figures: readonly Figure[],
+  options: { quick?: boolean } = {},
+): Figure[] {
+  return figures.filter((f) =>
+    f.target !== undefined && f.met === false &&
+    (!options.quick || CORRECTNESS_FIGURES.has(f.name))
+  );
+}
+
+/** One line naming a missed target, its value and the load it was measured under (pure). */
+export function describeMiss(figure: Figure): string {
+  const value = figure.text ?? `${figure.value}${figure.unit ? ` ${figure.unit}` : ""}`;
+  return `target missed: ${figure.scale}x ${figure.mode} ${figure.run} ${figure.name} = ${value}` +
+    ` (target ${figure.target}; load ${formatLoad(figure.load)})`;
+}
+
 /** The figures as an aligned text table (pure). */
 export function formatTable(figures: readonly Figure[]): string {
-  const header = ["scale", "mode", "run", "figure", "value", "best", "ratio", "target", "met"];
+  const header = [
+    "scale",
+    "mode",
+    "run",
+    "figure",
+    "value",
+    "best",
+    "ratio",
+    "target",
+    "met",
+    "load",
+  ];
   const cell = (value: unknown) =>
     value === undefined || value === null
       ? "-"
@@ -281,11 +368,12 @@ export function formatTable(figures: readonly Figure[]): string {
     f.mode,
     f.run,
     f.name,
-    `${cell(f.value)}${f.unit && f.value !== null ? ` ${f.unit}` : ""}`,
+    f.text ?? `${cell(f.value)}${f.unit && f.value !== null ? ` ${f.unit}` : ""}`,
     cell(f.best),
     cell(f.ratio),
     cell(f.target),
     f.target === undefined ? "" : cell(f.met),
+    formatLoad(f.load),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();

@@ -226,8 +226,11 @@ export function minimumRequests(
 export interface ClientLimits {
   /** spotify_concurrency: requests in flight. */
   concurrency: number;
-  /** spotify_rate_limit_requests per spotify_rate_limit_window seconds (undefined: off). */
-  rate?: { requests: number; windowMs: number };
+  /**
+   * spotify_rate_limit_requests per spotify_rate_limit_window seconds (undefined: off), and the
+   * token bucket's burst (src/spotify/rate_limiter.ts `burstSize`).
+   */
+  rate?: { requests: number; windowMs: number; burst: number };
 }
 
 /** A lower bound on the plan's wall time, with its parts. */
@@ -270,8 +273,10 @@ export function requestTimeBoundMs(
   const { latencyMs, limits } = options;
   const chainMs = chainDepth * latencyMs;
   const concurrencyMs = Math.ceil(apiRequests / limits.concurrency) * latencyMs;
+  // A full bucket lets `burst` requests start at once; each later one waits window / requests.
   const rateLimitMs = limits.rate && apiRequests > 0
-    ? Math.floor((apiRequests - 1) / limits.rate.requests) * limits.rate.windowMs + latencyMs
+    ? Math.max(0, apiRequests - limits.rate.burst) * limits.rate.windowMs / limits.rate.requests +
+      latencyMs
     : 0;
   return { ms: Math.max(chainMs, concurrencyMs, rateLimitMs), chainMs, concurrencyMs, rateLimitMs };
 }
@@ -294,7 +299,7 @@ export function planLowerBound(
     rateLimitMs: time.rateLimitMs,
     startupMs: options.startupMs,
     formula: "startup + max(chain depth x latency, ceil(R / spotify_concurrency) x latency, " +
-      "floor((R - 1) / rate_requests) x rate_window + latency), R = minimum API requests " +
+      "max(0, R - burst) x rate_window / rate_requests + latency), R = minimum API requests " +
       "(token excluded), startup = wall time of `main.ts --version`",
   };
 }
@@ -340,7 +345,15 @@ export function executeLowerBound(
       .filter((p) => stageParts.has(p.name))
       .map((p) => p.requests),
   );
-  const spotifyMs = requests > 0 ? requestTimeBoundMs(requests, 1, { latencyMs, limits }).ms : 0;
+  // The plan phase of the same process spent that much of the burst first
+  // (what refilled while it ran, it spent too whenever the limit bound it).
+  const planApi = minimumRequests(inputs, mode, "plan").total - 1;
+  const left = limits.rate
+    ? { ...limits, rate: { ...limits.rate, burst: Math.max(0, limits.rate.burst - planApi) } }
+    : limits;
+  const spotifyMs = requests > 0
+    ? requestTimeBoundMs(requests, 1, { latencyMs, limits: left }).ms
+    : 0;
   const workMs = idealExecuteMs(options.downloads, options.workMsPerTrack, options.threads);
   return {
     ms: Math.max(workMs, spotifyMs),
@@ -349,7 +362,7 @@ export function executeLowerBound(
     spotifyRequests: requests,
     formula: "max(downloads x work-ms / threads, Spotify bound of the download stage's " +
       "minimum reads (ISRC + genres): max(ceil(R / spotify_concurrency) x latency, " +
-      "floor((R - 1) / rate_requests) x rate_window + latency))",
+      "max(0, R - burst left after the plan's minimum) x rate_window / rate_requests + latency))",
   };
 }
 

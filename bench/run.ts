@@ -19,15 +19,22 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
-import { coverJpeg } from "../tests/fakes/music_world.ts";
+import { burstSize } from "../src/spotify/mod.ts";
 import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
-import { type BenchWorld, startBenchWorld, startCoverServer } from "./bench_world.ts";
+import {
+  type BenchWorld,
+  spotifySizedCoverJpeg,
+  startBenchWorld,
+  startCoverServer,
+} from "./bench_world.ts";
 import { createFakeTools, type FakeTools } from "./fake_tools.ts";
 import {
+  describeMiss,
   extraRequests,
   type Figure,
   figuresFor,
   formatTable,
+  missedTargets,
   RUN_NAMES,
   type RunName,
   type RunRecord,
@@ -188,13 +195,18 @@ function configYaml(
   return stringify(config);
 }
 
+/** The limiter's rate and burst for these settings. */
+function rateWithBurst(requests: number, windowMs: number) {
+  return { requests, windowMs, burst: burstSize({ enabled: true, requests, windowMs }) };
+}
+
 /** Spotify limits the generated config ends up with (defaults included). */
 function clientLimits(configText: string): ClientLimits {
   const d = parseConfig(configText, { file: "config.yaml", env: {} }).config.download;
   return {
     concurrency: d.spotify_concurrency,
     rate: d.spotify_rate_limit_enabled
-      ? { requests: d.spotify_rate_limit_requests, windowMs: d.spotify_rate_limit_window * 1000 }
+      ? rateWithBurst(d.spotify_rate_limit_requests, d.spotify_rate_limit_window * 1000)
       : undefined,
   };
 }
@@ -238,15 +250,17 @@ interface Context {
 function summaryOf(summary: Record<string, unknown> | undefined): RunRecord["summary"] {
   if (!summary) return undefined;
   const count = (value: unknown) => Array.isArray(value) ? value.length : 0;
+  // The JSON events have snake_case keys (camelCase before).
+  const notFound = summary.not_found ?? summary.notFound;
   const failures = [
     ...(Array.isArray(summary.failures) ? summary.failures : []),
-    ...(Array.isArray(summary.notFound) ? summary.notFound : []),
+    ...(Array.isArray(notFound) ? notFound : []),
   ] as { code?: string; message?: string }[];
   return {
     downloaded: Number(summary.downloaded ?? 0),
-    alreadyPresent: Number(summary.alreadyPresent ?? 0),
+    alreadyPresent: Number(summary.already_present ?? summary.alreadyPresent ?? 0),
     failed: count(summary.failures),
-    notFound: count(summary.notFound),
+    notFound: count(notFound),
     firstFailures: failures.slice(0, 5).map((f) => `${f.code ?? "not_found"}: ${f.message}`),
   };
 }
@@ -261,6 +275,8 @@ async function measureRun(
   world.reset();
   await ctx.tools.resetLog();
   const loadBefore = Deno.loadavg()[0];
+  const loadSamples: number[] = [];
+  const loadTimer = setInterval(() => loadSamples.push(Deno.loadavg()[0]), 1000);
   const args = run === "cold-plan"
     ? ["plan", "--config", ws.config]
     : ["download", "--config", ws.config, "--log-format", "json"];
@@ -272,7 +288,8 @@ async function measureRun(
       TUNEDL_YTDLP: ctx.tools.ytdlp,
       TUNEDL_FFMPEG: ctx.tools.ffmpeg,
     },
-  });
+    sampleMemory: true,
+  }).finally(() => clearInterval(loadTimer));
   if (ctx.settings.keep) {
     await Deno.writeTextFile(join(ws.dir, `${run}.stdout`), measurement.stdout);
     await Deno.writeTextFile(join(ws.dir, `${run}.stderr`), measurement.stderr);
@@ -314,6 +331,10 @@ async function measureRun(
       totalMs: slots.reduce((a, b) => a + b, 0),
     },
     load: [loadBefore, Deno.loadavg()[0]],
+    loadDuring: loadSamples.length === 0
+      ? undefined
+      : Math.round(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length * 100) / 100,
+    memory: measurement.memory,
   };
   if (measurement.code !== 0) {
     record.stderrTail = measurement.stderr.split("\n").slice(-15).join("\n");
@@ -481,7 +502,7 @@ async function main(): Promise<number> {
   if (!hasGnuTime()) console.error("note: /usr/bin/time missing (apt install time): no RSS");
   console.error(`bench: ${command}`);
   const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
-  const coverServer = startCoverServer(await coverJpeg(), settings.latencyMs);
+  const coverServer = startCoverServer(await spotifySizedCoverJpeg(), settings.latencyMs);
   const startupMs = await measureStartup();
   const commit = await measuredCommit();
   console.error(`startup (main.ts --version): ${startupMs} ms`);
@@ -540,10 +561,14 @@ async function main(): Promise<number> {
       efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads (the issue's " +
         "definition); the execute bound also counts the download stage's minimum Spotify reads",
       cpu: "GNU time %U + %S of tunedl and the fake tools it ran",
-      download_slot: "per track: item_finished - the stage event of getting a download slot " +
-        "(download + convert + tag + place, and the tool spawns); occupancy = sum of slot " +
-        "times / (execute phase x threads)",
-      load: "1-minute load average before and after each run (the machine may be shared)",
+      download_slot: "per track: from the stage event of getting a download slot to the " +
+        "'tag' stage event, where the worker hands the slot on (or item_finished): download + " +
+        "convert and the tool spawns; occupancy = sum of slot times / (execute phase x threads)",
+      load: "1-minute load average before and after each run, and its mean sampled every " +
+        "second during it (the machine may be shared); every figure carries its run's load",
+      memory: "Deno.memoryUsage() of the tunedl process every 100 ms (bench/sampled_main.ts): " +
+        "the sample at the highest RSS, and the highest heapUsed / external",
+      targets: "a missed target makes the bench exit 1, after writing the results",
       api_rules: API_RULES,
     },
     results,
@@ -582,6 +607,13 @@ async function main(): Promise<number> {
       }
     }
   }
+  const missed = missedTargets(allFigures, { quick: settings.quick });
+  if (missed.length > 0) {
+    for (const figure of missed) console.error(`bench: ${describeMiss(figure)}`);
+    console.error(`bench: FAILED: ${missed.length} target(s) missed (results written)`);
+    return 1;
+  }
+  console.error(settings.quick ? "bench: quick run correct" : "bench: every target met");
   return 0;
 }
 

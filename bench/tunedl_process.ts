@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readDenoJson, runtimeFlags } from "../scripts/runtime_flags.ts";
+import type { MemorySamples } from "./sampled_main.ts";
 
 const ROOT_URL = new URL("../", import.meta.url);
 const ROOT = fileURLToPath(ROOT_URL);
@@ -27,6 +28,8 @@ export interface ProcessMeasurement {
   peakRssMiB?: number;
   /** User + system CPU seconds of the process and the children it waited for. */
   cpuSeconds?: number;
+  /** Deno.memoryUsage() samples (bench/sampled_main.ts), when asked for. */
+  memory?: MemorySamples;
   stdout: string;
   stderr: string;
 }
@@ -60,17 +63,21 @@ export function parseGnuTime(text: string): { peakRssMiB?: number; cpuSeconds?: 
   return result;
 }
 
-/** Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS. */
+/**
+ * Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS.
+ * With `sampleMemory` the entry is bench/sampled_main.ts (main.ts plus a memory sampler).
+ */
 export async function runTunedlMeasured(
   args: string[],
-  options: { env: Record<string, string>; cwd: string },
+  options: { env: Record<string, string>; cwd: string; sampleMemory?: boolean },
 ): Promise<ProcessMeasurement> {
+  const memoryFile = join(options.cwd, `.memory-${crypto.randomUUID().slice(0, 8)}`);
   const denoArgs = [
     "run",
     ...await cliFlags(),
     "--config",
     join(ROOT, "deno.json"),
-    join(ROOT, "main.ts"),
+    options.sampleMemory ? join(ROOT, "bench", "sampled_main.ts") : join(ROOT, "main.ts"),
     ...args,
   ];
   const env: Record<string, string> = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
@@ -79,6 +86,7 @@ export async function runTunedlMeasured(
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, options.env);
+  if (options.sampleMemory) env.BENCH_MEMORY_OUT = memoryFile;
   const timed = hasGnuTime();
   const rssFile = join(options.cwd, `.rss-${crypto.randomUUID().slice(0, 8)}`);
   const command = timed
@@ -109,6 +117,12 @@ export async function runTunedlMeasured(
     usage = parseGnuTime(await Deno.readTextFile(rssFile).catch(() => ""));
     await Deno.remove(rssFile).catch(() => {});
   }
+  let memory: MemorySamples | undefined;
+  if (options.sampleMemory) {
+    const text = await Deno.readTextFile(memoryFile).catch(() => undefined);
+    memory = text ? JSON.parse(text) : undefined;
+    await Deno.remove(memoryFile).catch(() => {});
+  }
   const decoder = new TextDecoder();
   return {
     args,
@@ -116,6 +130,7 @@ export async function runTunedlMeasured(
     wallMs,
     startedAt,
     ...usage,
+    memory,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
@@ -129,7 +144,7 @@ export interface ExecutionTimes {
   executeMs?: number;
   summary?: Record<string, unknown>;
   events: number;
-  /** Per downloaded track: ms from taking a download slot to finishing (sorted). */
+  /** Per downloaded track: ms from taking a download slot to handing it on at tagging (sorted). */
   downloadSlotMs: number[];
 }
 
@@ -140,6 +155,7 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
   let summary: Record<string, unknown> | undefined;
   let events = 0;
   const slotStart = new Map<string, number>();
+  const slotEnd = new Map<string, number>();
   const downloadSlotMs: number[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -160,14 +176,20 @@ export function executionTimes(stdout: string, spawnedAt: number): ExecutionTime
     events++;
     const time = event.time ? Date.parse(event.time) : NaN;
     if (event.type === "run_started" && Number.isFinite(time)) started = time;
-    // The executor emits a stage event when the item gets its slot in that stage's pool.
+    // The executor emits a stage event when the item gets its slot in that stage's pool;
+    // the worker hands the slot on when tagging starts (the programs are done).
     if (event.type === "stage" && event.stage === "download" && event.id) {
       if (!slotStart.has(event.id)) slotStart.set(event.id, time);
     }
+    if (event.type === "stage" && event.stage === "tag" && event.id && slotStart.has(event.id)) {
+      if (!slotEnd.has(event.id)) slotEnd.set(event.id, time);
+    }
     if (event.type === "item_finished" && event.id && event.action === "download") {
       const from = slotStart.get(event.id);
-      if (from !== undefined && event.status === "completed") downloadSlotMs.push(time - from);
+      const to = slotEnd.get(event.id) ?? time;
+      if (from !== undefined && event.status === "completed") downloadSlotMs.push(to - from);
       slotStart.delete(event.id);
+      slotEnd.delete(event.id);
     }
     if (event.type === "run_finished") {
       if (Number.isFinite(time)) finished = time;

@@ -122,19 +122,31 @@ class OutputCollector {
   }
 }
 
+/** Bytes read from a program's pipe at a time. */
+const PIPE_READ_SIZE = 16 * 1024;
+
+/**
+ * Reads a pipe into one reused buffer and keeps exact copies of what came.
+ * The default reader hands out each read in a fresh 64 KiB buffer: a program
+ * that prints a line at a time (yt-dlp's progress) then holds 64 KiB per line
+ * until it exits, and every track leaves megabytes of garbage behind.
+ */
 async function drain(
   stream: ReadableStream<Uint8Array>,
   collector: OutputCollector,
   giveUp: AbortSignal,
 ): Promise<void> {
-  const reader = stream.getReader();
+  const reader = stream.getReader({ mode: "byob" });
   const cancel = () => void reader.cancel().catch(() => {});
   giveUp.addEventListener("abort", cancel, { once: true });
+  let buffer = new Uint8Array(PIPE_READ_SIZE);
   try {
     while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      collector.push(value);
+      const { done, value } = await reader.read(buffer);
+      if (done || value === undefined) break;
+      collector.push(value.slice());
+      // The read hands the buffer back (transferred): reuse its memory.
+      buffer = new Uint8Array(value.buffer, 0, PIPE_READ_SIZE);
     }
   } catch {
     // The pipe breaks when the process group is killed; what was read is kept.

@@ -26,8 +26,12 @@ export interface ProduceTrackOptions {
   tags: AudioTags;
   /** Lyrics looked up while the audio downloads; awaited before tagging (must not reject). */
   lyrics?: Promise<string | undefined>;
-  /** Front cover image (JPEG or PNG). */
-  cover?: Uint8Array;
+  /**
+   * Front cover image (JPEG or PNG), or its pending fetch: awaited only when
+   * tagging starts, so fetching it overlaps the download (a rejection there
+   * fails the track; the caller handles one that comes when nothing awaits it).
+   */
+  cover?: Uint8Array | Promise<Uint8Array | undefined>;
   tools: AudioTools;
   /**
    * Parent of the per-track temp folders; must be on the same file system as
@@ -41,7 +45,10 @@ export interface ProduceTrackOptions {
   cookiesFile?: string;
   /** Extra yt-dlp arguments. */
   extraArgs?: readonly string[];
-  /** Told when a stage starts, and with the fraction done during the download. */
+  /**
+   * Told when a stage starts, and with the fraction done during the download.
+   * "tag" means the programs are done: the rest is tunedl's own work.
+   */
   onStage?: (stage: TrackStage, progress?: DownloadProgress) => void;
   run?: ProcessRunner;
   wasmDir?: string | URL;
@@ -190,7 +197,7 @@ export async function produceTrackFile(
     const lyrics = await options.lyrics;
     const tagged = await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
-      cover: options.cover,
+      cover: await options.cover,
       signal,
       wasmDir: options.wasmDir,
     });

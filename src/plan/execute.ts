@@ -6,7 +6,13 @@
  * retries, records statuses and reports.
  */
 import { toTunedlError, TunedlError } from "../errors/mod.ts";
-import type { M3uMetadata, Plan, PlanItem, PlanItemError } from "./model.ts";
+import {
+  copyPlanItems,
+  type M3uMetadata,
+  type Plan,
+  type PlanItem,
+  type PlanItemError,
+} from "./model.ts";
 import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
 import {
@@ -27,6 +33,12 @@ export interface StageContext {
   stage(name: string): void;
   /** Reports how far the current item is, 0 to 1. */
   progress(fraction: number): void;
+  /**
+   * Hands the stage's pool slot to the next track while this one finishes
+   * work the limit is not about (tagging, moving the file, bookkeeping once
+   * the download tools are done). Only the first call counts.
+   */
+  releaseSlot(): void;
 }
 
 /** The file a worker produced for a track. */
@@ -174,7 +186,7 @@ class PlanExecution {
   }
 
   constructor(plan: Plan, options: ExecuteOptions) {
-    this.#plan = structuredClone(plan);
+    this.#plan = { ...plan, items: copyPlanItems(plan.items) };
     this.#options = options;
     this.#byId = new Map(this.#plan.items.map((item) => [item.id, item]));
     this.#now = options.now ?? (() => new Date());
@@ -405,9 +417,9 @@ class PlanExecution {
         this.#emit({ type: "item_waiting", id: item.id, stage });
       }
       try {
-        return await pool.run((taskSignal) => {
+        return await pool.run((taskSignal, release) => {
           this.#enterStage(item, stage);
-          return work(this.#contextFor(item, taskSignal));
+          return work(this.#contextFor(item, taskSignal, release));
         }, { signal });
       } catch (error) {
         if (signal.aborted) throw error;
@@ -446,9 +458,10 @@ class PlanExecution {
     this.#maybeCheckpoint();
   }
 
-  #contextFor(item: PlanItem, signal: AbortSignal): StageContext {
+  #contextFor(item: PlanItem, signal: AbortSignal, releaseSlot: () => void): StageContext {
     return {
       signal,
+      releaseSlot,
       stage: (name) => {
         if (this.#closed || item.status !== "in_progress") return;
         item.stage = name;

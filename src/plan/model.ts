@@ -118,9 +118,68 @@ export function createPlanItem(
   };
 }
 
+/**
+ * The compact JSON of a plan in pieces of `itemsPerPiece` items: together
+ * they are the same document as `planToJson(plan, { compact: true })` (items
+ * last). A plan of thousands of tracks is several MB of JSON, saved every few
+ * seconds during a run; written piece by piece it never exists as one string,
+ * and its garbage is small and short-lived instead of megabytes that pile up
+ * in the old generation until a full collection.
+ */
+export function* planJsonPieces(
+  plan: Plan,
+  options: {
+    itemsPerPiece?: number;
+    /** What is written for each item (e.g. the item with its keys renamed); default the item. */
+    item?: (item: PlanItem) => unknown;
+  } = {},
+): Generator<string> {
+  const size = Math.max(1, Math.floor(options.itemsPerPiece ?? 100));
+  const mapItem = options.item ?? ((item: PlanItem) => item);
+  const { items, ...rest } = plan;
+  const head = JSON.stringify(rest);
+  yield head === "{}" ? '{"items":[' : `${head.slice(0, -1)},"items":[`;
+  for (let start = 0; start < items.length; start += size) {
+    const piece = items.slice(start, start + size).map((item) => JSON.stringify(mapItem(item)))
+      .join(",");
+    yield start === 0 ? piece : `,${piece}`;
+  }
+  yield "]}";
+}
+
 /** Serializes a plan to JSON text (indented unless `compact`). */
 export function planToJson(plan: Plan, options: { compact?: boolean } = {}): string {
   return options.compact ? JSON.stringify(plan) : JSON.stringify(plan, null, 2);
+}
+
+/**
+ * Copies plan items so that the copy can change without touching the
+ * originals: each item, its error and its metadata one level deep, and their
+ * arrays. The generator, optimizer and executor only ever replace fields and
+ * arrays, never edit nested values in place, so this is enough; it costs a
+ * fraction of `structuredClone` on a plan of thousands of tracks (measured on
+ * warm re-runs, where copying the plan twice was a tenth of the CPU time).
+ */
+export function copyPlanItems(items: readonly PlanItem[]): PlanItem[] {
+  return items.map((item) => {
+    const copy: PlanItem = {
+      ...item,
+      parent_ids: [...item.parent_ids],
+      children: [...item.children],
+      metadata: item.metadata === null ? null : copyFields(item.metadata),
+    };
+    if (item.error !== undefined) copy.error = { ...item.error };
+    return copy;
+  });
+}
+
+/** A one-level copy of a plain object, arrays among its values copied too. */
+function copyFields<T extends object>(value: T): T {
+  const copy = { ...value } as Record<string, unknown>;
+  for (const [key, field] of Object.entries(copy)) {
+    if (Array.isArray(field)) copy[key] = [...field];
+  }
+  return copy as T;
 }
 
 /** Parses a plan from JSON text, checking its shape; throws a TypeError on damage. */

@@ -6,7 +6,7 @@
 import { type TrackMetadata } from "../model/mod.ts";
 import hostPath, { type PlatformPath } from "node:path";
 import { addNameSuffix, renderOutputPath } from "../library/mod.ts";
-import type { M3uMetadata, Plan, PlanItem } from "./model.ts";
+import { copyPlanItems, type M3uMetadata, type Plan, type PlanItem } from "./model.ts";
 import type { OverwriteMode } from "../model/mod.ts";
 
 /** Options of {@link optimizePlan}. */
@@ -32,7 +32,7 @@ export const DEFAULT_M3U_TEMPLATE = "{playlist}.m3u8";
 
 /** Returns a new plan with tracks merged, paths assigned and existing files handled; the input is not changed. */
 export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promise<Plan> {
-  const items: PlanItem[] = structuredClone(plan.items);
+  const items: PlanItem[] = copyPlanItems(plan.items);
   const { containers, tracks, m3us, survivorOf } = mergeRepeatedTracks(items);
   rewriteReferences([...containers, ...m3us], survivorOf);
 
@@ -56,6 +56,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
     }, { baseDir: options.baseDir, ext: "m3u8", playlist, platformPath });
     m3u.path = paths.claimFree(wanted);
   }
+  const placed: PlanItem[] = [];
   for (const track of tracks) {
     if (isSettled(track) || track.metadata === null) continue;
     const wanted = renderOutputPath(options.outputTemplate, track.metadata as TrackMetadata, {
@@ -65,9 +66,28 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
       platformPath,
     });
     track.path = paths.claimFree(wanted);
-    await decideAction(track, options);
+    placed.push(track);
   }
+  // Each track's decision is its own; the file checks overlap instead of
+  // waiting one after another (thousands of stat calls on a warm run).
+  await forEachConcurrently(placed, EXISTS_CHECKS_AT_ONCE, (track) => decideAction(track, options));
   return { ...plan, items: [...containers, ...tracks, ...m3us] };
+}
+
+/** File checks in flight at once while deciding actions. */
+const EXISTS_CHECKS_AT_ONCE = 32;
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /** Items the optimizer leaves exactly as they are: finished ones and ones skipped for other reasons. */

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { camelCaseKeys, snakeCaseKeys, writeFileAtomic } from "../util/mod.ts";
-import { type Plan, planFromJson, type PlanItem, planToJson } from "./model.ts";
+import { type Plan, planFromJson, type PlanItem, planJsonPieces } from "./model.ts";
 
 /** The folder of saved plans inside the cache folder. */
 export function plansDir(cacheDir: string): string {
@@ -20,12 +20,21 @@ export function planFileFor(cacheDir: string, configHash: string): string {
 
 /** Saves a plan atomically (compact: a large plan is saved every few seconds during a run). */
 export async function savePlan(planFile: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(planFile, savedPlanText(plan));
+  await writeFileAtomic(planFile, savedPlanPieces(plan));
 }
 
 /** A plan as saved for --resume: compact JSON with snake_case keys, like every JSON tunedl writes. */
 export function savedPlanText(plan: Plan): string {
-  return planToJson(snakeCaseKeys(plan) as Plan, { compact: true });
+  return [...savedPlanPieces(plan)].join("");
+}
+
+/**
+ * savedPlanText in pieces of 100 items, each item's keys converted on its own:
+ * the plan of thousands of tracks saved every few seconds is then never one
+ * multi-MB string, nor one deep copy (the plan's own keys are snake_case).
+ */
+export function savedPlanPieces(plan: Plan): Generator<string> {
+  return planJsonPieces(plan, { item: snakeCaseKeys });
 }
 
 /** Reads a saved plan, of this version or an earlier one (whose metadata keys were camelCase). */

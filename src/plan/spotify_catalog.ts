@@ -127,27 +127,40 @@ export function spotifyCatalogReader(
     );
     return items;
   };
+  // The cache is asked inside the batch, not before it: ids join a batch the
+  // moment they are wanted, so a batch fills even when cache lookups are slow
+  // (a busy machine, a cold run writing thousands of entries at once).
+  const readThrough = <T extends { id: string }>(
+    prefix: string,
+    read: (ids: string[], signal?: AbortSignal) => Promise<Array<T | null>>,
+  ) =>
+  async (ids: string[], signal?: AbortSignal): Promise<Array<T | null>> => {
+    const known = await Promise.all(ids.map((id) => cache.get<T>(`${prefix}:${id}`)));
+    const missing = ids.filter((_, i) => known[i] === undefined);
+    const fresh = missing.length > 0 ? await read(missing, signal).then(cached(prefix)) : [];
+    const readById = new Map(missing.map((id, i) => [id, fresh[i]]));
+    return ids.map((id, i) => known[i] ?? readById.get(id) ?? null);
+  };
   const trackBatcher = new Batcher<SpotifyTrack>(
     "track",
-    (ids, signal) => client.getTracks(ids, { signal }).then(cached("track")),
+    readThrough("track", (ids, signal) => client.getTracks(ids, { signal })),
     50,
   );
   const albumBatcher = new Batcher<SpotifyAlbum>(
     "album",
-    (ids, signal) => client.getAlbums(ids, { signal }).then(cached("album")),
+    readThrough("album", (ids, signal) => client.getAlbums(ids, { signal })),
     20,
   );
   const artistBatcher = new Batcher<SpotifyArtist>(
     "artist",
-    (ids, signal) => client.getArtists(ids, { signal }).then(cached("artist")),
+    readThrough("artist", (ids, signal) => client.getArtists(ids, { signal })),
     50,
   );
-  /** From the cache, else through the batcher (which caches what it reads). */
-  const load = async <T>(prefix: string, batcher: Batcher<T>, id: string, signal?: AbortSignal) =>
-    (await cache.get<T>(`${prefix}:${id}`)) ?? await batcher.load(id, signal);
-  const album = (id: string, signal?: AbortSignal) => load("album", albumBatcher, id, signal);
-  const artist = (id: string, signal?: AbortSignal) => load("artist", artistBatcher, id, signal);
-  const track = (id: string, signal?: AbortSignal) => load("track", trackBatcher, id, signal);
+  const load = <T>(batcher: Batcher<T>, id: string, signal?: AbortSignal) =>
+    batcher.load(id, signal);
+  const album = (id: string, signal?: AbortSignal) => load(albumBatcher, id, signal);
+  const artist = (id: string, signal?: AbortSignal) => load(artistBatcher, id, signal);
+  const track = (id: string, signal?: AbortSignal) => load(trackBatcher, id, signal);
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;

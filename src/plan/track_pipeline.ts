@@ -182,7 +182,10 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
   ): Promise<ProducedFile> {
     const track = trackMetadata(item);
     const path = outputPathOf(item);
-    const coverBytes = await cover(track.coverUrl, ctx.signal);
+    // Fetched while the programs run; tagging waits for it. A cancelled fetch rejects, and if
+    // the track fails before tagging nothing awaits it: that rejection is expected, not lost.
+    const coverBytes = cover(track.coverUrl, ctx.signal);
+    coverBytes.catch(() => {});
     const produced = await produceTrackFile(source.url, path, {
       format: d.format,
       bitrate: d.bitrate,
@@ -196,6 +199,9 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       cookiesFile: d.cookiesFile,
       extraArgs: d.ytdlpArgs,
       onStage: (stage, progress) => {
+        // The programs are done (a dead source shows before this): tagging, the move and the
+        // index do not need a download slot.
+        if (stage === "tag") ctx.releaseSlot();
         ctx.stage(stage);
         if (progress?.fraction !== undefined) ctx.progress(progress.fraction);
       },

@@ -14,7 +14,7 @@ import {
   SpotifyHttpError,
   tokenRefusedError,
 } from "./errors.ts";
-import type { SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import type { TokenBucketRateLimiter } from "./rate_limiter.ts";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   MAX_API_ANSWER_BYTES,
@@ -41,7 +41,7 @@ export interface ApiTransportOptions {
   fetch: typeof fetch;
   tokenProvider: TokenProvider;
   policy: RetryPolicy;
-  limiter: SlidingWindowRateLimiter;
+  limiter: TokenBucketRateLimiter;
   pool: TaskPool;
   /** Slows request starts down after 429s (optional). */
   throttle?: AdaptiveThrottle;

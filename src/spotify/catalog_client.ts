@@ -28,7 +28,7 @@ import {
   normalizeTrack,
   type RawObject,
 } from "./normalize.ts";
-import { type RateLimitSettings, SlidingWindowRateLimiter } from "./rate_limiter.ts";
+import { type RateLimitSettings, TokenBucketRateLimiter } from "./rate_limiter.ts";
 import { AdaptiveThrottle } from "./throttle.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_API_ANSWER_BYTES, requestLimits } from "./http_limits.ts";
 import { abortableSleep, type Sleep, TaskPool } from "../util/mod.ts";
@@ -155,7 +155,7 @@ export class SpotifyClient {
       fetch: fetchFn,
       tokenProvider,
       policy,
-      limiter: new SlidingWindowRateLimiter(
+      limiter: new TokenBucketRateLimiter(
         options.rateLimit ?? { ...defaults.rateLimit },
         clock,
         sleep,

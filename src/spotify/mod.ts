@@ -34,7 +34,7 @@ export {
   normalizeTrack,
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
-export type { RateLimitSettings } from "./rate_limiter.ts";
+export { burstSize, type RateLimitSettings, SPOTIFY_ROLLING_WINDOW_MS } from "./rate_limiter.ts";
 export type { Clock } from "./timing.ts";
 export {
   authorizationUrl,

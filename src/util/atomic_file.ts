@@ -31,22 +31,24 @@ export function tempPathFor(finalPath: string): string {
 /** Writes a file through a temporary file in the same folder and a rename; creates missing folders. */
 export async function writeFileAtomic(
   filePath: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string>,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   await Deno.mkdir(path.dirname(filePath), { recursive: true });
   const tempPath = tempPathFor(filePath);
   try {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     const file = await Deno.open(tempPath, {
       write: true,
       createNew: true,
       mode: options.mode ?? 0o644,
     });
     try {
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
+      if (typeof data === "string" || data instanceof Uint8Array) {
+        await writeAll(file, typeof data === "string" ? new TextEncoder().encode(data) : data);
+      } else {
+        // Text in pieces (a large JSON document): encoded and written one piece at a time.
+        const encoder = new TextEncoder();
+        for (const piece of data) await writeAll(file, encoder.encode(piece));
       }
       if (options.sync ?? true) await file.syncData();
     } finally {
@@ -57,6 +59,11 @@ export async function writeFileAtomic(
     await removeQuietly(tempPath);
     throw error;
   }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
 }
 
 /** Moves a finished file to its final name, replacing what is there; copies when crossing file systems. */

@@ -17,6 +17,13 @@ export interface TaskRunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A task: gets the signal, and `release`, which hands its slot to the next
+ * task while it finishes work the limit is not about (it ends the slot early;
+ * calling it again does nothing).
+ */
+export type PoolTask<T> = (signal: AbortSignal, release: () => void) => Promise<T>;
+
 /** A queued task: started by `start`, dropped by `cancel`. */
 interface Waiter {
   start(): void;
@@ -58,7 +65,7 @@ export class TaskPool {
   }
 
   /** Runs `task` once a slot is free; rejects with CancelledError if `signal` aborts first. */
-  run<T>(task: (signal: AbortSignal) => Promise<T>, options: TaskRunOptions = {}): Promise<T> {
+  run<T>(task: PoolTask<T>, options: TaskRunOptions = {}): Promise<T> {
     const signal = options.signal ?? neverAborted;
     if (signal.aborted) return Promise.reject(cancelledBy(signal));
     if (this.#active < this.limit) return this.#execute(task, signal);
@@ -78,14 +85,20 @@ export class TaskPool {
     });
   }
 
-  async #execute<T>(task: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  async #execute<T>(task: PoolTask<T>, signal: AbortSignal): Promise<T> {
     this.#active++;
     if (this.#active > this.#peak) this.#peak = this.#active;
-    try {
-      return await task(signal);
-    } finally {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.#active--;
       this.#startNext();
+    };
+    try {
+      return await task(signal, release);
+    } finally {
+      release();
     }
   }
 

@@ -506,6 +506,17 @@ function apiError(status: number, message: string): Response {
   return json({ error: { status, message } }, status);
 }
 
+/**
+ * Spotify's `fields` filter for a list of top-level names ("snapshot_id" or
+ * "name,snapshot_id"): only those keys are answered. Nested selections
+ * ("tracks.items(track(name))") are not modelled: the whole object comes back.
+ */
+export function withFields(object: RawObject, fields: string | null): RawObject {
+  if (fields === null || !/^[a-z_]+(,[a-z_]+)*$/.test(fields)) return object;
+  const wanted = fields.split(",");
+  return Object.fromEntries(Object.entries(object).filter(([key]) => wanted.includes(key)));
+}
+
 /** Removes fields the 2026 API no longer sends from tracks and albums (in place). */
 function strip2026(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -940,7 +951,7 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
           { defaultLimit: 50, maxLimit: 50 },
         ) as { page: RawObject }).page;
       }
-      return answer(playlist);
+      return answer(withFields(playlist, url.searchParams.get("fields")));
     }
     if ((m = /^\/v1\/playlists\/([^/]+)\/(tracks|items)$/.exec(path))) {
       const id = decodeURIComponent(m[1]);

@@ -141,6 +141,27 @@ Deno.test("pre-2026 shapes: batch reads, /tracks rows, embedded tracks, populari
   assert.equal((await get(fake, "/v1/search?q=test&type=track&limit=51", bearer)).status, 400);
 });
 
+Deno.test("a playlist read with fields= answers only those top-level fields, like Spotify", async () => {
+  await using fake = await startFakeSpotify({ mode: "pre2026" });
+  const bearer = await appToken(fake);
+  const path = `/v1/playlists/${FIXTURE_IDS.playlist}`;
+  const cases: [string, string[] | "all"][] = [
+    ["?fields=snapshot_id", ["snapshot_id"]],
+    ["?fields=name,snapshot_id", ["name", "snapshot_id"]],
+    ["", "all"],
+    // Nested selections are not modelled: the whole playlist comes back.
+    ["?fields=tracks.items(track(name))", "all"],
+  ];
+  const full = (await get(fake, path, bearer)).body;
+  for (const [query, keys] of cases) {
+    const { status, body } = await get(fake, `${path}${query}`, bearer);
+    assert.equal(status, 200, query);
+    if (keys === "all") assert.deepEqual(body, full, query);
+    else assert.deepEqual(Object.keys(body).sort(), keys, query);
+  }
+  assert.equal(typeof full.snapshot_id, "string");
+});
+
 Deno.test("2026 shapes: removed endpoints 403, /items with `item`, stripped fields", async () => {
   await using fake = await startFakeSpotify({ mode: "2026" });
   const app = await appToken(fake);

@@ -116,6 +116,30 @@ Deno.test("executePlan searches the next tracks while a download runs", async ()
   assert.equal(result.summary.downloaded, 3);
 });
 
+Deno.test("executePlan: a download that releases its slot lets the next download start", async () => {
+  const tagging = new Deferred();
+  const worker = new FakeTrackWorker({
+    produce: async (item, ctx) => {
+      if (item.id !== "track:t0") return undefined;
+      // The programs are done; what is left (tags, move, index) needs no slot.
+      ctx.releaseSlot();
+      await tagging.promise;
+      return undefined;
+    },
+  });
+  const { options } = testOptions(worker, { limits: { spotify: 1, search: 1, download: 1 } });
+  const run = executePlan(planOf(tracks(3)), options);
+  await waitUntil(() => worker.callsOf("produce", "track:t2").length > 0, "third download");
+  // t1 and t2 downloaded in the one slot while t0 was still being finished:
+  // t1 started with t0's produce still running (the count includes itself).
+  assert.equal(worker.callsOf("produce", "track:t1")[0].activeAtStart.produce, 2);
+  tagging.resolve();
+  const result = await run;
+  assert.equal(result.summary.downloaded, 3);
+  assert.equal(statusOf(result.plan, "track:t0"), "completed");
+  assert.equal(result.peaks.download, 1);
+});
+
 Deno.test("executePlan retries a retryable stage alone, with growing backoff", async () => {
   const worker = new FakeTrackWorker({
     produce: (_item, _ctx, attempt) => {

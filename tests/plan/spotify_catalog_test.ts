@@ -398,6 +398,32 @@ Deno.test("album, artist: reads asked for together go out as one batch", async (
   ]);
 });
 
+Deno.test("album: reads wanted together share a batch however slowly the cache answers", async () => {
+  const client = new CountingClient();
+  const cache = new MemoryAnswerCache();
+  // A busy cache: every lookup waits until the test lets it answer.
+  const waiting: (() => void)[] = [];
+  const get = cache.get.bind(cache);
+  cache.get = <T>(key: string) =>
+    new Promise<void>((resolve) => waiting.push(resolve)).then(() => get<T>(key));
+  await cache.set("album:a05", { id: "a05", cached: true }, { ttlMs: 1000 });
+  const reader = spotifyCatalogReader(client, { cache, ttls: TTLS });
+  const wanted = ids(20, "a");
+  const reads = Promise.all(wanted.map((id) => reader.album(id, {})));
+  // Let the lookups answer one at a time, last asked first, a macrotask apart.
+  while (waiting.length < 20) await new Promise((resolve) => setTimeout(resolve, 0));
+  while (waiting.length > 0) {
+    waiting.pop()!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const albums = await reads;
+  assert.equal(albums.length, 20);
+  // One read for the 19 not cached; the cached one came from the cache.
+  assert.deepEqual(client.calls.filter((c) => c.startsWith("getAlbum")), [
+    `getAlbums ${wanted.filter((id) => id !== "a05").join(",")}`,
+  ]);
+});
+
 Deno.test("prefetch: batch-reads uncached full tracks and artists once, then serves them", async () => {
   const { client, reader } = setUp();
   for (const id of ["t1", "t2", "t3"]) client.tracks.set(id, makeTrack(id));

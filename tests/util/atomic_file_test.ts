@@ -36,6 +36,21 @@ Deno.test("writeFileAtomic replaces an existing file with bytes", async () => {
   });
 });
 
+Deno.test("writeFileAtomic writes text given in pieces, one after another", async () => {
+  await withTempDir(async (dir) => {
+    const target = path.join(dir, "plan.json");
+    await Deno.writeTextFile(target, "an older, longer plan that must be replaced");
+    function* pieces() {
+      yield '{"items":[';
+      yield '"ä",';
+      yield '"b"]}';
+    }
+    await writeFileAtomic(target, pieces(), { sync: false });
+    assert.equal(await Deno.readTextFile(target), '{"items":["ä","b"]}');
+    assert.deepEqual(await listNames(dir), ["plan.json"]);
+  });
+});
+
 Deno.test("writeFileAtomic removes its temp file when the final rename fails", async () => {
   await withTempDir(async (dir) => {
     // A non-empty folder in the way makes the rename fail after the data was written.

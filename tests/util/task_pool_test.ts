@@ -117,3 +117,52 @@ Deno.test("TaskPool refuses a limit below 1", () => {
     assert.throws(() => new TaskPool({ limit }), RangeError);
   }
 });
+
+Deno.test("TaskPool: a task that releases its slot lets the next one start while it finishes", async () => {
+  const pool = new TaskPool({ limit: 1 });
+  const bookkeeping = new Deferred();
+  const started: string[] = [];
+  const first = pool.run(async (_signal, release) => {
+    started.push("first");
+    release();
+    release(); // a second call changes nothing
+    await bookkeeping.promise;
+    started.push("first done");
+  });
+  const second = pool.run(() => {
+    started.push("second");
+    return Promise.resolve();
+  });
+  const third = pool.run(() => {
+    started.push("third");
+    return Promise.resolve();
+  });
+  await second;
+  await third;
+  // The limit counts the slot, not the bookkeeping: both ran while "first" still finished.
+  assert.deepEqual(started, ["first", "second", "third"]);
+  assert.equal(pool.active, 0);
+  bookkeeping.resolve();
+  await first;
+  assert.deepEqual(started, ["first", "second", "third", "first done"]);
+  assert.equal(pool.active, 0);
+  assert.equal(pool.peak, 1);
+});
+
+Deno.test("TaskPool: a released slot is counted once, even if the task then fails", async () => {
+  const pool = new TaskPool({ limit: 2 });
+  const failing = pool.run((_signal, release) => {
+    release();
+    return Promise.reject(new Error("tagging failed"));
+  });
+  await assert.rejects(failing, /tagging failed/);
+  assert.equal(pool.active, 0);
+  const gates = [new Deferred(), new Deferred(), new Deferred()];
+  const running = gates.map((gate) => pool.run(() => gate.promise));
+  await tick();
+  assert.equal(pool.active, 2);
+  assert.equal(pool.queued, 1);
+  for (const gate of gates) gate.resolve();
+  await Promise.all(running);
+  assert.equal(pool.active, 0);
+});

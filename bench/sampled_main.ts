@@ -1,0 +1,70 @@
+/**
+ * main.ts with its memory sampled, for the bench: every 100 ms it reads
+ * Deno.memoryUsage() and keeps the sample with the highest RSS and the
+ * highest heap, written as JSON to $BENCH_MEMORY_OUT when the process exits.
+ * GNU time gives the exact RSS peak; these samples say what it was made of
+ * (V8 heap vs. external buffers such as Wasm memory vs. the rest).
+ */
+import { processIo, runCli } from "../src/cli/mod.ts";
+
+/** One Deno.memoryUsage() reading, in MB, at `atMs` after start. */
+export interface MemorySample {
+  atMs: number;
+  rssMB: number;
+  heapTotalMB: number;
+  heapUsedMB: number;
+  externalMB: number;
+}
+
+/** What the sampler writes. */
+export interface MemorySamples {
+  samples: number;
+  /** The sample with the highest RSS. */
+  atPeakRss: MemorySample;
+  /** The highest heapUsed / external seen (not necessarily at the same time). */
+  peakHeapUsedMB: number;
+  peakExternalMB: number;
+}
+
+const MB = 1024 * 1024;
+const round = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+
+function startSampler(out: string): void {
+  const started = performance.now();
+  let count = 0;
+  let atPeakRss: MemorySample | undefined;
+  let peakHeapUsedMB = 0;
+  let peakExternalMB = 0;
+  const sample = () => {
+    const m = Deno.memoryUsage();
+    count++;
+    const reading: MemorySample = {
+      atMs: Math.round(performance.now() - started),
+      rssMB: round(m.rss),
+      heapTotalMB: round(m.heapTotal),
+      heapUsedMB: round(m.heapUsed),
+      externalMB: round(m.external),
+    };
+    if (!atPeakRss || reading.rssMB > atPeakRss.rssMB) atPeakRss = reading;
+    peakHeapUsedMB = Math.max(peakHeapUsedMB, reading.heapUsedMB);
+    peakExternalMB = Math.max(peakExternalMB, reading.externalMB);
+  };
+  const timer = setInterval(sample, 100);
+  Deno.unrefTimer(timer);
+  globalThis.addEventListener("unload", () => {
+    sample();
+    const result: MemorySamples = {
+      samples: count,
+      atPeakRss: atPeakRss!,
+      peakHeapUsedMB,
+      peakExternalMB,
+    };
+    Deno.writeTextFileSync(out, JSON.stringify(result));
+  });
+}
+
+if (import.meta.main) {
+  const out = Deno.env.get("BENCH_MEMORY_OUT");
+  if (out) startSampler(out);
+  Deno.exit(await runCli(Deno.args, processIo()));
+}
