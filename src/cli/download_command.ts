@@ -44,6 +44,7 @@ import { recheckLibraryFiles } from "./library_recheck.ts";
 import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
+import type { OwnershipRecord } from "../library/mod.ts";
 import { printable } from "./terminal_text.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
 import {
@@ -136,6 +137,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   const layout = loaded.library;
   let phase: "planning" | "running" = "planning";
   let spinner: PlanningProgress | undefined;
+  let ownership: OwnershipRecord | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
       // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
@@ -148,7 +150,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }
       controller.abort();
     },
-    onSecond: () => hardExit(tempRootFor(layout.baseDir)),
+    onSecond: () => {
+      // Files already placed stay tunedl's: the record is saved whole before the exit.
+      ownership?.flushSync();
+      hardExit(tempRootFor(layout.baseDir));
+    },
   });
   try {
     // Resolve the tools first: a missing yt-dlp should not cost a plan.
@@ -207,7 +213,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       io.err("Interrupted while planning: nothing was downloaded.\n");
       return 130;
     }
-    const ownership = await openOwnership(layout.baseDir, io);
+    ownership = await openOwnership(layout.baseDir, io);
     plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
     if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
     // Refused before anything is downloaded: a prune that large is more likely a mistake.

@@ -7,7 +7,6 @@
  */
 import path from "node:path";
 import { StorageError } from "../errors/mod.ts";
-import { writeFileAtomic } from "../util/mod.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {
@@ -112,6 +111,7 @@ export class OwnershipRecord {
         }
       }
     }
+    if (!options.readOnly) await removeStaleTemps(libraryStateDir(root));
     return new OwnershipRecord(root, files, options.saveIntervalMs ?? 1000, !!options.readOnly);
   }
 
@@ -244,14 +244,47 @@ export class OwnershipRecord {
     }, this.#saveIntervalMs);
   }
 
-  #save(): Promise<void> {
-    if (this.#saving) return this.#saving;
-    this.#dirty = false;
+  /**
+   * Saves at once, synchronously, for a hard exit (a second Ctrl-C): whatever the background save
+   * was doing is dropped with its temp file, and the record on disk is whole and current.
+   */
+  flushSync(): void {
+    if (this.#readOnly) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const temp = `${this.#tempPath}.exit`;
+    try {
+      Deno.mkdirSync(path.dirname(this.file), { recursive: true });
+      Deno.writeTextFileSync(temp, this.#text());
+      Deno.renameSync(temp, this.file);
+    } catch {
+      // Exiting anyway: the record keeps its last complete version.
+      try {
+        Deno.removeSync(temp);
+      } catch { /* never written */ }
+    }
+    try {
+      Deno.removeSync(this.#tempPath);
+    } catch { /* no save was running */ }
+  }
+
+  /** Where this process writes the record before the rename (one save at a time). */
+  get #tempPath(): string {
+    return path.join(path.dirname(this.file), `.owned.json.${Deno.pid}.tmp`);
+  }
+
+  #text(): string {
     const data: OwnershipFile = {
       version: 1,
       files: Object.fromEntries([...this.#files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
-    this.#saving = writeFileAtomic(this.file, JSON.stringify(data, null, 1) + "\n")
+    return JSON.stringify(data, null, 1) + "\n";
+  }
+
+  #save(): Promise<void> {
+    if (this.#saving) return this.#saving;
+    this.#dirty = false;
+    this.#saving = writeThenRename(this.#tempPath, this.file, this.#text())
       .catch((error) => {
         this.#saveError = error;
         this.#dirty = true;
@@ -260,6 +293,42 @@ export class OwnershipRecord {
         this.#saving = null;
       });
     return this.#saving;
+  }
+}
+
+/** Writes `text` to `temp`, flushes it to disk and renames it over `file` (atomic replace). */
+async function writeThenRename(temp: string, file: string, text: string): Promise<void> {
+  await Deno.mkdir(path.dirname(file), { recursive: true });
+  try {
+    const handle = await Deno.open(temp, { write: true, create: true, truncate: true });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      for (let written = 0; written < bytes.length;) {
+        written += await handle.write(bytes.subarray(written));
+      }
+      await handle.syncData();
+    } finally {
+      handle.close();
+    }
+    await Deno.rename(temp, file);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/** Removes temp files of saves that a killed run left behind (older than a save can take). */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const cutoff = Date.now() - 10 * 60 * 1000;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !/^\.owned\.json\..*\.tmp(\.exit)?$/.test(entry.name)) continue;
+      const file = path.join(dir, entry.name);
+      const info = await Deno.stat(file).catch(() => undefined);
+      if (info?.mtime && info.mtime.getTime() < cutoff) await Deno.remove(file).catch(() => {});
+    }
+  } catch {
+    // No folder yet, or not readable: nothing to tidy.
   }
 }
 

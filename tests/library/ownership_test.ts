@@ -153,3 +153,38 @@ Deno.test("OwnershipRecord.findRecording follows records and removals", async ()
     await record.flush();
   });
 });
+
+Deno.test("OwnershipRecord.flushSync (a hard exit): the record is whole and no temp file is left", async () => {
+  await withLibrary(async (root) => {
+    const record = await OwnershipRecord.open(root, { saveIntervalMs: 0 });
+    const song = join(root, "song.mp3");
+    record.record(song, { kind: "track", spotify_id: "s", sources: ["album:a"] });
+    // A background save may be under way right now; the exit must not leave its temp file.
+    const running = join(root, ".tunedl", `.owned.json.${Deno.pid}.tmp`);
+    await Deno.mkdir(join(root, ".tunedl"), { recursive: true });
+    await Deno.writeTextFile(running, '{"version": 1, "fi');
+    record.flushSync();
+    assert.deepEqual([...Deno.readDirSync(join(root, ".tunedl"))].map((e) => e.name), [
+      "owned.json",
+    ]);
+    const again = await OwnershipRecord.open(root);
+    assert.equal(again.get(song)?.spotify_id, "s");
+    await record.flush().catch(() => {});
+  });
+});
+
+Deno.test("OwnershipRecord.open tidies temp files a killed run left, not a save in progress", async () => {
+  await withLibrary(async (root) => {
+    const dir = join(root, ".tunedl");
+    await Deno.mkdir(dir);
+    const old = join(dir, ".owned.json.123.tmp");
+    const fresh = join(dir, ".owned.json.456.tmp");
+    await Deno.writeTextFile(old, "x");
+    await Deno.writeTextFile(fresh, "x");
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    await Deno.utime(old, hourAgo, hourAgo);
+    await OwnershipRecord.open(root);
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(names, [".owned.json.456.tmp"]);
+  });
+});
