@@ -128,6 +128,16 @@ ${ONE_SHOT}`,
       CONFIG,
       ...ALL_OVERRIDES,
       { name: "resume", description: "continue the last run of the same config where it stopped" },
+      {
+        name: "prune",
+        description: "after the downloads, remove the files tunedl wrote that no\n" +
+          "source of the config lists any more (see `tunedl plan --prune`)",
+      },
+      {
+        name: "force",
+        description: "let --prune remove more than a quarter of tunedl's files\n" +
+          "(without it such a prune stops with exit 2)",
+      },
       { name: "quiet", short: "q", description: "only errors and the summary" },
       { name: "verbose", short: "v", description: "also stages and retries" },
       {
@@ -144,7 +154,7 @@ ${ONE_SHOT}`,
   {
     name: "plan",
     summary: "show what would be downloaded and where, without downloading",
-    synopsis: "[<link>... | liked] [--config FILE] [--json] [--all]",
+    synopsis: "[<link>... | liked] [--config FILE] [--json] [--all] [--prune]",
     description: `Reads the Spotify catalog for everything the config lists (or the links given),
 merges duplicates, resolves output paths (also each M3U's) and checks which
 files already exist. Downloads nothing. Exit code 1 when a source (or part of
@@ -160,6 +170,11 @@ ${ONE_SHOT}`,
         description: 'print the whole plan as one JSON document {"items": [...]}',
       },
       { name: "all", description: "list every track, not only the first 50 to download" },
+      {
+        name: "prune",
+        description: "also list the files tunedl wrote that no source lists any\n" +
+          "more (what `tunedl download --prune` would remove)",
+      },
       HELP,
     ],
   },

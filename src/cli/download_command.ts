@@ -16,12 +16,14 @@ import {
   planFileFor,
   plansDir,
   prefetchTrackDetails,
+  registryForPlan,
   rememberPlan,
   reopenUnfinished,
   resumablePlan,
   runRecordFileFor,
   savePlan,
   saveRunRecord,
+  shareRecordings,
   skipIndexedTracks,
   stopsRun,
 } from "../plan/mod.ts";
@@ -29,7 +31,7 @@ import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
 import { commandSpec } from "./command_specs.ts";
-import { loadRunConfig, NO_CONFIG_FILE, runSubjects } from "./link_args.ts";
+import { hasSubjects, loadRunConfig, NO_CONFIG_FILE, runSubjects } from "./link_args.ts";
 import { withSettingFlags } from "./setting_flags.ts";
 import { type CliIo, terminalSink } from "./io.ts";
 import { PlanningProgress } from "./planning_progress.ts";
@@ -43,8 +45,19 @@ import { recheckLibraryFiles } from "./library_recheck.ts";
 import { optionalFfprobe } from "./optional_tools.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { hardExit } from "./hard_exit.ts";
+import type { OwnershipRecord } from "../library/mod.ts";
 import { printable } from "./terminal_text.ts";
 import { placementFor, planHashFor, planSourcesFor, trackSettingsFor } from "./stage_options.ts";
+import {
+  filesToReplace,
+  libraryRecording,
+  markPlanDuplicates,
+  openOwnership,
+  preparePrune,
+  pruneWithLinksError,
+  recordWrittenFiles,
+  syncOwnership,
+} from "./library_upkeep.ts";
 import { LyricsTally } from "../lyrics/mod.ts";
 import { trackLyricsFor } from "./lyrics_setup.ts";
 
@@ -70,6 +83,7 @@ export const downloadCommand: Command = {
       );
     }
     const subjects = runSubjects("download", positionals);
+    if (flags.prune === true && hasSubjects(subjects)) throw pruneWithLinksError("download");
     const loaded = withSettingFlags(
       "download",
       await loadRunConfig(flags, io, subjects),
@@ -82,6 +96,9 @@ export const downloadCommand: Command = {
       if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
       return await download(ctx, io, {
         resume: flags.resume === true,
+        prune: flags.prune === true,
+        force: flags.force === true,
+        oneShot: hasSubjects(subjects),
         quiet: flags.quiet === true,
         verbose: flags.verbose === true,
         json: logFormat === "json",
@@ -97,6 +114,10 @@ const SPOTIFY_STAGE_LIMIT = 50;
 
 interface DownloadFlags {
   resume: boolean;
+  prune: boolean;
+  force: boolean;
+  /** Links or `liked` on the command line replaced the config's lists. */
+  oneShot: boolean;
   quiet: boolean;
   verbose: boolean;
   json: boolean;
@@ -120,6 +141,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   let lock: LibraryLock | undefined;
   let phase: "planning" | "running" = "planning";
   let spinner: PlanningProgress | undefined;
+  let ownership: OwnershipRecord | undefined;
   const interrupt = interruptHandler({
     onFirst: () => {
       // While planning there is nothing to stop cleanly: the one line comes after, on the way out.
@@ -132,7 +154,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       }
       controller.abort();
     },
-    onSecond: () => hardExit(tempRoot),
+    onSecond: () => {
+      // Files already placed stay tunedl's: the record is saved whole before the exit.
+      ownership?.flushSync();
+      hardExit(tempRoot);
+    },
   });
   try {
     // Resolve the tools first: a missing yt-dlp should not cost a plan.
@@ -198,6 +224,13 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       io.err("Interrupted while planning: nothing was downloaded.\n");
       return 130;
     }
+    ownership = await openOwnership(layout.baseDir, io);
+    plan = markPlanDuplicates(plan, ownership, { mode: d.duplicates });
+    if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
+    // Refused before anything is downloaded: a prune that large is more likely a mistake.
+    const prune = flags.prune
+      ? preparePrune(plan, ownership, { loaded, force: flags.force })
+      : undefined;
     phase = "running";
     if (!d.plan_execution_enabled || !tools) {
       io.out(formatPlan(plan, layout.baseDir, { listed: listedSources(loaded) }));
@@ -235,17 +268,29 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       requestTimeoutMs: d.request_timeout * 1000,
     });
     const lyricsTally = new LyricsTally();
-    const worker = createTrackWorker({
-      lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
-      settings,
-      catalog: ctx.catalog,
-      providers,
-      caches: ctx.caches,
-      libraryIndex: ctx.libraryIndex,
-      tools,
-      libraryRoot: layout.baseDir,
-      warn: (message) => reporterWarn(message),
-    });
+    const worker = shareRecordings(
+      createTrackWorker({
+        lyrics: trackLyricsFor(loaded, io, { caches: ctx.caches, tally: lyricsTally }),
+        settings,
+        catalog: ctx.catalog,
+        providers,
+        caches: ctx.caches,
+        libraryIndex: ctx.libraryIndex,
+        tools,
+        libraryRoot: layout.baseDir,
+        warn: (message) => reporterWarn(message),
+      }),
+      {
+        mode: d.duplicates,
+        registry: registryForPlan(plan.items, {
+          existing: libraryRecording(ownership, ctx.libraryIndex, {
+            replaced: filesToReplace(plan),
+          }),
+        }),
+        // A one-shot run's files are not the config's: they are never recorded, so never pruned.
+        onWritten: flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),
+      },
+    );
     const reporter = createProgressReporter({
       mode: flags.json ? "json" : "auto",
       quiet: flags.quiet,
@@ -282,9 +327,11 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
       });
       // The reporter already printed the summary with the run_finished event.
       reporter.close();
+      await ownership.flush();
+      const pruned = prune ? await prune.afterRun(result, { io, info, json: flags.json }) : 0;
       const line = resumeLine(result);
       if (line !== undefined) info(line);
-      const exitCode = exitCodeFor(result, { sources: plan.sources });
+      const exitCode = Math.max(exitCodeFor(result, { sources: plan.sources }), pruned);
       if (recordFile) {
         await saveRunRecord(
           recordFile,

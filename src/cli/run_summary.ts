@@ -33,6 +33,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     count(summary.downloaded, green) +
     (summary.bytesWritten > 0 ? `  (${formatBytes(summary.bytesWritten)})` : ""),
   ]);
+  // A recording fetched once for several releases: its other files are copies, not downloads.
+  if (summary.copied > 0) {
+    rows.push(["Copied", `${summary.copied}  (same recording, fetched once)`]);
+  }
   if (summary.retagged > 0) rows.push(["Retagged", String(summary.retagged)]);
   rows.push(["Already present", String(summary.alreadyPresent)]);
   if (summary.skipped > 0) rows.push(["Skipped", String(summary.skipped)]);

@@ -4,6 +4,7 @@
  */
 import type {
   AudioFormat,
+  DuplicatesMode,
   LibraryLayout,
   LyricsMode,
   OverwriteMode,
@@ -28,6 +29,7 @@ export interface DownloadSettings {
   output: string;
   audio_providers: ProviderName[];
   overwrite: OverwriteMode;
+  duplicates: DuplicatesMode;
   cache_max_size: number;
   cache_ttl: number;
   audio_search_cache_max_size: number;

@@ -4,3 +4,6 @@ export * from "./path_template.ts";
 export * from "./m3u.ts";
 export * from "./library_index.ts";
 export * from "./run_lock.ts";
+export * from "./place_copy.ts";
+export * from "./ownership.ts";
+export * from "./remove_owned.ts";

@@ -25,6 +25,8 @@ export interface TrackMetadata {
   releaseDate: string;
   /** ISRC when Spotify knows it (full track objects only; album track lists lack it). */
   isrc?: string;
+  /** The original id when Spotify relinked the track to another playable copy of it. */
+  linkedFromId?: string;
   durationMs: number;
   explicit: boolean;
   /** Largest album cover image. */

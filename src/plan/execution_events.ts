@@ -79,6 +79,8 @@ export interface ItemFinishedEvent extends EventBase {
   source?: ResolvedSource;
   /** Why a skipped item was skipped. */
   skipReason?: string;
+  /** The file a track was copied or linked from (its recording was fetched once, for another place). */
+  copiedFrom?: string;
 }
 
 /** An item was interrupted by cancellation and is pending again. */
@@ -171,6 +173,8 @@ export interface RunSummary {
   /** Items (tracks and M3Us) this run set out to do. */
   total: number;
   downloaded: number;
+  /** Tracks whose file was copied or linked from the same recording fetched for another place. */
+  copied: number;
   retagged: number;
   /** Tracks skipped because the file already exists (whole plan, not just this run). */
   alreadyPresent: number;
@@ -199,6 +203,7 @@ export function emptyRunSummary(): RunSummary {
   return {
     total: 0,
     downloaded: 0,
+    copied: 0,
     retagged: 0,
     alreadyPresent: 0,
     skipped: 0,

@@ -63,6 +63,12 @@ export interface PlanItem {
    * track's ("it is 16 s long, the track 30 s").
    */
   damage?: string;
+  /**
+   * Another place of the same recording (same ISRC or relinked id): the id of the plan item
+   * that fetches it, or the path of its file in the library. This track is then copied,
+   * linked or pointed at (`download.duplicates`) instead of fetched again.
+   */
+  duplicate_of?: string;
   /** What the executor does with a pending track: fetch audio, or only rewrite tags of the existing file. */
   action?: "download" | "retag";
   /** Current stage while running ("search", "download", "convert", "tag"). */

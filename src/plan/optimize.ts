@@ -121,7 +121,7 @@ interface MergedItems {
   survivorOf: Map<string, string>;
 }
 
-/** Keeps the first track item per Spotify track id and folds later ones into it. */
+/** Keeps the first track item per Spotify track id (relinked ids count as their original) and folds later ones into it. */
 function mergeRepeatedTracks(items: PlanItem[]): MergedItems {
   const containers: PlanItem[] = [];
   const tracks: PlanItem[] = [];
@@ -180,9 +180,11 @@ function keepKnownFields(survivor: PlanItem, other: PlanItem): void {
   }
 }
 
+/** The merge key: a relinked track (played under another id) is the track it was linked from. */
 function trackKey(item: PlanItem): string {
   const metadata = item.metadata as Partial<TrackMetadata> | null;
-  return metadata?.spotifyId ?? item.spotify_id ?? item.id.replace(/#\d+$/, "");
+  return metadata?.linkedFromId ?? metadata?.spotifyId ?? item.spotify_id ??
+    item.id.replace(/#\d+$/, "");
 }
 
 /** Points containers' children and M3U track lists at the surviving track items. */

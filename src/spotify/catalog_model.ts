@@ -43,6 +43,8 @@ export interface SpotifyTrack {
   /** 1-based. */
   discNumber: number;
   isrc?: string;
+  /** The id the request named when Spotify relinked it to this playable copy (`linked_from`). */
+  linkedFromId?: string;
   album?: SpotifyAlbumSummary;
 }
 

@@ -37,6 +37,11 @@ const countCases: Array<
   { name: "pending download", item: track("a"), expect: { toDownload: 1 } },
   { name: "pending retag", item: track("a", { action: "retag" }), expect: { toRetag: 1 } },
   {
+    name: "pending copy of a recording fetched for another place",
+    item: track("a", { duplicate_of: "track:b" }),
+    expect: { toCopy: 1 },
+  },
+  {
     name: "pending without action downloads",
     item: track("a", { action: undefined }),
     expect: { toDownload: 1 },
@@ -78,6 +83,7 @@ for (const { name, item, expect } of countCases) {
     const counts = planCounts(planOf([item]));
     const zero = {
       toDownload: 0,
+      toCopy: 0,
       toRetag: 0,
       present: 0,
       failed: 0,
@@ -105,6 +111,7 @@ Deno.test("planCounts: a mixed plan adds up by type and by outcome", () => {
     tracks: 4,
     byType: { album: 2, playlist: 1, track: 4, m3u: 1 },
     toDownload: 2,
+    toCopy: 0,
     toRetag: 1,
     present: 1,
     failed: 0,
@@ -124,6 +131,7 @@ Deno.test("planCounts: an empty plan", () => {
     tracks: 0,
     byType: {},
     toDownload: 0,
+    toCopy: 0,
     toRetag: 0,
     present: 0,
     failed: 0,
@@ -207,6 +215,18 @@ Deno.test("formatPlan: singular words, no optional lines when nothing is pending
       "",
     ].join("\n"),
   );
+});
+
+Deno.test("formatPlan: places of a recording fetched once, with the duplicates setting's verb", () => {
+  const plan = planOf([track("a"), track("b", { duplicate_of: "track:a" })]);
+  const lines = (mode?: "copy" | "link" | "skip") =>
+    formatPlan(plan, LIBRARY, { duplicates: mode }).split("\n");
+  assert.ok(lines().includes("  to download:      1"));
+  assert.ok(lines().includes("  to copy:          1"));
+  assert.ok(lines().includes(`  copy ${join("Artist", "b.mp3")}`));
+  assert.ok(lines("link").includes("  to link:          1"));
+  assert.ok(lines("skip").includes("  to share:         1"));
+  assert.ok(lines("skip").includes(`  share ${join("Artist", "b.mp3")}`));
 });
 
 Deno.test("formatPlan: lists 50 files unless --all, and says how many more", () => {

@@ -53,8 +53,14 @@ Deno.test("formatRunSummary lists counts, reasons, time; cache figures only when
     /^ {2}Spotify requests +1234$/m,
   ];
   for (const row of expectedRows) assert.match(text, row);
-  assert.doesNotMatch(text, /Retagged|Left pending/);
+  assert.doesNotMatch(text, /Retagged|Left pending|Copied/);
   assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("formatRunSummary counts copies of a recording fetched once apart from downloads", () => {
+  const text = formatRunSummary(summaryWith({ downloaded: 5, copied: 2 }), { color: false });
+  assert.match(text, /^ {2}Downloaded +5$/m);
+  assert.match(text, /^ {2}Copied +2 {2}\(same recording, fetched once\)$/m);
 });
 
 Deno.test("formatRunSummary details every not-found and failure with hints", () => {
