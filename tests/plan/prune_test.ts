@@ -65,11 +65,11 @@ Deno.test("findRemovals: a source that could not be read keeps its files, also a
   const plan = samplePlan({ playlistFailed: true });
   const files = [owned("a", ["playlist:p"]), owned("b", ["playlist:p", "artist:r"])];
   assert.deepEqual(findRemovals(plan, files, { configuredSources: configured }), []);
-  // Running the plan rolls the failed, childless playlist up to "completed" without its error.
+  // Running the plan keeps the failed, childless playlist failed; the unread list agrees.
   const unread = unreadSources(plan);
   rollUpContainers(plan.items, new Date());
-  assert.equal(plan.items[0].status, "completed");
-  assert.equal(findRemovals(plan, files, { configuredSources: configured }).length, 2);
+  assert.equal(plan.items[0].status, "failed");
+  assert.deepEqual(findRemovals(plan, files, { configuredSources: configured }), []);
   assert.deepEqual(
     findRemovals(plan, files, { configuredSources: configured, unreadSources: unread }),
     [],
