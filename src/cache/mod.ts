@@ -6,3 +6,4 @@ export * from "./cache_dir.ts";
 export * from "./tiered_cache.ts";
 export * from "./file_exists_cache.ts";
 export * from "./cache_set.ts";
+export * from "./folder_check.ts";

@@ -92,10 +92,18 @@ const LINKS: PositionalDef = {
   },
 };
 
-const EXIT_CODES = `Exit codes: 0 all done, 1 some tracks failed or were not found, 2 config or
-usage error, 3 Spotify refused access, 4 yt-dlp/ffmpeg missing, 5 a service
-could not be reached, 6 the library or cache cannot be written (a full disk),
-130 interrupted (Ctrl-C, SIGTERM, SIGHUP).`;
+/** The exit codes, as `tunedl --help` and `tunedl download --help` list them. */
+export const EXIT_CODES = `Exit codes:
+  0    all done
+  1    some items failed or were not found, or a source (or part of one) could not
+       be read; \`tunedl report\` lists them
+  2    config or usage error
+  3    Spotify refused the credentials or access
+  4    a required program (yt-dlp, ffmpeg) is missing
+  5    a service (Spotify, YouTube) could not be reached or kept timing out
+  6    storage: the library or cache folder cannot be written, the disk is full,
+       or another tunedl run holds the library
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP)`;
 
 const ONE_SHOT = `With links, the config is optional: settings come from --config FILE or
 ./config.yaml when there is one, else from the defaults; credentials from
@@ -110,7 +118,9 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     description: `Plans the download (Spotify), then searches, downloads, converts and tags each
 track, adds its lyrics and writes the playlists' M3U files. Files already in
 the library are skipped. Ctrl-C stops cleanly (a second Ctrl-C stops at once);
-run again with --resume to continue the same plan.
+run again with --resume to continue the same plan (it retries every track not
+done). Only one download runs on a library at a time. Each run leaves a record
+that \`tunedl report\` shows.
 
 ${ONE_SHOT}`,
     positionals: [LINKS],
@@ -118,6 +128,16 @@ ${ONE_SHOT}`,
       CONFIG,
       ...ALL_OVERRIDES,
       { name: "resume", description: "continue the last run of the same config where it stopped" },
+      {
+        name: "prune",
+        description: "after the downloads, remove the files tunedl wrote that no\n" +
+          "source of the config lists any more (see `tunedl plan --prune`)",
+      },
+      {
+        name: "force",
+        description: "let --prune remove more than a quarter of tunedl's files\n" +
+          "(without it such a prune stops with exit 2)",
+      },
       { name: "quiet", short: "q", description: "only errors and the summary" },
       { name: "verbose", short: "v", description: "also stages and retries" },
       {
@@ -134,10 +154,11 @@ ${ONE_SHOT}`,
   {
     name: "plan",
     summary: "show what would be downloaded and where, without downloading",
-    synopsis: "[<link>... | liked] [--config FILE] [--json] [--all]",
+    synopsis: "[<link>... | liked] [--config FILE] [--json] [--all] [--prune]",
     description: `Reads the Spotify catalog for everything the config lists (or the links given),
-merges duplicates, resolves output paths and checks which files already exist.
-Downloads nothing.
+merges duplicates, resolves output paths (also each M3U's) and checks which
+files already exist. Downloads nothing. Exit code 1 when a source (or part of
+one) could not be read.
 
 ${ONE_SHOT}`,
     positionals: [LINKS],
@@ -149,6 +170,11 @@ ${ONE_SHOT}`,
         description: 'print the whole plan as one JSON document {"items": [...]}',
       },
       { name: "all", description: "list every track, not only the first 50 to download" },
+      {
+        name: "prune",
+        description: "also list the files tunedl wrote that no source lists any\n" +
+          "more (what `tunedl download --prune` would remove)",
+      },
       HELP,
     ],
   },
@@ -157,10 +183,19 @@ ${ONE_SHOT}`,
     summary: "check a config file (or links) without using the network",
     synopsis: "[<link>... | liked] [--config FILE] [--json]",
     description: `Checks the config (syntax, keys, values, Spotify links) and the options given
-without any network access and prints what the run would use. Exit code 0 when
-valid, 2 when not.`,
+without any network access and prints what the run would use, with the library
+folder and where the M3U files go. Exit code 0 when valid, 2 when not.`,
     positionals: [LINKS],
-    flags: [CONFIG, ...ALL_OVERRIDES, JSON_FLAG, HELP],
+    flags: [
+      CONFIG,
+      ...ALL_OVERRIDES,
+      {
+        name: "json",
+        description:
+          'print one JSON document (with "paths": the library folder\nand where the M3U files go)',
+      },
+      HELP,
+    ],
   },
   {
     name: "explain",
@@ -248,6 +283,8 @@ Asks only to read playlists and saved tracks. The login is kept in the cache
 folder (tokens.json, readable by you only) and renewed automatically;
 \`tunedl logout\` forgets it.
 
+Needs no config file when SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are set.
+
 No browser on this machine (a NAS)? Forward the port from your computer
 (ssh -L PORT:127.0.0.1:PORT user@nas), run \`tunedl login --no-browser\` there,
 and open the printed URL on your computer.`,
@@ -280,6 +317,20 @@ app's access on Spotify's side, remove it at https://www.spotify.com/account/app
       { ...CONFIG, description: "accepted for symmetry; the login does not depend on it" },
       HELP,
     ],
+  },
+  {
+    name: "report",
+    summary: "show what the last download of a config did: failures, not found, sources",
+    synopsis: "[--config FILE] [--json]",
+    description: `Shows the last \`tunedl download\` of the config: its exit code, counts, every
+track that failed or was not found (with the reason, a hint, and for not found
+the best candidate and its score), and every source with its status (ok,
+partial: some of it could not be read, failed: none of it could be read).
+With --json one document: {"exit_code", "counts", "items": [{"spotify_id",
+"name", "status", "code", "message", "hint"}], "sources": [{"name", "url",
+"status", "message"}]}.`,
+    positionals: [],
+    flags: [CONFIG, JSON_FLAG, HELP],
   },
   {
     name: "completions",

@@ -22,9 +22,9 @@ import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
 import { commandSpec, DEFAULT_LOGIN_TIMEOUT_SECONDS } from "./command_specs.ts";
-import { loadConfigFor } from "./config_source.ts";
+import { loadConfigOrEnvironment } from "./config_source.ts";
 import type { CliIo } from "./io.ts";
-import { cachePathsFor, spotifyClientFor } from "./run_context.ts";
+import { cachePathsFor, credentialsOrigin, spotifyClientFor } from "./run_context.ts";
 
 const LOGIN = commandSpec("login");
 const LOGOUT = commandSpec("logout");
@@ -41,13 +41,17 @@ export const loginCommand: Command = {
     const timeoutSeconds = flags.timeout === undefined
       ? DEFAULT_LOGIN_TIMEOUT_SECONDS
       : parseTimeout(String(flags.timeout));
-    const loaded = await loadConfigFor(flags, io);
+    // SPOTIFY_CLIENT_ID in the environment is enough: no config file needed to log in.
+    const loaded = await loadConfigOrEnvironment(flags, io);
     const clientId = loaded.config.download.client_id;
     if (!clientId) {
-      throw new ConfigError(`${loaded.file}: the Spotify client id is missing`, {
-        hint: "Set SPOTIFY_CLIENT_ID or download.client_id in the config (your app at " +
-          `${SPOTIFY_DASHBOARD_URL}).`,
-      });
+      throw new ConfigError(
+        `${loaded.file}: the Spotify client id is missing (not in the environment either)`,
+        {
+          hint: "Set SPOTIFY_CLIENT_ID or download.client_id in the config (your app at " +
+            `${SPOTIFY_DASHBOARD_URL}).`,
+        },
+      );
     }
     const port = portFlag ?? loaded.config.download.login_redirect_port;
     return await login(loaded, io, {
@@ -84,6 +88,7 @@ interface LoginSettings {
 
 async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): Promise<number> {
   const accountsUrl = io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined;
+  const origin = credentialsOrigin(loaded);
   const redirectUri = loopbackRedirectUri(settings.port);
   const request = await createLoginRequest(settings.clientId, { redirectUri, accountsUrl });
 
@@ -91,7 +96,7 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
   // tunedl would never hear of it; asking first turns it into a clear error.
   let probe;
   try {
-    probe = await probeAuthorizeUrl(request.url);
+    probe = await probeAuthorizeUrl(request.url, { credentialsOrigin: origin });
   } catch (error) {
     if (error instanceof TunedlError && !error.retryable) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -118,11 +123,13 @@ async function login(loaded: LoadedConfig, io: CliIo, settings: LoginSettings): 
     codeVerifier: request.codeVerifier,
     redirectUri,
     accountsUrl,
+    credentialsOrigin: origin,
   });
   const tokenProvider = new UserTokenProvider({
     clientId: settings.clientId,
     tokens,
     accountsUrl,
+    credentialsOrigin: origin,
   });
   const client = spotifyClientFor(loaded, io, { tokenProvider });
   const user = await fetchCurrentUser(client, { signal: AbortSignal.timeout(60_000) });

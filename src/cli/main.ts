@@ -4,7 +4,7 @@ import { reportError } from "./report_error.ts";
 import type { CliIo } from "./io.ts";
 import type { Command } from "./command.ts";
 import { VERSION } from "./version.ts";
-import { COMMAND_SPECS } from "./command_specs.ts";
+import { COMMAND_SPECS, EXIT_CODES } from "./command_specs.ts";
 
 const commands = new Map<string, () => Promise<Command>>([
   ["download", async () => (await import("./download_command.ts")).downloadCommand],
@@ -16,6 +16,7 @@ const commands = new Map<string, () => Promise<Command>>([
   ["login", async () => (await import("./login_command.ts")).loginCommand],
   ["logout", async () => (await import("./login_command.ts")).logoutCommand],
   ["completions", async () => (await import("./completions_command.ts")).completionsCommand],
+  ["report", async () => (await import("./report_command.ts")).reportCommand],
 ]);
 /** The top-level help text. */
 export function helpText(): string {
@@ -32,6 +33,8 @@ export function helpText(): string {
     "",
     "Common options: --config FILE (default ./config.yaml), --json, --help",
     'Run "tunedl <command> --help" for a command\'s options.',
+    "",
+    EXIT_CODES,
     "",
   ].join("\n");
 }

@@ -7,7 +7,8 @@ import { printable } from "./terminal_text.ts";
 /** Counts of a plan by type and by what will happen; the track counts add up to `tracks`. */
 export function planCounts(plan: Plan) {
   const byType: Record<string, number> = {};
-  let toDownload = 0, toRetag = 0, present = 0, failed = 0, skipped = 0, sourcesFailed = 0;
+  let toDownload = 0, toCopy = 0, toRetag = 0, present = 0, failed = 0, skipped = 0;
+  let sourcesFailed = 0;
   let damaged = 0;
   for (const item of plan.items) {
     byType[item.type] = (byType[item.type] ?? 0) + 1;
@@ -16,14 +17,27 @@ export function planCounts(plan: Plan) {
       continue;
     }
     if (item.status === "pending" || item.status === "in_progress") {
-      item.action === "retag" ? toRetag++ : toDownload++;
+      if (item.action === "retag") toRetag++;
+      else if (item.duplicate_of !== undefined) toCopy++;
+      else toDownload++;
       if (item.damage !== undefined) damaged++;
     } else if (item.skip_reason === "exists" || item.status === "completed") present++;
     else if (item.status === "failed") failed++;
     else skipped++;
   }
   const tracks = byType.track ?? 0;
-  return { tracks, byType, toDownload, toRetag, present, failed, skipped, sourcesFailed, damaged };
+  return {
+    tracks,
+    byType,
+    toDownload,
+    toCopy,
+    toRetag,
+    present,
+    failed,
+    skipped,
+    sourcesFailed,
+    damaged,
+  };
 }
 
 /** What the user listed in the config, for the plan's headline. */
@@ -56,6 +70,7 @@ export function planJson(plan: Plan, baseDir: string, listed: ListedSources) {
     library: baseDir,
     listed,
     counts: planCounts(plan),
+    sources: plan.sources ?? [],
     items: plan.items,
   };
 }
@@ -85,7 +100,7 @@ export function describeListed(plan: Plan, listed: ListedSources): string {
 export function formatPlan(
   plan: Plan,
   baseDir: string,
-  options: { all?: boolean; listed?: ListedSources } = {},
+  options: { all?: boolean; listed?: ListedSources; duplicates?: "copy" | "link" | "skip" } = {},
 ): string {
   const counts = planCounts(plan);
   const m3us = counts.byType.m3u ?? 0;
@@ -99,6 +114,9 @@ export function formatPlan(
     `  to download:      ${counts.toDownload}${
       counts.damaged ? ` (${counts.damaged} damaged in the library, listed below)` : ""
     }`,
+    ...(counts.toCopy > 0
+      ? [`  ${copyLabel(options.duplicates).padEnd(17)} ${counts.toCopy}`]
+      : []),
     `  to re-tag:        ${counts.toRetag}`,
     `  already present:  ${counts.present}`,
   ];
@@ -107,10 +125,27 @@ export function formatPlan(
   if (counts.sourcesFailed) {
     lines.push(`Sources that could not be read: ${counts.sourcesFailed}`);
   }
-  const problems = plan.items.filter((i) => i.type !== "track" && i.error);
-  if (problems.length) {
-    lines.push("", "Sources with problems:");
-    for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+  const sourceProblems = plan.sources?.filter((source) => source.status !== "ok");
+  if (sourceProblems !== undefined) {
+    if (sourceProblems.length) {
+      lines.push("", "Sources with problems:");
+      for (const source of sourceProblems) {
+        const hint = source.hint ? ` (${source.hint})` : "";
+        lines.push(`  ${source.kind} ${source.name} (${source.status}): ${source.message}${hint}`);
+      }
+    }
+  } else {
+    // A plan saved by an older version: no source list, only items with errors.
+    const problems = plan.items.filter((i) => i.type !== "track" && i.error);
+    if (problems.length) {
+      lines.push("", "Sources with problems:");
+      for (const item of problems) lines.push(`  ${describeProblem(item)}`);
+    }
+  }
+  const m3uFiles = plan.items.filter((i) => i.type === "m3u" && i.path);
+  if (m3uFiles.length) {
+    lines.push("", "M3U files:");
+    for (const item of m3uFiles) lines.push(`  ${printable(item.name)}: ${item.path}`);
   }
   const damaged = plan.items.filter((i) => i.type === "track" && i.damage !== undefined);
   if (damaged.length) {
@@ -126,13 +161,28 @@ export function formatPlan(
     lines.push("", "Will write:");
     for (const item of shown) {
       const path = item.path ? relative(baseDir, item.path) : "(no path)";
-      lines.push(`  ${item.action === "retag" ? "re-tag " : ""}${path}`);
+      const how = item.action === "retag"
+        ? "re-tag "
+        : item.duplicate_of
+        ? `${copyVerb(options.duplicates)} `
+        : "";
+      lines.push(`  ${how}${path}`);
     }
     if (shown.length < pending.length) {
       lines.push(`  ... and ${pending.length - shown.length} more (--all lists every one)`);
     }
   }
   return `${lines.map(printable).join("\n")}\n`;
+}
+
+/** What happens to another place of a recording fetched once, as `download.duplicates` says. */
+function copyVerb(mode: "copy" | "link" | "skip" | undefined): string {
+  return mode === "link" ? "link" : mode === "skip" ? "share" : "copy";
+}
+
+/** "to copy:" with the duplicates setting's own verb. */
+function copyLabel(mode: "copy" | "link" | "skip" | undefined): string {
+  return `to ${copyVerb(mode)}:`;
 }
 
 function describeProblem(item: PlanItem): string {

@@ -491,7 +491,7 @@ function finishedLine(
   switch (event.status) {
     case "completed":
       if (event.itemType === "m3u") return undefined;
-      return `${paint(Sgr.green, event.action === "retag" ? "retagged  " : "downloaded")} ${name}` +
+      return `${paint(Sgr.green, finishedVerb(event))} ${name}` +
         (event.path === undefined ? "" : ` -> ${printable(shownPath(event.path, libraryRoot))}`);
     case "skipped":
       return `${paint(Sgr.dim, "skipped   ")} ${name}` +
@@ -503,6 +503,12 @@ function finishedLine(
       return `${paint(Sgr.red, "failed    ")} ${name}: ${event.error?.code ?? "error"}: ` +
         printable(event.error?.message ?? "");
   }
+}
+
+/** "downloaded", "retagged" or "copied" (the recording was fetched for another place), padded. */
+function finishedVerb(event: ItemFinishedEvent): string {
+  if (event.action === "retag") return "retagged  ";
+  return event.copiedFrom === undefined ? "downloaded" : "copied    ";
 }
 
 /** Lines for events other than finished items, by verbosity; undefined when nothing to say. */

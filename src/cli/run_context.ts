@@ -9,12 +9,18 @@ import {
   type CacheSet,
   createCacheSet,
   defaultCacheDir,
+  folderWriteProblem,
   openPersistentCache,
 } from "../cache/mod.ts";
 import { type LoadedConfig, NO_CONFIG_FILE } from "../config/mod.ts";
 import { LibraryIndex } from "../library/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { type CatalogReader, spotifyCatalogReader, type TrackDetailsReader } from "../plan/mod.ts";
+import {
+  type CatalogReader,
+  plansDir,
+  spotifyCatalogReader,
+  type TrackDetailsReader,
+} from "../plan/mod.ts";
 import {
   loginFile,
   type OpenedLogin,
@@ -23,6 +29,7 @@ import {
   type SpotifyUser,
   type TokenProvider,
 } from "../spotify/mod.ts";
+import { dirname } from "node:path";
 import type { CliIo } from "./io.ts";
 import { printable } from "./terminal_text.ts";
 
@@ -39,6 +46,8 @@ export interface RunContext {
   catalog: CatalogReader & TrackDetailsReader;
   /** Who the client reads as (`tunedl login`); null with client credentials. */
   user: SpotifyUser | null;
+  /** Whether the cache folder can be written (saved plans, run records, the KV file). */
+  cacheWritable: boolean;
   close(): Promise<void>;
 }
 
@@ -48,12 +57,37 @@ export function cachePathsFor(loaded: LoadedConfig | null, io: CliIo): CachePath
   return cachePaths(dir, { os: io.os, cacheFile: loaded?.cacheFile });
 }
 
+/**
+ * Whether the cache folder (the KV file's and the saved plans' folders) can be written; says
+ * so once when not: the run goes on with memory caches only, without resume or a run record.
+ */
+export async function checkCacheFolder(paths: CachePaths, io: CliIo): Promise<boolean> {
+  for (const dir of new Set([dirname(paths.kvFile), plansDir(paths.dir)])) {
+    const problem = await folderWriteProblem(dir);
+    if (problem === undefined) continue;
+    io.err(
+      `warning: the cache folder ${dir} cannot be written (${problem}); running without the ` +
+        `persistent cache: nothing is remembered for the next run, and --resume and ` +
+        `\`tunedl report\` will not know this run\n`,
+    );
+    io.err(`hint: make the folder writable, or set TUNEDL_CACHE_DIR to a writable folder\n`);
+    return false;
+  }
+  return true;
+}
+
 /** Opens the caches a run uses: the KV file unless turned off or unusable (then memory only). */
-export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<CacheSet> {
+export async function openCaches(
+  loaded: LoadedConfig,
+  io: CliIo,
+  options: { cacheWritable?: boolean } = {},
+): Promise<CacheSet> {
   const d = loaded.config.download;
   const paths = cachePathsFor(loaded, io);
   const warn = (message: string) => io.err(`warning: ${printable(message)}\n`);
-  const persistent = d.cache_persistent ? await openPersistentCache(paths.kvFile, { warn }) : null;
+  const persistent = d.cache_persistent && options.cacheWritable !== false
+    ? await openPersistentCache(paths.kvFile, { warn })
+    : null;
   return createCacheSet({
     persistent,
     spotify: { maxSize: d.cache_max_size, ttlMs: d.cache_ttl * SECOND },
@@ -77,6 +111,26 @@ export async function openCaches(loaded: LoadedConfig, io: CliIo): Promise<Cache
   });
 }
 
+/**
+ * Where the app's credentials were read from, for every hint about them: the environment,
+ * which config file, or both.
+ */
+export function credentialsOrigin(loaded: LoadedConfig): string {
+  const from = loaded.credentials;
+  const inFile = `${loaded.file} (download: section)`;
+  if (from === undefined) return `client_id and client_secret in ${inFile}`;
+  if (from.client_id === "env" && from.client_secret !== "config") {
+    return "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET in the environment";
+  }
+  if (from.client_id !== "env" && from.client_secret !== "env") {
+    return `client_id and client_secret in ${inFile}`;
+  }
+  const where = (key: "client_id" | "client_secret", variable: string) =>
+    from[key] === "env" ? `${variable} in the environment` : `${key} in ${inFile}`;
+  return `${where("client_id", "SPOTIFY_CLIENT_ID")} and ` +
+    `${where("client_secret", "SPOTIFY_CLIENT_SECRET")}`;
+}
+
 /** The Spotify client for this config; credentials from the environment win. */
 export function spotifyClientFor(
   loaded: LoadedConfig,
@@ -98,6 +152,7 @@ export function spotifyClientFor(
     clientId: d.client_id,
     clientSecret: d.client_secret,
     tokenProvider: options.tokenProvider,
+    credentialsOrigin: credentialsOrigin(loaded),
     maxRetries: d.spotify_max_retries,
     retryBaseDelayMs: d.spotify_retry_base_delay * SECOND,
     retryMaxDelayMs: d.spotify_retry_max_delay * SECOND,
@@ -121,6 +176,7 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
     accountsUrl: io.env.TUNEDL_SPOTIFY_ACCOUNTS_URL || undefined,
     requestTimeoutMs: loaded.config.download.request_timeout * SECOND,
     warn: (message) => io.err(`warning: ${printable(message)}\n`),
+    credentialsOrigin: credentialsOrigin(loaded),
   });
 }
 
@@ -130,7 +186,9 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   // Songs); without one, the app's client credentials.
   const login = await loginFor(loaded, io);
   const client = spotifyClientFor(loaded, io, { tokenProvider: login?.tokenProvider });
-  const caches = await openCaches(loaded, io);
+  const paths = cachePathsFor(loaded, io);
+  const cacheWritable = await checkCacheFolder(paths, io);
+  const caches = await openCaches(loaded, io, { cacheWritable });
   const spotifyCache = caches.spotify;
   const catalog = spotifyCatalogReader(client, {
     cache: {
@@ -143,8 +201,9 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   });
   return {
     loaded,
-    paths: cachePathsFor(loaded, io),
+    paths,
     caches,
+    cacheWritable,
     libraryIndex: caches.persistent === null ? null : new LibraryIndex(caches.persistent),
     client,
     catalog,

@@ -5,7 +5,7 @@
  */
 import { ExitCode } from "../errors/mod.ts";
 import { formatLyricsCounts, type LyricsCounts } from "../lyrics/mod.ts";
-import type { ExecutionResult, RunStop, RunSummary } from "../plan/mod.ts";
+import type { ExecutionResult, PlanSource, RunStop, RunSummary } from "../plan/mod.ts";
 import { formatBytes, formatDuration } from "../util/mod.ts";
 import { painter, printable, Sgr } from "./terminal_text.ts";
 
@@ -33,6 +33,10 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     count(summary.downloaded, green) +
     (summary.bytesWritten > 0 ? `  (${formatBytes(summary.bytesWritten)})` : ""),
   ]);
+  // A recording fetched once for several releases: its other files are copies, not downloads.
+  if (summary.copied > 0) {
+    rows.push(["Copied", `${summary.copied}  (same recording, fetched once)`]);
+  }
   if (summary.retagged > 0) rows.push(["Retagged", String(summary.retagged)]);
   rows.push(["Already present", String(summary.alreadyPresent)]);
   if (summary.skipped > 0) rows.push(["Skipped", String(summary.skipped)]);
@@ -43,6 +47,21 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
     .join(", ");
   rows.push(["Failed", count(failedCount, red) + (reasons === "" ? "" : `  (${reasons})`)]);
   rows.push(["M3Us written", String(summary.m3usWritten)]);
+  const sourceProblems = (summary.sources ?? []).filter((source) => source.status !== "ok");
+  if (sourceProblems.length > 0) {
+    const failedSources = sourceProblems.filter((source) => source.status === "failed").length;
+    const partial = sourceProblems.length - failedSources;
+    rows.push([
+      "Sources unread",
+      paint(
+        red,
+        [
+          failedSources > 0 ? `${failedSources} failed` : "",
+          partial > 0 ? `${partial} partial` : "",
+        ].filter(Boolean).join(", "),
+      ),
+    ]);
+  }
   // What to do about pending tracks is said once, by the command, after the summary.
   if (summary.pending > 0) rows.push(["Left pending", paint(yellow, String(summary.pending))]);
   // Lyrics are part of what the user asked for, not one of tunedl's own figures.
@@ -96,6 +115,20 @@ export function formatRunSummary(summary: RunSummary, options: RunSummaryFormatO
       "    The tracks are complete; `tunedl download --overwrite metadata` adds the lyrics later.",
     );
   }
+  if (sourceProblems.length > 0) {
+    lines.push("", paint(bold, `Sources not fully read (${sourceProblems.length}):`));
+    for (const source of sourceProblems) {
+      const colour = source.status === "failed" ? red : yellow;
+      lines.push(`  - ${paint(colour, printable(source.name))} ${source.status} <${source.url}>`);
+      if (source.message) lines.push(`    ${printable(source.message)}`);
+      if (source.hint) lines.push(`    hint: ${printable(source.hint)}`);
+    }
+  }
+  const anythingWrong = failedCount > 0 || notFoundCount > 0 || sourceProblems.length > 0 ||
+    stop !== undefined;
+  if (anythingWrong && summary.reportCommand) {
+    lines.push("", `Every failure and its reason, also later: ${summary.reportCommand}`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -109,15 +142,23 @@ function lyricsCountsOf(extra: Record<string, unknown>): LyricsCounts | undefine
 
 /**
  * The process exit code for a run: 130 cancelled, the stopping failure's own code (3 login,
- * 4 missing program), 1 if anything failed or was not found, else 0.
+ * 4 missing program, 5 unreachable), 1 if anything failed or was not found or a source could
+ * not be read (wholly or in part), else 0.
  */
 export function exitCodeFor(
   result: Pick<ExecutionResult, "cancelled" | "summary" | "stoppedBy">,
+  options: { sources?: readonly PlanSource[] } = {},
 ): number {
   if (result.cancelled) return ExitCode.interrupted;
   if (result.stoppedBy !== undefined) return result.stoppedBy.exitCode;
   const { failures, notFound } = result.summary;
-  return failures.length > 0 || notFound.length > 0 ? ExitCode.failed : ExitCode.ok;
+  if (failures.length > 0 || notFound.length > 0) return ExitCode.failed;
+  return sourcesExitCode(options.sources);
+}
+
+/** 1 when any source could not be read (wholly or in part), else 0. */
+export function sourcesExitCode(sources: readonly PlanSource[] = []): number {
+  return sources.some((source) => source.status !== "ok") ? ExitCode.failed : ExitCode.ok;
 }
 
 /**

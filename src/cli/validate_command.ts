@@ -1,5 +1,5 @@
 /** `tunedl validate`: checks a config without any network and shows what it holds. */
-import { formatConfigSummary, summarizeConfig } from "../config/mod.ts";
+import { formatConfigSummary, m3uLocation, summarizeConfig } from "../config/mod.ts";
 import { parseCommandArgs } from "./args.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
 import { commandSpec } from "./command_specs.ts";
@@ -28,8 +28,15 @@ export const validateCommand: Command = {
         io,
       );
       const summary = summarizeConfig(loaded);
-      if (json) writeJson(io, { ok: true, ...summary });
-      else io.out(`${formatConfigSummary(summary).trimEnd()}\n`);
+      // Where files will go, resolved as download will resolve them (relative to the config).
+      const layout = loaded.library;
+      const paths = { library: layout.baseDir, m3u: m3uLocation(layout) };
+      if (json) writeJson(io, { ok: true, ...summary, paths });
+      else {
+        io.out(`${formatConfigSummary(summary).trimEnd()}\n`);
+        io.out(`Library folder: ${paths.library}\n`);
+        io.out(`M3U files: ${paths.m3u} ({playlist}: each playlist's name)\n`);
+      }
       return 0;
     });
   },

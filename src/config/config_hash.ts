@@ -20,6 +20,8 @@ export function configHash(config: Config): string {
     format: config.download.format,
     overwrite: config.download.overwrite,
     m3u: config.download.m3u,
+    // Only when set, so the hash of every config written before the setting stays the same.
+    ...(config.download.duplicates === "copy" ? {} : { duplicates: config.download.duplicates }),
     artist_album_groups: [...config.download.artist_album_groups].sort(),
     overrides: Object.entries(config.overrides).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
   };

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import {
   AUDIO_FORMATS,
+  DUPLICATES_MODES,
   LYRICS_MODES,
   type LyricsMode,
   OVERWRITE_MODES,
@@ -161,6 +162,11 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
     schema: oneOf(OVERWRITE_MODES),
     expected: `one of ${OVERWRITE_MODES.join(", ")}`,
     default: "skip",
+  },
+  duplicates: {
+    schema: oneOf(DUPLICATES_MODES),
+    expected: `one of ${DUPLICATES_MODES.join(", ")}`,
+    default: "copy",
   },
   cache_max_size: { schema: integer(0), expected: COUNT, default: 1000 },
   cache_ttl: { schema: integer(0), expected: SECONDS, default: 3600 },

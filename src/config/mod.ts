@@ -13,7 +13,7 @@ export type { ParseConfigOptions } from "./parse_config.ts";
 export { loadConfig } from "./load_config.ts";
 export type { LoadConfigOptions } from "./load_config.ts";
 export { configHash } from "./config_hash.ts";
-export { libraryLayout } from "./library_layout.ts";
+export { libraryLayout, m3uLocation } from "./library_layout.ts";
 export { formatConfigSummary, NO_CONFIG_FILE, summarizeConfig } from "./config_summary.ts";
 export type { ConfigSummary, SourceSummary } from "./config_summary.ts";
 export { formatProblem, InvalidConfigError } from "./config_problem.ts";

@@ -4,6 +4,7 @@
  */
 import type {
   AudioFormat,
+  DuplicatesMode,
   LibraryLayout,
   LyricsMode,
   OverwriteMode,
@@ -36,6 +37,11 @@ export interface DownloadSettings {
   audio_providers: ProviderName[];
   /** What to do when a track's file already exists: skip, overwrite, or rewrite only the tags. */
   overwrite: OverwriteMode;
+  /**
+   * What a recording's other places get once it is downloaded: a copy, a hard link, or nothing
+   * (skip).
+   */
+  duplicates: DuplicatesMode;
   /** Spotify API answers kept in the cache at most. */
   cache_max_size: number;
   /** Seconds a cached Spotify answer stays fresh. */

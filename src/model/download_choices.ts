@@ -17,3 +17,9 @@ export type ProviderName = "youtube-music" | "youtube";
 
 /** Every search provider, in the default order of preference. */
 export const PROVIDER_NAMES: readonly ProviderName[] = ["youtube-music", "youtube"];
+
+/** How a recording that several releases list gets its other files: a tagged copy, a hard link, or none. */
+export type DuplicatesMode = "copy" | "link" | "skip";
+
+/** Every duplicates mode. */
+export const DUPLICATES_MODES: readonly DuplicatesMode[] = ["copy", "link", "skip"];

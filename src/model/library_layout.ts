@@ -4,6 +4,8 @@ export interface LibraryLayout {
   baseDir: string;
   /** The output template relative to baseDir. */
   outputTemplate: string;
-  /** The M3U template relative to baseDir. */
+  /** The folder the M3U template starts from: the library, or where m3u_output points. */
+  m3uBaseDir: string;
+  /** The M3U template relative to m3uBaseDir. */
   m3uTemplate: string;
 }

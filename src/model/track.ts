@@ -34,6 +34,8 @@ export interface TrackMetadata {
   releaseDate: string;
   /** ISRC when Spotify knows it (full track objects only; album track lists lack it). */
   isrc?: string;
+  /** The original id when Spotify relinked the track to another playable copy of it. */
+  linkedFromId?: string;
   /** Length of Spotify's recording, in milliseconds; the matcher compares candidates against it. */
   durationMs: number;
   /** Whether Spotify marks the track explicit. */

@@ -68,6 +68,7 @@ export function placePlan(plan: Plan, options: PlacementOptions): Promise<Plan> 
   return optimizePlan(plan, {
     baseDir: options.layout.baseDir,
     outputTemplate: options.layout.outputTemplate,
+    m3uBaseDir: options.layout.m3uBaseDir,
     m3uTemplate: options.layout.m3uTemplate,
     format: options.format,
     overwrite: options.overwrite,

@@ -37,8 +37,8 @@ export function containerStatus(children: readonly PlanItemStatus[]): PlanItemSt
 
 /**
  * Sets one container's status, error and timestamps from its children (which
- * must be up to date). A container the optimizer skipped (skip_reason set) is
- * left alone. Returns whether anything changed.
+ * must be up to date). A container the optimizer skipped (skip_reason set) or
+ * that could not be read at all (failed, no metadata) is left alone. Returns whether anything changed.
  */
 export function rollUpContainer(
   container: PlanItem,
@@ -46,6 +46,8 @@ export function rollUpContainer(
   now: Date,
 ): boolean {
   if (!isContainer(container) || container.skip_reason !== undefined) return false;
+  // A source Spotify could not be read has no children: it stays failed, not "completed".
+  if (container.metadata === null && container.status === "failed") return false;
   const children = container.children
     .map((id) => byId.get(id))
     .filter((child): child is PlanItem => child !== undefined);

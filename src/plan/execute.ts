@@ -51,6 +51,8 @@ export interface ProducedFile {
   skipped?: string;
   /** The source the file came from, when not the one resolved (a dead video's runner-up). */
   source?: ResolvedSource;
+  /** The library file this one was copied or linked from (the same recording, fetched once). */
+  copiedFrom?: string;
 }
 
 /** What writing one M3U file did. */
@@ -69,6 +71,13 @@ export interface M3uWriteResult {
 export interface TrackWorker {
   /** Spotify stage (e.g. fetch the full track for its ISRC); may change item.metadata. */
   enrich?(item: PlanItem, ctx: StageContext): Promise<void>;
+  /**
+   * After the Spotify stage and outside every pool: waits while another item fetches the same
+   * recording, so two tracks with one ISRC are fetched once.
+   */
+  awaitRecording?(item: PlanItem, signal: AbortSignal): Promise<void>;
+  /** Called once when a track's run ends, whatever the outcome, to let go of what it held. */
+  release?(item: PlanItem): void;
   /** Search stage; throws a TunedlError with code "not_found" when no match is confident. */
   resolveSource(item: PlanItem, ctx: StageContext): Promise<ResolvedSource>;
   /** Download, convert and tag. */
@@ -362,6 +371,7 @@ class PlanExecution {
             (ctx) => enrich(item, ctx),
           );
         }
+        await worker.awaitRecording?.(item, this.#controller.signal);
         const found = await this.#stage(
           item,
           "search",
@@ -384,6 +394,12 @@ class PlanExecution {
       if (this.#controller.signal.aborted) this.#cancelItem(item);
       else if (this.#options.stopsRun?.(failure)) this.#stopRun(item, failure);
       else this.#failItem(item, failure, action);
+    } finally {
+      try {
+        worker.release?.(item);
+      } catch {
+        // Letting go must not turn a finished track into a failure.
+      }
     }
   }
 
@@ -494,8 +510,11 @@ class PlanExecution {
     } else {
       item.status = "completed";
       if (action === "retag") this.#summary.retagged++;
-      else this.#summary.downloaded++;
-      this.#summary.bytesWritten += produced?.bytes ?? 0;
+      else if (produced?.copiedFrom !== undefined) this.#summary.copied++;
+      else {
+        this.#summary.downloaded++;
+        this.#summary.bytesWritten += produced?.bytes ?? 0;
+      }
     }
     if (produced !== undefined) item.path = produced.path;
     item.progress = 1;
@@ -512,6 +531,7 @@ class PlanExecution {
       ...(item.path === undefined ? {} : { path: item.path }),
       ...((produced?.source ?? source) === undefined ? {} : { source: produced?.source ?? source }),
       ...(produced?.skipped === undefined ? {} : { skipReason: produced.skipped }),
+      ...(produced?.copiedFrom === undefined ? {} : { copiedFrom: produced.copiedFrom }),
     });
     this.#afterFinished(item);
   }

@@ -3,7 +3,7 @@
  * run summary). Plain JSON-able data, so `--json` output is just one event per
  * line and reporters can be tested with hand-made events.
  */
-import type { PlanItemError } from "./model.ts";
+import type { PlanItemError, PlanSource } from "./model.ts";
 
 /** Where a track's audio was found. */
 export interface ResolvedSource {
@@ -100,6 +100,8 @@ export interface ItemFinishedEvent extends EventBase {
   source?: ResolvedSource;
   /** Why a skipped item was skipped. */
   skipReason?: string;
+  /** The file a track was copied or linked from (its recording was fetched once, for another place). */
+  copiedFrom?: string;
 }
 
 /** An item was interrupted by cancellation and is pending again. */
@@ -220,6 +222,8 @@ export interface RunSummary {
   total: number;
   /** Tracks downloaded (and converted, tagged, placed) by this run. */
   downloaded: number;
+  /** Tracks whose file was copied or linked from the same recording fetched for another place. */
+  copied: number;
   /** Tracks whose existing file only got its tags rewritten by this run. */
   retagged: number;
   /** Tracks skipped because the file already exists (whole plan, not just this run). */
@@ -242,6 +246,10 @@ export interface RunSummary {
   durationMs: number;
   /** Free-form facts the CLI adds, e.g. `cacheHitRates: { spotify: 0.9 }`. */
   extra: Record<string, unknown>;
+  /** Configured sources that could not be read, or only in part (the CLI adds them). */
+  sources?: PlanSource[];
+  /** The command that shows every failure of this run again (`tunedl report ...`). */
+  reportCommand?: string;
 }
 
 /** An empty summary, to be filled in. */
@@ -249,6 +257,7 @@ export function emptyRunSummary(): RunSummary {
   return {
     total: 0,
     downloaded: 0,
+    copied: 0,
     retagged: 0,
     alreadyPresent: 0,
     skipped: 0,

@@ -11,6 +11,7 @@ import {
   type M3uMetadata,
   type Plan,
   type PlanItem,
+  type PlanSource,
 } from "./model.ts";
 
 /** An album and its tracks, as the generator needs them. */
@@ -29,6 +30,8 @@ export interface CatalogAlbum {
   coverUrl?: string;
   /** Every track of the album, all discs, in album order. */
   tracks: TrackMetadata[];
+  /** Set when part of its track list could not be read: what and why. */
+  unread?: string;
 }
 
 /** A playlist (or Liked Songs) and its playable tracks. */
@@ -49,6 +52,8 @@ export interface CatalogPlaylist {
   tracks: TrackMetadata[];
   /** Entries left out (local files, episodes, removed tracks), with why. */
   skipped: { position: number; reason: string; name?: string }[];
+  /** Set when part of its entries could not be read: what and why. */
+  unread?: string;
 }
 
 /** An artist's name and the albums of the requested groups. */
@@ -209,13 +214,26 @@ export async function generatePlan(
     return read;
   }
 
+  /** A part of a source (one release of an artist) that could not be read: skipped, not fatal. */
+  const readPart = async (id: string): Promise<CatalogAlbum | UnreadPart> => {
+    try {
+      return await readAlbum(id);
+    } catch (error) {
+      const typed = toTunedlError(error);
+      if (isFatal(typed) || typed.code === "cancelled" || !isTunedlError(error)) throw error;
+      return { id, url: `https://open.spotify.com/album/${id}`, error: typed };
+    }
+  };
+
   const songReads = sources.songs.map((s) => guard(s, () => catalog.track(s.ref.id, { signal })));
   const albumReads = sources.albums.map((s) => guard(s, () => readAlbum(s.ref.id)));
   const artistReads = sources.artists.map((s) =>
     guard(s, async () => {
       const artist = await catalog.artist(s.ref.id, { groups, signal });
-      const albums = await Promise.all(artist.albumIds.map((id) => readAlbum(id)));
-      return { artist, albums };
+      const parts = await Promise.all(artist.albumIds.map((id) => readPart(id)));
+      const albums = parts.filter((p): p is CatalogAlbum => !("error" in p));
+      const unread = parts.filter((p): p is UnreadPart => "error" in p);
+      return { artist, albums, unread };
     })
   );
   const playlistReads = sources.playlists.map((s) =>
@@ -238,23 +256,56 @@ export async function generatePlan(
     likedRead,
   ]);
 
+  const planSources: PlanSource[] = [];
+  const noteSource = (
+    kind: PlanItem["type"],
+    source: SourceRef,
+    item: PlanItem,
+    outcome: { error?: TunedlError; partial?: string } = {},
+  ) => {
+    const entry: PlanSource = {
+      name: item.name || (source.name ?? source.ref.url),
+      url: source.ref.url,
+      kind,
+      item_id: item.id,
+      status: outcome.error ? "failed" : outcome.partial ? "partial" : "ok",
+    };
+    if (outcome.error) {
+      entry.code = outcome.error.code;
+      entry.message = outcome.error.message;
+      if (outcome.error.hint) entry.hint = outcome.error.hint;
+    } else if (outcome.partial) entry.message = outcome.partial;
+    planSources.push(entry);
+  };
+
   songs.forEach((result, i) => {
     const source = sources.songs[i];
-    if (result instanceof Error) builder.addFailed("track", source, result);
-    else builder.addTrack(result, null);
+    if (result instanceof Error) {
+      noteSource("track", source, builder.addFailed("track", source, result), { error: result });
+    } else noteSource("track", source, builder.addTrack(result, null));
   });
   albums.forEach((result, i) => {
     const source = sources.albums[i];
-    if (result instanceof Error) builder.addFailed("album", source, result);
-    else builder.addAlbum(result, null);
+    if (result instanceof Error) {
+      noteSource("album", source, builder.addFailed("album", source, result), { error: result });
+    } else {
+      if (result.unread) {
+        options.onWarning?.({
+          source: source.name ?? result.name,
+          message: result.unread,
+          code: "partly_unread",
+        });
+      }
+      noteSource("album", source, builder.addAlbum(result, null), { partial: result.unread });
+    }
   });
   artists.forEach((result, i) => {
     const source = sources.artists[i];
     if (result instanceof Error) {
-      builder.addFailed("artist", source, result);
+      noteSource("artist", source, builder.addFailed("artist", source, result), { error: result });
       return;
     }
-    const { artist, albums } = result;
+    const { artist, albums, unread } = result;
     const item = builder.add(createPlanItem({
       id: `artist:${artist.id}`,
       type: "artist",
@@ -264,13 +315,50 @@ export async function generatePlan(
       metadata: { totalTracks: albums.reduce((n, a) => n + a.tracks.length, 0) },
     }, builder.now));
     for (const album of albums) item.children.push(builder.addAlbum(album, item.id).id);
+    for (const part of unread) {
+      options.onWarning?.({
+        source: artist.name,
+        message: `release ${part.url} could not be read and is left out (${part.error.message})`,
+        hint: part.error.hint,
+        code: part.error.code,
+      });
+    }
+    const total = albums.length + unread.length;
+    const partlyRead = albums.filter((album) => album.unread);
+    for (const album of partlyRead) {
+      options.onWarning?.({
+        source: artist.name,
+        message: `release ${album.url}: ${album.unread}`,
+        code: "partly_unread",
+      });
+    }
+    const problems = [
+      unread.length === 0
+        ? ""
+        : `${unread.length} of ${total} releases could not be read: ${
+          unread.map((part) => `${part.url} (${part.error.message})`).join("; ")
+        }`,
+      ...partlyRead.map((album) => `release ${album.url}: ${album.unread}`),
+    ].filter(Boolean);
+    noteSource("artist", source, item, {
+      partial: problems.length === 0 ? undefined : problems.join("; "),
+    });
   });
   const addPlaylist = (source: SourceRef, result: CatalogPlaylist | TunedlError) => {
     if (result instanceof Error) {
-      builder.addFailed("playlist", source, result);
+      noteSource("playlist", source, builder.addFailed("playlist", source, result), {
+        error: result,
+      });
       return;
     }
-    builder.addPlaylist(result);
+    noteSource("playlist", source, builder.addPlaylist(result), { partial: result.unread });
+    if (result.unread) {
+      options.onWarning?.({
+        source: source.name ?? result.name,
+        message: result.unread,
+        code: "partly_unread",
+      });
+    }
     if (result.skipped.length > 0) {
       options.onWarning?.({
         source: source.name ?? result.name,
@@ -297,7 +385,15 @@ export async function generatePlan(
     config_hash: options.configHash,
     created_at: builder.now.toISOString(),
     items: builder.items,
+    sources: planSources,
   };
+}
+
+/** A part of a source (an artist's release) that could not be read. */
+interface UnreadPart {
+  id: string;
+  url: string;
+  error: TunedlError;
 }
 
 /** "2 removed, 1 local file" from a playlist's skipped entries. */
@@ -376,7 +472,7 @@ class PlanBuilder {
     return item;
   }
 
-  addPlaylist(playlist: CatalogPlaylist): void {
+  addPlaylist(playlist: CatalogPlaylist): PlanItem {
     const id = `playlist:${playlist.id}`;
     const metadata: ContainerMetadata = {
       owner: playlist.owner,
@@ -405,14 +501,16 @@ class PlanBuilder {
       parent_ids: [id],
       metadata: m3u,
     }, this.now));
+    return item;
   }
 
-  addFailed(type: PlanItem["type"], source: SourceRef, error: TunedlError): void {
+  addFailed(type: PlanItem["type"], source: SourceRef, error: TunedlError): PlanItem {
     const ref = source.ref;
     const id = ref.id === LIKED_ID ? "playlist:liked" : `${type}:${ref.id}`;
-    if (this.byId.has(id)) return;
+    const existing = this.byId.get(id);
+    if (existing) return existing;
     const skipped = error.code === "playlist_withheld";
-    this.add(createPlanItem({
+    return this.add(createPlanItem({
       id,
       type,
       name: source.name ?? ref.url,

@@ -14,3 +14,8 @@ export * from "./stop_policy.ts";
 export * from "./track_lyrics.ts";
 export * from "./source_fallback.ts";
 export * from "./length_check.ts";
+export * from "./reopen_unfinished.ts";
+export * from "./run_record.ts";
+export * from "./recording_dedupe.ts";
+export * from "./prune.ts";
+export * from "./shared_recordings.ts";

@@ -84,6 +84,12 @@ export interface PlanItem {
    * track's ("it is 16 s long, the track 30 s").
    */
   damage?: string;
+  /**
+   * Another place of the same recording (same ISRC or relinked id): the id of the plan item
+   * that fetches it, or the path of its file in the library. This track is then copied,
+   * linked or pointed at (`download.duplicates`) instead of fetched again.
+   */
+  duplicate_of?: string;
   /** What the executor does with a pending track: fetch audio, or only rewrite tags of the existing file. */
   action?: "download" | "retag";
   /** Current stage while running ("search", "download", "convert", "tag"). */
@@ -102,6 +108,29 @@ export interface PlanItem {
   completed_at?: string;
 }
 
+/** How reading one configured source went: whole, with parts left out, or not at all. */
+export type PlanSourceStatus = "ok" | "partial" | "failed";
+
+/** One configured source (song, album, artist, playlist, Liked Songs) as the generator read it. */
+export interface PlanSource {
+  /** The source's name from Spotify, else the display name in the config, else its link. */
+  name: string;
+  /** The source's Spotify link as the config gives it. */
+  url: string;
+  /** What the source is (a song is "track"). */
+  kind: PlanItemType;
+  /** The plan item made for it (a failed source has one without children). */
+  item_id: string;
+  /** Whether it was read whole, with parts left out, or not at all. */
+  status: PlanSourceStatus;
+  /** Why it failed, or which parts were left out. */
+  message?: string;
+  /** The error's stable code, when the source failed. */
+  code?: string;
+  /** What the user can do about the failure; undefined when the message says enough. */
+  hint?: string;
+}
+
 /** A whole plan plus what identifies the config it was made from. */
 export interface Plan {
   /** Format version of the saved plan; always 1. */
@@ -112,6 +141,8 @@ export interface Plan {
   created_at: string;
   /** Every item: containers, their tracks and M3Us, in source order. */
   items: PlanItem[];
+  /** The configured sources and how reading each went (absent in plans of older versions). */
+  sources?: PlanSource[];
 }
 
 /** A track item's metadata, narrowed. */

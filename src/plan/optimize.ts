@@ -21,6 +21,8 @@ export interface OptimizeOptions {
   overwrite?: OverwriteMode;
   /** M3U path template; default "{playlist}.m3u8". */
   m3uTemplate?: string;
+  /** The folder the M3U template starts from (default: baseDir, the library). */
+  m3uBaseDir?: string;
   /** Path rules to apply (default: the host's); tests pass `win32` or `posix`. */
   platformPath?: PlatformPath;
   /** Whether a file exists (the only I/O the optimizer does). */
@@ -53,7 +55,7 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
     const wanted = renderOutputPath(options.m3uTemplate ?? DEFAULT_M3U_TEMPLATE, {
       title: "",
       artists: [],
-    }, { baseDir: options.baseDir, ext: "m3u8", playlist, platformPath });
+    }, { baseDir: options.m3uBaseDir ?? options.baseDir, ext: "m3u8", playlist, platformPath });
     m3u.path = paths.claimFree(wanted);
   }
   const placed: PlanItem[] = [];
@@ -119,7 +121,7 @@ interface MergedItems {
   survivorOf: Map<string, string>;
 }
 
-/** Keeps the first track item per Spotify track id and folds later ones into it. */
+/** Keeps the first track item per Spotify track id (relinked ids count as their original) and folds later ones into it. */
 function mergeRepeatedTracks(items: PlanItem[]): MergedItems {
   const containers: PlanItem[] = [];
   const tracks: PlanItem[] = [];
@@ -178,9 +180,11 @@ function keepKnownFields(survivor: PlanItem, other: PlanItem): void {
   }
 }
 
+/** The merge key: a relinked track (played under another id) is the track it was linked from. */
 function trackKey(item: PlanItem): string {
   const metadata = item.metadata as Partial<TrackMetadata> | null;
-  return metadata?.spotifyId ?? item.spotify_id ?? item.id.replace(/#\d+$/, "");
+  return metadata?.linkedFromId ?? metadata?.spotifyId ?? item.spotify_id ??
+    item.id.replace(/#\d+$/, "");
 }
 
 /** Points containers' children and M3U track lists at the surviving track items. */

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { camelCaseKeys, snakeCaseKeys, writeFileAtomic } from "../util/mod.ts";
 import { type Plan, planFromJson, type PlanItem, planJsonPieces } from "./model.ts";
+import { unfinishedTrackCount } from "./reopen_unfinished.ts";
 
 /** The folder of saved plans inside the cache folder. */
 export function plansDir(cacheDir: string): string {
@@ -94,7 +95,11 @@ export async function resumablePlan(
     const plan = readSavedPlan(text);
     if (plan.config_hash !== options.configHash) throw new TypeError("config hash differs");
     const done = plan.items.filter((i) => i.type === "track" && i.status === "completed").length;
-    options.info(`Resuming the last run (${done} tracks already done).`);
+    const open = unfinishedTrackCount(plan);
+    options.info(
+      `Resuming the last run (${done} tracks already done` +
+        (open > 0 ? `, ${open} not done to try again).` : ")."),
+    );
     return plan;
   } catch (error) {
     options.warn(

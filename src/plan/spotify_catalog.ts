@@ -82,6 +82,14 @@ export interface CatalogTtls {
   artistAlbumsMs: number;
   /** Playlists, revalidated by snapshot id on every read (default 30 days). */
   playlistMs: number;
+  /** A "Spotify has no such item" answer (default a day: a link may be fixed on Spotify's side). */
+  missingMs: number;
+}
+
+/** A remembered "Spotify has no such item" answer. */
+interface MissingAnswer {
+  message: string;
+  hint?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,6 +97,7 @@ const DEFAULT_TTLS: CatalogTtls = {
   catalogMs: 30 * DAY_MS,
   artistAlbumsMs: DAY_MS,
   playlistMs: 30 * DAY_MS,
+  missingMs: DAY_MS,
 };
 
 /** What the download stage reads on top of the plan: full tracks (ISRC) and genres. */
@@ -135,26 +144,45 @@ export function spotifyCatalogReader(
   // Reads asked for within a few milliseconds of each other go out together:
   // one batch request per 50 tracks or artists, or 20 albums, where the API
   // still has batch reads (before 2026); single reads otherwise.
-  const cached = <T extends { id: string }>(prefix: string) => async (items: Array<T | null>) => {
-    await Promise.all(
-      items.map((item) =>
-        item ? cache.set(`${prefix}:${item.id}`, item, { ttlMs: ttls.catalogMs }) : undefined
-      ),
-    );
-    return items;
-  };
+  // An album read only in part is not kept: the next run reads it whole again.
+  const cached =
+    <T extends { id: string; unreadTracks?: string }>(prefix: string) =>
+    async (items: Array<T | null>) => {
+      await Promise.all(
+        items.map((item) =>
+          item && !item.unreadTracks
+            ? cache.set(`${prefix}:${item.id}`, item, { ttlMs: ttls.catalogMs })
+            : undefined
+        ),
+      );
+      return items;
+    };
   // The cache is asked inside the batch, not before it: ids join a batch the
   // moment they are wanted, so a batch fills even when cache lookups are slow
   // (a busy machine, a cold run writing thousands of entries at once).
+  // "Spotify has no such item" (null from the client) is remembered too, for a day, so a
+  // warm run does not ask again; a transient failure (5xx, timeout) throws and is not.
   const readThrough = <T extends { id: string }>(
     prefix: string,
     read: (ids: string[], signal?: AbortSignal) => Promise<Array<T | null>>,
   ) =>
   async (ids: string[], signal?: AbortSignal): Promise<Array<T | null>> => {
     const known = await Promise.all(ids.map((id) => cache.get<T>(`${prefix}:${id}`)));
-    const missing = ids.filter((_, i) => known[i] === undefined);
-    const fresh = missing.length > 0 ? await read(missing, signal).then(cached(prefix)) : [];
-    const readById = new Map(missing.map((id, i) => [id, fresh[i]]));
+    const gone = await Promise.all(
+      ids.map((id, i) =>
+        known[i] === undefined ? cache.get<MissingAnswer>(`missing:${prefix}:${id}`) : undefined
+      ),
+    );
+    const wanted = ids.filter((_, i) => known[i] === undefined && gone[i] === undefined);
+    const fresh = wanted.length > 0 ? await read(wanted, signal).then(cached(prefix)) : [];
+    await Promise.all(wanted.map((id, i) => {
+      if (fresh[i] !== null) return undefined;
+      const answer: MissingAnswer = {
+        message: `Spotify has no ${prefix} https://open.spotify.com/${prefix}/${id}`,
+      };
+      return cache.set(`missing:${prefix}:${id}`, answer, { ttlMs: ttls.missingMs });
+    }));
+    const readById = new Map(wanted.map((id, i) => [id, fresh[i]]));
     return ids.map((id, i) => known[i] ?? readById.get(id) ?? null);
   };
   const trackBatcher = new Batcher<SpotifyTrack>(
@@ -180,6 +208,8 @@ export function spotifyCatalogReader(
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
+    const missing = await cache.get<MissingAnswer>(`missing:${key}`);
+    if (missing !== undefined) throw new NotFoundError(missing.message, { hint: missing.hint });
     const cached = await cache.get<SpotifyPlaylist>(key);
     if (cached?.snapshotId) {
       const head = await client.getJson(
@@ -196,9 +226,13 @@ export function spotifyCatalogReader(
       if (error instanceof PlaylistWithheldError && user) {
         throw withheldFromOtherUserError(error, { id: user.id, name: user.displayName });
       }
+      if (error instanceof NotFoundError) {
+        const answer: MissingAnswer = { message: error.message, hint: error.hint };
+        await cache.set(`missing:${key}`, answer, { ttlMs: ttls.missingMs });
+      }
       throw error;
     }
-    await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+    if (!fresh.unreadEntries) await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
     return fresh;
   }
 
@@ -244,6 +278,7 @@ export function spotifyCatalogReader(
         releaseDate: value.releaseDate,
         coverUrl: value.coverUrl,
         tracks: value.tracks.map((track) => toTrackMetadata(track, value)),
+        ...(value.unreadTracks ? { unread: value.unreadTracks } : {}),
       };
     },
     async artist(id, { groups, signal }): Promise<CatalogArtist> {
@@ -278,6 +313,7 @@ export function spotifyCatalogReader(
           reason: s.reason,
           name: s.name,
         })),
+        ...(value.unreadEntries ? { unread: value.unreadEntries } : {}),
       };
     },
     async likedSongs({ signal }): Promise<CatalogPlaylist> {
@@ -332,10 +368,11 @@ class Batcher<T> {
         const value = byId.get(entry.id);
         if (value) entry.resolve(value);
         else {
+          const url = `https://open.spotify.com/${this.kind}/${entry.id}`;
           entry.reject(
-            new NotFoundError(
-              `Spotify has no ${this.kind} https://open.spotify.com/${this.kind}/${entry.id}`,
-            ),
+            new NotFoundError(`Spotify has no ${this.kind} ${url}`, {
+              hint: `Open ${url} in a browser: it may have been removed from Spotify.`,
+            }),
           );
         }
       }

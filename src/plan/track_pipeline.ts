@@ -146,8 +146,13 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     return pending;
   }
 
-  async function storedMatch(id: string | undefined): Promise<StoredMatch | undefined> {
-    return id ? await deps.caches.match.get<StoredMatch>(`match:${id}`) : undefined;
+  /** The match of this track, or of another track of the same recording (by ISRC). */
+  async function storedMatch(track: TrackMetadata): Promise<StoredMatch | undefined> {
+    for (const key of matchKeys(track)) {
+      const found = await deps.caches.match.get<StoredMatch>(key);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The best match above the threshold, passing over dead URLs; throws when there is none. */
@@ -173,8 +178,11 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     };
   }
 
-  function rememberMatch(trackId: string, match: StoredMatch): Promise<void> {
-    return deps.caches.match.set(`match:${trackId}`, match, { ttlMs: MATCH_TTL_MS });
+  /** Keeps a match per track and per recording: one match serves every release. */
+  async function rememberMatch(track: TrackMetadata, match: StoredMatch): Promise<void> {
+    await Promise.all(
+      matchKeys(track).map((key) => deps.caches.match.set(key, match, { ttlMs: MATCH_TTL_MS })),
+    );
   }
 
   /** Downloads, converts, tags and places one track from one source; records it in the index. */
@@ -213,12 +221,18 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     deps.caches.files.invalidate(path);
     if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
     const info = await Deno.stat(path);
-    await deps.libraryIndex?.record(track.spotifyId, {
+    const entry = {
       path,
       size: info.size,
       mtimeMs: info.mtime?.getTime() ?? 0,
       durationSec: produced.durationSeconds,
-    });
+    };
+    // Also under the recording, so another release of it finds this file (recording_dedupe.ts).
+    const isrc = track.isrc?.trim().toUpperCase();
+    await Promise.all([
+      deps.libraryIndex?.record(track.spotifyId, entry),
+      isrc ? deps.libraryIndex?.record(`isrc:${isrc}`, entry) : undefined,
+    ]);
     return { path, bytes: produced.bytes ?? info.size };
   }
 
@@ -242,11 +256,11 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const track = trackMetadata(item);
       const override = overrides[track.spotifyId];
       if (override) return { url: override, provider: "override" };
-      const known = await storedMatch(track.spotifyId);
+      const known = await storedMatch(track);
       if (known) return { ...known };
       ctx.stage("search");
       const match = await searchMatch(item, ctx.signal);
-      await rememberMatch(track.spotifyId, match);
+      await rememberMatch(track, match);
       return match;
     },
 
@@ -272,8 +286,10 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         },
         isDead: (error) => error instanceof SourceUnavailableError,
         dropsMatch: dropsStoredMatch,
-        forgetMatch: () => deps.caches.match.delete(`match:${track.spotifyId}`),
-        rememberMatch: (next) => rememberMatch(track.spotifyId, next as StoredMatch),
+        forgetMatch: async () => {
+          await Promise.all(matchKeys(track).map((key) => deps.caches.match.delete(key)));
+        },
+        rememberMatch: (next) => rememberMatch(track, next as StoredMatch),
         onFallback: (_dead, next, error) =>
           deps.warn?.(
             `${item.name}: ${(error as Error).message}; trying the next match "${next.title}" ` +
@@ -287,7 +303,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     async retag(item, ctx) {
       const track = trackMetadata(item);
       const path = outputPathOf(item);
-      const known = await storedMatch(track.spotifyId);
+      const known = await storedMatch(track);
       const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
       const tags = tagsFromTrack(track, { sourceUrl: known?.url });
       await orDiskFull(
@@ -360,15 +376,21 @@ export async function prefetchTrackDetails(
 }
 
 /**
- * Whether a track will be searched and lacks its ISRC, so its full track must
- * be read: not when an override or a remembered match replaces the search.
+ * Whether a track lacks its ISRC, so its full track must be read: every file
+ * carries its ISRC (also with an override or a remembered match), and the
+ * ISRC is what ties the releases of one recording together.
  */
-async function needsFullTrack(
+function needsFullTrack(
   track: TrackMetadata,
-  deps: Pick<TrackPipelineOptions, "settings" | "caches">,
+  _deps: Pick<TrackPipelineOptions, "settings" | "caches">,
 ): Promise<boolean> {
-  if (track.isrc || deps.settings.overrides[track.spotifyId]) return false;
-  return !(await deps.caches.match.get(`match:${track.spotifyId}`));
+  return Promise.resolve(!track.isrc);
+}
+
+/** Where a match is kept: per track, and per recording (one match serves every release). */
+function matchKeys(track: TrackMetadata): string[] {
+  const isrc = track.isrc?.trim().toUpperCase();
+  return isrc ? [`match:${track.spotifyId}`, `match:isrc:${isrc}`] : [`match:${track.spotifyId}`];
 }
 
 /** Awaits work; a full disk becomes the run-stopping DiskFullError naming the library. */

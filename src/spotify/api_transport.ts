@@ -50,6 +50,8 @@ export interface ApiTransportOptions {
   clock: Clock;
   sleep: Sleep;
   random: () => number;
+  /** Where the credentials came from, for hints. */
+  credentialsOrigin?: string;
 }
 
 type Outcome =
@@ -189,7 +191,7 @@ export class ApiTransport {
       }
       const apiMessage = errorMessageOf(text);
       if (status === 401) {
-        if (renewedToken) throw tokenRefusedError(apiMessage);
+        if (renewedToken) throw tokenRefusedError(apiMessage, this.#options.credentialsOrigin);
         renewedToken = true;
         tokenProvider.invalidate();
         continue;

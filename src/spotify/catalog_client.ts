@@ -12,10 +12,15 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import { NotFoundError } from "../errors/mod.ts";
+import { NetworkError, NotFoundError, ServiceUnreachableError } from "../errors/mod.ts";
 import { ApiTransport } from "./api_transport.ts";
 import { mapWithConcurrency } from "./concurrent_map.ts";
-import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
+import {
+  PlaylistWithheldError,
+  RateLimitedError,
+  SpotifyHttpError,
+  spotifyNotFoundError,
+} from "./errors.ts";
 import type { SpotifyKind } from "../model/mod.ts";
 import {
   asObject,
@@ -78,6 +83,8 @@ export interface SpotifyClientOptions {
   tokenProvider?: TokenProvider;
   /** "auto" (default) learns the generation from answers; the others pin it. */
   apiMode?: "auto" | ApiGeneration;
+  /** Where the credentials came from, for hints ("SPOTIFY_CLIENT_ID ... in the environment"). */
+  credentialsOrigin?: string;
 }
 
 /** Per-call options. */
@@ -126,6 +133,8 @@ export class SpotifyClient {
   readonly #concurrency: number;
   readonly #pinned: boolean;
   #generation: ApiGeneration | "unknown";
+  /** The first batch read while the generation is unknown; other batch reads wait for it. */
+  #probe: Promise<void> | undefined;
 
   /** Fills in the defaults of DEFAULT_SPOTIFY_CLIENT_SETTINGS; makes no request yet. */
   constructor(options: SpotifyClientOptions) {
@@ -155,11 +164,13 @@ export class SpotifyClient {
       ...policy,
       requestTimeoutMs: timeoutMs,
       onRequest: () => this.#transport.countTokenRequest(),
+      credentialsOrigin: options.credentialsOrigin,
     });
     this.#transport = new ApiTransport({
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
       fetch: fetchFn,
       tokenProvider,
+      credentialsOrigin: options.credentialsOrigin,
       policy,
       limiter: new TokenBucketRateLimiter(
         options.rateLimit ?? { ...defaults.rateLimit },
@@ -310,9 +321,21 @@ export class SpotifyClient {
           pending.push(...positions);
         }
       };
-      // Until an answer tells which rules apply, one batch goes first: under the
-      // 2026 rules only that one is refused, not every batch sent in parallel.
-      if (this.#generation === "unknown" && batches.length > 1) await readBatch(batches.shift()!);
+      // Until an answer tells which rules apply, one batch goes first: under the 2026 rules
+      // only that one is refused, not every batch sent meanwhile, also by other calls (a
+      // batcher flushing twice before the first answer), however the timing falls.
+      if (this.#generation === "unknown" && batches.length > 0) {
+        if (this.#probe !== undefined) await this.#probe.catch(() => {});
+        else {
+          const probe = readBatch(batches.shift()!);
+          this.#probe = probe;
+          try {
+            await probe;
+          } finally {
+            this.#probe = undefined;
+          }
+        }
+      }
       await mapWithConcurrency(batches, readBatch, { limit: this.#concurrency });
     } else {
       pending.push(...ids.keys());
@@ -343,15 +366,24 @@ export class SpotifyClient {
   ): Promise<SpotifyAlbum> {
     const page = asObject(raw.tracks);
     let rows: unknown[];
+    let unread: string | undefined;
     if (page && Array.isArray(page.items)) {
       rows = [...page.items];
       if (typeof page.next === "string") {
-        rows.push(...await this.#collectPages(page.next, options.signal));
+        // One bad page costs the tracks from there on, not the album.
+        const rest = await this.#collectRestOfPages(page.next, options.signal, isPageFailure);
+        rows.push(...rest.items);
+        if (rest.failure) {
+          unread = `its tracks from number ${rows.length + 1} on could not be read ` +
+            `(${rest.failure.message})`;
+        }
       }
     } else {
       rows = await this.getPaged(`${path}/tracks`, { ...options, limit: 50 });
     }
-    return normalizeAlbum(raw, rows);
+    const album = normalizeAlbum(raw, rows);
+    if (unread) album.unreadTracks = unread;
+    return album;
   }
 
   /** An artist's name, genres and picture. */
@@ -403,13 +435,24 @@ export class SpotifyClient {
       );
     const page = embeddedPlaylistPage(raw);
     let rows: unknown[];
+    let unreadEntries: string | undefined;
     if (page && Array.isArray(page.items)) {
       rows = [...page.items];
       if (typeof page.next === "string") {
         const next = page.next;
-        rows.push(
-          ...await this.#mapWithheld(() => this.#collectPages(next, options.signal), withheld),
+        // A 403 means withheld (the whole playlist); another failure costs the rest only.
+        const rest = await this.#mapWithheld(
+          () =>
+            this.#collectRestOfPages(next, options.signal, (error) =>
+              isPageFailure(error) &&
+              !(error instanceof SpotifyHttpError && error.status === 403)),
+          withheld,
         );
+        rows.push(...rest.items);
+        if (rest.failure) {
+          unreadEntries = `its entries from number ${rows.length + 1} on could not be read ` +
+            `(${rest.failure.message})`;
+        }
       }
     } else {
       rows = await this.#readPlaylistRows(path, options.signal, withheld);
@@ -421,6 +464,7 @@ export class SpotifyClient {
       totalEntries: Math.max(metadata.totalEntries, rows.length),
       entries,
       skipped,
+      ...(unreadEntries ? { unreadEntries } : {}),
     };
   }
 
@@ -486,6 +530,36 @@ export class SpotifyClient {
     }
   }
 
+  /**
+   * The pages from `firstUrl` on; a page failing with an error `tolerated` accepts ends the
+   * reading there, and the pages read so far come back with that failure.
+   */
+  async #collectRestOfPages(
+    firstUrl: string,
+    signal: AbortSignal | undefined,
+    tolerated: (error: unknown) => boolean,
+  ): Promise<{ items: unknown[]; failure?: Error }> {
+    const items: unknown[] = [];
+    const visited = new Set<string>();
+    let url: string | undefined = firstUrl;
+    while (url !== undefined) {
+      const resolved = this.#transport.resolve(url);
+      if (visited.has(resolved)) break;
+      visited.add(resolved);
+      let page: RawObject | undefined;
+      try {
+        page = asObject(await this.#transport.getJson(resolved, signal));
+      } catch (error) {
+        if (!tolerated(error)) throw error;
+        return { items, failure: error as Error };
+      }
+      const pageItems = Array.isArray(page?.items) ? page.items : [];
+      items.push(...pageItems);
+      url = typeof page?.next === "string" && pageItems.length > 0 ? page.next : undefined;
+    }
+    return { items };
+  }
+
   async #collectPages(firstUrl: string, signal?: AbortSignal): Promise<unknown[]> {
     const items: unknown[] = [];
     const visited = new Set<string>();
@@ -505,6 +579,16 @@ export class SpotifyClient {
   #learn(generation: ApiGeneration): void {
     if (!this.#pinned && this.#generation !== "2026") this.#generation = generation;
   }
+}
+
+/**
+ * A failure of one page that the rest of a source survives: a 5xx or malformed answer that
+ * stayed so through the retries, or an odd HTTP status. Not an outage, a refused login or a
+ * rate-limit ban: every other read would fail the same way.
+ */
+function isPageFailure(error: unknown): boolean {
+  if (error instanceof ServiceUnreachableError || error instanceof RateLimitedError) return false;
+  return error instanceof SpotifyHttpError || error instanceof NetworkError;
 }
 
 /** 403/404 from an endpoint the 2026 API removed (not the Premium 403: that is an AuthError). */

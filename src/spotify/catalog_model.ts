@@ -57,6 +57,8 @@ export interface SpotifyTrack {
   discNumber: number;
   /** The track's ISRC; undefined on album track lists and when Spotify has none. */
   isrc?: string;
+  /** The id the request named when Spotify relinked it to this playable copy (`linked_from`). */
+  linkedFromId?: string;
   /** The album the track is on; undefined on album track lists. */
   album?: SpotifyAlbumSummary;
 }
@@ -69,6 +71,8 @@ export interface SpotifyAlbum extends SpotifyAlbumSummary {
   discCount: number;
   /** Record label; undefined when Spotify gives none. */
   label?: string;
+  /** Set when a later page of its tracks could not be read: why, and from which track on. */
+  unreadTracks?: string;
 }
 
 /** An artist with what the tagger uses. */
@@ -134,6 +138,8 @@ export interface SpotifyPlaylist {
   entries: PlaylistEntry[];
   /** Entries that cannot be downloaded (local files, episodes, removed tracks), in order. */
   skipped: SkippedPlaylistEntry[];
+  /** Set when a later page of its entries could not be read: why, and from which entry on. */
+  unreadEntries?: string;
 }
 
 /** Request counters, so callers and benchmarks can see what a run cost. */

@@ -34,11 +34,23 @@ export class SpotifyHttpError extends TunedlError {
   }
 }
 
+/**
+ * Where the app's credentials were read from, for hints: "SPOTIFY_CLIENT_ID and
+ * SPOTIFY_CLIENT_SECRET in the environment", "client_id and client_secret in /x/config.yaml".
+ * The CLI knows; this default is for callers that do not say.
+ */
+export const DEFAULT_CREDENTIALS_ORIGIN =
+  "client_id and client_secret in your config.yaml (download: section)";
+
 /** Spotify rejected the app's client id/secret at the token endpoint. */
-export function badCredentialsError(detail: string, cause?: unknown): AuthError {
+export function badCredentialsError(
+  detail: string,
+  cause?: unknown,
+  origin: string = DEFAULT_CREDENTIALS_ORIGIN,
+): AuthError {
   return new AuthError(`Spotify rejected the client id/secret (${detail || "invalid_client"})`, {
-    hint: `Check client_id and client_secret in your config.yaml (download: section) against ` +
-      `your app at ${SPOTIFY_DASHBOARD_URL}; copy them again if you reset the secret.`,
+    hint: `Check ${origin} against your app at ${SPOTIFY_DASHBOARD_URL}; copy them again if ` +
+      `you reset the secret.`,
     cause,
   });
 }
@@ -46,8 +58,9 @@ export function badCredentialsError(detail: string, cause?: unknown): AuthError 
 /** No client id/secret were configured at all. */
 export function missingCredentialsError(): AuthError {
   return new AuthError("no Spotify client id/secret configured", {
-    hint: `Create an app at ${SPOTIFY_DASHBOARD_URL} and put its client_id and ` +
-      `client_secret in your config.yaml (download: section).`,
+    hint: `Create an app at ${SPOTIFY_DASHBOARD_URL} and set SPOTIFY_CLIENT_ID and ` +
+      `SPOTIFY_CLIENT_SECRET, or client_id and client_secret in your config.yaml ` +
+      `(download: section).`,
   });
 }
 
@@ -70,10 +83,12 @@ export function premiumRequiredError(apiMessage: string): AuthError {
 }
 
 /** The access token was refused even after getting a fresh one. */
-export function tokenRefusedError(apiMessage: string): AuthError {
+export function tokenRefusedError(
+  apiMessage: string,
+  origin: string = DEFAULT_CREDENTIALS_ORIGIN,
+): AuthError {
   return new AuthError(`Spotify refused a fresh access token (${apiMessage || "401"})`, {
-    hint:
-      `Check client_id and client_secret in your config.yaml against ${SPOTIFY_DASHBOARD_URL}; ` +
+    hint: `Check ${origin} against ${SPOTIFY_DASHBOARD_URL}; ` +
       `if you use \`tunedl login\`, log in again.`,
   });
 }

@@ -33,10 +33,12 @@ export function redirectUriMismatchError(redirectUri: string): AuthError {
 }
 
 /** Spotify's authorize page does not know the client id. */
-export function unknownClientError(clientId: string): AuthError {
+export function unknownClientError(
+  clientId: string,
+  origin = "client_id in your config.yaml (download: section)",
+): AuthError {
   return new AuthError(`Spotify does not know the client id ${clientId}`, {
-    hint: `Check client_id in your config.yaml (download: section) against your app at ` +
-      `${SPOTIFY_DASHBOARD_URL}.`,
+    hint: `Check ${origin} against your app at ${SPOTIFY_DASHBOARD_URL}.`,
   });
 }
 

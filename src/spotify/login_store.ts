@@ -81,7 +81,10 @@ export async function readStoredLogin(
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    // A file where a folder of the path should be: there cannot be a saved login either.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
     options.warn?.(
       `cannot read the Spotify login in ${path} (${(error as Error).message}); ` +
         "ignoring it",
@@ -126,6 +129,8 @@ export async function openStoredLogin(
     warn: (message: string) => void;
     fetch?: typeof fetch;
     requestTimeoutMs?: number;
+    /** Where the client id came from, for hints. */
+    credentialsOrigin?: string;
   },
 ): Promise<OpenedLogin | undefined> {
   const login = await readStoredLogin(path, options);
@@ -136,6 +141,7 @@ export async function openStoredLogin(
     accountsUrl: options.accountsUrl,
     fetch: options.fetch,
     requestTimeoutMs: options.requestTimeoutMs,
+    credentialsOrigin: options.credentialsOrigin,
     // Another run (cron) may have rotated the refresh token meanwhile.
     reload: async () => (await readStoredLogin(path, { clientId: login.clientId }))?.tokens,
     onRefresh: async (tokens) => {

@@ -110,9 +110,19 @@ export function normalizeTrack(raw: RawObject): SpotifyTrack {
   };
   const isrc = optionalText(asObject(raw.external_ids), "isrc");
   if (isrc) track.isrc = isrc;
+  const linkedFrom = linkedFromId(asObject(raw.linked_from));
+  if (linkedFrom && linkedFrom !== id) track.linkedFromId = linkedFrom;
   const album = asObject(raw.album);
   if (album && text(album, "id")) track.album = normalizeAlbumSummary(album);
   return track;
+}
+
+/** The original id of a relinked track: `id`, else the last part of `uri` or `href` (often `id` is null). */
+function linkedFromId(raw: RawObject | undefined): string | undefined {
+  if (!raw) return undefined;
+  const id = optionalText(raw, "id") ?? optionalText(raw, "uri") ?? optionalText(raw, "href");
+  const last = id?.split(/[:/]/).pop();
+  return last && /^[0-9A-Za-z]{10,40}$/.test(last) ? last : undefined;
 }
 
 /** A full album object plus its complete list of raw simplified tracks. */

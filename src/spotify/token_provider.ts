@@ -3,7 +3,7 @@
  * interface; the default is the app's client-credentials grant, a user login
  * (Authorization Code + PKCE with refresh) can plug in the same way.
  */
-import { AuthError, NetworkError, TunedlError } from "../errors/mod.ts";
+import { AuthError, NetworkError, ServiceUnreachableError, TunedlError } from "../errors/mod.ts";
 import {
   abortableSleep,
   displayText,
@@ -11,7 +11,12 @@ import {
   fetchBounded,
   type Sleep,
 } from "../util/mod.ts";
-import { badCredentialsError, missingCredentialsError, RateLimitedError } from "./errors.ts";
+import {
+  badCredentialsError,
+  DEFAULT_CREDENTIALS_ORIGIN,
+  missingCredentialsError,
+  RateLimitedError,
+} from "./errors.ts";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   MAX_ACCOUNTS_ANSWER_BYTES,
@@ -27,6 +32,9 @@ import {
   type RetryPolicy,
 } from "./retry_policy.ts";
 import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
+
+/** Without a token no request can be made: a failing token endpoint is a service down. */
+const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
 
 /** Hands out a bearer token for the Web API. */
 export interface TokenProvider {
@@ -56,6 +64,8 @@ export interface ClientCredentialsOptions extends Partial<RetryPolicy> {
   onRequest?: () => void;
   /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
+  /** Where the credentials came from, for hints (see DEFAULT_CREDENTIALS_ORIGIN). */
+  credentialsOrigin?: string;
 }
 
 /** Default origin of Spotify's accounts service. */
@@ -204,7 +214,15 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
           return token.accessToken;
         }
         await this.#sleep(
-          retryIn(new NetworkError(`Spotify's token endpoint ${url} sent an unreadable answer`)),
+          retryIn(
+            new ServiceUnreachableError(
+              `Spotify's token endpoint ${url} sent an unreadable answer`,
+              {
+                hint: TOKEN_ENDPOINT_HINT,
+                retryable: true,
+              },
+            ),
+          ),
           signal,
         );
         continue;
@@ -223,7 +241,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
       if (status >= 500) {
         await this.#sleep(
           retryIn(
-            new NetworkError(`Spotify's token endpoint ${url} answered ${status}`, {
+            new ServiceUnreachableError(`Spotify's token endpoint ${url} answered ${status}`, {
+              retryable: true,
               hint: "Spotify may be having problems; try again later.",
             }),
           ),
@@ -236,12 +255,16 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
         if (
           error.code === "invalid_client" || error.code === "unauthorized_client" || status === 401
         ) {
-          throw badCredentialsError(error.description || error.code);
+          throw badCredentialsError(
+            error.description || error.code,
+            undefined,
+            this.#options.credentialsOrigin,
+          );
         }
       }
       throw new AuthError(
         `Spotify's token endpoint refused the request (${status} ${error.code}: ${error.description})`,
-        { hint: "Check client_id and client_secret in your config.yaml." },
+        { hint: `Check ${this.#options.credentialsOrigin ?? DEFAULT_CREDENTIALS_ORIGIN}.` },
       );
     }
   }

@@ -4,7 +4,7 @@
  * short 429s. A refusal (4xx) comes back as data: what it means depends on the
  * grant, so the caller turns it into the right error.
  */
-import { NetworkError, TunedlError } from "../errors/mod.ts";
+import { NetworkError, ServiceUnreachableError, TunedlError } from "../errors/mod.ts";
 import { failureReason, fetchBounded, type Sleep } from "../util/mod.ts";
 import { RateLimitedError } from "./errors.ts";
 import {
@@ -23,6 +23,9 @@ import {
 } from "./retry_policy.ts";
 import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
 import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
+
+/** Without a token no request can be made: a failing token endpoint is a service down. */
+const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
 
 /** Collaborators and settings of a token request. */
 export interface TokenRequestOptions {
@@ -119,7 +122,12 @@ export async function postTokenForm(
     if (status === 200) {
       const answer = parseTokenAnswer(text);
       if (answer) return { ok: true, answer };
-      await backoff(new NetworkError(`Spotify's token endpoint ${url} sent an unreadable answer`));
+      await backoff(
+        new ServiceUnreachableError(`Spotify's token endpoint ${url} sent an unreadable answer`, {
+          hint: TOKEN_ENDPOINT_HINT,
+          retryable: true,
+        }),
+      );
       continue;
     }
     if (status === 429) {
@@ -133,7 +141,8 @@ export async function postTokenForm(
     }
     if (status >= 500) {
       await backoff(
-        new NetworkError(`Spotify's token endpoint ${url} answered ${status}`, {
+        new ServiceUnreachableError(`Spotify's token endpoint ${url} answered ${status}`, {
+          retryable: true,
           hint: "Spotify may be having problems; try again later.",
         }),
       );

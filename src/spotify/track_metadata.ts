@@ -45,6 +45,7 @@ export function toTrackMetadata(
   };
   const isrc = track.isrc;
   if (isrc) metadata.isrc = isrc;
+  if (track.linkedFromId) metadata.linkedFromId = track.linkedFromId;
   const cover = source?.coverUrl ?? track.album?.coverUrl;
   if (cover) metadata.coverUrl = cover;
   return metadata;

@@ -80,6 +80,8 @@ export interface AccountsOptions extends Partial<RetryPolicy> {
   signal?: AbortSignal;
   /** Time limit for an answer to start or to pause (default 10 s; 2x for the whole). */
   requestTimeoutMs?: number;
+  /** Where the credentials came from, for hints (see DEFAULT_CREDENTIALS_ORIGIN). */
+  credentialsOrigin?: string;
 }
 
 /** The redirect URI of the loopback callback server on `port`. */
@@ -172,7 +174,11 @@ export async function exchangeAuthorizationCode(
   );
   if (!outcome.ok) {
     if (outcome.code === "invalid_client" || outcome.code === "unauthorized_client") {
-      throw badCredentialsError(outcome.description || outcome.code);
+      throw badCredentialsError(
+        outcome.description || outcome.code,
+        undefined,
+        options.credentialsOrigin,
+      );
     }
     throw codeExchangeRefusedError(outcome.code, outcome.description);
   }
@@ -223,7 +229,12 @@ export type AuthorizeProbe =
  */
 export async function probeAuthorizeUrl(
   url: string,
-  options: { fetch?: typeof fetch; signal?: AbortSignal; requestTimeoutMs?: number } = {},
+  options: {
+    fetch?: typeof fetch;
+    signal?: AbortSignal;
+    requestTimeoutMs?: number;
+    credentialsOrigin?: string;
+  } = {},
 ): Promise<AuthorizeProbe> {
   const response = await fetchBounded(url, { redirect: "manual" }, {
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
@@ -241,7 +252,10 @@ export async function probeAuthorizeUrl(
     return { ok: false, error: redirectUriMismatchError(params.get("redirect_uri") ?? "") };
   }
   if (/INVALID_CLIENT/i.test(text)) {
-    return { ok: false, error: unknownClientError(params.get("client_id") ?? "") };
+    return {
+      ok: false,
+      error: unknownClientError(params.get("client_id") ?? "", options.credentialsOrigin),
+    };
   }
   return { ok: true };
 }

@@ -111,7 +111,11 @@ export class UserTokenProvider implements TokenProvider {
     );
     if (!outcome.ok) {
       if (outcome.code === "invalid_client" || outcome.code === "unauthorized_client") {
-        throw badCredentialsError(outcome.description || outcome.code);
+        throw badCredentialsError(
+          outcome.description || outcome.code,
+          undefined,
+          this.#options.credentialsOrigin,
+        );
       }
       // invalid_grant: revoked, expired, or already rotated away.
       throw loginExpiredError(outcome.description || outcome.code);

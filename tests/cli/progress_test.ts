@@ -258,3 +258,24 @@ Deno.test("createProgressReporter picks the reporter for the mode", () => {
     reporter.close();
   }
 });
+
+Deno.test("plain progress says copied for a track whose recording was fetched for another place", () => {
+  const time = "2026-01-01T00:00:00.000Z";
+  const events: ExecutionEvent[] = [
+    { type: "run_started", time, total: 1, tracks: 1, alreadyDone: 0 },
+    {
+      type: "item_finished",
+      time,
+      id: "track:b",
+      name: "Lost Sky - Fearless Pt. II",
+      itemType: "track",
+      action: "download",
+      status: "completed",
+      path: "/music/b.mp3",
+      copiedFrom: "/music/a.mp3",
+    },
+  ];
+  const text = feed(events, { mode: "plain" }, new CaptureSink(false));
+  assert.match(text, /copied +Lost Sky - Fearless Pt\. II -> \/music\/b\.mp3/);
+  assert.doesNotMatch(text, /downloaded +Lost Sky/);
+});

@@ -2,7 +2,7 @@
 // deno-lint-ignore-file no-control-regex
 import assert from "node:assert/strict";
 import { exitCodeFor, formatRunSummary } from "../../src/cli/run_summary.ts";
-import { emptyRunSummary, type RunSummary } from "../../src/plan/mod.ts";
+import { emptyRunSummary, type PlanSource, type RunSummary } from "../../src/plan/mod.ts";
 
 function summaryWith(fields: Partial<RunSummary>): RunSummary {
   return { ...emptyRunSummary(), ...fields };
@@ -53,8 +53,14 @@ Deno.test("formatRunSummary lists counts, reasons, time; cache figures only when
     /^ {2}Spotify requests +1234$/m,
   ];
   for (const row of expectedRows) assert.match(text, row);
-  assert.doesNotMatch(text, /Retagged|Left pending/);
+  assert.doesNotMatch(text, /Retagged|Left pending|Copied/);
   assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("formatRunSummary counts copies of a recording fetched once apart from downloads", () => {
+  const text = formatRunSummary(summaryWith({ downloaded: 5, copied: 2 }), { color: false });
+  assert.match(text, /^ {2}Downloaded +5$/m);
+  assert.match(text, /^ {2}Copied +2 {2}\(same recording, fetched once\)$/m);
 });
 
 Deno.test("formatRunSummary details every not-found and failure with hints", () => {
@@ -180,4 +186,49 @@ Deno.test("formatRunSummary: a Lyrics row and the lyrics failures, apart from fa
     /\nLyrics not written \(1\):\n {2}- A - Song \[track:x\]\n {4}LRCLIB answered HTTP 502\n/,
   );
   assert.match(text, /Failed +0/);
+});
+
+const source = (status: "ok" | "partial" | "failed"): PlanSource => ({
+  name: `Source ${status}`,
+  url: `https://open.spotify.com/album/${status}`,
+  kind: "album",
+  item_id: `album:${status}`,
+  status,
+  ...(status === "ok" ? {} : { message: `${status}: one release could not be read` }),
+});
+
+Deno.test("exitCodeFor: a source read wholly or in part is 1 even when no track ran", () => {
+  const cases: [PlanSource[], number][] = [
+    [[], 0],
+    [[source("ok")], 0],
+    [[source("ok"), source("partial")], 1],
+    [[source("failed")], 1],
+  ];
+  for (const [sources, code] of cases) {
+    assert.equal(exitCodeFor({ cancelled: false, summary: summaryWith({}) }, { sources }), code);
+  }
+  // Interrupted or stopped still wins.
+  assert.equal(
+    exitCodeFor({ cancelled: true, summary: summaryWith({}) }, { sources: [source("failed")] }),
+    130,
+  );
+});
+
+Deno.test("formatRunSummary names sources not fully read and points at tunedl report", () => {
+  const text = formatRunSummary(
+    summaryWith({
+      sources: [source("partial"), source("failed")],
+      reportCommand: "tunedl report --config /c/config.yaml",
+    }),
+    { color: false },
+  );
+  assert.match(text, /Sources unread +1 failed, 1 partial/);
+  assert.match(text, /Sources not fully read \(2\):/);
+  assert.match(text, /Source partial partial <https:\/\/open\.spotify\.com\/album\/partial>/);
+  assert.match(text, /tunedl report --config \/c\/config\.yaml/);
+  const clean = formatRunSummary(
+    summaryWith({ reportCommand: "tunedl report --config /c/config.yaml" }),
+    { color: false },
+  );
+  assert.doesNotMatch(clean, /tunedl report/);
 });

@@ -57,6 +57,13 @@ const cases: BadCase[] = [
     ],
   },
   {
+    name: "unknown duplicates mode",
+    yaml: `version: "1.2"\ndownload:\n  duplicates: symlink\n`,
+    expect: [
+      `config.yaml:3:15: download.duplicates: expected one of copy, link, skip, got "symlink"`,
+    ],
+  },
+  {
     name: "match_threshold above 1",
     yaml: `version: "1.2"\ndownload:\n  match_threshold: 1.5\n`,
     expect: [`config.yaml:3:20: download.match_threshold: expected a number from 0 to 1, got 1.5`],

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
 import { libraryLayout } from "../../src/config/mod.ts";
 import { parseConfig } from "../../src/config/mod.ts";
-import { ConfigError } from "../../src/errors/mod.ts";
 
 /** A config with these download settings, read from a file in `dir`. */
 function loaded(dir: string, download: string, platformPath: typeof win32) {
@@ -16,7 +15,7 @@ const CASES: [
   platform: typeof win32,
   dir: string,
   download: string,
-  expected: { baseDir: string; outputTemplate: string; m3uTemplate: string },
+  expected: { baseDir: string; outputTemplate: string; m3uBaseDir: string; m3uTemplate: string },
 ][] = [
   [
     "posix: an absolute output puts the library there",
@@ -26,6 +25,7 @@ const CASES: [
     {
       baseDir: "/mnt/music",
       outputTemplate: "{artist}/{title}.{output-ext}",
+      m3uBaseDir: "/mnt/music",
       m3uTemplate: "{playlist}.m3u8",
     },
   ],
@@ -37,7 +37,8 @@ const CASES: [
     {
       baseDir: "/home/me/tunedl/Music",
       outputTemplate: "{artist}/{title}.{output-ext}",
-      m3uTemplate: "Lists/{playlist}.m3u8",
+      m3uBaseDir: "/home/me/tunedl/Music/Lists",
+      m3uTemplate: "{playlist}.m3u8",
     },
   ],
   [
@@ -48,6 +49,7 @@ const CASES: [
     {
       baseDir: "D:\\Music",
       outputTemplate: "{artist}\\{album}\\{title}.{output-ext}",
+      m3uBaseDir: "D:\\Music",
       m3uTemplate: "{playlist}.m3u8",
     },
   ],
@@ -59,6 +61,7 @@ const CASES: [
     {
       baseDir: "D:\\Music",
       outputTemplate: "{artist}/{title}.{output-ext}",
+      m3uBaseDir: "D:\\Music",
       m3uTemplate: "{playlist}.m3u8",
     },
   ],
@@ -70,7 +73,8 @@ const CASES: [
     {
       baseDir: "C:\\Users\\me\\tunedl\\Music",
       outputTemplate: "{artist}\\{title}.{output-ext}",
-      m3uTemplate: "Lists\\{playlist}.m3u8",
+      m3uBaseDir: "C:\\Users\\me\\tunedl\\Music\\Lists",
+      m3uTemplate: "{playlist}.m3u8",
     },
   ],
 ];
@@ -82,17 +86,37 @@ for (const [label, platform, dir, download, expected] of CASES) {
   });
 }
 
-Deno.test("libraryLayout on Windows: an M3U path on another drive is refused, naming both", () => {
-  const config = () =>
-    loaded(
-      "C:\\Users\\me",
-      "  output: 'D:\\Music\\{artist}\\{title}.{output-ext}'\n  m3u_output: 'E:\\Lists\\{playlist}.m3u8'\n",
-      win32,
-    );
-  assert.throws(
-    () => libraryLayout(config(), { platformPath: win32 }),
-    (error: unknown) =>
-      error instanceof ConfigError && error.message.includes("download.m3u_output") &&
-      error.message.includes("D:\\Music"),
+Deno.test("libraryLayout on Windows: an M3U path on another drive is allowed", () => {
+  const config = loaded(
+    "C:\\Users\\me",
+    "  output: 'D:\\Music\\{artist}\\{title}.{output-ext}'\n  m3u_output: 'E:\\Lists\\{playlist}.m3u8'\n",
+    win32,
   );
+  const layout = libraryLayout(config, { platformPath: win32 });
+  assert.equal(layout.baseDir, "D:\\Music");
+  assert.equal(layout.m3uBaseDir, "E:\\Lists");
+  assert.equal(layout.m3uTemplate, "{playlist}.m3u8");
+});
+
+Deno.test("libraryLayout: a relative m3u_output is relative to the config's folder, not the library", () => {
+  const layout = libraryLayout(
+    loaded(
+      "/home/me/tunedl",
+      "  output: library/{artist}/{title}.{output-ext}\n  m3u_output: library/{playlist}.m3u8\n",
+      posix,
+    ),
+    { platformPath: posix },
+  );
+  assert.equal(layout.baseDir, "/home/me/tunedl/library");
+  assert.equal(layout.m3uBaseDir, "/home/me/tunedl/library");
+  assert.equal(layout.m3uTemplate, "{playlist}.m3u8");
+  const outside = libraryLayout(
+    loaded(
+      "/home/me/tunedl",
+      "  output: library/{artist}/{title}.{output-ext}\n  m3u_output: ../lists/{playlist}.m3u\n",
+      posix,
+    ),
+    { platformPath: posix },
+  );
+  assert.equal(outside.m3uBaseDir, "/home/me/lists");
 });

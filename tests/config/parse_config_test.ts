@@ -25,6 +25,7 @@ Deno.test("a musicdl 1.2 config.yaml loads unchanged, without warnings", async (
   );
   assert.deepEqual(config.download.audio_providers, ["youtube-music", "youtube"]);
   assert.equal(config.download.overwrite, "skip");
+  assert.equal(config.download.duplicates, "copy");
   assert.equal(config.download.client_id, undefined);
   assert.deepEqual(config.songs, []);
   assert.deepEqual(
@@ -85,6 +86,7 @@ Deno.test("defaults of a minimal config", () => {
     output: "{artist}/{album}/{track-number} - {title}.{output-ext}",
     audio_providers: ["youtube-music", "youtube"],
     overwrite: "skip",
+    duplicates: "copy",
     cache_max_size: 1000,
     cache_ttl: 3600,
     audio_search_cache_max_size: 500,

@@ -1,5 +1,5 @@
 /** Reading back what a test run left on disk, and clearing it away on every OS. */
-import { join } from "node:path";
+import { join, sep } from "node:path";
 
 /** Every file under `dir` (recursively), absolute paths, sorted; none when `dir` does not exist. */
 export async function listFiles(dir: string): Promise<string[]> {
@@ -20,6 +20,12 @@ export async function listFiles(dir: string): Promise<string[]> {
   };
   await walk(dir);
   return found.sort();
+}
+
+/** The files of a library as its user sees them: {@link listFiles} without tunedl's own `.tunedl/` records. */
+export async function listLibraryFiles(libraryDir: string): Promise<string[]> {
+  const own = join(libraryDir, ".tunedl");
+  return (await listFiles(libraryDir)).filter((path) => !path.startsWith(own + sep));
 }
 
 /** Options of {@link retryWhileHeld}. */

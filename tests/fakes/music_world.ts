@@ -18,6 +18,7 @@ import {
   type FakeMedia,
   type FakeSearchRule,
   type FakeYouTube,
+  type FakeYouTubeOptions,
   type FakeYouTubeResult,
   startFakeYouTube,
 } from "./youtube_fake.ts";
@@ -54,6 +55,8 @@ export interface MusicWorldOptions {
   coverOrigin?: string;
   /** More options for the fake Spotify (login: likedTrackIds, redirectUris, ...). */
   spotify?: Omit<FakeSpotifyOptions, "catalog" | "mode" | "latencyMs">;
+  /** More options for the fake YouTube (scripted faults, a gate that holds searches). */
+  youtube?: Pick<FakeYouTubeOptions, "fault" | "gate" | "latencyMs">;
 }
 
 let tonePromise: Promise<Uint8Array<ArrayBuffer>> | undefined;
@@ -200,7 +203,7 @@ export async function startMusicWorld(options: MusicWorldOptions = {}): Promise<
     currentUserId: options.currentUserId ?? options.spotify?.currentUserId,
     ownedPlaylistIds: options.ownedPlaylistIds ?? options.spotify?.ownedPlaylistIds,
   });
-  const youtube = startFakeYouTube({ fixtures: false, rules, media });
+  const youtube = startFakeYouTube({ ...options.youtube, fixtures: false, rules, media });
   const lrclib = startFakeLrclib(options.lyrics ?? []);
   return {
     spotify,

@@ -83,6 +83,8 @@ export interface FakeYouTubeOptions {
   latencyMs?: number;
   /** Decides a failure for a search (index counts searches from 0). */
   fault?: (request: FakeSearchRequest, index: number) => FakeFault | undefined;
+  /** Awaited before each search is answered (after it is recorded): holds a run mid-way. */
+  gate?: () => Promise<void>;
 }
 
 /** A media request the fake served. */
@@ -165,6 +167,7 @@ export function startFakeYouTube(options: FakeYouTubeOptions = {}): FakeYouTube 
     const index = searches.length;
     searches.push(seen);
 
+    if (options.gate) await options.gate();
     if (options.latencyMs) await delay(options.latencyMs);
     const fault = pendingFailures.shift() ?? options.fault?.(seen, index);
     if (fault) {

@@ -318,10 +318,12 @@ for (const [format, codec] of [["opus", "opus"], ["flac", "flac"]] as const) {
     });
     assert.equal(run.code, 0, run.stderr);
     const files = await listFiles(setup.work.libraryDir);
+    // The track, and the ownership record that says tunedl wrote it.
     assert.deepEqual(files.map((path) => slashRelative(setup.work.libraryDir, path)), [
+      ".tunedl/owned.json",
       `Kontinuum/Ponder/01 - Ponder.${format}`,
     ]);
-    const probe = await ffprobe(files[0]);
+    const probe = await ffprobe(files[1]);
     const audio = probe.streams.filter((stream) => stream.codec_type === "audio");
     assert.deepEqual(audio.map((stream) => stream.codec_name), [codec]);
     assert.equal(tagsOf(probe).title, "Ponder");

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempWorkspace, runTunedl } from "../fakes/cli_runner.ts";
-import { listFiles } from "../fakes/file_tree.ts";
+import { listLibraryFiles } from "../fakes/file_tree.ts";
 import { catalogTracks, songResult, startMusicWorld, toneM4a } from "../fakes/music_world.ts";
 
 const ALBUM_PONDER = "58NYQm3dRbTW1kKirl631E";
@@ -47,7 +47,7 @@ Deno.test("download: a dead first candidate falls back to the runner-up; the nex
     let seen = world.youtube.mediaRequests.length;
     const first = await download();
     assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
-    assert.deepEqual(await listFiles(work.libraryDir), [file]);
+    assert.deepEqual(await listLibraryFiles(work.libraryDir), [file]);
     // yt-dlp may ask twice for a page it could not get; the order is what matters.
     assert.deepEqual([...new Set(fetched(seen))], [`${TOP} 404`, `${RUNNER_UP} 302`]);
     assert.match(first.stdout + first.stderr, /trying the next match/);
@@ -70,7 +70,7 @@ Deno.test("download: a dead first candidate falls back to the runner-up; the nex
     const third = await download();
     assert.equal(third.code, 0, `${third.stdout}\n${third.stderr}`);
     assert.deepEqual([...new Set(fetched(seen))], [`${TOP} 302`]);
-    assert.deepEqual(await listFiles(work.libraryDir), [file]);
+    assert.deepEqual(await listLibraryFiles(work.libraryDir), [file]);
   } finally {
     await world.close();
   }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
-import { listFiles } from "../fakes/file_tree.ts";
+import { listLibraryFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
 
 const ALBUMS = ["58NYQm3dRbTW1kKirl631E", "58NCND7oBmNGsoYExAYtvV"];
@@ -102,7 +102,7 @@ Deno.test({
     assert.match(said, /needs about \d+(\.\d)? MB there \(\d+(\.\d)? MB free now\)/);
     assert.doesNotMatch(said, /update yt-dlp|yt-dlp -U|lack the encoder/i);
 
-    const files = await listFiles(work.libraryDir);
+    const files = await listLibraryFiles(work.libraryDir);
     assert.deepEqual(files.filter((path) => path.includes(".tunedl-tmp")), [], "temp removed");
     const audio = files.filter((path) => path.endsWith(".mp3"));
     assert.ok(audio.length >= 1, `some tracks fit: ${files.join(", ")}`);
@@ -123,7 +123,7 @@ Deno.test("plan reports a library file cut short since tunedl wrote it; download
     cwd: work.dir,
   });
   assert.equal(first.code, 0, first.stderr);
-  const [file] = await listFiles(work.libraryDir);
+  const [file] = await listLibraryFiles(work.libraryDir);
   assert.ok(file.endsWith("Ponder.mp3"), file);
 
   // Something cuts the file to its first 12 s (a copy with the tags, as a broken sync would).

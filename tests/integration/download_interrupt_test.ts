@@ -187,8 +187,11 @@ async function assertLibraryClean(libraryDir: string): Promise<string[]> {
   const leftovers = files.filter((path) => path.includes("/.tunedl-tmp/"));
   assert.deepEqual(leftovers, [], "files left in .tunedl-tmp");
   const audio = files.filter((path) => AUDIO_EXTENSIONS.test(path));
-  const strays = files.filter((path) => !AUDIO_EXTENSIONS.test(path) && !path.endsWith(".m3u8"));
-  assert.deepEqual(strays, [], "only audio files and M3Us in the library");
+  const ownership = join(libraryDir, ".tunedl", "owned.json");
+  const strays = files.filter((path) =>
+    !AUDIO_EXTENSIONS.test(path) && !path.endsWith(".m3u8") && path !== ownership
+  );
+  assert.deepEqual(strays, [], "only audio files, M3Us and the ownership record in the library");
   for (const path of audio) {
     // The world's tone is 1 s long; a cut-off file is shorter or unreadable.
     assert.ok((await audioSeconds(path)) > 0.9, `${path} is complete`);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { installedYtdlp, makeTempWorkspace, runTunedl } from "../fakes/cli_runner.ts";
-import { listFiles } from "../fakes/file_tree.ts";
+import { listLibraryFiles } from "../fakes/file_tree.ts";
 import { startMusicWorld } from "../fakes/music_world.ts";
 
 const ALBUM_PONDER = "58NYQm3dRbTW1kKirl631E";
@@ -81,7 +81,7 @@ Deno.test({
       );
       assert.doesNotMatch(run.stdout + run.stderr, /update yt-dlp|yt-dlp -U|lack the encoder/i);
       assert.deepEqual(
-        (await listFiles(work.libraryDir)).map((path) => path.slice(work.libraryDir.length)),
+        (await listLibraryFiles(work.libraryDir)).map((path) => path.slice(work.libraryDir.length)),
         ["/Kontinuum/Ponder/Ponder.mp3"],
       );
     } finally {

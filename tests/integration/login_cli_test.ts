@@ -73,7 +73,8 @@ async function planJson(
     env: setup.env,
     cwd: setup.work.dir,
   });
-  assert.equal(run.code, 0, `plan failed:\n${run.stderr}`);
+  // Exit 1: someone else's playlist is always withheld, a source that cannot be read.
+  assert.equal(run.code, 1, `plan exit code:\n${run.stderr}`);
   return JSON.parse(run.stdout) as PlanJson;
 }
 
@@ -229,4 +230,63 @@ Deno.test("login fails clearly: unregistered redirect URI, declined, wrong state
     cwd: work.dir,
   });
   assert.match(otherClient.stderr, /made with another client id; ignoring it/);
+});
+
+Deno.test("login and logout without a config file when the credentials are in the environment", async () => {
+  await using setup = await setUp();
+  const { fake, env } = setup;
+  // A folder without config.yaml: the environment is all there is.
+  await using empty = await makeTempWorkspace({ prefix: "tunedl-login-noconfig-" });
+  const port = freePort();
+  const run = await loginThroughBrowser(["--port", String(port)], { env, cwd: empty.dir });
+  assert.equal(run.code, 0, `login failed:\n${run.stderr}`);
+  assert.match(run.stdout, /Logged in to Spotify as Fake User/);
+  assert.equal(JSON.parse(await Deno.readTextFile(setup.tokensFile)).client_id, fake.clientId);
+
+  const logout = await runTunedl(["logout"], { env, cwd: empty.dir });
+  assert.equal(logout.code, 0, logout.stderr);
+  assert.match(logout.stdout, /Logged out/);
+
+  // A config named on the command line must exist, credentials or not.
+  const named = await runTunedl(["login", "--config", join(empty.dir, "nope.yaml")], {
+    env,
+    cwd: empty.dir,
+  });
+  assert.equal(named.code, 2, named.stderr);
+  assert.match(named.stderr, /config file not found/);
+  // Without a config and without SPOTIFY_CLIENT_ID: the usual missing-config error.
+  const bare = await runTunedl(["login"], {
+    env: { TUNEDL_CACHE_DIR: setup.work.cacheDir },
+    cwd: empty.dir,
+  });
+  assert.equal(bare.code, 2, bare.stderr);
+  assert.match(bare.stderr, /config file not found/);
+});
+
+Deno.test("a rejected client id/secret: the hint says where the credentials came from", async () => {
+  await using setup = await setUp();
+  const { work, config, env } = setup;
+  const wrong = { ...env, SPOTIFY_CLIENT_SECRET: "not-the-secret" };
+  const fromEnv = await runTunedl(["plan", "--config", config], { env: wrong, cwd: work.dir });
+  assert.equal(fromEnv.code, 3, fromEnv.stderr);
+  assert.match(
+    fromEnv.stderr,
+    /hint: Check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET in the environment/,
+  );
+
+  const inFile = await work.writeConfig({
+    version: "1.2",
+    download: { client_id: env.SPOTIFY_CLIENT_ID, client_secret: "not-the-secret" },
+    songs: ["https://open.spotify.com/track/1t2qKa8K72IBC8yQlhD9bU"],
+  }, { name: "file-credentials.yaml" });
+  const { SPOTIFY_CLIENT_ID: _id, SPOTIFY_CLIENT_SECRET: _secret, ...noCredentials } = env;
+  const fromFile = await runTunedl(["plan", "--config", inFile], {
+    env: noCredentials,
+    cwd: work.dir,
+  });
+  assert.equal(fromFile.code, 3, fromFile.stderr);
+  assert.ok(
+    fromFile.stderr.includes(`hint: Check client_id and client_secret in ${inFile}`),
+    fromFile.stderr,
+  );
 });

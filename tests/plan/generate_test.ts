@@ -1,6 +1,6 @@
 import { type SpotifyRef, type TrackMetadata } from "../../src/model/mod.ts";
 import assert from "node:assert/strict";
-import { NotFoundError, TunedlError } from "../../src/errors/mod.ts";
+import { NotFoundError, ServiceUnreachableError, TunedlError } from "../../src/errors/mod.ts";
 import {
   type CatalogAlbum,
   type CatalogPlaylist,
@@ -250,4 +250,70 @@ Deno.test("generatePlan reports sources read, done of total, naming one still re
     { configHash: "h", onProgress: (p) => progress.push(`${p.done}/${p.total}`) },
   );
   assert.deepEqual(progress, ["0/3", "1/3", "2/3", "3/3"]);
+});
+
+Deno.test("generatePlan: an artist's unreadable release is left out with one warning; the rest is planned", async () => {
+  const catalog = fakeCatalog();
+  const readAlbum = catalog.album.bind(catalog);
+  catalog.album = (id, options) =>
+    id === "al2"
+      ? Promise.reject(new NotFoundError("Spotify has no album al2", { hint: "check it" }))
+      : readAlbum(id, options);
+  const warnings: GenerateWarning[] = [];
+  const plan = await generatePlan(
+    { ...emptySources, artists: [{ ref: ref("artist", "ar1") }] },
+    catalog,
+    { configHash: "h", onWarning: (w) => warnings.push(w) },
+  );
+  const artist = plan.items.find((i) => i.id === "artist:ar1");
+  assert.deepEqual(artist?.children, ["album:al1"]);
+  assert.equal(plan.items.filter((i) => i.type === "track").length, 2);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0].message,
+    /release https:\/\/open\.spotify\.com\/album\/al2 could not be read/,
+  );
+  assert.equal(warnings[0].source, "Artist");
+  assert.deepEqual(plan.sources?.map((s) => [s.item_id, s.status]), [["artist:ar1", "partial"]]);
+  assert.match(plan.sources?.[0].message ?? "", /1 of 2 releases could not be read/);
+});
+
+Deno.test("generatePlan: every configured source is listed with its status", async () => {
+  const plan = await generatePlan(
+    {
+      ...emptySources,
+      songs: [{ ref: ref("track", "t1") }, { ref: ref("track", "missing"), name: "Gone" }],
+      albums: [{ ref: ref("album", "al1") }],
+      playlists: [{ ref: ref("playlist", "theirs"), name: "Theirs" }],
+    },
+    fakeCatalog(),
+    { configHash: "h" },
+  );
+  assert.deepEqual(plan.sources?.map((s) => [s.kind, s.name, s.status, s.code]), [
+    ["track", "Artist - Song", "ok", undefined],
+    ["track", "Gone", "failed", "not_found"],
+    ["album", "Album", "ok", undefined],
+    ["playlist", "Theirs", "failed", "playlist_withheld"],
+  ]);
+});
+
+Deno.test("generatePlan: Spotify unreachable ends the plan with that one error, no warnings", async () => {
+  const catalog = fakeCatalog();
+  const down = () => Promise.reject(new ServiceUnreachableError("could not reach Spotify"));
+  catalog.album = down;
+  catalog.track = down;
+  const warnings: GenerateWarning[] = [];
+  await assert.rejects(
+    generatePlan(
+      {
+        ...emptySources,
+        songs: [{ ref: ref("track", "t1") }],
+        albums: [{ ref: ref("album", "al1") }, { ref: ref("album", "al2") }],
+      },
+      catalog,
+      { configHash: "h", onWarning: (w) => warnings.push(w) },
+    ),
+    ServiceUnreachableError,
+  );
+  assert.deepEqual(warnings, []);
 });

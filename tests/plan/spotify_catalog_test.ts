@@ -4,7 +4,7 @@
  * batched, and how playlists are revalidated by snapshot id.
  */
 import assert from "node:assert/strict";
-import { NotFoundError } from "../../src/errors/mod.ts";
+import { NetworkError, NotFoundError } from "../../src/errors/mod.ts";
 import {
   type AnswerCache,
   type SpotifyCatalogClient,
@@ -448,4 +448,42 @@ Deno.test("prefetch: does nothing ahead of time under the 2026 rules (no batch r
   await reader.prefetch([{ trackId: "t1", artistId: "r1" }], {});
   assert.equal(client.getTracksCalls.length, 0);
   assert.equal(client.count("getArtists"), 0);
+});
+
+Deno.test("'Spotify has no such item' is remembered for a day; the next read does not ask again", async () => {
+  const client = new CountingClient();
+  const cache = new MemoryAnswerCache();
+  const reader = spotifyCatalogReader(client, { cache });
+  await assert.rejects(reader.track("gone", {}), NotFoundError);
+  assert.equal(client.count("getTracks"), 1);
+  assert.equal(cache.ttls.get("missing:track:gone"), 24 * 60 * 60 * 1000);
+  // A second reader over the same cache: a warm run.
+  const warm = spotifyCatalogReader(client, { cache });
+  await assert.rejects(warm.track("gone", {}), (error: unknown) => {
+    assert.ok(error instanceof NotFoundError);
+    assert.match(error.message, /Spotify has no track https:\/\/open\.spotify\.com\/track\/gone/);
+    return true;
+  });
+  assert.equal(client.count("getTracks"), 1, "asked Spotify again");
+});
+
+Deno.test("a transient failure (5xx, timeout) is not remembered: the next read asks again", async () => {
+  const client = new CountingClient();
+  let failing = true;
+  const getAlbums = client.getAlbums.bind(client);
+  client.getAlbums = (ids) => {
+    if (failing) {
+      client.calls.push(`getAlbums ${ids.join(",")}`);
+      return Promise.reject(new NetworkError("Spotify answered 503"));
+    }
+    return getAlbums(ids);
+  };
+  const cache = new MemoryAnswerCache();
+  const reader = spotifyCatalogReader(client, { cache });
+  await assert.rejects(reader.album("al9", {}), NetworkError);
+  assert.ok(![...cache.values.keys()].some((key) => key.startsWith("missing:")));
+  failing = false;
+  const album = await spotifyCatalogReader(client, { cache }).album("al9", {});
+  assert.equal(album.id, "al9");
+  assert.equal(client.count("getAlbums"), 2);
 });

@@ -1,6 +1,12 @@
 import { formatClockTime } from "../../src/util/mod.ts";
 import assert from "node:assert/strict";
-import { AuthError, CancelledError, NetworkError, NotFoundError } from "../../src/errors/mod.ts";
+import {
+  AuthError,
+  CancelledError,
+  NetworkError,
+  NotFoundError,
+  ServiceUnreachableError,
+} from "../../src/errors/mod.ts";
 import { PlaylistWithheldError, RateLimitedError } from "../../src/spotify/mod.ts";
 import {
   API,
@@ -218,6 +224,29 @@ Deno.test("getTracks falls back to single reads when batch reads are gone (2026)
   ]);
 });
 
+Deno.test("batch reads started together before the first answer: only one is sent under 2026 rules", async () => {
+  // Two calls whose batches would both go out before the first answer (a batcher flushing
+  // twice under load): the second waits for the first's answer, so one refusal, not two.
+  let release = () => {};
+  const firstAnswer = new Promise<void>((resolve) => (release = resolve));
+  const { client, apiCalls } = clientWith(async (call) => {
+    if (call.url.pathname === "/v1/tracks") {
+      await firstAnswer;
+      return apiError(403, "Forbidden");
+    }
+    return trackAnswer(call);
+  });
+  const first = client.getTracks(["a", "b"]);
+  const second = client.getTracks(["c"]);
+  // Let both calls get as far as they can before the refusal arrives.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  release();
+  const [a, b] = await Promise.all([first, second]);
+  assert.deepEqual([...a, ...b].map((t) => t?.id), ["a", "b", "c"]);
+  const batches = apiCalls().filter((c) => c.url.pathname === "/v1/tracks");
+  assert.equal(batches.length, 1, JSON.stringify(apiCalls().map((c) => c.url.href)));
+});
+
 Deno.test("a pinned 2026 API never tries batch reads", async () => {
   const { client, apiCalls } = clientWith(trackAnswer, { apiMode: "2026" });
   await client.getTracks(["a", "b"]);
@@ -381,6 +410,53 @@ Deno.test("an aborted signal cancels the request", async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(client.getTrack(TRACK_ID, { signal: controller.signal }), CancelledError);
+});
+
+Deno.test("getAlbum: a later track page that keeps failing costs the tracks from there, not the album", async () => {
+  const album = await recordedBody("/v1/albums/7D2NdGvBHIavgLhmcwhluK");
+  const rows = (album.tracks as { items: unknown[] }).items;
+  const { client } = clientWith((call) => {
+    if (call.url.pathname.endsWith("/tracks")) {
+      const offset = Number(call.url.searchParams.get("offset"));
+      if (offset >= 8) return apiError(500, "Server error");
+      return json({
+        items: rows.slice(offset, offset + 4),
+        next: `https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=${
+          offset + 4
+        }&limit=4`,
+        total: rows.length,
+      });
+    }
+    return json({
+      ...album,
+      tracks: {
+        items: rows.slice(0, 4),
+        next: "https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=4&limit=4",
+        total: rows.length,
+      },
+    });
+  });
+  const result = await client.getAlbum("7D2NdGvBHIavgLhmcwhluK");
+  assert.equal(result.tracks.length, 8);
+  assert.match(result.unreadTracks ?? "", /tracks from number 9 on could not be read/);
+  assert.match(result.unreadTracks ?? "", /500/);
+});
+
+Deno.test("getAlbum: an outage on a later page is still the outage (not a partial album)", async () => {
+  const album = await recordedBody("/v1/albums/7D2NdGvBHIavgLhmcwhluK");
+  const rows = (album.tracks as { items: unknown[] }).items;
+  const { client } = clientWith((call) => {
+    if (call.url.pathname.endsWith("/tracks")) throw new TypeError("connection refused");
+    return json({
+      ...album,
+      tracks: {
+        items: rows.slice(0, 4),
+        next: "https://api.spotify.com/v1/albums/7D2NdGvBHIavgLhmcwhluK/tracks?offset=4&limit=4",
+        total: rows.length,
+      },
+    });
+  });
+  await assert.rejects(client.getAlbum("7D2NdGvBHIavgLhmcwhluK"), ServiceUnreachableError);
 });
 
 Deno.test("a megabyte error message or track name from Spotify is cut before it travels", async () => {

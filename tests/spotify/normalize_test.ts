@@ -38,6 +38,19 @@ Deno.test("normalizeTrack keeps what tunedl uses from a recorded full track", as
   ]);
 });
 
+Deno.test("normalizeTrack keeps the original id of a relinked track (recorded linked_from, id null)", async () => {
+  const catalog = JSON.parse(
+    await Deno.readTextFile(new URL("../fixtures/recorded/spotify/catalog.json", import.meta.url)),
+  ) as { album_tracks: Record<string, Record<string, unknown>[]> };
+  // "Fearless Pt. II" on its single is played as 4y1nvnc..., relinked from the playlist's 4VZH6...
+  const [relinked] = catalog.album_tracks["1EfxWO4kPvf4d2Nj6HCL3D"];
+  const track = normalizeTrack(relinked);
+  assert.equal(track.id, "4y1nvncvBhdoelqPMyXxis");
+  assert.equal(track.linkedFromId, "4VZH6OfxPy1nNE7KbtVKyK");
+  const plain = catalog.album_tracks["4MQnUDGXmHOvnsWCpzeqWT"][7];
+  assert.equal(normalizeTrack(plain).linkedFromId, undefined);
+});
+
 Deno.test("a 2026 track without popularity/available_markets normalizes the same", async () => {
   const raw = await recordedBody("/v1/tracks/1t2qKa8K72IBC8yQlhD9bU");
   const stripped = structuredClone(raw);

@@ -81,7 +81,7 @@ Deno.test("missing credentials fail before any request", async () => {
   assert.equal(calls.length, 0);
 });
 
-Deno.test("token endpoint 5xx and network errors are retried with backoff, then fail", async () => {
+Deno.test("token endpoint 5xx and network errors are retried with backoff, then the service is unreachable", async () => {
   const answers = [
     () => json({}, 503),
     () => Promise.reject(new TypeError("connection reset")),
@@ -92,6 +92,10 @@ Deno.test("token endpoint 5xx and network errors are retried with backoff, then 
   assert.deepEqual(time.sleeps, [50, 100]);
 
   const failing = provider(() => json({}, 500));
-  await assert.rejects(failing.tokens.getToken(), { name: "NetworkError" });
+  // Without a token nothing can be read: the whole run stops (exit 5).
+  await assert.rejects(failing.tokens.getToken(), {
+    name: "ServiceUnreachableError",
+    exitCode: 5,
+  });
   assert.equal(failing.calls.length, 3); // first try + maxRetries 2
 });

@@ -5,7 +5,7 @@
  * revocation, shared refreshes).
  */
 import assert from "node:assert/strict";
-import { AuthError, ExitCode, NetworkError } from "../../src/errors/mod.ts";
+import { AuthError, ExitCode, ServiceUnreachableError } from "../../src/errors/mod.ts";
 import {
   authorizationUrl,
   codeChallengeS256,
@@ -363,7 +363,7 @@ Deno.test("user tokens: a refresh token rotated by another run is picked up from
   await assert.rejects(gone.getToken(), /expired or was revoked/);
 });
 
-Deno.test("user tokens: 5xx and network failures are retried, then a NetworkError", async () => {
+Deno.test("user tokens: 5xx and network failures are retried, then a ServiceUnreachableError", async () => {
   let n = 0;
   const { provider, calls } = userProvider(() => {
     n++;
@@ -375,7 +375,7 @@ Deno.test("user tokens: 5xx and network failures are retried, then a NetworkErro
   assert.equal(calls.length, 3);
 
   const failing = userProvider(() => json({ error: "server_error" }, 502), { expiresAt: 0 });
-  await assert.rejects(failing.provider.getToken(), NetworkError);
+  await assert.rejects(failing.provider.getToken(), ServiceUnreachableError);
   assert.equal(failing.calls.length, 3); // first try + maxRetries 2
 });
 
