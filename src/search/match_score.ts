@@ -68,7 +68,7 @@ export interface MatchOptions {
 export const defaultDurationToleranceSec = 15;
 
 /** Default of MatchOptions.songDurationToleranceSec. */
-export const defaultSongDurationToleranceSec = SONG_DURATION_TOLERANCE_SEC;
+export const defaultSongDurationToleranceSec: number = SONG_DURATION_TOLERANCE_SEC;
 
 /** The rules that reject a candidate outright. */
 export type MatchRule = "title" | "artist" | "main_artist" | "duration";
