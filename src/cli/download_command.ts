@@ -102,7 +102,7 @@ const PLANNING_INTERRUPTED = "Interrupted while planning: nothing was downloaded
 
 /** Plans, then runs the plan: each step below is one function. */
 async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promise<number> {
-  const run = startDownload(ctx, io, flags);
+  const run = startDownload(ctx, { io, flags });
   const interrupts = watchInterrupts(run);
   try {
     const tools = await takeLibrary(run);
@@ -114,8 +114,8 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
     const library = await prepareLibrary(run, planned);
     run.phase = "running";
     if (!tools) return showPlanOnly(run, library.plan);
-    const result = await executeDownload(run, library, tools);
-    return await afterRun(run, result, library);
+    const result = await executeDownload(run, library, { tools });
+    return await afterRun(run, result, { library });
   } catch (error) {
     return await endedEarly(run, error);
   } finally {

@@ -37,7 +37,7 @@ import { executionLimitsFor, trackSettingsFor } from "./stage_options.ts";
 export async function executeDownload(
   run: DownloadRun,
   library: PreparedLibrary,
-  tools: AudioTools,
+  options: { tools: AudioTools },
 ): Promise<ExecutionResult> {
   const { ctx, flags } = run;
   const { loaded } = ctx;
@@ -55,7 +55,7 @@ export async function executeDownload(
     libraryRoot: loaded.library.baseDir,
   });
   const worker = trackWorkerFor(run, library, {
-    tools,
+    tools: options.tools,
     lyricsTally,
     warn: (message) =>
       reporter.handle(
@@ -152,8 +152,9 @@ function completeSummary(
 export async function afterRun(
   run: DownloadRun,
   result: ExecutionResult,
-  library: PreparedLibrary,
+  options: { library: PreparedLibrary },
 ): Promise<number> {
+  const { library } = options;
   const { io, info, flags } = run;
   await library.ownership.flush();
   const pruned = library.prune

@@ -49,7 +49,11 @@ export interface PreparedLibrary {
 }
 
 /** A download before its first step: nothing taken, nothing read. */
-export function startDownload(ctx: RunContext, io: CliIo, flags: DownloadFlags): DownloadRun {
+export function startDownload(
+  ctx: RunContext,
+  options: { io: CliIo; flags: DownloadFlags },
+): DownloadRun {
+  const { io, flags } = options;
   return {
     ctx,
     io,
