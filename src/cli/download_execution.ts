@@ -27,7 +27,7 @@ import { terminalSink } from "./io.ts";
 import { filesToReplace, libraryRecording, recordWrittenFiles } from "./library_upkeep.ts";
 import { NO_CONFIG_FILE } from "./link_args.ts";
 import { trackLyricsFor } from "./lyrics_setup.ts";
-import { createProgressReporter } from "./progress.ts";
+import { createProgressReporter, type ProgressReporter } from "./progress.ts";
 import { audioProviders } from "./providers.ts";
 import type { RunContext } from "./run_context.ts";
 import { exitCodeFor } from "./run_summary.ts";
@@ -39,21 +39,14 @@ export async function executeDownload(
   library: PreparedLibrary,
   options: { tools: AudioTools },
 ): Promise<ExecutionResult> {
-  const { ctx, flags } = run;
+  const { ctx } = run;
   const { loaded } = ctx;
   const { plan } = library;
   const persist = loaded.config.download.plan_persistence_enabled && ctx.cacheWritable;
   if (persist) await rememberPlan(ctx.paths.dir, loaded.file, run.hash);
   await getReady(run, plan);
   const lyricsTally = new LyricsTally();
-  const reporter = createProgressReporter({
-    mode: flags.json ? "json" : "auto",
-    quiet: flags.quiet,
-    verbose: flags.verbose,
-    out: terminalSink(run.io, "stdout"),
-    env: run.io.env,
-    libraryRoot: loaded.library.baseDir,
-  });
+  const reporter = reporterFor(run);
   const worker = trackWorkerFor(run, library, {
     tools: options.tools,
     lyricsTally,
@@ -81,6 +74,19 @@ export async function executeDownload(
     // The reporter printed the summary with the run_finished event.
     reporter.close();
   }
+}
+
+/** The run's progress on stdout: the live display, plain lines or JSON events. */
+function reporterFor(run: DownloadRun): ProgressReporter {
+  const { flags, io } = run;
+  return createProgressReporter({
+    mode: flags.json ? "json" : "auto",
+    quiet: flags.quiet,
+    verbose: flags.verbose,
+    out: terminalSink(io, "stdout"),
+    env: io.env,
+    libraryRoot: run.ctx.loaded.library.baseDir,
+  });
 }
 
 /** Before the first track: tag temp files a killed run left go, track details are read ahead. */
