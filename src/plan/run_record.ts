@@ -92,9 +92,13 @@ export function runRecordFileFor(plansDir: string, configFile: string): string {
 
 /** What failedRunRecord needs: whose run, which command, when. */
 export interface FailedRunInput {
+  /** The config file whose run it was. */
   configFile: string;
+  /** The command that ran ("download"). */
   command: string;
+  /** When the run started. */
   startedAt: Date;
+  /** When the failure ended it. */
   finishedAt: Date;
 }
 
