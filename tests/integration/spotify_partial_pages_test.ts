@@ -76,27 +76,29 @@ async function fakeWith(options: FakeSpotifyOptions) {
 const laterPage = (path: string, offset: number) =>
   new RegExp(`^${path.replace(/\//g, "\\/")}\\?offset=${offset}&`);
 
-Deno.test("2026 playlist without an embedded page: a later /items page that keeps failing leaves the rows before it", async () => {
-  await using fake = await fakeWith({
-    mode: "2026",
-    maxPageSize: 4,
-    faults: [{
-      path: laterPage(`/v1/playlists/${PLAYLIST}/items`, 4),
-      status: 500,
-      times: Infinity,
-    }],
+for (const [mode, endpoint] of [["2026", "items"], ["pre2026", "tracks"]] as const) {
+  Deno.test(`${mode} playlist without an embedded page: a later /${endpoint} page that keeps failing leaves the rows before it`, async () => {
+    await using fake = await fakeWith({
+      mode,
+      maxPageSize: 4,
+      faults: [{
+        path: laterPage(`/v1/playlists/${PLAYLIST}/${endpoint}`, 4),
+        status: 500,
+        times: Infinity,
+      }],
+    });
+    const client = clientFor(fake, userTokens(fake));
+    const playlist = await client.getPlaylist(PLAYLIST);
+    // Rows 1-4: the first one is a removed track.
+    assert.equal(playlist.entries.length, 3);
+    assert.equal(playlist.skipped.length, 1);
+    assert.match(playlist.unreadEntries ?? "", /^its entries from number 5 on could not be read/);
+    assert.match(playlist.unreadEntries ?? "", /the page at offset 4: .*500/);
+    // The failing page was retried (1 + 2 retries); nothing after it was asked for.
+    assert.equal(fake.count(laterPage(`/v1/playlists/${PLAYLIST}/${endpoint}`, 4)), 3);
+    assert.equal(fake.count(laterPage(`/v1/playlists/${PLAYLIST}/${endpoint}`, 8)), 0);
   });
-  const client = clientFor(fake, userTokens(fake));
-  const playlist = await client.getPlaylist(PLAYLIST);
-  // Rows 1-4: the first one is a removed track.
-  assert.equal(playlist.entries.length, 3);
-  assert.equal(playlist.skipped.length, 1);
-  assert.match(playlist.unreadEntries ?? "", /^its entries from number 5 on could not be read/);
-  assert.match(playlist.unreadEntries ?? "", /the page at offset 4: .*500/);
-  // The failing page was retried (1 + 2 retries); nothing after it was asked for.
-  assert.equal(fake.count(/\/items\?offset=4&/), 3);
-  assert.equal(fake.count(/\/items\?offset=8&/), 0);
-});
+}
 
 Deno.test("2026 playlist without an embedded page: a first /items page that keeps failing fails the playlist", async () => {
   await using fake = await fakeWith({
