@@ -1,4 +1,5 @@
 /** What `tunedl validate` shows: a plain-data summary of a loaded config and its text form. */
+import { SONG_DURATION_TOLERANCE_SEC } from "../model/mod.ts";
 import { configHash } from "./config_hash.ts";
 import type { CredentialSource, LoadedConfig, SourceListName } from "./model.ts";
 import type { SpotifyKind } from "../model/mod.ts";
@@ -144,7 +145,9 @@ export function formatConfigSummary(summary: ConfigSummary): string {
   lines.push(
     `Audio from: ${
       s.audio_providers.join(", ")
-    } (match threshold ${s.match_threshold}, ±${s.duration_tolerance} s)`,
+    } (match threshold ${s.match_threshold}, length ±${s.duration_tolerance} s for videos, ±${
+      Math.min(SONG_DURATION_TOLERANCE_SEC, s.duration_tolerance)
+    } s for released audio)`,
   );
   lines.push(`Artist releases: ${s.artist_album_groups.join(", ")}`);
   lines.push(

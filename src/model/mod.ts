@@ -5,3 +5,4 @@ export * from "./audio_format.ts";
 export * from "./download_choices.ts";
 export * from "./path_fields.ts";
 export * from "./library_layout.ts";
+export * from "./match_tolerance.ts";

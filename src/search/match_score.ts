@@ -12,6 +12,7 @@
  * artist is not credited, or the length is off by more than the tolerance of
  * the candidate's kind (tight for released audio, looser for videos).
  */
+import { SONG_DURATION_TOLERANCE_SEC } from "../model/mod.ts";
 import type { AudioCandidate } from "./model.ts";
 import {
   albumVersionMarkers,
@@ -62,7 +63,7 @@ export interface MatchOptions {
 export const defaultDurationToleranceSec = 15;
 
 /** Default of MatchOptions.songDurationToleranceSec. */
-export const defaultSongDurationToleranceSec = 5;
+export const defaultSongDurationToleranceSec = SONG_DURATION_TOLERANCE_SEC;
 
 /** The rules that reject a candidate outright. */
 export type MatchRule = "title" | "artist" | "main_artist" | "duration";
