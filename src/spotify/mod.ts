@@ -34,6 +34,7 @@ export {
   normalizeTrack,
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
+export { describeUnreadPage, type PagedRead, type PageFailure } from "./paged_read.ts";
 export { burstSize, type RateLimitSettings, SPOTIFY_ROLLING_WINDOW_MS } from "./rate_limiter.ts";
 export type { Clock } from "./timing.ts";
 export {
