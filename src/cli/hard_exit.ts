@@ -52,3 +52,9 @@ export function hardExit(tempRoot: string, options: HardExitOptions = {}): void 
   removeFolderNow(tempRoot, options);
   (options.exit ?? Deno.exit)(ExitCode.interrupted);
 }
+
+/** Kills every running program with its children and exits 130; for a command that owns no files. */
+export function quitAtOnce(options: Pick<HardExitOptions, "killAll" | "exit"> = {}): void {
+  (options.killAll ?? killRunningProcesses)();
+  (options.exit ?? Deno.exit)(ExitCode.interrupted);
+}

@@ -3,10 +3,12 @@
  * below cli/ sees LoadedConfig.
  */
 import { configHash, type LoadedConfig } from "../config/mod.ts";
-import type { PlacementOptions, PlanSources, TrackSettings } from "../plan/mod.ts";
+import type { ExecuteOptions, PlacementOptions, PlanSources, TrackSettings } from "../plan/mod.ts";
 import type { RunContext } from "./run_context.ts";
 
 const SECOND = 1000;
+/** Tracks in the Spotify stage at once: enough to fill a 50-id batch read. */
+const SPOTIFY_STAGE_LIMIT = 50;
 
 /** The config's sources in the generator's terms (only Liked Songs with `download liked`). */
 export function planSourcesFor(
@@ -56,5 +58,19 @@ export function trackSettingsFor(loaded: LoadedConfig): TrackSettings {
     cookiesFile: d.cookies_file,
     ytdlpArgs: d.ytdlp_args,
     overrides: loaded.config.overrides,
+  };
+}
+
+/** The executor's pools and retries. */
+export function executionLimitsFor(
+  loaded: LoadedConfig,
+): Pick<ExecuteOptions, "limits" | "maxRetries" | "retryBaseDelayMs"> {
+  const d = loaded.config.download;
+  return {
+    // The Spotify stage is mostly cache lookups and batched reads; the
+    // client itself bounds its requests in flight (spotify_concurrency).
+    limits: { spotify: SPOTIFY_STAGE_LIMIT, search: d.search_concurrency, download: d.threads },
+    maxRetries: d.max_retries,
+    retryBaseDelayMs: SECOND,
   };
 }

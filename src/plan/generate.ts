@@ -370,7 +370,7 @@ export async function generatePlan(
     }
   };
   playlists.forEach((result, i) => addPlaylist(sources.playlists[i], result));
-  if (liked && !(liked instanceof Error) && liked.tracks.length === 0) {
+  if (liked && !(liked instanceof Error) && liked.tracks.length === 0 && !liked.unread) {
     // An empty M3U written without a word looks like a failed download.
     options.onWarning?.({
       source: "Liked Songs",

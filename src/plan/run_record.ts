@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { ExitCode, isTunedlError, toTunedlError } from "../errors/mod.ts";
 import { writeFileAtomic } from "../util/mod.ts";
 import type { RunSummary } from "./execution_events.ts";
 import type { Plan, PlanSourceStatus } from "./model.ts";
@@ -125,6 +126,32 @@ export function configFileKey(configFile: string): string {
 /** Where the record of a config's last run lives: next to its saved plans. */
 export function runRecordFileFor(plansDir: string, configFile: string): string {
   return join(plansDir, `run-${configFileKey(configFile)}.json`);
+}
+
+/** What failedRunRecord needs: whose run, which command, when. */
+export interface FailedRunInput {
+  /** The config file whose run it was. */
+  configFile: string;
+  /** The command that ran ("download"). */
+  command: string;
+  /** When the run started. */
+  startedAt: Date;
+  /** When the failure ended it. */
+  finishedAt: Date;
+}
+
+/**
+ * The record of a run that a failure ended before or while it ran (Spotify unreachable, refused
+ * credentials, a missing program): no items, the failure as what stopped it, and its exit code.
+ */
+export function failedRunRecord(error: unknown, input: FailedRunInput): RunRecord {
+  const failure = toTunedlError(error);
+  const empty: Plan = { version: 1, config_hash: "", created_at: "", items: [] };
+  return buildRunRecord(empty, {
+    ...input,
+    exitCode: isTunedlError(error) ? failure.exitCode : ExitCode.failed,
+    stoppedBy: { code: failure.code, message: failure.message, hint: failure.hint },
+  });
 }
 
 /** Builds the record of a run from its final plan; every not-done item is counted. */

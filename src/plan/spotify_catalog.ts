@@ -7,7 +7,9 @@
 import { type TrackMetadata } from "../model/mod.ts";
 import {
   classifyPlaylistRows,
+  describeUnreadPage,
   likedSongsNeedLoginError,
+  type PagedRead,
   PlaylistWithheldError,
   type SpotifyAlbum,
   type SpotifyAlbumSummary,
@@ -57,8 +59,11 @@ export interface SpotifyCatalogClient {
   getPlaylist(id: string, options: { signal?: AbortSignal }): Promise<SpotifyPlaylist>;
   /** One raw GET of an API path (e.g. a playlist's snapshot_id alone). */
   getJson(path: string, options: { signal?: AbortSignal }): Promise<unknown>;
-  /** Every item of a paged API path (e.g. /v1/me/tracks), `limit` per page. */
-  getPaged(path: string, options: { signal?: AbortSignal; limit?: number }): Promise<unknown[]>;
+  /** Every page it can read; a later page that keeps failing ends it early (see PagedRead). */
+  getPagedPartial(
+    path: string,
+    options: { signal?: AbortSignal; limit?: number },
+  ): Promise<PagedRead>;
 }
 
 /** A cache of Spotify answers (the CLI passes the tiered memory + KV cache). */
@@ -318,15 +323,17 @@ export function spotifyCatalogReader(
     },
     async likedSongs({ signal }): Promise<CatalogPlaylist> {
       if (user === null) throw likedSongsNeedLoginError();
-      // Liked Songs change often and have no snapshot id: always read them.
-      const rows = await client.getPaged("/v1/me/tracks", { signal, limit: 50 });
-      const { entries, skipped } = classifyPlaylistRows(rows);
+      // Liked Songs change often and have no snapshot id: always read them (never cached,
+      // so a partial read is not kept either).
+      const read = await client.getPagedPartial("/v1/me/tracks", { signal, limit: 50 });
+      const { entries, skipped } = classifyPlaylistRows(read.items);
       return {
         id: "liked",
         name: "Liked Songs",
         url: "https://open.spotify.com/collection/tracks",
         tracks: entries.map((entry) => toTrackMetadata(entry.track)),
         skipped: skipped.map((s) => ({ position: s.position, reason: s.reason, name: s.name })),
+        ...(read.failure ? { unread: describeUnreadPage("songs", read.failure) } : {}),
       };
     },
   };

@@ -27,6 +27,7 @@ import type { CacheSet } from "../cache/mod.ts";
 import {
   CancelledError,
   isNoSpaceError,
+  isTunedlError,
   NetworkError,
   NotFoundError,
   StorageError,
@@ -39,6 +40,7 @@ import { produceWithFallback } from "./source_fallback.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
 import type { TrackLyrics } from "./track_lyrics.ts";
+import { stopsRun } from "./stop_policy.ts";
 import {
   type AudioCandidate,
   type AudioProvider,
@@ -373,6 +375,26 @@ export async function prefetchTrackDetails(
     };
   }));
   await deps.catalog.prefetch(wanted.filter((w) => w !== undefined), options);
+}
+
+/**
+ * The prefetch as a head start only: each track reads what it lacks itself, with retries, so a
+ * failed prefetch is told to `warn` and the run goes on; unless it is one that stops the run
+ * (stopsRun), the run was cancelled, or it is no expected failure.
+ */
+export async function headStartTrackDetails(
+  items: readonly PlanItem[],
+  deps: Pick<TrackPipelineOptions, "settings" | "catalog" | "caches">,
+  options: { signal?: AbortSignal; warn: (message: string) => void },
+): Promise<void> {
+  try {
+    await prefetchTrackDetails(items, deps, { signal: options.signal });
+  } catch (error) {
+    if (!isTunedlError(error) || stopsRun(error) || options.signal?.aborted) throw error;
+    options.warn(
+      `could not read track details ahead (${error.message}); reading them track by track`,
+    );
+  }
 }
 
 /**

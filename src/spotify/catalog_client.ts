@@ -12,15 +12,17 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from "./catalog_model.ts";
-import { NetworkError, NotFoundError, ServiceUnreachableError } from "../errors/mod.ts";
+import { NotFoundError } from "../errors/mod.ts";
 import { ApiTransport } from "./api_transport.ts";
 import { mapWithConcurrency } from "./concurrent_map.ts";
+import { PlaylistWithheldError, SpotifyHttpError, spotifyNotFoundError } from "./errors.ts";
 import {
-  PlaylistWithheldError,
-  RateLimitedError,
-  SpotifyHttpError,
-  spotifyNotFoundError,
-} from "./errors.ts";
+  describeUnreadPage,
+  isPageFailure,
+  type PagedRead,
+  type PageFailure,
+  pageOffsetOf,
+} from "./paged_read.ts";
 import type { SpotifyKind } from "../model/mod.ts";
 import {
   asObject,
@@ -211,16 +213,35 @@ export class SpotifyClient {
    * `next` links. Returns the raw items.
    */
   async getPaged(path: string, options: PagedOptions = {}): Promise<unknown[]> {
+    return (await this.#readPaged(path, options, () => false)).items;
+  }
+
+  /**
+   * Like `getPaged`, but a later page that keeps failing (a 5xx or malformed answer through
+   * the retries) ends the reading there: the items read so far come back with that failure.
+   * A first page that fails, an outage or a refused login still throw.
+   */
+  getPagedPartial(path: string, options: PagedOptions = {}): Promise<PagedRead> {
+    return this.#readPaged(path, options, isPageFailure);
+  }
+
+  async #readPaged(
+    path: string,
+    options: PagedOptions,
+    tolerated: (error: unknown) => boolean,
+  ): Promise<PagedRead> {
     const first = withDefaultLimit(path, options.limit ?? 50);
+    const read = (url: string) =>
+      this.#collectPages(url, options.signal, { tolerated, position: 0, firstTolerated: false });
     try {
-      return await this.#collectPages(first, options.signal);
+      return await read(first);
     } catch (error) {
       // The 2026 API lowered some limits; one retry with a small page size.
       if (
         error instanceof SpotifyHttpError && error.status === 400 &&
         /limit/i.test(error.apiMessage) && pageLimitOf(first) > SAFE_PAGE_LIMIT
       ) {
-        return await this.#collectPages(setLimit(first, SAFE_PAGE_LIMIT), options.signal);
+        return await read(setLimit(first, SAFE_PAGE_LIMIT));
       }
       throw error;
     }
@@ -371,15 +392,19 @@ export class SpotifyClient {
       rows = [...page.items];
       if (typeof page.next === "string") {
         // One bad page costs the tracks from there on, not the album.
-        const rest = await this.#collectRestOfPages(page.next, options.signal, isPageFailure);
+        const rest = await this.#collectPages(page.next, options.signal, {
+          tolerated: isPageFailure,
+          position: rows.length,
+          firstTolerated: true,
+        });
         rows.push(...rest.items);
-        if (rest.failure) {
-          unread = `its tracks from number ${rows.length + 1} on could not be read ` +
-            `(${rest.failure.message})`;
-        }
+        if (rest.failure) unread = describeUnreadPage("tracks", rest.failure);
       }
     } else {
-      rows = await this.getPaged(`${path}/tracks`, { ...options, limit: 50 });
+      // No first page in the album object: read from the start, the first page must answer.
+      const read = await this.getPagedPartial(`${path}/tracks`, { ...options, limit: 50 });
+      rows = read.items;
+      if (read.failure) unread = describeUnreadPage("tracks", read.failure);
     }
     const album = normalizeAlbum(raw, rows);
     if (unread) album.unreadTracks = unread;
@@ -435,28 +460,27 @@ export class SpotifyClient {
       );
     const page = embeddedPlaylistPage(raw);
     let rows: unknown[];
-    let unreadEntries: string | undefined;
+    let failure: PageFailure | undefined;
     if (page && Array.isArray(page.items)) {
       rows = [...page.items];
       if (typeof page.next === "string") {
         const next = page.next;
-        // A 403 means withheld (the whole playlist); another failure costs the rest only.
         const rest = await this.#mapWithheld(
           () =>
-            this.#collectRestOfPages(next, options.signal, (error) =>
-              isPageFailure(error) &&
-              !(error instanceof SpotifyHttpError && error.status === 403)),
+            this.#collectPages(next, options.signal, {
+              tolerated: isPlaylistPageFailure,
+              position: rows.length,
+              firstTolerated: true,
+            }),
           withheld,
         );
         rows.push(...rest.items);
-        if (rest.failure) {
-          unreadEntries = `its entries from number ${rows.length + 1} on could not be read ` +
-            `(${rest.failure.message})`;
-        }
+        failure = rest.failure;
       }
     } else {
-      rows = await this.#readPlaylistRows(path, options.signal, withheld);
+      ({ items: rows, failure } = await this.#readPlaylistRows(path, options.signal, withheld));
     }
+    const unreadEntries = failure ? describeUnreadPage("entries", failure) : undefined;
     if (rows.length === 0 && metadata.totalEntries > 0) throw withheld();
     const { entries, skipped } = classifyPlaylistRows(rows);
     return {
@@ -468,16 +492,21 @@ export class SpotifyClient {
     };
   }
 
+  /** The rows of a playlist whose object came without a first page, read from the start. */
   async #readPlaylistRows(
     path: string,
     signal: AbortSignal | undefined,
     withheld: (cause?: unknown) => PlaylistWithheldError,
-  ): Promise<unknown[]> {
+  ): Promise<PagedRead> {
     if (this.#generation !== "pre2026") {
       try {
-        const rows = await this.getPaged(`${path}/items`, { signal, limit: 50 });
+        const read = await this.#readPaged(
+          `${path}/items`,
+          { signal, limit: 50 },
+          isPlaylistPageFailure,
+        );
         this.#learn("2026");
-        return rows;
+        return read;
       } catch (error) {
         if (!(error instanceof SpotifyHttpError)) throw error;
         if (error.status === 403) throw withheld(error);
@@ -487,7 +516,7 @@ export class SpotifyClient {
       }
     }
     return await this.#mapWithheld(
-      () => this.getPaged(`${path}/tracks`, { signal, limit: 100 }),
+      () => this.#readPaged(`${path}/tracks`, { signal, limit: 100 }, isPlaylistPageFailure),
       withheld,
     );
   }
@@ -531,27 +560,34 @@ export class SpotifyClient {
   }
 
   /**
-   * The pages from `firstUrl` on; a page failing with an error `tolerated` accepts ends the
-   * reading there, and the pages read so far come back with that failure.
+   * The pages from `firstUrl` on, following `next` links. A page failing with an error
+   * `tolerated` accepts ends the reading there and the pages read so far come back with that
+   * failure; the page at `firstUrl` only when `firstTolerated` (a first page read before).
+   * `position` counts the items of the source before `firstUrl`.
    */
-  async #collectRestOfPages(
+  async #collectPages(
     firstUrl: string,
     signal: AbortSignal | undefined,
-    tolerated: (error: unknown) => boolean,
-  ): Promise<{ items: unknown[]; failure?: Error }> {
+    how: { tolerated: (error: unknown) => boolean; position: number; firstTolerated: boolean },
+  ): Promise<PagedRead> {
     const items: unknown[] = [];
     const visited = new Set<string>();
     let url: string | undefined = firstUrl;
     while (url !== undefined) {
       const resolved = this.#transport.resolve(url);
-      if (visited.has(resolved)) break;
+      if (visited.has(resolved)) break; // a server that links a page to itself
       visited.add(resolved);
       let page: RawObject | undefined;
       try {
         page = asObject(await this.#transport.getJson(resolved, signal));
       } catch (error) {
-        if (!tolerated(error)) throw error;
-        return { items, failure: error as Error };
+        const first = visited.size === 1 && !how.firstTolerated;
+        if (first || !how.tolerated(error)) throw error;
+        const position = how.position + items.length;
+        return {
+          items,
+          failure: { position, offset: pageOffsetOf(resolved, position), error: error as Error },
+        };
       }
       const pageItems = Array.isArray(page?.items) ? page.items : [];
       items.push(...pageItems);
@@ -560,35 +596,14 @@ export class SpotifyClient {
     return { items };
   }
 
-  async #collectPages(firstUrl: string, signal?: AbortSignal): Promise<unknown[]> {
-    const items: unknown[] = [];
-    const visited = new Set<string>();
-    let url: string | undefined = firstUrl;
-    while (url !== undefined) {
-      const resolved = this.#transport.resolve(url);
-      if (visited.has(resolved)) break; // a server that links a page to itself
-      visited.add(resolved);
-      const page = asObject(await this.#transport.getJson(resolved, signal));
-      const pageItems = Array.isArray(page?.items) ? page.items : [];
-      items.push(...pageItems);
-      url = typeof page?.next === "string" && pageItems.length > 0 ? page.next : undefined;
-    }
-    return items;
-  }
-
   #learn(generation: ApiGeneration): void {
     if (!this.#pinned && this.#generation !== "2026") this.#generation = generation;
   }
 }
 
-/**
- * A failure of one page that the rest of a source survives: a 5xx or malformed answer that
- * stayed so through the retries, or an odd HTTP status. Not an outage, a refused login or a
- * rate-limit ban: every other read would fail the same way.
- */
-function isPageFailure(error: unknown): boolean {
-  if (error instanceof ServiceUnreachableError || error instanceof RateLimitedError) return false;
-  return error instanceof SpotifyHttpError || error instanceof NetworkError;
+/** A page failure of a playlist: a 403 means withheld (the whole playlist), not one page. */
+function isPlaylistPageFailure(error: unknown): boolean {
+  return isPageFailure(error) && !(error instanceof SpotifyHttpError && error.status === 403);
 }
 
 /** 403/404 from an endpoint the 2026 API removed (not the Premium 403: that is an AuthError). */

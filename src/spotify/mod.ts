@@ -35,6 +35,7 @@ export {
   type RawObject,
 } from "./normalize.ts";
 export { toTrackMetadata } from "./track_metadata.ts";
+export { describeUnreadPage, type PagedRead, type PageFailure } from "./paged_read.ts";
 export { burstSize, type RateLimitSettings, SPOTIFY_ROLLING_WINDOW_MS } from "./rate_limiter.ts";
 export type { Clock } from "./timing.ts";
 export type { RetryPolicy } from "./retry_policy.ts";

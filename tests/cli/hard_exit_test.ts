@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { hardExit, removeFolderNow } from "../../src/cli/hard_exit.ts";
+import { hardExit, quitAtOnce, removeFolderNow } from "../../src/cli/hard_exit.ts";
 
 /** A remove that fails with the given errors in turn, then succeeds. */
 function flakyRemove(failures: Error[], log: string[]): (path: string) => void {
@@ -67,4 +67,10 @@ Deno.test("hardExit kills the programs first, then removes the temp folder, then
     "remove /lib/.tunedl-tmp",
     "exit 130",
   ]);
+});
+
+Deno.test("quitAtOnce ends the running programs, then exits 130", () => {
+  const log: string[] = [];
+  quitAtOnce({ killAll: () => log.push("kill"), exit: (code) => log.push(`exit ${code}`) });
+  assert.deepEqual(log, ["kill", "exit 130"]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resumeLine } from "../../src/cli/download_command.ts";
+import { resumeLine } from "../../src/cli/download_execution.ts";
 import { readSavedPlan, savedPlanText } from "../../src/plan/mod.ts";
 import { camelCase, snakeCase, snakeCaseKeys } from "../../src/util/mod.ts";
 import { createPlanItem, type Plan } from "../../src/plan/mod.ts";

@@ -22,6 +22,8 @@
  * absolute `next`/`previous` links (the fake's own origin, or `linkOrigin`)
  * and 400 on out-of-range limits. `maxPageSize` makes pages smaller than asked
  * (reporting the real `limit`), so small fixtures still exercise paging.
+ * `omitFirstPages` sends album and playlist objects without their embedded
+ * first page, so a client must read `/tracks` or `/items` from the start.
  *
  * The token endpoint (POST /api/token) checks the client id/secret (Basic auth
  * or form fields) and issues expiring bearer tokens; the API checks them (401
@@ -128,6 +130,8 @@ export interface FakeSpotifyOptions {
   tokenTtlSeconds?: number;
   /** Largest page the fake returns, whatever `limit` asks (default: no cap). */
   maxPageSize?: number;
+  /** Album and playlist objects come without their embedded first page of tracks/items. */
+  omitFirstPages?: boolean;
   /** Origin used in `href`/`next`/`previous` links (default: the fake's own origin). */
   linkOrigin?: string;
   /** Serve /api/token on a second server with its own origin (default: same server). */
@@ -168,7 +172,7 @@ export interface FakeSpotify {
   setPremium(premium: boolean): void;
   addFault(fault: FakeFault): void;
   /** Mints an access token directly (a user token when `userId` is given). */
-  issueToken(grant?: { userId?: string }): string;
+  issueToken(grant?: { userId?: string; scopes?: string[] }): string;
   /** Makes every token issued so far expired. */
   expireTokens(): void;
   /** Revokes every user login: user access tokens and refresh tokens stop working. */
@@ -805,7 +809,8 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       defaultLimit: 50,
       maxLimit: 50,
     }) as { page: RawObject };
-    album.tracks = paged.page;
+    if (options.omitFirstPages) delete album.tracks;
+    else album.tracks = paged.page;
     return album;
   };
 
@@ -936,7 +941,9 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       const playlist = clone(stored);
       delete playlist.tracks;
       delete playlist.items;
-      if (mode === "pre2026") {
+      if (options.omitFirstPages) {
+        // Metadata only: the rows come from /tracks or /items.
+      } else if (mode === "pre2026") {
         playlist.tracks = (paginate(
           playlistRows(id),
           new URL(`${url.origin}/`),

@@ -4,26 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { cleanEnv, makeTempWorkspace, tunedlCommand } from "../fakes/cli_runner.ts";
-
-/** A Spotify that hands out tokens but never answers a catalog request. */
-function silentSpotify() {
-  let sawRequest!: () => void;
-  const requested = new Promise<void>((resolve) => (sawRequest = resolve));
-  const held: ((response: Response) => void)[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
-    if (new URL(request.url).pathname === "/api/token") {
-      return Response.json({ access_token: "t", token_type: "Bearer", expires_in: 3600 });
-    }
-    sawRequest();
-    // Held until the test ends.
-    return new Promise<Response>((resolve) => held.push(resolve));
-  });
-  const close = async () => {
-    for (const resolve of held) resolve(new Response(null, { status: 503 }));
-    await server.shutdown();
-  };
-  return { url: `http://127.0.0.1:${server.addr.port}`, requested, close };
-}
+import { silentSpotify } from "../fakes/silent_spotify.ts";
 
 Deno.test({
   name: "download: Ctrl-C while planning says so once and exits 130",

@@ -3,7 +3,8 @@
  * against the offline music world in 2026 mode. Without a login they stop
  * with a clear message (exit 3); after `tunedl login` every page of Liked
  * Songs is read with the user's token, the tracks land in the library and
- * "Liked Songs.m3u8" lists them in Spotify's order.
+ * "Liked Songs.m3u8" lists them in Spotify's order. A later page that keeps
+ * failing leaves the songs before it planned and the source partial (exit 1).
  */
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
@@ -119,4 +120,54 @@ Deno.test("liked_songs: true plans Liked Songs (all pages) next to the other sou
     tracks.map((item) => item.spotify_id).sort(),
     [...world.spotify.likedTrackIds, setup.otherSong].sort(),
   );
+});
+
+Deno.test("liked_songs: a later page of Liked Songs that keeps failing: the songs before it are planned, the source is partial, exit 1", async () => {
+  await using setup = await setUp();
+  const { work, env, world } = setup;
+  const configFile = await work.writeConfig({
+    version: "1.2",
+    download: {
+      threads: 2,
+      output: OUTPUT,
+      login_redirect_port: freePort(),
+      spotify_max_retries: 1,
+      spotify_retry_base_delay: 0.05,
+    },
+    liked_songs: true,
+    songs: [`https://open.spotify.com/track/${setup.otherSong}`],
+  }, { name: "liked-retries.yaml" });
+  const login = await loginThroughBrowser(["--config", configFile], { env, cwd: work.dir });
+  assert.equal(login.code, 0, login.stderr);
+  // Pages of two: the second page (offset 2) fails through every retry.
+  world.spotify.addFault({ path: /^\/v1\/me\/tracks\?offset=2&/, status: 500, times: Infinity });
+
+  const run = await runTunedl(["plan", "--config", configFile, "--json"], {
+    env,
+    cwd: work.dir,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const plan = JSON.parse(run.stdout) as {
+    items: PlanItem[];
+    sources: { name: string; status: string; message?: string }[];
+  };
+  const liked = plan.items.find((item) => item.id === "playlist:liked");
+  assert.equal(liked?.children.length, 2);
+  const tracks = plan.items.filter((item) => item.type === "track");
+  assert.deepEqual(
+    tracks.map((item) => item.spotify_id).sort(),
+    [...world.spotify.likedTrackIds.slice(0, 2), setup.otherSong].sort(),
+  );
+  const source = plan.sources.find((s) => s.name === "Liked Songs");
+  assert.equal(source?.status, "partial");
+  assert.match(
+    source?.message ?? "",
+    /songs from number 3 on could not be read \(the page at offset 2/,
+  );
+  assert.equal(plan.sources.find((s) => s.name !== "Liked Songs")?.status, "ok");
+  const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning:"));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0], /Liked Songs.*offset 2/);
+  // Nothing past the failing page was asked for.
+  assert.equal(world.spotify.count(/\/v1\/me\/tracks\?offset=4&/), 0);
 });

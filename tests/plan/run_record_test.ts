@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   buildRunRecord,
   emptyRunSummary,
+  failedRunRecord,
   readRunRecord,
   reopenUnfinished,
   runRecordFileFor,
@@ -10,6 +11,7 @@ import {
   toReportJson,
   unfinishedTrackCount,
 } from "../../src/plan/mod.ts";
+import { AuthError, ServiceUnreachableError } from "../../src/errors/mod.ts";
 import { containerItem, m3uItem, planOf, trackItem } from "../fakes/fake_track_worker.ts";
 
 const meta = { title: "x" } as never;
@@ -162,4 +164,39 @@ Deno.test("reopenUnfinished: failed and not-found tracks and their M3Us are pend
   assert.equal(status("m3u:q"), "completed");
   assert.equal(status("album:x"), "in_progress");
   assert.equal(plan.items.find((i) => i.id === "track:c")?.status, "failed", "input unchanged");
+});
+
+Deno.test("failedRunRecord: a run a failure ended keeps the failure and its exit code", () => {
+  const times = {
+    configFile: "/c/config.yaml",
+    command: "download",
+    startedAt: new Date("2026-03-01T12:00:00Z"),
+    finishedAt: new Date("2026-03-01T12:00:05Z"),
+  };
+  const cases: [label: string, error: unknown, exitCode: number, code: string][] = [
+    [
+      "refused credentials",
+      new AuthError("Spotify rejected the client id", { hint: "h" }),
+      3,
+      "auth",
+    ],
+    [
+      "Spotify unreachable",
+      new ServiceUnreachableError("Spotify is not answering"),
+      5,
+      "unreachable",
+    ],
+    ["an unexpected failure", new TypeError("x is undefined"), 1, "error"],
+  ];
+  for (const [label, error, exitCode, code] of cases) {
+    const record = failedRunRecord(error, times);
+    assert.equal(record.exit_code, exitCode, label);
+    assert.equal(record.stopped_by?.code, code, label);
+    assert.equal(record.stopped_by?.message, (error as Error).message, label);
+    assert.deepEqual(record.items, [], label);
+    assert.equal(record.counts.tracks, 0, label);
+    assert.equal(record.started_at, "2026-03-01T12:00:00.000Z", label);
+    assert.equal(record.command, "download", label);
+  }
+  assert.equal(failedRunRecord(cases[0][1], times).stopped_by?.hint, "h");
 });

@@ -11,6 +11,8 @@ import {
   spotifyCatalogReader,
 } from "../../src/plan/mod.ts";
 import type {
+  PagedRead,
+  PageFailure,
   SpotifyAlbum,
   SpotifyAlbumSummary,
   SpotifyArtist,
@@ -78,6 +80,8 @@ class CountingClient implements SpotifyCatalogClient {
   readonly tracks = new Map<string, SpotifyTrack>();
   snapshotId = "snap-1";
   likedRows: unknown[] = [];
+  /** Set: the Liked Songs read stopped at this page. */
+  likedFailure: PageFailure | undefined;
   apiGeneration = "pre2026";
 
   getTrack(id: string): Promise<SpotifyTrack> {
@@ -166,10 +170,13 @@ class CountingClient implements SpotifyCatalogClient {
     return Promise.resolve({ snapshot_id: this.snapshotId });
   }
 
-  getPaged(path: string, options: { limit?: number }): Promise<unknown[]> {
+  getPagedPartial(path: string, options: { limit?: number }): Promise<PagedRead> {
     this.calls.push(`getPaged ${path}`);
     this.getPagedCalls.push({ path, limit: options.limit });
-    return Promise.resolve(this.likedRows);
+    return Promise.resolve({
+      items: this.likedRows,
+      ...(this.likedFailure ? { failure: this.likedFailure } : {}),
+    });
   }
 
   count(prefix: string): number {
@@ -376,6 +383,23 @@ Deno.test("likedSongs: reads /v1/me/tracks every time and classifies the rows", 
 
   await reader.likedSongs({});
   assert.equal(client.getPagedCalls.length, 2, "Liked Songs are not cached");
+});
+
+Deno.test("likedSongs: a later page that could not be read leaves the songs before it, named as unread", async () => {
+  const { client, reader } = setUp();
+  client.likedRows = [
+    { added_at: "2024-01-01T00:00:00Z", is_local: false, track: rawTrack("l1") },
+    { added_at: "2024-01-02T00:00:00Z", is_local: false, track: rawTrack("l2") },
+  ];
+  client.likedFailure = { position: 2, offset: 2, error: new Error("Spotify answered 500") };
+  const liked = await reader.likedSongs({});
+  assert.deepEqual(liked.tracks.map((t) => t.spotifyId), ["l1", "l2"]);
+  assert.equal(
+    liked.unread,
+    "its songs from number 3 on could not be read (the page at offset 2: Spotify answered 500)",
+  );
+  client.likedFailure = undefined;
+  assert.equal((await reader.likedSongs({})).unread, undefined);
 });
 
 Deno.test("track: a single track read is cached under the same key as fullTrack", async () => {
