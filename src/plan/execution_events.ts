@@ -9,7 +9,7 @@ import type { PlanItemError, PlanSource } from "./model.ts";
 export interface ResolvedSource {
   /** The URL yt-dlp downloads (a watch URL, or a configured override). */
   url: string;
-  /** Which search provider found it ("youtube_music", "youtube", ...). */
+  /** Which search provider found it ("youtube-music" or "youtube"), or "override". */
   provider: string;
   /** Match score, when the matcher gives one. */
   score?: number;
