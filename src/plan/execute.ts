@@ -12,6 +12,7 @@ import {
   type Plan,
   type PlanItem,
   type PlanItemError,
+  resetToPending,
 } from "./model.ts";
 import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
 import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
@@ -668,16 +669,6 @@ class PlanExecution {
       // A broken progress display must not stop downloads.
     }
   }
-}
-
-/** Puts an interrupted item back to the state of one that never ran. */
-function resetToPending(item: PlanItem): void {
-  item.status = "pending";
-  item.progress = 0;
-  delete item.stage;
-  delete item.started_at;
-  delete item.completed_at;
-  delete item.error;
 }
 
 /** The track ids an M3U item lists, in order (empty for damaged metadata). */

@@ -255,3 +255,13 @@ export function planFromJson(text: string): Plan {
 export function itemsById(items: readonly PlanItem[]): Map<string, PlanItem> {
   return new Map(items.map((item) => [item.id, item]));
 }
+
+/** Puts an interrupted item back to the state of one that never ran. */
+export function resetToPending(item: PlanItem): void {
+  item.status = "pending";
+  item.progress = 0;
+  delete item.stage;
+  delete item.started_at;
+  delete item.completed_at;
+  delete item.error;
+}

@@ -4,7 +4,7 @@
  * reopened track are written again once it is done.
  */
 import { rollUpContainers } from "./container_status.ts";
-import type { M3uMetadata, Plan, PlanItem } from "./model.ts";
+import { type M3uMetadata, type Plan, resetToPending } from "./model.ts";
 
 /** Returns a copy of the plan with every unfinished track and its M3Us pending again. */
 export function reopenUnfinished(plan: Plan, options: { now?: Date } = {}): Plan {
@@ -32,13 +32,4 @@ export function unfinishedTrackCount(plan: Plan): number {
     item.type === "track" && item.metadata !== null &&
     (item.status === "failed" || item.status === "in_progress" || item.status === "pending")
   ).length;
-}
-
-function resetToPending(item: PlanItem): void {
-  item.status = "pending";
-  item.progress = 0;
-  delete item.stage;
-  delete item.started_at;
-  delete item.completed_at;
-  delete item.error;
 }

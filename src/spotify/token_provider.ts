@@ -34,7 +34,7 @@ import {
 import { cancelled, type Clock, systemClock, throwIfAborted } from "./timing.ts";
 
 /** Without a token no request can be made: a failing token endpoint is a service down. */
-const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
+export const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
 
 /** Hands out a bearer token for the Web API. */
 export interface TokenProvider {

@@ -22,10 +22,7 @@ import {
   type RetryPolicy,
 } from "./retry_policy.ts";
 import { cancelled, type Clock, throwIfAborted } from "./timing.ts";
-import { DEFAULT_ACCOUNTS_URL, parseOAuthError } from "./token_provider.ts";
-
-/** Without a token no request can be made: a failing token endpoint is a service down. */
-const TOKEN_ENDPOINT_HINT = "Spotify may be having problems; try again later.";
+import { DEFAULT_ACCOUNTS_URL, parseOAuthError, TOKEN_ENDPOINT_HINT } from "./token_provider.ts";
 
 /** Collaborators and settings of a token request. */
 export interface TokenRequestOptions {
