@@ -2,6 +2,7 @@
  * A Spotify that hands out tokens but never answers a catalog request: a command that reads
  * Spotify is still planning for as long as a test needs, e.g. to press Ctrl-C there.
  */
+import { cleanEnv, makeTempWorkspace, tunedlCommand } from "./cli_runner.ts";
 
 /** The fake's address, a promise of its first catalog request, and its shutdown. */
 export interface SilentSpotify {
@@ -28,4 +29,58 @@ export function silentSpotify(): SilentSpotify {
     await server.shutdown();
   };
   return { url: `http://127.0.0.1:${server.addr.port}`, requested, close };
+}
+
+/** The environment a tunedl child needs to read Spotify from the silent fake. */
+export function silentSpotifyEnv(spotify: SilentSpotify, cacheDir: string): Record<string, string> {
+  return {
+    TUNEDL_SPOTIFY_API_URL: spotify.url,
+    TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.url,
+    TUNEDL_CACHE_DIR: cacheDir,
+    SPOTIFY_CLIENT_ID: "id",
+    SPOTIFY_CLIENT_SECRET: "secret",
+  };
+}
+
+/** What a tunedl child left behind. */
+export interface InterruptedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `tunedl <args> --config <config>` (the config written from `configText`) against a
+ * Spotify that never answers, presses Ctrl-C once it asked, and collects what it printed.
+ */
+export async function interruptWhilePlanning(
+  args: readonly string[],
+  configText: string,
+): Promise<InterruptedRun> {
+  const spotify = silentSpotify();
+  await using work = await makeTempWorkspace({ prefix: "tunedl-plan-int-" });
+  try {
+    const config = await work.writeConfig(configText);
+    const command = await tunedlCommand([...args, "--config", config]);
+    const child = new Deno.Command(command.program, {
+      args: command.args,
+      cwd: work.dir,
+      env: cleanEnv({ ...silentSpotifyEnv(spotify, work.cacheDir), NO_COLOR: "1" }),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await spotify.requested;
+    child.kill("SIGINT");
+    const output = await child.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    await spotify.close();
+  }
 }

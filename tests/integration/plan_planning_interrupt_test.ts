@@ -6,46 +6,18 @@
 import assert from "node:assert/strict";
 import xterm from "@xterm/headless";
 import { cleanEnv, makeTempWorkspace, tunedlCommand } from "../fakes/cli_runner.ts";
-import { silentSpotify } from "../fakes/silent_spotify.ts";
+import {
+  interruptWhilePlanning,
+  silentSpotify,
+  silentSpotifyEnv,
+} from "../fakes/silent_spotify.ts";
 
 /** Starts `tunedl plan` against a Spotify that never answers, presses Ctrl-C once it asked. */
-async function interruptedPlan(extraArgs: string[]) {
-  const spotify = silentSpotify();
-  await using work = await makeTempWorkspace({ prefix: "tunedl-plan-int-" });
-  try {
-    const config = await work.writeConfig(
-      'version: "1.2"\n' +
-        "songs:\n  - https://open.spotify.com/track/1t2qKa8K72IBC8yQlhD9bU\n",
-    );
-    const { program, args } = await tunedlCommand(["plan", "--config", config, ...extraArgs]);
-    const child = new Deno.Command(program, {
-      args,
-      cwd: work.dir,
-      env: cleanEnv({
-        TUNEDL_SPOTIFY_API_URL: spotify.url,
-        TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.url,
-        TUNEDL_CACHE_DIR: work.cacheDir,
-        SPOTIFY_CLIENT_ID: "id",
-        SPOTIFY_CLIENT_SECRET: "secret",
-        NO_COLOR: "1",
-      }),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    await spotify.requested;
-    child.kill("SIGINT");
-    const output = await child.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    await spotify.close();
-  }
+function interruptedPlan(extraArgs: string[]) {
+  return interruptWhilePlanning(
+    ["plan", ...extraArgs],
+    'version: "1.2"\n' + "songs:\n  - https://open.spotify.com/track/1t2qKa8K72IBC8yQlhD9bU\n",
+  );
 }
 
 /** One line about the interruption, and none of the error's or the download's wording. */
@@ -122,14 +94,7 @@ Deno.test({
       const child = new Deno.Command("script", {
         args: ["-qfec", [program, ...args].map(quote).join(" "), "/dev/null"],
         cwd: work.dir,
-        env: cleanEnv({
-          TUNEDL_SPOTIFY_API_URL: spotify.url,
-          TUNEDL_SPOTIFY_ACCOUNTS_URL: spotify.url,
-          TUNEDL_CACHE_DIR: work.cacheDir,
-          SPOTIFY_CLIENT_ID: "id",
-          SPOTIFY_CLIENT_SECRET: "secret",
-          TERM: "xterm-256color",
-        }),
+        env: cleanEnv({ ...silentSpotifyEnv(spotify, work.cacheDir), TERM: "xterm-256color" }),
         clearEnv: true,
         stdin: "piped",
         stdout: "piped",
