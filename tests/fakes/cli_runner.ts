@@ -141,24 +141,36 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
+/** Starts `tunedl <args>` as a child with a clean environment, stdout and stderr piped. */
+export async function spawnTunedl(
+  args: readonly string[],
+  options: Omit<RunTunedlOptions, "stdin" | "inProcess"> & { stdin?: "null" | "piped" } = {},
+): Promise<Deno.ChildProcess> {
+  const { program, args: programArgs } = await tunedlCommand(args);
+  return new Deno.Command(program, {
+    args: programArgs,
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    clearEnv: true,
+    stdin: options.stdin ?? "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: options.signal,
+  }).spawn();
+}
+
 /** Runs `tunedl <args>` (in a subprocess unless `inProcess`) and collects its exit code and output. */
 export async function runTunedl(
   args: readonly string[],
   options: RunTunedlOptions = {},
 ): Promise<TunedlRun> {
   if (options.inProcess && !testBinary()) return await runTunedlInProcess(args, options);
-  const { program, args: programArgs } = await tunedlCommand(args);
-  const command = new Deno.Command(program, {
-    args: programArgs,
+  const child = await spawnTunedl(args, {
     cwd: options.cwd,
-    env: cleanEnv(options.env),
-    clearEnv: true,
-    stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
+    env: options.env,
     signal: options.signal,
+    stdin: options.stdin === undefined ? "null" : "piped",
   });
-  const child = command.spawn();
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));

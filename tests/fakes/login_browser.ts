@@ -4,7 +4,7 @@
  * then GETs the redirect target: the CLI's callback server), a free loopback
  * port, and a catalog with a playlist the fake user owns.
  */
-import { cleanEnv, tunedlCommand } from "./cli_runner.ts";
+import { spawnTunedl } from "./cli_runner.ts";
 import { FIXTURE_IDS, loadFixtureCatalog, type SpotifyCatalog } from "./spotify_fake.ts";
 
 /** A playlist the logged-in fake user owns (same rows as the fixture playlist). */
@@ -65,16 +65,10 @@ export async function loginThroughBrowser(
   args: string[],
   options: { env: Record<string, string>; cwd: string; tamper?: (callback: URL) => URL },
 ): Promise<LoginRun> {
-  const command = await tunedlCommand(["login", "--no-browser", "--timeout", "60", ...args]);
-  const child = new Deno.Command(command.program, {
-    args: command.args,
+  const child = await spawnTunedl(["login", "--no-browser", "--timeout", "60", ...args], {
     cwd: options.cwd,
-    env: cleanEnv(options.env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+    env: options.env,
+  });
   const stdout = new Response(child.stdout).text();
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   const run: LoginRun = { code: -1, stdout: "", stderr: "" };

@@ -2,7 +2,7 @@
  * A Spotify that hands out tokens but never answers a catalog request: a command that reads
  * Spotify is still planning for as long as a test needs, e.g. to press Ctrl-C there.
  */
-import { cleanEnv, makeTempWorkspace, tunedlCommand } from "./cli_runner.ts";
+import { makeTempWorkspace, spawnTunedl } from "./cli_runner.ts";
 
 /** The fake's address, a promise of its first catalog request, and its shutdown. */
 export interface SilentSpotify {
@@ -61,16 +61,10 @@ export async function interruptWhilePlanning(
   await using work = await makeTempWorkspace({ prefix: "tunedl-plan-int-" });
   try {
     const config = await work.writeConfig(configText);
-    const command = await tunedlCommand([...args, "--config", config]);
-    const child = new Deno.Command(command.program, {
-      args: command.args,
+    const child = await spawnTunedl([...args, "--config", config], {
       cwd: work.dir,
-      env: cleanEnv({ ...silentSpotifyEnv(spotify, work.cacheDir), NO_COLOR: "1" }),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+      env: { ...silentSpotifyEnv(spotify, work.cacheDir), NO_COLOR: "1" },
+    });
     await spotify.requested;
     child.kill("SIGINT");
     const output = await child.output();

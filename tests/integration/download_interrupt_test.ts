@@ -9,11 +9,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  cleanEnv,
   installedYtdlp,
   makeTempWorkspace,
+  spawnTunedl,
   type TempWorkspace,
-  tunedlCommand,
 } from "../fakes/cli_runner.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
@@ -109,23 +108,14 @@ interface RunningDownload {
 }
 
 async function startDownload(setup: Setup, extraArgs: string[] = []): Promise<RunningDownload> {
-  const { program, args } = await tunedlCommand([
+  const child = await spawnTunedl([
     "download",
     "--config",
     setup.config,
     "--log-format",
     "json",
     ...extraArgs,
-  ]);
-  const child = new Deno.Command(program, {
-    args,
-    cwd: setup.work.dir,
-    env: cleanEnv(setup.env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  ], { cwd: setup.work.dir, env: setup.env });
   const events: JsonEvent[] = [];
   const waiters: { predicate: (event: JsonEvent) => boolean; resolve(e: JsonEvent): void }[] = [];
   const reading = (async () => {

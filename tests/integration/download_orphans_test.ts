@@ -8,12 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  cleanEnv,
-  makeTempWorkspace,
-  type TempWorkspace,
-  tunedlCommand,
-} from "../fakes/cli_runner.ts";
+import { makeTempWorkspace, spawnTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
 
@@ -102,22 +97,13 @@ async function downloadUntilConverting(setup: Setup): Promise<{
   stderr: Promise<string>;
   stdout: Promise<string>;
 }> {
-  const { program, args } = await tunedlCommand([
+  const child = await spawnTunedl([
     "download",
     "--config",
     setup.config,
     "--log-format",
     "json",
-  ]);
-  const child = new Deno.Command(program, {
-    args,
-    cwd: setup.work.dir,
-    env: cleanEnv(setup.env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  ], { cwd: setup.work.dir, env: setup.env });
   const stdout = new Response(child.stdout).text();
   const stderr = new Response(child.stderr).text();
   const ended = child.status.then(() => true);

@@ -7,12 +7,11 @@
 import assert from "node:assert/strict";
 import { join, sep } from "node:path";
 import {
-  cleanEnv,
   makeTempWorkspace,
   parseStdoutJson,
   runTunedl,
+  spawnTunedl,
   type TempWorkspace,
-  tunedlCommand,
 } from "../fakes/cli_runner.ts";
 import { type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 import { FIXTURE_IDS, loadFixtureCatalog, type SpotifyCatalog } from "../fakes/spotify_fake.ts";
@@ -274,15 +273,7 @@ Deno.test("two downloads on one library: the second exits 6 naming the first, ea
   const { world, work, env } = setup;
   const configFile = await work.writeConfig(config({ albums: [link("album", ALBUM_PONDER)] }));
 
-  const { program, args } = await tunedlCommand(["download", "--config", configFile]);
-  const first = new Deno.Command(program, {
-    args,
-    cwd: work.dir,
-    env: cleanEnv(env),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const first = await spawnTunedl(["download", "--config", configFile], { cwd: work.dir, env });
   const firstOutput = first.output();
   try {
     // The first run is searching (and held there): it holds the library.
