@@ -24,17 +24,20 @@ export interface MemorySamples {
   /** The highest heapUsed / external seen (not necessarily at the same time). */
   peakHeapUsedMB: number;
   peakExternalMB: number;
+  /** Every sample, when $BENCH_MEMORY_TIMELINE is set (for bench/memory_probe.ts). */
+  timeline?: MemorySample[];
 }
 
 const MB = 1024 * 1024;
 const round = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
 
-function startSampler(out: string): void {
+function startSampler(out: string, options: { timeline: boolean }): void {
   const started = performance.now();
   let count = 0;
   let atPeakRss: MemorySample | undefined;
   let peakHeapUsedMB = 0;
   let peakExternalMB = 0;
+  const timeline: MemorySample[] | undefined = options.timeline ? [] : undefined;
   const sample = () => {
     const m = Deno.memoryUsage();
     count++;
@@ -45,6 +48,7 @@ function startSampler(out: string): void {
       heapUsedMB: round(m.heapUsed),
       externalMB: round(m.external),
     };
+    timeline?.push(reading);
     if (!atPeakRss || reading.rssMB > atPeakRss.rssMB) atPeakRss = reading;
     peakHeapUsedMB = Math.max(peakHeapUsedMB, reading.heapUsedMB);
     peakExternalMB = Math.max(peakExternalMB, reading.externalMB);
@@ -58,6 +62,7 @@ function startSampler(out: string): void {
       atPeakRss: atPeakRss!,
       peakHeapUsedMB,
       peakExternalMB,
+      timeline,
     };
     Deno.writeTextFileSync(out, JSON.stringify(result));
   });
@@ -65,6 +70,6 @@ function startSampler(out: string): void {
 
 if (import.meta.main) {
   const out = Deno.env.get("BENCH_MEMORY_OUT");
-  if (out) startSampler(out);
+  if (out) startSampler(out, { timeline: Deno.env.get("BENCH_MEMORY_TIMELINE") === "1" });
   Deno.exit(await runCli(Deno.args, processIo()));
 }

@@ -69,12 +69,19 @@ export function parseGnuTime(text: string): { peakRssMiB?: number; cpuSeconds?: 
  */
 export async function runTunedlMeasured(
   args: string[],
-  options: { env: Record<string, string>; cwd: string; sampleMemory?: boolean },
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    sampleMemory?: boolean;
+    /** Deno flags added after the cli task's (e.g. `--v8-flags=--trace-gc`), for probes. */
+    denoFlags?: readonly string[];
+  },
 ): Promise<ProcessMeasurement> {
   const memoryFile = join(options.cwd, `.memory-${crypto.randomUUID().slice(0, 8)}`);
   const denoArgs = [
     "run",
     ...await cliFlags(),
+    ...options.denoFlags ?? [],
     "--config",
     join(ROOT, "deno.json"),
     options.sampleMemory ? join(ROOT, "bench", "sampled_main.ts") : join(ROOT, "main.ts"),
