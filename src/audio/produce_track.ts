@@ -13,7 +13,7 @@ import type { AudioTools } from "./executables.ts";
 import { formatFromPath } from "./formats.ts";
 import type { ProcessRunner } from "./process.ts";
 import { type AudioTags, writeTags } from "./tags.ts";
-import { downloadAudio, type DownloadProgress } from "./ytdlp.ts";
+import { downloadAudio, type DownloadProgress, probeFromDownload } from "./ytdlp.ts";
 
 /** The steps of producing a track file, in order. */
 export type TrackStage = "download" | "convert" | "tag" | "place";
@@ -199,6 +199,8 @@ export async function produceTrackFile(
       run: options.run,
       // Tagging reads the file and its length anyway (below): no second ffprobe.
       verify: false,
+      // What yt-dlp printed spares a program start per track; ffprobe reads the file otherwise.
+      source: probeFromDownload(downloaded),
     });
     await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);
