@@ -41,7 +41,9 @@ const stacks = new Map<string, number>();
 let total = 0;
 const walk = (node: Node, path: string[]) => {
   const f = node.callFrame;
-  const name = `${f.functionName || "(anon)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
+  const name = `${f.functionName || "(anon)"} ${f.url.split("/").slice(-2).join("/")}:${
+    f.lineNumber + 1
+  }`;
   const here = [...path, name];
   if (node.selfSize > 0) {
     total += node.selfSize;

@@ -70,7 +70,9 @@ const config: Record<string, unknown> = {
   songs: library.sources.songs.map((id) => link("track", id)),
   artists: library.sources.artists.map((id) => link("artist", id)),
 };
-if (mode === "pre2026") config.playlists = library.sources.playlists.map((id) => link("playlist", id));
+if (mode === "pre2026") {
+  config.playlists = library.sources.playlists.map((id) => link("playlist", id));
+}
 await Deno.writeTextFile(join(dir, "config.yaml"), stringify(config));
 await Deno.mkdir(join(dir, "cache"));
 
@@ -99,8 +101,10 @@ async function run(name: string): Promise<void> {
   await Deno.writeTextFile(join(dir, `${name}.timeline.json`), JSON.stringify(timeline));
   const every = Number(values["every-ms"]);
   let next = 0;
-  console.log(`${name}: exit ${m.code}, ${(m.wallMs / 1000).toFixed(1)} s, load ${load.toFixed(1)}>` +
-    `${Deno.loadavg()[0].toFixed(1)}, peak RSS ${((m.peakRssMiB ?? 0) * 1.048576).toFixed(1)} MB`);
+  console.log(
+    `${name}: exit ${m.code}, ${(m.wallMs / 1000).toFixed(1)} s, load ${load.toFixed(1)}>` +
+      `${Deno.loadavg()[0].toFixed(1)}, peak RSS ${((m.peakRssMiB ?? 0) * 1.048576).toFixed(1)} MB`,
+  );
   console.log("   t s    rss  heapTot heapUsed external");
   for (const s of timeline) {
     if (s.atMs < next && s !== m.memory?.atPeakRss) continue;
@@ -114,9 +118,11 @@ async function run(name: string): Promise<void> {
   }
   const peak = m.memory?.atPeakRss;
   if (peak) {
-    console.log(`  at sampled peak: rss ${peak.rssMB} heapTotal ${peak.heapTotalMB} heapUsed ` +
-      `${peak.heapUsedMB} external ${peak.externalMB}; max heapUsed ${m.memory?.peakHeapUsedMB} ` +
-      `external ${m.memory?.peakExternalMB}`);
+    console.log(
+      `  at sampled peak: rss ${peak.rssMB} heapTotal ${peak.heapTotalMB} heapUsed ` +
+        `${peak.heapUsedMB} external ${peak.externalMB}; max heapUsed ${m.memory?.peakHeapUsedMB} ` +
+        `external ${m.memory?.peakExternalMB}`,
+    );
   }
 }
 

@@ -142,7 +142,11 @@ export function rewriteTags(
   const run = queue.then(async () => {
     const backend = backendFor(format);
     const taglib = await engine(backend, options.wasmDir);
-    const file = await taglib.open(bytes);
+    // taglib-wasm copies a Uint8Array before loading it (Emscripten copies it into Wasm memory
+    // once more); a whole ArrayBuffer it takes as it is. A song is megabytes: one copy less.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength &&
+      bytes.buffer instanceof ArrayBuffer;
+    const file = await taglib.open(backend === "emscripten" && whole ? bytes.buffer : bytes);
     try {
       const existing = file.properties();
       const next: Record<string, string[]> = {};
@@ -161,7 +165,12 @@ export function rewriteTags(
         else file.setPictures(change.pictures);
       }
       if (!file.save()) throw new Error("TagLib could not save the tags");
-      return { bytes: file.getFileBuffer().slice(), durationSeconds: audioSeconds(file) };
+      // Emscripten's buffer is a copy out of Wasm memory already; WASI's may be its own state.
+      const saved = file.getFileBuffer();
+      return {
+        bytes: backend === "emscripten" ? saved : saved.slice(),
+        durationSeconds: audioSeconds(file),
+      };
     } finally {
       file.dispose();
     }

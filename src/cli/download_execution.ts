@@ -9,9 +9,12 @@ import {
   removeStaleTagTemps,
   runProcess,
 } from "../audio/mod.ts";
+import { join } from "node:path";
 import { LyricsTally } from "../lyrics/mod.ts";
 import {
   buildRunRecord,
+  type CoverSource,
+  createCoverStore,
   createTrackWorker,
   executePlan,
   type ExecutionEvent,
@@ -55,14 +58,21 @@ export async function executeDownload(
   const reporter = reporterFor(run);
   // One watchdog for all of the run's programs, not a shell of its own for each.
   await using watchdog = createGroupWatchdog() ?? undefined;
+  const warn = (message: string) =>
+    reporter.handle({ type: "warning", time: new Date().toISOString(), message } as ExecutionEvent);
+  // Each cover fetched once, kept in the library's temp folder (removed when the run ends, or by
+  // the next run after a kill) rather than in memory for the whole run.
+  await using covers = createCoverStore({
+    timeoutMs: loaded.config.download.request_timeout * 1000,
+    warn,
+    dir: join(run.tempRoot, `covers-${crypto.randomUUID().slice(0, 8)}`),
+  });
   const worker = trackWorkerFor(run, library, {
+    covers,
     tools: options.tools,
     run: (program, args, options) => runProcess(program, args, { ...options, watchdog }),
     lyricsTally,
-    warn: (message) =>
-      reporter.handle(
-        { type: "warning", time: new Date().toISOString(), message } as ExecutionEvent,
-      ),
+    warn,
   });
   const planFile = planFileFor(ctx.paths.dir, run.hash);
   try {
@@ -119,6 +129,7 @@ function trackWorkerFor(
   run: DownloadRun,
   library: PreparedLibrary,
   parts: {
+    covers: CoverSource;
     tools: AudioTools;
     run: ProcessRunner;
     lyricsTally: LyricsTally;
@@ -143,6 +154,7 @@ function trackWorkerFor(
       run: parts.run,
       libraryRoot: loaded.library.baseDir,
       warn: parts.warn,
+      covers: parts.covers,
     }),
     {
       mode: d.duplicates,

@@ -9,6 +9,7 @@ export * from "./spotify_catalog.ts";
 export * from "./build_plan.ts";
 export * from "./plan_store.ts";
 export * from "./track_pipeline.ts";
+export * from "./cover_store.ts";
 export * from "./library_reuse.ts";
 export * from "./stop_policy.ts";
 export * from "./track_lyrics.ts";

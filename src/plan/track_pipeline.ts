@@ -4,18 +4,11 @@
  * tags and cover) -> record (library index), plus re-tags and M3U files. Each
  * step is a call into its own stage.
  */
-import {
-  displayText,
-  failureReason,
-  fetchBounded,
-  limitsFromTimeout,
-  writeFileAtomic,
-} from "../util/mod.ts";
+import { writeFileAtomic } from "../util/mod.ts";
 import { type AudioFormat, type TrackMetadata } from "../model/mod.ts";
 import { dirname } from "node:path";
 import {
   type AudioTools,
-  coverImageProblem,
   diskFullError,
   type ProcessRunner,
   produceTrackFile,
@@ -29,7 +22,6 @@ import {
   CancelledError,
   isNoSpaceError,
   isTunedlError,
-  NetworkError,
   NotFoundError,
   StorageError,
   TunedlError,
@@ -41,6 +33,7 @@ import { produceWithFallback } from "./source_fallback.ts";
 import { type PlanItem, trackMetadata } from "./model.ts";
 import type { TrackDetailsReader } from "./spotify_catalog.ts";
 import type { TrackLyrics } from "./track_lyrics.ts";
+import { type CoverSource, createCoverStore } from "./cover_store.ts";
 import { stopsRun } from "./stop_policy.ts";
 import {
   type AudioCandidate,
@@ -93,6 +86,11 @@ export interface TrackPipelineOptions {
   libraryRoot: string;
   /** HTTP client for cover images; global fetch by default. */
   fetch?: typeof fetch;
+  /**
+   * Where covers come from, fetched once per run; default: a store that keeps every cover of
+   * the run in memory (the CLI passes one that keeps them on disk).
+   */
+  covers?: CoverSource;
   /** Told about non-fatal problems (a cover that could not be fetched). */
   warn?: (message: string) => void;
   /** Lyrics for each file; absent with `lyrics: off`. */
@@ -113,43 +111,12 @@ interface StoredMatch {
 export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
   const d = deps.settings;
   const overrides = d.overrides;
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  const covers = new Map<string, Promise<Uint8Array | undefined>>();
+  const covers = deps.covers ??
+    createCoverStore({ fetch: deps.fetch, timeoutMs: d.requestTimeoutMs, warn: deps.warn });
   const searchCache = {
     get: (key: string) => deps.caches.search.get<AudioCandidate[]>(key),
     set: (key: string, value: AudioCandidate[]) => deps.caches.search.set(key, value),
   };
-
-  function cover(url: string | undefined, signal: AbortSignal): Promise<Uint8Array | undefined> {
-    if (!url) return Promise.resolve(undefined);
-    let pending = covers.get(url);
-    if (!pending) {
-      const shown = displayText(url, { max: 200 });
-      pending = fetchCover(url, {
-        fetch: fetchFn,
-        signal,
-        timeoutMs: d.requestTimeoutMs,
-      }).then((bytes) => {
-        const problem = coverImageProblem(bytes);
-        if (problem === undefined) return bytes;
-        deps.warn?.(`skipped the cover ${shown}: ${problem}; the track is written without it`);
-        return undefined;
-      }, (error) => {
-        if (signal.aborted) {
-          // Cancelled for this track only: another track may fetch it again.
-          covers.delete(url);
-          throw error;
-        }
-        deps.warn?.(
-          `skipped the cover ${shown}: ${failureReason(error, "cover")}; ` +
-            "the track is written without it",
-        );
-        return undefined;
-      });
-      covers.set(url, pending);
-    }
-    return pending;
-  }
 
   /** The match of this track, or of another track of the same recording (by ISRC). */
   async function storedMatch(track: TrackMetadata): Promise<StoredMatch | undefined> {
@@ -201,7 +168,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     const path = outputPathOf(item);
     // Fetched while the programs run; tagging waits for it. A cancelled fetch rejects, and if
     // the track fails before tagging nothing awaits it: that rejection is expected, not lost.
-    const coverBytes = cover(track.coverUrl, ctx.signal);
+    const coverBytes = covers.get(track.coverUrl, ctx.signal);
     coverBytes.catch(() => {});
     const produced = await produceTrackFile(source.url, path, {
       format: d.format,
@@ -314,7 +281,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const tags = tagsFromTrack(track, { sourceUrl: known?.url });
       await orDiskFull(
         retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
-          cover: await cover(track.coverUrl, ctx.signal),
+          cover: await covers.get(track.coverUrl, ctx.signal),
           signal: ctx.signal,
           tempDir: tempRootFor(deps.libraryRoot),
         }),
@@ -503,39 +470,4 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
       },
     },
   );
-}
-
-/** Largest cover read; Spotify's 640 px covers are ~100 KB. */
-export const MAX_COVER_BYTES = 10_000_000;
-
-/** Reads a cover image within time and size limits, retrying once; throws a typed error otherwise. */
-export async function fetchCover(
-  url: string,
-  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
-): Promise<Uint8Array> {
-  try {
-    return await fetchCoverOnce(url, options);
-  } catch (error) {
-    if (!(error instanceof NetworkError) || options.signal?.aborted) throw error;
-    return await fetchCoverOnce(url, options);
-  }
-}
-
-async function fetchCoverOnce(
-  url: string,
-  options: { fetch?: typeof fetch; signal?: AbortSignal; timeoutMs: number },
-): Promise<Uint8Array> {
-  const { timeoutMs } = options;
-  const response = await fetchBounded(url, {}, {
-    fetch: options.fetch,
-    signal: options.signal,
-    limits: limitsFromTimeout(timeoutMs, MAX_COVER_BYTES),
-    what: "cover",
-    readBody: (status) => status >= 200 && status < 300,
-  });
-  if (response.status >= 500) {
-    throw new NetworkError(`the cover server answered HTTP ${response.status}`);
-  }
-  if (!response.ok) throw new TunedlError(`the cover server answered HTTP ${response.status}`);
-  return response.body;
 }
