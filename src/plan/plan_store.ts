@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { camelCaseKeys, snakeCaseKeys, writeFileAtomic } from "../util/mod.ts";
-import { type Plan, planFromJson, type PlanItem, planJsonPieces } from "./model.ts";
+import { camelCaseKeys, JsonMemo, snakeCaseKeys, writeFileAtomic } from "../util/mod.ts";
+import { type Plan, planFromJson, type PlanItem } from "./model.ts";
 import { unfinishedTrackCount } from "./reopen_unfinished.ts";
 
 /** The folder of saved plans inside the cache folder. */
@@ -29,13 +29,24 @@ export function savedPlanText(plan: Plan): string {
   return [...savedPlanPieces(plan)].join("");
 }
 
+// Each item's saved text is made again only when the item changed since the last save.
+const savedItemText = new JsonMemo<PlanItem>((item) => JSON.stringify(snakeCaseKeys(item)));
+
 /**
- * savedPlanText in pieces of 100 items, each item's keys converted on its own:
- * the plan of thousands of tracks saved every few seconds is then never one
- * multi-MB string, nor one deep copy (the plan's own keys are snake_case).
+ * savedPlanText in pieces: the plan's own fields, then each item's text, each item's keys
+ * converted on its own and its text remembered until the item changes. The plan of thousands
+ * of tracks saved every few seconds is then never one multi-MB string, nor one deep copy, and
+ * a save makes new text only for the items that changed.
  */
-export function savedPlanPieces(plan: Plan): Generator<string> {
-  return planJsonPieces(plan, { item: snakeCaseKeys });
+export function* savedPlanPieces(plan: Plan): Generator<string> {
+  const { items, ...rest } = plan;
+  const head = JSON.stringify(rest);
+  yield head === "{}" ? '{"items":[' : `${head.slice(0, -1)},"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) yield ",";
+    yield savedItemText.text(items[i]);
+  }
+  yield "]}";
 }
 
 /** Reads a saved plan, of this version or an earlier one (whose metadata keys were camelCase). */

@@ -46,9 +46,7 @@ export async function writeFileAtomic(
       if (typeof data === "string" || data instanceof Uint8Array) {
         await writeAll(file, typeof data === "string" ? new TextEncoder().encode(data) : data);
       } else {
-        // Text in pieces (a large JSON document): encoded and written one piece at a time.
-        const encoder = new TextEncoder();
-        for (const piece of data) await writeAll(file, encoder.encode(piece));
+        await writePieces(file, data);
       }
       if (options.sync ?? true) await file.syncData();
     } finally {
@@ -59,6 +57,35 @@ export async function writeFileAtomic(
     await removeQuietly(tempPath);
     throw error;
   }
+}
+
+/** Bytes of one write of text given in pieces. */
+const PIECE_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Text in pieces (a large JSON document, saved every few seconds during a run) encoded into one
+ * reused buffer and written as it fills: no piece becomes bytes of its own, so a save leaves no
+ * megabytes of buffers behind for the garbage collector (measured: a third of a download's
+ * allocations were its checkpoints).
+ */
+async function writePieces(file: Deno.FsFile, pieces: Iterable<string>): Promise<void> {
+  const encoder = new TextEncoder();
+  const buffer = new Uint8Array(PIECE_BUFFER_BYTES);
+  let used = 0;
+  for (const piece of pieces) {
+    let rest = piece;
+    while (rest.length > 0) {
+      // A character takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 characters).
+      if (PIECE_BUFFER_BYTES - used < 4) {
+        await writeAll(file, buffer.subarray(0, used));
+        used = 0;
+      }
+      const { read, written } = encoder.encodeInto(rest, buffer.subarray(used));
+      used += written;
+      rest = read === rest.length ? "" : rest.slice(read);
+    }
+  }
+  if (used > 0) await writeAll(file, buffer.subarray(0, used));
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {

@@ -7,3 +7,4 @@ export * from "./format.ts";
 export * from "./bounded_fetch.ts";
 export * from "./safe_text.ts";
 export * from "./json_keys.ts";
+export * from "./json_memo.ts";

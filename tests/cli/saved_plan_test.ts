@@ -92,3 +92,17 @@ Deno.test("resumeLine: one wording for what is left pending", () => {
     "Stopped: yt-dlp needs a JavaScript runtime. Fix it, then run again with --resume to continue (1 track left pending).",
   );
 });
+
+Deno.test("a plan saved again shows what changed since the last save", () => {
+  const plan = samplePlan();
+  const first = savedPlanText(plan);
+  assert.equal(savedPlanText(plan), first, "unchanged: the same text");
+  const [track] = plan.items;
+  track.status = "failed";
+  track.error = { code: "network", message: "timed out" };
+  track.metadata = { ...track.metadata!, isrc: "USRC17607839" } as typeof track.metadata;
+  const second = savedPlanText(plan);
+  assert.notEqual(second, first);
+  assert.deepEqual(readSavedPlan(second), plan);
+  assert.ok(second.includes('"isrc":"USRC17607839"'), second);
+});

@@ -124,3 +124,22 @@ Deno.test("moveIntoPlace passes other rename errors on and keeps the source", as
     assert.equal(await Deno.readTextFile(temp), "audio");
   });
 });
+
+Deno.test("writeFileAtomic writes pieces larger than its buffer, split characters kept whole", async () => {
+  await withTempDir(async (dir) => {
+    const target = path.join(dir, "big.json");
+    // 64 KiB buffer: pieces of every size around it, with 2-, 3- and 4-byte characters at the
+    // edges, must come out as the same text.
+    const pieces = [
+      "x".repeat(65_535),
+      "ä",
+      "€".repeat(30_000),
+      "",
+      "🎵".repeat(20_000),
+      "y".repeat(3),
+      "é".repeat(70_000),
+    ];
+    await writeFileAtomic(target, pieces, { sync: false });
+    assert.equal(await Deno.readTextFile(target), pieces.join(""));
+  });
+});
