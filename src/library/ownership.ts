@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import { StorageError } from "../errors/mod.ts";
+import { JsonMemo, writeTextPieces } from "../util/mod.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {
@@ -35,6 +36,11 @@ interface OwnershipFile {
 export function libraryStateDir(libraryRoot: string): string {
   return path.join(libraryRoot, ".tunedl");
 }
+
+// An entry's text as JSON.stringify(record, null, 1) writes it at its depth (two more spaces).
+const entryText = new JsonMemo<OwnedFile>((entry) =>
+  JSON.stringify(entry, null, 1).replaceAll("\n", "\n  ")
+);
 
 /** Options of {@link OwnershipRecord.open}. */
 export interface OwnershipOpenOptions {
@@ -288,20 +294,35 @@ export class OwnershipRecord {
   }
 
   #text(): string {
-    const data: OwnershipFile = {
-      version: 1,
-      files: Object.fromEntries([...this.#files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    };
-    return JSON.stringify(data, null, 1) + "\n";
+    return this.#pieces().join("");
+  }
+
+  /**
+   * The record's text (`JSON.stringify(data, null, 1)` and a newline) in pieces: each entry's
+   * text is remembered until the entry changes, so a save every second during a run of
+   * thousands of tracks makes text only for the files written since the last one.
+   */
+  #pieces(): string[] {
+    // The default sort: by UTF-16 code units, as `a < b` compares.
+    const keys = [...this.#files.keys()].sort();
+    if (keys.length === 0) return ['{\n "version": 1,\n "files": {}\n}\n'];
+    const pieces = ['{\n "version": 1,\n "files": {\n'];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      pieces.push(i === 0 ? "  " : ",\n  ", JSON.stringify(key), ": ");
+      pieces.push(entryText.text(this.#files.get(key)!));
+    }
+    pieces.push("\n }\n}\n");
+    return pieces;
   }
 
   #save(): Promise<void> {
     if (this.#saving) return this.#saving;
     this.#dirty = false;
     const started = performance.now();
-    const text = this.#text();
+    const pieces = this.#pieces();
     this.#lastTextMs = performance.now() - started;
-    this.#saving = writeThenRename(this.#tempPath, this.file, text)
+    this.#saving = writeThenRename(this.#tempPath, this.file, pieces)
       .catch((error) => {
         this.#saveError = error;
         this.#dirty = true;
@@ -313,16 +334,13 @@ export class OwnershipRecord {
   }
 }
 
-/** Writes `text` to `temp`, flushes it to disk and renames it over `file` (atomic replace). */
-async function writeThenRename(temp: string, file: string, text: string): Promise<void> {
+/** Writes `pieces` to `temp`, flushes it to disk and renames it over `file` (atomic replace). */
+async function writeThenRename(temp: string, file: string, pieces: string[]): Promise<void> {
   await Deno.mkdir(path.dirname(file), { recursive: true });
   try {
     const handle = await Deno.open(temp, { write: true, create: true, truncate: true });
     try {
-      const bytes = new TextEncoder().encode(text);
-      for (let written = 0; written < bytes.length;) {
-        written += await handle.write(bytes.subarray(written));
-      }
+      await writeTextPieces(handle, pieces);
       await handle.syncData();
     } finally {
       handle.close();

@@ -46,7 +46,7 @@ export async function writeFileAtomic(
       if (typeof data === "string" || data instanceof Uint8Array) {
         await writeAll(file, typeof data === "string" ? new TextEncoder().encode(data) : data);
       } else {
-        await writePieces(file, data);
+        await writeTextPieces(file, data);
       }
       if (options.sync ?? true) await file.syncData();
     } finally {
@@ -63,12 +63,15 @@ export async function writeFileAtomic(
 const PIECE_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Text in pieces (a large JSON document, saved every few seconds during a run) encoded into one
- * reused buffer and written as it fills: no piece becomes bytes of its own, so a save leaves no
- * megabytes of buffers behind for the garbage collector (measured: a third of a download's
- * allocations were its checkpoints).
+ * Writes text given in pieces to an open file. The pieces (a large JSON document, saved every
+ * few seconds during a run) are encoded into one reused buffer, written as it fills: no piece
+ * becomes bytes of its own, so a save leaves no megabytes of buffers for the garbage collector
+ * (a plan checkpoint's buffers were a tenth of a download's allocations, measured).
  */
-async function writePieces(file: Deno.FsFile, pieces: Iterable<string>): Promise<void> {
+export async function writeTextPieces(
+  file: Deno.FsFile,
+  pieces: Iterable<string>,
+): Promise<void> {
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(PIECE_BUFFER_BYTES);
   let used = 0;

@@ -188,3 +188,48 @@ Deno.test("OwnershipRecord.open tidies temp files a killed run left, not a save 
     assert.deepEqual(names, [".owned.json.456.tmp"]);
   });
 });
+
+Deno.test("OwnershipRecord: the saved text is the record's indented JSON, also after changes", async () => {
+  await withLibrary(async (root) => {
+    const record = await OwnershipRecord.open(root, { saveIntervalMs: 0 });
+    const file = join(root, ".tunedl", "owned.json");
+    const expected = () => {
+      const files = Object.fromEntries(
+        record.entries()
+          .map(([path, entry]) => [record.keyOf(path)!, entry] as const)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+      return JSON.stringify({ version: 1, files }, null, 1) + "\n";
+    };
+    const song = join(root, "B", "Ä", '02 - "Song".mp3');
+    record.record(song, { kind: "track", spotify_id: "s", isrc: "X1", sources: ["album:a"] });
+    record.record(join(root, "A", "01 - One.mp3"), { kind: "track", sources: [] });
+    record.record(join(root, "Mix.m3u8"), {
+      kind: "m3u",
+      spotify_id: "p",
+      sources: ["playlist:p"],
+    });
+    await record.flush();
+    assert.equal(await Deno.readTextFile(file), expected());
+    // Changes in place: new sources and a sharing track show in the next save.
+    record.addSources(song, ["playlist:q"]);
+    record.share(song, "t2", ["playlist:r"]);
+    await record.flush();
+    assert.equal(await Deno.readTextFile(file), expected());
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(file)).files['B/Ä/02 - "Song".mp3'], {
+      kind: "track",
+      spotify_id: "s",
+      isrc: "X1",
+      sources: ["album:a", "playlist:q", "playlist:r"],
+      shared_by: ["t2"],
+      written_at: record.get(song)!.written_at,
+    });
+    record.forget(song);
+    await record.flush();
+    assert.equal(await Deno.readTextFile(file), expected());
+    for (const [path] of record.entries()) record.forget(path);
+    await record.flush();
+    assert.equal(await Deno.readTextFile(file), expected());
+    assert.equal(expected(), '{\n "version": 1,\n "files": {}\n}\n');
+  });
+});
