@@ -10,13 +10,13 @@ const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()
 const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
 await new Promise((r) => ws.addEventListener("open", r, { once: true }));
 let id = 0;
-const pending = new Map<number, (v: unknown) => void>();
+const pending = new Map<number, (v: Record<string, unknown>) => void>();
 ws.addEventListener("message", (e) => {
   const msg = JSON.parse(e.data);
   if (msg.id !== undefined) pending.get(msg.id)?.(msg.result ?? msg.error);
 });
 const call = (method: string, params: Record<string, unknown> = {}) =>
-  new Promise<any>((resolve) => {
+  new Promise<Record<string, unknown>>((resolve) => {
     const n = ++id;
     pending.set(n, resolve);
     ws.send(JSON.stringify({ id: n, method, params }));
@@ -29,13 +29,13 @@ await call("HeapProfiler.startSampling", {
 });
 console.error(`sampling ${seconds} s`);
 await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
-const { profile } = await call("HeapProfiler.stopSampling");
-ws.close();
 type Node = {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
   children: Node[];
 };
+const { profile } = await call("HeapProfiler.stopSampling") as { profile: { head: Node } };
+ws.close();
 const self = new Map<string, number>();
 const stacks = new Map<string, number>();
 let total = 0;
