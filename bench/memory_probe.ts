@@ -103,7 +103,10 @@ async function run(name: string): Promise<void> {
   let next = 0;
   console.log(
     `${name}: exit ${m.code}, ${(m.wallMs / 1000).toFixed(1)} s, load ${load.toFixed(1)}>` +
-      `${Deno.loadavg()[0].toFixed(1)}, peak RSS ${((m.peakRssMiB ?? 0) * 1.048576).toFixed(1)} MB`,
+      `${Deno.loadavg()[0].toFixed(1)}, peak RSS ${
+        ((m.peakRssMiB ?? 0) * 1.048576).toFixed(1)
+      } MB, ` +
+      `CPU ${m.cpuSeconds} s`,
   );
   console.log("   t s    rss  heapTot heapUsed external");
   for (const s of timeline) {
