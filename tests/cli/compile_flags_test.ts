@@ -57,10 +57,14 @@ Deno.test("runtimeFlagsOfCommand keeps Deno's permission flags and drops tunedl'
       "--deny-env=HOME",
     ]],
     ["deno  run  --unstable --allow-sys  main.ts", ["--unstable", "--allow-sys"]],
-    // V8 settings (a smaller young generation keeps peak memory down) are baked in too.
+    // V8 settings (a smaller young generation, memory saver mode: peak memory) are baked in too.
     ["deno run -A --v8-flags=--max-semi-space-size=4 main.ts", [
       "-A",
       "--v8-flags=--max-semi-space-size=4",
+    ]],
+    ["deno run -A --v8-flags=--max-semi-space-size=4,--memory-saver-mode main.ts", [
+      "-A",
+      "--v8-flags=--max-semi-space-size=4,--memory-saver-mode",
     ]],
   ];
   for (const [command, expected] of cases) {
