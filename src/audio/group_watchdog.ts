@@ -7,8 +7,10 @@
  * track. A run's programs can share one: a shell started once, reading lines
  * on a pipe that tunedl holds and the OS closes when tunedl ends in any way
  * (kill -9 too). `+PID` names a new group (the program's pid is its group's
- * id), `-PID` one whose program ended: its leftovers are killed then, as the
- * per-program guard did. At the pipe's end it kills every group still named.
+ * id), `-PID` one whose program ended (runProcess kills its leftovers itself).
+ * At the pipe's end it kills every group still named. Ended groups are told
+ * along with the next new one, or within a second: each line is a write and a
+ * wake-up of the shell.
  */
 
 /**
@@ -25,7 +27,6 @@ while IFS= read -r line; do
   case $line in
     +*) groups="$groups$g " ;;
     -*)
-      kill -s KILL -- "-$g" 2>/dev/null
       rest=" "
       for x in $groups; do [ "$x" = "$g" ] || rest="$rest$x "; done
       groups=$rest ;;
@@ -43,6 +44,8 @@ export interface GroupWatchdogOptions {
 }
 
 const encoder = new TextEncoder();
+/** Longest time an ended group stays named when no new one comes. */
+const RELEASE_DELAY_MS = 1000;
 
 /** A run's watchdog: started with the first program, told of each group, closed at the run's end. */
 export class GroupWatchdog implements AsyncDisposable {
@@ -51,6 +54,9 @@ export class GroupWatchdog implements AsyncDisposable {
   #child: Deno.ChildProcess | undefined;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #closed = false;
+  /** `-PID` lines not written yet. */
+  #released = "";
+  #releaseTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A watchdog that starts its shell when the first group is named. */
   constructor(options: GroupWatchdogOptions) {
@@ -71,16 +77,24 @@ export class GroupWatchdog implements AsyncDisposable {
     else this.#send(`+${pid}\n`);
   }
 
-  /** The group's program ended: its leftovers are killed, and the group is no longer named. */
+  /** The group's program ended (its leftovers killed by the caller): no longer named. */
   release(pid: number): void {
-    if (!this.#watched.delete(pid)) return;
-    this.#send(`-${pid}\n`);
+    if (!this.#watched.delete(pid) || this.#writer === undefined) return;
+    this.#released += `-${pid}\n`;
+    if (this.#releaseTimer !== undefined) return;
+    const timer = setTimeout(() => {
+      this.#releaseTimer = undefined;
+      this.#send("");
+    }, RELEASE_DELAY_MS);
+    Deno.unrefTimer(timer);
+    this.#releaseTimer = timer;
   }
 
   /** Ends the watchdog (it kills groups still named); resolves once the shell has exited. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#releaseTimer);
     const writer = this.#writer;
     const child = this.#child;
     this.#writer = undefined;
@@ -125,7 +139,10 @@ export class GroupWatchdog implements AsyncDisposable {
   #send(line: string): void {
     const writer = this.#writer;
     if (writer === undefined) return;
-    writer.write(encoder.encode(line)).catch(() => {
+    const text = this.#released + line;
+    this.#released = "";
+    if (text === "") return;
+    writer.write(encoder.encode(text)).catch(() => {
       // The shell is gone (killed from outside): the next group starts a new one.
       if (this.#child !== undefined) this.#forget(this.#child);
     });
@@ -136,6 +153,8 @@ export class GroupWatchdog implements AsyncDisposable {
     const writer = this.#writer;
     this.#child = undefined;
     this.#writer = undefined;
+    // A new shell is told only of the groups still running.
+    this.#released = "";
     // Lets go of the broken pipe.
     writer?.abort().catch(() => {});
   }

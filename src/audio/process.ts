@@ -472,7 +472,16 @@ export async function runProcess(
   } finally {
     // Tells the watchdog to end the group: the program is done, leftovers go with it.
     if (launch.watchdog) await child.stdin.close().catch(() => {});
-    options.watchdog?.release(child.pid);
+    if (options.watchdog !== undefined) {
+      // What the program left running goes with it (the per-program watchdog does the same).
+      // The group only: the program's own pid may already be another process's.
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch {
+        // No one left in the group.
+      }
+      options.watchdog.release(child.pid);
+    }
     runningGroups.delete(child.pid);
     signal?.removeEventListener("abort", onAbort);
     if (timer !== undefined) clearTimeout(timer);

@@ -183,8 +183,7 @@ export async function produceTrackFile(
     });
     checkAborted(signal, `download of ${sourceUrl}`);
     sizes.durationSeconds = downloaded.durationSeconds;
-    sizes.downloadBytes = (await Deno.stat(downloaded.file).catch(() => undefined))?.size ??
-      sizes.downloadBytes;
+    sizes.downloadBytes = downloaded.bytes ?? sizes.downloadBytes;
 
     step = `converting ${sourceUrl} to ${options.format}`;
     onStage?.("convert");

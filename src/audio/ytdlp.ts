@@ -57,6 +57,8 @@ export interface DownloadedAudio {
   durationSeconds?: number;
   /** Audio bitrate in kbit/s, when yt-dlp knows it. */
   abr?: number;
+  /** Size of the file in bytes. */
+  bytes?: number;
 }
 
 const PROGRESS_PREFIX = "tunedl-progress ";
@@ -202,7 +204,11 @@ export async function downloadAudio(
 
   const printed = parseDownloadOutput(result.stdout);
   let file = printed.file;
-  if (file === undefined || !(await exists(file))) file = await findDownloadedFile(options.workDir);
+  let bytes = file === undefined ? undefined : await sizeOf(file);
+  if (bytes === undefined) {
+    file = await findDownloadedFile(options.workDir);
+    bytes = file === undefined ? undefined : await sizeOf(file);
+  }
   if (file === undefined) {
     throw downloadErrorFromStderr(
       url,
@@ -211,15 +217,15 @@ export async function downloadAudio(
     );
   }
   const ext = printed.ext ?? file.slice(file.lastIndexOf(".") + 1);
-  return { ...printed, file, ext };
+  return { ...printed, file, ext, ...(bytes === undefined ? {} : { bytes }) };
 }
 
-async function exists(path: string): Promise<boolean> {
+/** A file's size; undefined when there is no such file. */
+async function sizeOf(path: string): Promise<number | undefined> {
   try {
-    await Deno.stat(path);
-    return true;
+    return (await Deno.stat(path)).size;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
