@@ -28,7 +28,7 @@ export async function removeStaleTagTemps(
     names.add(basename(path));
   }
   let removed = 0;
-  for (const [dir, names] of namesByDir) {
+  const tidy = async (dir: string, names: Set<string>) => {
     try {
       for await (const entry of Deno.readDir(dir)) {
         const owner = entry.isFile ? tagTempOwner(entry.name) : undefined;
@@ -42,6 +42,16 @@ export async function removeStaleTagTemps(
         } catch { /* gone meanwhile */ }
       }
     } catch { /* no such folder yet */ }
-  }
+  };
+  // A library of hundreds of album folders is read on every run: several folders at a time.
+  const folders = [...namesByDir];
+  let next = 0;
+  const lane = async () => {
+    while (next < folders.length) await tidy(...folders[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(FOLDERS_AT_ONCE, folders.length) }, lane));
   return removed;
 }
+
+/** Folders read at once. */
+const FOLDERS_AT_ONCE = 16;

@@ -32,7 +32,7 @@ import {
 import { hardExit } from "./hard_exit.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { type CliIo, terminalSink } from "./io.ts";
-import { recheckLibraryFiles } from "./library_recheck.ts";
+import { noWholeFiles, recheckLibraryFiles } from "./library_recheck.ts";
 import {
   markPlanDuplicates,
   openOwnership,
@@ -198,9 +198,12 @@ async function freshPlan(run: DownloadRun, tools: AudioTools | undefined): Promi
   if (ctx.loaded.config.download.overwrite === "skip" && ctx.libraryIndex) {
     plan = await skipIndexedTracks(plan, ctx.libraryIndex);
   }
+  // A one-shot run's plan is a few tracks: the library's copy of its whole files stays as it is.
+  if (!flags.oneShot) run.wholeFiles = noWholeFiles();
   plan = await recheckLibraryFiles(ctx, plan, {
     ffprobe: tools?.ffprobe ?? optionalFfprobe(ctx.loaded, io),
     signal,
+    whole: run.wholeFiles,
   });
   for (const item of plan.items) {
     if (item.damage !== undefined) run.warn(`${item.path}: ${item.damage}; downloading it again`);

@@ -99,9 +99,11 @@ export async function openCaches(
     files: {
       maxSize: d.file_cache_max_size,
       ttlMs: d.file_cache_ttl * SECOND,
+      // The size and time come with the stat: the check of present files reuses them.
       probe: async (path) => {
         try {
-          return (await Deno.stat(path)).isFile;
+          const info = await Deno.stat(path);
+          return info.isFile && { size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
         } catch {
           return false;
         }
@@ -193,6 +195,7 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   const catalog = spotifyCatalogReader(client, {
     cache: {
       get: (key) => spotifyCache.get(key),
+      getMany: (keys) => spotifyCache.getMany(keys),
       set: (key, value, options) => spotifyCache.set(key, value, options),
       getOrLoad: (key, loader, options) => spotifyCache.getOrLoad(key, loader, options),
     },

@@ -76,8 +76,12 @@ function positive(value: number | undefined, width: number): string {
   return String(Math.trunc(value)).padStart(width, "0");
 }
 
+/** Templates already checked: a plan renders the same one for each of thousands of tracks. */
+const checkedTemplates = new Set<string>();
+
 /** Throws a ConfigError when a template uses a placeholder tunedl does not know. */
 export function checkPathTemplate(template: string): void {
+  if (checkedTemplates.has(template)) return;
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {
       throw new ConfigError(`unknown placeholder "${match[0]}" in output template "${template}"`, {
@@ -85,6 +89,7 @@ export function checkPathTemplate(template: string): void {
       });
     }
   }
+  if (checkedTemplates.size < 64) checkedTemplates.add(template);
 }
 
 function fill(template: string, context: TemplateContext): string {

@@ -50,7 +50,8 @@ export function sanitizePathComponent(name: string, options: SanitizeOptions = {
   safe = safe.replace(LEADING_DOTS_AND_SPACES, "").replace(TRAILING_DOTS_AND_SPACES, "");
   if (safe === "") safe = replacement === "" ? "_" : replacement;
   safe = avoidDeviceName(safe);
-  if (utf8ByteLength(safe) > maxBytes) {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most names need no encoding to know they fit.
+  if (safe.length * 3 > maxBytes && utf8ByteLength(safe) > maxBytes) {
     safe = shortenName(safe, maxBytes, options.keepExtension ?? true);
   }
   return safe;

@@ -342,13 +342,13 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
           title: meta.title,
         };
       });
-      await Deno.mkdir(dirname(m3uPath), { recursive: true });
-      await orDiskFull(
-        writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath })),
-        deps.libraryRoot,
-        `writing ${m3uPath}`,
-      );
-      deps.caches.files.invalidate(m3uPath);
+      const text = renderM3u(entries, { m3uPath });
+      // A re-run over an unchanged playlist writes (and flushes to disk) nothing.
+      if (await readTextOrUndefined(m3uPath) !== text) {
+        await Deno.mkdir(dirname(m3uPath), { recursive: true });
+        await orDiskFull(writeFileAtomic(m3uPath, text), deps.libraryRoot, `writing ${m3uPath}`);
+        deps.caches.files.invalidate(m3uPath);
+      }
       return { written: entries.length, leftOut: tracks.length - entries.length };
     },
   };
@@ -534,4 +534,13 @@ async function fetchCoverOnce(
   }
   if (!response.ok) throw new TunedlError(`the cover server answered HTTP ${response.status}`);
   return response.body;
+}
+
+/** A text file's content, or undefined when it cannot be read (missing, a folder, not UTF-8). */
+async function readTextOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -9,13 +9,37 @@ const DATA_KEYED = new Set(["failed_by_reason", "cache_hit_rates", "overrides", 
 
 /** "durationMs" -> "duration_ms"; keys without capitals are unchanged. */
 export function snakeCase(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
-    .toLowerCase();
+  return remembered(snakeNames, key, toSnakeCase);
 }
 
 /** "duration_ms" -> "durationMs"; keys without underscores are unchanged. */
 export function camelCase(key: string): string {
+  return remembered(camelNames, key, toCamelCase);
+}
+
+function toSnakeCase(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+function toCamelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_match, char: string) => char.toUpperCase());
+}
+
+// A saved plan of thousands of items repeats the same few dozen keys: renaming each once
+// instead of with two regular expressions per key was most of the cost of saving it.
+const snakeNames = new Map<string, string>();
+const camelNames = new Map<string, string>();
+/** Names remembered per direction; keys of data (ids) could otherwise grow it without end. */
+const MAX_REMEMBERED = 4096;
+
+function remembered(names: Map<string, string>, key: string, rename: (key: string) => string) {
+  let name = names.get(key);
+  if (name === undefined) {
+    name = rename(key);
+    if (names.size < MAX_REMEMBERED) names.set(key, name);
+  }
+  return name;
 }
 
 /** A deep copy of a JSON-able value with every object key in snake_case. */
@@ -35,9 +59,10 @@ function mapKeys(value: unknown, rename: (key: string) => string): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const result: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    const name = rename(key);
-    result[name] = DATA_KEYED.has(snakeCase(key)) ? entry : mapKeys(entry, rename);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const entry = (value as Record<string, unknown>)[key];
+    result[rename(key)] = DATA_KEYED.has(snakeCase(key)) ? entry : mapKeys(entry, rename);
   }
   return result;
 }

@@ -66,7 +66,7 @@ function world(
     probed,
     options: {
       index: {
-        entry: (id: string) => Promise.resolve(index.get(id)),
+        entries: (ids: readonly string[]) => Promise.resolve(ids.map((id) => index.get(id))),
         record: (id: string, entry: LibraryEntry) => {
           index.set(id, entry);
           return Promise.resolve();
