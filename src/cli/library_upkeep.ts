@@ -161,6 +161,11 @@ export function recordWrittenFiles(ownership: OwnershipRecord, plan: Plan) {
   return (file: WrittenFile): void => {
     const { item } = file;
     const itemSources = sources.get(item.id) ?? [];
+    // An M3U left as it was keeps its entry (and the time it was written): nothing to save.
+    if (file.unchanged && ownership.get(file.path)?.kind === file.kind) {
+      ownership.addSources(file.path, itemSources);
+      return;
+    }
     if (file.shared) {
       if (item.spotify_id) ownership.share(file.path, item.spotify_id, itemSources);
       return;

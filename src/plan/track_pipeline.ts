@@ -343,13 +343,13 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
         };
       });
       const text = renderM3u(entries, { m3uPath });
+      const result = { written: entries.length, leftOut: tracks.length - entries.length };
       // A re-run over an unchanged playlist writes (and flushes to disk) nothing.
-      if (await readTextOrUndefined(m3uPath) !== text) {
-        await Deno.mkdir(dirname(m3uPath), { recursive: true });
-        await orDiskFull(writeFileAtomic(m3uPath, text), deps.libraryRoot, `writing ${m3uPath}`);
-        deps.caches.files.invalidate(m3uPath);
-      }
-      return { written: entries.length, leftOut: tracks.length - entries.length };
+      if (await readTextOrUndefined(m3uPath) === text) return { ...result, unchanged: true };
+      await Deno.mkdir(dirname(m3uPath), { recursive: true });
+      await orDiskFull(writeFileAtomic(m3uPath, text), deps.libraryRoot, `writing ${m3uPath}`);
+      deps.caches.files.invalidate(m3uPath);
+      return result;
     },
   };
 }

@@ -188,3 +188,23 @@ Deno.test("OwnershipRecord.open tidies temp files a killed run left, not a save 
     assert.deepEqual(names, [".owned.json.456.tmp"]);
   });
 });
+
+Deno.test("OwnershipRecord.keyOf: the same key as the library-relative path, for any path", async () => {
+  await withLibrary(async (root) => {
+    const record = await OwnershipRecord.open(root);
+    const table: [string, string | undefined][] = [
+      [join(root, "A", "B", "01 - x.mp3"), "A/B/01 - x.mp3"],
+      [`${root}/A/./B/x.mp3`, "A/B/x.mp3"],
+      [`${root}/A/../B/x.mp3`, "B/x.mp3"],
+      [`${root}/A//x.mp3`, "A/x.mp3"],
+      [`${root}/A/x.mp3/`, "A/x.mp3"],
+      [`${root}/..hidden/x.mp3`, "..hidden/x.mp3"],
+      [`${root}/../outside.mp3`, undefined],
+      [`${root}/`, undefined],
+      [root, undefined],
+      [`${root}-sibling/x.mp3`, undefined],
+      ["/elsewhere/x.mp3", undefined],
+    ];
+    for (const [path, key] of table) assert.equal(record.keyOf(path), key, path);
+  });
+});
