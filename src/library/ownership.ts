@@ -204,6 +204,8 @@ export class OwnershipRecord {
   addSources(filePath: string, sources: readonly string[]): void {
     const entry = this.get(filePath);
     if (!entry) return;
+    // A re-run lists each file under the sources it already has: nothing to copy or sort.
+    if (sources.every((source) => entry.sources.includes(source))) return;
     const all = new Set([...entry.sources, ...sources]);
     if (all.size === entry.sources.length) return;
     entry.sources = [...all].sort();

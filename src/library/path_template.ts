@@ -129,6 +129,11 @@ export function renderOutputPath(
 
   const path = options.platformPath ?? hostPath;
   const baseDir = path.resolve(options.baseDir);
+  // Sanitized names hold no separator and are never "." or "..": without the template's own
+  // "." or ".." the path is the names below the folder (thousands of tracks per plan).
+  if (!parts.some((part) => part === "." || part === "..")) {
+    return `${baseDir.endsWith(path.sep) ? baseDir : baseDir + path.sep}${parts.join(path.sep)}`;
+  }
   const result = path.resolve(baseDir, ...parts);
   const relative = path.relative(baseDir, result);
   if (
