@@ -9,6 +9,7 @@ import {
   type CacheSet,
   createCacheSet,
   defaultCacheDir,
+  fileProbe,
   folderWriteProblem,
   openPersistentCache,
 } from "../cache/mod.ts";
@@ -100,14 +101,7 @@ export async function openCaches(
       maxSize: d.file_cache_max_size,
       ttlMs: d.file_cache_ttl * SECOND,
       // The size and time come with the stat: the check of present files reuses them.
-      probe: async (path) => {
-        try {
-          const info = await Deno.stat(path);
-          return info.isFile && { size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
-        } catch {
-          return false;
-        }
-      },
+      probe: fileProbe(),
     },
     warn,
   });

@@ -1,0 +1,49 @@
+/**
+ * The stat behind the file-exists cache. A plan of thousands of tracks checks thousands of
+ * files; on a local disk a synchronous stat answers in microseconds, several times cheaper than
+ * an asynchronous one (a trip through a thread pool). On a network share or a cold spinning disk
+ * one stat can take milliseconds, and many in flight at once are what keeps it fast: from the
+ * first slow answer on, every stat of the run is asynchronous.
+ */
+import type { FileFacts } from "./file_exists_cache.ts";
+
+/** Options of {@link fileProbe}. */
+export interface FileProbeOptions {
+  /** A synchronous stat slower than this makes every later one asynchronous (default 2 ms). */
+  slowMs?: number;
+  /** The stats, replaceable in tests. */
+  statSync?: (path: string) => Deno.FileInfo;
+  stat?: (path: string) => Promise<Deno.FileInfo>;
+  /** Clock in milliseconds. */
+  now?: () => number;
+}
+
+/** A probe for FileExistsCache: false, or the size and time of the regular file at path. */
+export function fileProbe(
+  options: FileProbeOptions = {},
+): (path: string) => Promise<false | FileFacts> {
+  const slowMs = options.slowMs ?? 2;
+  const statSync = options.statSync ?? Deno.statSync;
+  const stat = options.stat ?? Deno.stat;
+  const now = options.now ?? (() => performance.now());
+  let synchronous = true;
+  const factsOf = (info: Deno.FileInfo): false | FileFacts =>
+    info.isFile && { size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
+  return async (path) => {
+    if (synchronous) {
+      const started = now();
+      try {
+        return factsOf(statSync(path));
+      } catch {
+        return false;
+      } finally {
+        if (now() - started > slowMs) synchronous = false;
+      }
+    }
+    try {
+      return factsOf(await stat(path));
+    } catch {
+      return false;
+    }
+  };
+}
