@@ -11,8 +11,9 @@ import type { FileFacts } from "./file_exists_cache.ts";
 export interface FileProbeOptions {
   /** A synchronous stat slower than this makes every later one asynchronous (default 2 ms). */
   slowMs?: number;
-  /** The stats, replaceable in tests. */
+  /** The synchronous stat (Deno.statSync; replaceable in tests). */
   statSync?: (path: string) => Deno.FileInfo;
+  /** The asynchronous stat (Deno.stat; replaceable in tests). */
   stat?: (path: string) => Promise<Deno.FileInfo>;
   /** Clock in milliseconds. */
   now?: () => number;
