@@ -40,6 +40,8 @@ export interface DownloadRun {
   spinner?: PlanningProgress;
   /** The present files the check of a fresh plan found whole (none for a resumed plan). */
   wholeFiles?: WholeFiles;
+  /** The ownership record, read while Spotify answers (holding the library's lock). */
+  ownershipOpening?: Promise<OwnershipRecord>;
   ownership?: OwnershipRecord;
   lock?: LibraryLock;
 }

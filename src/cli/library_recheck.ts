@@ -5,6 +5,7 @@
  * next run settles each unchanged file with one stat instead of a read of its entry.
  */
 import { probeAudio } from "../audio/mod.ts";
+import type { FileExistsCache } from "../cache/mod.ts";
 import { type CheckedFile, sameMtime } from "../library/mod.ts";
 import { type Plan, recheckPresentFiles, statFile } from "../plan/mod.ts";
 import type { RunContext } from "./run_context.ts";
@@ -26,13 +27,19 @@ export interface WholeFiles {
 export async function recheckLibraryFiles(
   ctx: Pick<RunContext, "libraryIndex" | "loaded" | "caches">,
   plan: Plan,
-  options: { ffprobe?: string; signal?: AbortSignal; whole?: WholeFiles } = {},
+  options: {
+    ffprobe?: string;
+    signal?: AbortSignal;
+    whole?: WholeFiles;
+    /** The library's checked files, when already read. */
+    checked?: ReadonlyMap<string, CheckedFile>;
+  } = {},
 ): Promise<Plan> {
   const index = ctx.libraryIndex;
   if (!index) return plan;
   const ffprobe = options.ffprobe;
   const files = ctx.caches.files;
-  const checked = await index.checkedFiles(ctx.loaded.library.baseDir);
+  const checked = options.checked ?? await index.checkedFiles(ctx.loaded.library.baseDir);
   if (options.whole) options.whole.before = checked;
   return await recheckPresentFiles(plan, {
     index,
@@ -47,6 +54,23 @@ export async function recheckLibraryFiles(
       : async (path) =>
         (await probeAudio(path, { ffprobePath: ffprobe, signal: options.signal })).durationSeconds,
   });
+}
+
+/**
+ * Stats files ahead into the file-exists cache, a few dozen at a time between other work (the
+ * plan's answers from Spotify), until `signal` says the plan is made.
+ */
+export async function statAhead(
+  files: Pick<FileExistsCache, "facts">,
+  known: Iterable<CheckedFile>,
+  options: { signal: AbortSignal },
+): Promise<void> {
+  let count = 0;
+  for (const file of known) {
+    if (options.signal.aborted) return;
+    await files.facts(file.path);
+    if (++count % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 /** An empty record of whole files, for {@link recheckLibraryFiles} to fill. */

@@ -219,19 +219,27 @@ export function spotifyCatalogReader(
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
-    const [missing, cachedValue] = await getAll<unknown>([`missing:${key}`, key]);
+    const stampKey = `playlist-snapshot:${id}`;
+    const [missing, stamp] = await getAll<unknown>([`missing:${key}`, stampKey]);
     if (missing !== undefined) {
       const answer = missing as MissingAnswer;
       throw new NotFoundError(answer.message, { hint: answer.hint });
     }
-    const cached = cachedValue as SpotifyPlaylist | undefined;
-    if (cached?.snapshotId) {
-      const head = await client.getJson(
-        `/v1/playlists/${encodeURIComponent(id)}?fields=snapshot_id`,
-        { signal },
-      ) as { snapshot_id?: unknown } | null;
-      if (head?.snapshot_id === cached.snapshotId) return cached;
-    }
+    const head = () =>
+      client.getJson(`/v1/playlists/${encodeURIComponent(id)}?fields=snapshot_id`, {
+        signal,
+      }) as Promise<{ snapshot_id?: unknown } | null>;
+    const reading = cache.get<SpotifyPlaylist>(key);
+    // The snapshot id is kept on its own beside the playlist: with it, the check goes out while
+    // the playlist itself (hundreds of KB) is read. The playlist's own id decides.
+    type Checked = [{ snapshot_id?: unknown } | null, SpotifyPlaylist | undefined];
+    const [current, cached]: Checked = typeof stamp === "string"
+      ? await Promise.all([head(), reading])
+      : await reading.then(async (value): Promise<Checked> => [
+        value?.snapshotId ? await head() : null,
+        value,
+      ]);
+    if (cached?.snapshotId && current?.snapshot_id === cached.snapshotId) return cached;
     let fresh: SpotifyPlaylist;
     try {
       fresh = await client.getPlaylist(id, { signal });
@@ -246,7 +254,10 @@ export function spotifyCatalogReader(
       }
       throw error;
     }
-    if (!fresh.unreadEntries) await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+    if (!fresh.unreadEntries) {
+      await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+      if (fresh.snapshotId) await cache.set(stampKey, fresh.snapshotId, { ttlMs: ttls.playlistMs });
+    }
     return fresh;
   }
 
