@@ -15,6 +15,7 @@ import {
   resumablePlan,
   saveRunRecord,
   skipIndexedTracks,
+  sourcesByItem,
 } from "../plan/mod.ts";
 import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -252,12 +253,13 @@ async function prepareLibrary(run: DownloadRun, planned: Plan): Promise<Prepared
   const plan = markPlanDuplicates(planned, ownership, {
     mode: ctx.loaded.config.download.duplicates,
   });
-  if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
+  const sources = sourcesByItem(plan.items);
+  if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex, sources });
   // Refused before anything is downloaded: a prune that large is more likely a mistake.
   const prune = flags.prune
     ? preparePrune(plan, ownership, { loaded: ctx.loaded, force: flags.force })
     : undefined;
-  return { plan, ownership, prune };
+  return { plan, ownership, prune, sources };
 }
 
 /** With `plan_execution_enabled: false`: the plan, and nothing downloaded. */

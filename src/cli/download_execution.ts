@@ -138,7 +138,9 @@ function trackWorkerFor(
         }),
       }),
       // A one-shot run's files are not the config's: they are never recorded, so never pruned.
-      onWritten: run.flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),
+      onWritten: run.flags.oneShot
+        ? undefined
+        : recordWrittenFiles(ownership, plan, { sources: library.sources }),
     },
   );
 }

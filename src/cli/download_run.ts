@@ -50,6 +50,8 @@ export interface DownloadRun {
 export interface PreparedLibrary {
   plan: Plan;
   ownership: OwnershipRecord;
+  /** The sources above each item of the plan (sourcesByItem), made once for the run. */
+  sources: Map<string, string[]>;
   prune?: PreparedPrune;
 }
 
