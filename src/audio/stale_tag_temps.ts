@@ -28,9 +28,21 @@ export async function removeStaleTagTemps(
     names.add(basename(path));
   }
   let removed = 0;
+  // A local disk lists a folder in microseconds, far less than an asynchronous call costs: the
+  // listing is synchronous until one takes long (a network share), then asynchronous.
+  let synchronous = true;
+  const list = async (dir: string): Promise<Deno.DirEntry[]> => {
+    if (!synchronous) return await Array.fromAsync(Deno.readDir(dir));
+    const started = performance.now();
+    try {
+      return [...Deno.readDirSync(dir)];
+    } finally {
+      if (performance.now() - started > SLOW_LISTING_MS) synchronous = false;
+    }
+  };
   const tidy = async (dir: string, names: Set<string>) => {
     try {
-      for await (const entry of Deno.readDir(dir)) {
+      for (const entry of await list(dir)) {
         const owner = entry.isFile ? tagTempOwner(entry.name) : undefined;
         if (owner === undefined || !names.has(owner)) continue;
         const path = join(dir, entry.name);
@@ -55,3 +67,5 @@ export async function removeStaleTagTemps(
 
 /** Folders read at once. */
 const FOLDERS_AT_ONCE = 16;
+/** A synchronous listing slower than this makes the rest asynchronous. */
+const SLOW_LISTING_MS = 2;
