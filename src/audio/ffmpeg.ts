@@ -160,6 +160,11 @@ export interface ConvertOptions {
    * saves a process per track.
    */
   verify?: boolean;
+  /**
+   * What is already known of the input (what yt-dlp said of the file it wrote): then no ffprobe
+   * starts before the conversion. Read with ffprobe when undefined.
+   */
+  source?: AudioProbe;
 }
 
 /** How a conversion will be done. */
@@ -271,7 +276,7 @@ export async function convertAudio(
   options: ConvertOptions,
 ): Promise<ConvertedAudio> {
   const run = options.run ?? runProcess;
-  const source = await probeAudio(input, {
+  const source = options.source ?? await probeAudio(input, {
     ffprobePath: options.ffprobePath ?? ffprobeBeside(options.ffmpegPath),
     signal: options.signal,
     run,

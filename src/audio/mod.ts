@@ -1,6 +1,7 @@
 /** Audio stage: yt-dlp download, ffmpeg conversion, tags and cover, atomic placement, tool checks. */
 export * from "./formats.ts";
 export * from "./process.ts";
+export * from "./group_watchdog.ts";
 export * from "./executables.ts";
 export * from "./download_errors.ts";
 export * from "./ytdlp.ts";

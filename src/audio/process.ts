@@ -7,6 +7,7 @@ import { win32 } from "node:path";
 import { isAbsolute } from "node:path";
 import { CancelledError, DependencyError, TunedlError } from "../errors/mod.ts";
 import { isExecutableFile } from "./executables.ts";
+import { GroupWatchdog } from "./group_watchdog.ts";
 
 /** Options for one program run. */
 export interface RunOptions {
@@ -26,6 +27,11 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
   /** Time between SIGTERM and SIGKILL when stopping; default 2000 ms. */
   killGraceMs?: number;
+  /**
+   * The run's shared watchdog ({@link createGroupWatchdog}): the program starts without a
+   * watchdog shell of its own and is named to this one. Default: a watchdog per program.
+   */
+  watchdog?: GroupWatchdog;
 }
 
 /** What a finished program left behind. */
@@ -257,6 +263,15 @@ function findSetsid(): string | undefined {
   return setsidPath ?? undefined;
 }
 
+/**
+ * A watchdog for the programs of one run (see group_watchdog.ts), or undefined where there is
+ * no POSIX shell (Windows). It starts with the first program named to it; close it at the end.
+ */
+export function createGroupWatchdog(): GroupWatchdog | undefined {
+  const shell = findShell();
+  return shell === undefined ? undefined : new GroupWatchdog({ shell, setsid: findSetsid() });
+}
+
 /** Sends a signal to a whole process group (POSIX) or kills a process tree (Windows). */
 export async function killProcessTree(pid: number, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
   if (Deno.build.os === "windows") {
@@ -378,7 +393,8 @@ export async function runProcess(
 
   let child: Deno.ChildProcess;
   const setsid = findSetsid();
-  const shell = findShell();
+  // With the run's watchdog, no shell of the program's own.
+  const shell = options.watchdog === undefined ? findShell() : undefined;
   const launch = launchCommand(program, args, {
     setsid,
     shell,
@@ -413,6 +429,7 @@ export async function runProcess(
   }
 
   runningGroups.add(child.pid);
+  options.watchdog?.watch(child.pid);
   const stdout = new OutputCollector(limit, options.onStdoutLine);
   const stderr = new OutputCollector(limit, options.onStderrLine);
   const giveUpReading = new AbortController();
@@ -455,6 +472,16 @@ export async function runProcess(
   } finally {
     // Tells the watchdog to end the group: the program is done, leftovers go with it.
     if (launch.watchdog) await child.stdin.close().catch(() => {});
+    if (options.watchdog !== undefined) {
+      // What the program left running goes with it (the per-program watchdog does the same).
+      // The group only: the program's own pid may already be another process's.
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch {
+        // No one left in the group.
+      }
+      options.watchdog.release(child.pid);
+    }
     runningGroups.delete(child.pid);
     signal?.removeEventListener("abort", onAbort);
     if (timer !== undefined) clearTimeout(timer);

@@ -13,7 +13,7 @@ import type { AudioTools } from "./executables.ts";
 import { formatFromPath } from "./formats.ts";
 import type { ProcessRunner } from "./process.ts";
 import { type AudioTags, writeTags } from "./tags.ts";
-import { downloadAudio, type DownloadProgress } from "./ytdlp.ts";
+import { downloadAudio, type DownloadProgress, probeFromDownload } from "./ytdlp.ts";
 
 /** The steps of producing a track file, in order. */
 export type TrackStage = "download" | "convert" | "tag" | "place";
@@ -183,8 +183,7 @@ export async function produceTrackFile(
     });
     checkAborted(signal, `download of ${sourceUrl}`);
     sizes.durationSeconds = downloaded.durationSeconds;
-    sizes.downloadBytes = (await Deno.stat(downloaded.file).catch(() => undefined))?.size ??
-      sizes.downloadBytes;
+    sizes.downloadBytes = downloaded.bytes ?? sizes.downloadBytes;
 
     step = `converting ${sourceUrl} to ${options.format}`;
     onStage?.("convert");
@@ -199,6 +198,8 @@ export async function produceTrackFile(
       run: options.run,
       // Tagging reads the file and its length anyway (below): no second ffprobe.
       verify: false,
+      // What yt-dlp printed spares a program start per track; ffprobe reads the file otherwise.
+      source: probeFromDownload(downloaded),
     });
     await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);

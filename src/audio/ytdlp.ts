@@ -7,6 +7,7 @@ import { CancelledError, mentionsNoSpace } from "../errors/mod.ts";
 import { DiskFullError } from "./disk_space.ts";
 import { downloadErrorFromStderr, killedDownloadError } from "./download_errors.ts";
 import { type ProcessRunner, runProcess } from "./process.ts";
+import type { AudioProbe } from "./ffmpeg.ts";
 
 /** One progress report from yt-dlp. */
 export interface DownloadProgress {
@@ -56,6 +57,8 @@ export interface DownloadedAudio {
   durationSeconds?: number;
   /** Audio bitrate in kbit/s, when yt-dlp knows it. */
   abr?: number;
+  /** Size of the file in bytes. */
+  bytes?: number;
 }
 
 const PROGRESS_PREFIX = "tunedl-progress ";
@@ -201,7 +204,11 @@ export async function downloadAudio(
 
   const printed = parseDownloadOutput(result.stdout);
   let file = printed.file;
-  if (file === undefined || !(await exists(file))) file = await findDownloadedFile(options.workDir);
+  let bytes = file === undefined ? undefined : await sizeOf(file);
+  if (bytes === undefined) {
+    file = await findDownloadedFile(options.workDir);
+    bytes = file === undefined ? undefined : await sizeOf(file);
+  }
   if (file === undefined) {
     throw downloadErrorFromStderr(
       url,
@@ -210,14 +217,50 @@ export async function downloadAudio(
     );
   }
   const ext = printed.ext ?? file.slice(file.lastIndexOf(".") + 1);
-  return { ...printed, file, ext };
+  return { ...printed, file, ext, ...(bytes === undefined ? {} : { bytes }) };
 }
 
-async function exists(path: string): Promise<boolean> {
+/** A file's size; undefined when there is no such file. */
+async function sizeOf(path: string): Promise<number | undefined> {
   try {
-    await Deno.stat(path);
-    return true;
+    return (await Deno.stat(path)).size;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * yt-dlp's acodec names as ffprobe's codec names, with the extensions each is downloaded in
+ * (yt-dlp names the codec of the format it picked; a postprocessor asked for in the config's
+ * yt-dlp arguments can change the file without changing that name: the extension tells).
+ */
+const CODECS_BY_YTDLP_NAME: ReadonlyArray<{ name: RegExp; codec: string; exts: string[] }> = [
+  { name: /^(mp4a\.40\.\d+|aac)$/, codec: "aac", exts: ["m4a", "mp4", "aac"] },
+  { name: /^opus$/, codec: "opus", exts: ["webm", "opus", "ogg", "mka"] },
+  { name: /^vorbis$/, codec: "vorbis", exts: ["webm", "ogg", "mka"] },
+  { name: /^mp3$/, codec: "mp3", exts: ["mp3"] },
+  { name: /^flac$/, codec: "flac", exts: ["flac"] },
+];
+
+/**
+ * What yt-dlp said of the file it wrote, in the shape ffprobe's answer has (pure): the codec,
+ * bitrate and length the conversion needs, so no ffprobe has to start for it. Undefined when
+ * yt-dlp did not say all of it or its codec and extension disagree: then ffprobe reads the file.
+ */
+export function probeFromDownload(
+  downloaded: Pick<DownloadedAudio, "ext" | "codec" | "durationSeconds" | "abr">,
+): AudioProbe | undefined {
+  const { codec, durationSeconds, abr } = downloaded;
+  if (codec === undefined || durationSeconds === undefined || !(durationSeconds > 0)) {
+    return undefined;
+  }
+  const known = CODECS_BY_YTDLP_NAME.find((entry) => entry.name.test(codec.toLowerCase()));
+  if (known === undefined || !known.exts.includes(downloaded.ext.toLowerCase())) return undefined;
+  return {
+    codec: known.codec,
+    container: downloaded.ext.toLowerCase(),
+    ...(abr !== undefined && abr > 0 ? { bitRate: Math.round(abr * 1000) } : {}),
+    durationSeconds,
+    hasVideo: false,
+  };
 }

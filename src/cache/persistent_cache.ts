@@ -93,6 +93,15 @@ export interface PersistentCache {
     value: unknown,
     options?: PersistentSetOptions,
   ): Promise<void>;
+  /**
+   * Stores several values of one namespace, in as few commits as KV allows (one per 50); each
+   * value as `set` would. A batch is written whole or not at all.
+   */
+  setMany(
+    namespace: CacheNamespace,
+    entries: ReadonlyArray<readonly [key: string, value: unknown]>,
+    options?: PersistentSetOptions,
+  ): Promise<void>;
   /** Removes one entry. */
   delete(namespace: CacheNamespace, key: string): Promise<void>;
   /** Removes every entry of one namespace, or of all; returns how many. Statistics stay. */
@@ -123,6 +132,8 @@ export const MAX_PERSISTENT_VALUE_BYTES = 16 * 1024 * 1024;
 const MAX_KEY_BYTES = 1_000;
 const SCHEMA_VERSION = 1;
 const DELETE_BATCH = 500;
+/** Entries per commit of setMany: a check and a set each, well inside KV's limits per commit. */
+const SET_BATCH = 50;
 const LIST_PAGE = 1000;
 /** How long to keep retrying while another process holds the write lock. */
 const BUSY_RETRY_MS = 10_000;
@@ -338,16 +349,10 @@ class KvPersistentCache implements PersistentCache {
   ): Promise<void> {
     this.#open();
     const entryKey = await this.#entryKey(namespace, key);
-    const ttlMs = options.ttlMs;
-    if (ttlMs !== undefined && (typeof ttlMs !== "number" || Number.isNaN(ttlMs) || ttlMs < 0)) {
-      throw new RangeError(`ttlMs must be a non-negative number of milliseconds, got ${ttlMs}`);
-    }
-    if (ttlMs === 0) return await this.#remove(entryKey);
+    const expiry = this.#expiry(options);
+    if (expiry === "remove") return await this.#remove(entryKey);
+    const { expiresAt, kvOptions } = expiry;
     const bytes = encodeValue(namespace, key, value);
-    const expiresAt = ttlMs === undefined || ttlMs === Infinity ? null : this.#now() + ttlMs;
-    // KV's own expiry is lazy and runs on the real clock: it only reclaims space;
-    // `e` decides what is served.
-    const kvOptions = expiresAt === null ? undefined : { expireIn: Math.max(1, Math.ceil(ttlMs!)) };
     const size = encoder.encode(entryKey[2]).length + bytes.length;
     const record: EntryRecord = { e: expiresAt, s: size };
     if (bytes.length <= CHUNK_BYTES) {
@@ -371,6 +376,79 @@ class KvPersistentCache implements PersistentCache {
       hint: "Another tunedl process kept changing it; try again.",
       retryable: true,
     });
+  }
+
+  async setMany(
+    namespace: CacheNamespace,
+    entries: ReadonlyArray<readonly [key: string, value: unknown]>,
+    options: PersistentSetOptions = {},
+  ): Promise<void> {
+    this.#open();
+    const expiry = this.#expiry(options);
+    const small: { entryKey: EntryKey; record: EntryRecord }[] = [];
+    for (const [key, value] of entries) {
+      const entryKey = await this.#entryKey(namespace, key);
+      if (expiry === "remove") {
+        await this.#remove(entryKey);
+        continue;
+      }
+      const bytes = encodeValue(namespace, key, value);
+      if (bytes.length > CHUNK_BYTES) {
+        await this.set(namespace, key, value, options);
+        continue;
+      }
+      const size = encoder.encode(entryKey[2]).length + bytes.length;
+      small.push({ entryKey, record: { e: expiry.expiresAt, s: size, d: bytes } });
+    }
+    if (expiry === "remove") return;
+    for (let first = 0; first < small.length; first += SET_BATCH) {
+      await this.#commitRecords(small.slice(first, first + SET_BATCH), expiry.kvOptions);
+    }
+  }
+
+  /** Writes entry records in one commit, checked against what they replace; retried on a race. */
+  async #commitRecords(
+    batch: readonly { entryKey: EntryKey; record: EntryRecord }[],
+    kvOptions: { expireIn: number } | undefined,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const olds: Deno.KvEntryMaybe<EntryRecord>[] = [];
+      for (let first = 0; first < batch.length; first += CHUNKS_PER_BATCH) {
+        const keys = batch.slice(first, first + CHUNKS_PER_BATCH).map((entry) => entry.entryKey);
+        olds.push(...await retryBusy(() => this.#kv.getMany<EntryRecord[]>(keys)));
+      }
+      const op = this.#kv.atomic();
+      batch.forEach(({ entryKey, record }, i) =>
+        op.check(olds[i]).set(entryKey, record, kvOptions)
+      );
+      if ((await retryBusy(() => op.commit())).ok) {
+        for (const [i, old] of olds.entries()) {
+          if (old.value?.c) await this.#deleteChunks(batch[i].entryKey, old.value.c);
+        }
+        return;
+      }
+    }
+    const [namespace, key] = [batch[0].entryKey[1], batch[0].entryKey[2]];
+    throw new TunedlError(
+      `could not write ${batch.length} cache entries (${namespace}/${key}, ...) to ${this.path}`,
+      { hint: "Another tunedl process kept changing them; try again.", retryable: true },
+    );
+  }
+
+  /** When a value set now expires, or "remove" for a time to live of 0 (pure but for the clock). */
+  #expiry(
+    options: PersistentSetOptions,
+  ): { expiresAt: number | null; kvOptions: { expireIn: number } | undefined } | "remove" {
+    const ttlMs = options.ttlMs;
+    if (ttlMs !== undefined && (typeof ttlMs !== "number" || Number.isNaN(ttlMs) || ttlMs < 0)) {
+      throw new RangeError(`ttlMs must be a non-negative number of milliseconds, got ${ttlMs}`);
+    }
+    if (ttlMs === 0) return "remove";
+    const expiresAt = ttlMs === undefined || ttlMs === Infinity ? null : this.#now() + ttlMs;
+    // KV's own expiry is lazy and runs on the real clock: it only reclaims space;
+    // `e` decides what is served.
+    const kvOptions = expiresAt === null ? undefined : { expireIn: Math.max(1, Math.ceil(ttlMs!)) };
+    return { expiresAt, kvOptions };
   }
 
   async delete(namespace: CacheNamespace, key: string): Promise<void> {

@@ -37,33 +37,79 @@ export interface LibraryLookupOptions {
   stat: StatFile;
 }
 
-/** Track id -> file index kept in the persistent cache. */
+/** Entries written together, waiting for the commit in progress. */
+interface PendingBatch {
+  entries: Map<string, LibraryEntry>;
+  written: Promise<void>;
+}
+
+/**
+ * Track id -> file index kept in the persistent cache. Entries are written in
+ * groups: those recorded while a commit is under way (a download writes two per
+ * track, eight tracks finish at a time) go together in the next one, so the index
+ * costs a commit per group instead of two per track.
+ */
 export class LibraryIndex {
   readonly #cache: PersistentCache;
+  /** Entries recorded and not yet committed (read back by entry() and lookup()). */
+  #pending: PendingBatch | undefined;
+  /** The commit under way, if any. */
+  #committing: Promise<void> = Promise.resolve();
 
   /** Keeps the index in `cache`'s "library" namespace. */
   constructor(cache: PersistentCache) {
     this.#cache = cache;
   }
 
-  /** Remembers the file of a track (call after writing or moving it). */
-  async record(trackId: string, entry: LibraryEntry): Promise<void> {
+  /** Remembers the file of a track (call after writing or moving it); resolves once stored. */
+  record(trackId: string, entry: LibraryEntry): Promise<void> {
     const { path, size, mtimeMs, durationSec } = entry;
     const kept: LibraryEntry = { path, size, mtimeMs };
     if (durationSec !== undefined && Number.isFinite(durationSec)) kept.durationSec = durationSec;
-    await this.#cache.set("library", trackId, kept);
+    const batch = this.#pending ?? this.#startBatch();
+    batch.entries.set(trackId, kept);
+    return batch.written;
+  }
+
+  /** A batch that is committed once the commit under way (if any) is done. */
+  #startBatch(): PendingBatch {
+    const entries = new Map<string, LibraryEntry>();
+    const batch: PendingBatch = {
+      entries,
+      written: this.#committing.catch(() => {}).then(() => {
+        // From here on, new records go to the next batch.
+        if (this.#pending === batch) this.#pending = undefined;
+        return this.#cache.setMany("library", [...entries]);
+      }),
+    };
+    this.#pending = batch;
+    this.#committing = batch.written;
+    return batch;
+  }
+
+  /** The entry of a track not yet committed, if there is one. */
+  #uncommitted(trackId: string): LibraryEntry | undefined {
+    return this.#pending?.entries.get(trackId);
   }
 
   /** The recorded entry of a track as it was stored, without looking at the file. */
   async entry(trackId: string): Promise<LibraryEntry | undefined> {
-    const entry = await this.#cache.get<LibraryEntry>("library", trackId);
+    const entry = this.#uncommitted(trackId) ??
+      await this.#cache.get<LibraryEntry>("library", trackId);
     return isLibraryEntry(entry) ? entry : undefined;
   }
 
   /** The recorded entries of several tracks (in their order), read ten to a KV read. */
   async entries(trackIds: readonly string[]): Promise<Array<LibraryEntry | undefined>> {
-    const found = await this.#cache.getEntries<LibraryEntry>("library", trackIds);
-    return found.map((entry) => isLibraryEntry(entry?.value) ? entry.value : undefined);
+    const stored = trackIds.filter((trackId) => this.#uncommitted(trackId) === undefined);
+    const found = stored.length === 0
+      ? []
+      : await this.#cache.getEntries<LibraryEntry>("library", stored);
+    const byId = new Map(stored.map((trackId, i) => [trackId, found[i]?.value]));
+    return trackIds.map((trackId) => {
+      const entry = this.#uncommitted(trackId) ?? byId.get(trackId);
+      return isLibraryEntry(entry) ? entry : undefined;
+    });
   }
 
   /**
@@ -71,7 +117,8 @@ export class LibraryIndex {
    * mtime per one stat call); otherwise forgets the entry and returns undefined.
    */
   async lookup(trackId: string, options: LibraryLookupOptions): Promise<LibraryEntry | undefined> {
-    const entry = await this.#cache.get<LibraryEntry>("library", trackId);
+    const entry = this.#uncommitted(trackId) ??
+      await this.#cache.get<LibraryEntry>("library", trackId);
     if (!isLibraryEntry(entry)) {
       if (entry !== undefined) await this.forget(trackId);
       return undefined;
@@ -124,6 +171,8 @@ export class LibraryIndex {
 
   /** Drops the entry of a track. */
   async forget(trackId: string): Promise<void> {
+    this.#pending?.entries.delete(trackId);
+    await this.#committing.catch(() => {});
     await this.#cache.delete("library", trackId);
   }
 }

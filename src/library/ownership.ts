@@ -40,7 +40,10 @@ export function libraryStateDir(libraryRoot: string): string {
 export interface OwnershipOpenOptions {
   /** Told when a damaged record was set aside. */
   warn?: (message: string) => void;
-  /** Least time between two saves while a run goes on (default 1 s); flush() saves at once. */
+  /**
+   * Least time between two saves while a run goes on (default 1 s; 20 times what making the
+   * last save's text took, when that is more); flush() saves at once.
+   */
   saveIntervalMs?: number;
   /** Only reading (`plan`): changes are never saved, a damaged record is reported and left where it is. */
   readOnly?: boolean;
@@ -63,6 +66,8 @@ export class OwnershipRecord {
   #saving: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #saveError: unknown;
+  /** How long the last save took to make its text, in milliseconds. */
+  #lastTextMs = 0;
 
   private constructor(
     root: string,
@@ -256,10 +261,14 @@ export class OwnershipRecord {
     // Read only (`plan`): changes stay in memory, for what a prune would do.
     if (this.#readOnly) return;
     this.#dirty = true;
+    // A record of many thousand files takes a while to write out: saving stays a small share.
+    const delay = this.#saveIntervalMs > 0
+      ? Math.max(this.#saveIntervalMs, 20 * this.#lastTextMs)
+      : 0;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.#save();
-    }, this.#saveIntervalMs);
+    }, delay);
   }
 
   /**
@@ -302,7 +311,10 @@ export class OwnershipRecord {
   #save(): Promise<void> {
     if (this.#saving) return this.#saving;
     this.#dirty = false;
-    this.#saving = writeThenRename(this.#tempPath, this.file, this.#text())
+    const started = performance.now();
+    const text = this.#text();
+    this.#lastTextMs = performance.now() - started;
+    this.#saving = writeThenRename(this.#tempPath, this.file, text)
       .catch((error) => {
         this.#saveError = error;
         this.#dirty = true;

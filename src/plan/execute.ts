@@ -125,7 +125,11 @@ export interface ExecuteOptions {
   onEvent?: (event: ExecutionEvent) => void;
   /** Saves the plan; called at most every checkpointIntervalMs and once at the end. */
   onCheckpoint?: (plan: Plan) => Promise<void>;
-  /** Least time between two checkpoints, in milliseconds; default 2000. */
+  /**
+   * Least time between two checkpoints, in milliseconds; default 2000. It grows to 20 times the
+   * last save's duration (a plan of many thousand tracks), so saving stays a small share of the
+   * run; 0 saves after every change.
+   */
   checkpointIntervalMs?: number;
   /** Tracks in flight at once (between their first and last stage); bounds how far search runs ahead. */
   maxInFlight?: number;
@@ -172,6 +176,8 @@ interface M3uWait {
 }
 
 const defaultCheckpointIntervalMs = 2000;
+/** Checkpoints are at least this many times their own duration apart (at most 1/20 of the time). */
+const checkpointShareInverse = 20;
 const defaultRetryMaxDelayMs = 30_000;
 const defaultCancelGraceMs = 5000;
 const progressStep = 0.05;
@@ -197,6 +203,8 @@ class PlanExecution {
   #lastCheckpointAt = 0;
   #checkpoint: Promise<void> | null = null;
   #checkpointStale = false;
+  /** How long the last checkpoint took, in milliseconds. */
+  #lastCheckpointMs = 0;
   /** maxRetries made safe: a NaN or negative setting must not mean endless retries. */
   get #maxRetries(): number {
     const value = this.#options.maxRetries;
@@ -636,7 +644,11 @@ class PlanExecution {
       return;
     }
     const now = this.#now().getTime();
-    const interval = this.#options.checkpointIntervalMs ?? defaultCheckpointIntervalMs;
+    // A plan of many thousand tracks takes a while to save: saving stays a small share of the run.
+    const least = this.#options.checkpointIntervalMs ?? defaultCheckpointIntervalMs;
+    const interval = least > 0
+      ? Math.max(least, checkpointShareInverse * this.#lastCheckpointMs)
+      : 0;
     if (now - this.#lastCheckpointAt < interval) return;
     this.#lastCheckpointAt = now;
     let saving: Promise<void>;
@@ -649,6 +661,8 @@ class PlanExecution {
     this.#checkpoint = saving
       .catch((error) => this.#warnSaveFailed(error))
       .finally(() => {
+        // On the run's clock, so a test's clock decides, as it does for the interval.
+        this.#lastCheckpointMs = Math.max(0, this.#now().getTime() - now);
         this.#checkpoint = null;
         if (this.#checkpointStale) this.#maybeCheckpoint();
       });

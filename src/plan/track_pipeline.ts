@@ -17,6 +17,7 @@ import {
   type AudioTools,
   coverImageProblem,
   diskFullError,
+  type ProcessRunner,
   produceTrackFile,
   retagFile,
   SourceUnavailableError,
@@ -96,6 +97,8 @@ export interface TrackPipelineOptions {
   warn?: (message: string) => void;
   /** Lyrics for each file; absent with `lyrics: off`. */
   lyrics?: TrackLyrics;
+  /** Runs yt-dlp, ffmpeg and ffprobe; runProcess by default (e.g. with the run's watchdog). */
+  run?: ProcessRunner;
 }
 
 /** A match decision kept per Spotify track id. */
@@ -210,6 +213,7 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       tempRoot: tempRootFor(deps.libraryRoot),
       signal: ctx.signal,
       timeoutMs: d.downloadTimeoutMs,
+      run: deps.run,
       cookiesFile: d.cookiesFile,
       extraArgs: d.ytdlpArgs,
       onStage: (stage, progress) => {

@@ -24,9 +24,17 @@ export interface TaskRunOptions {
  */
 export type PoolTask<T> = (signal: AbortSignal, release: () => void) => Promise<T>;
 
-/** A queued task: started by `start`, dropped by `cancel`. */
+/** A queued task: started by `start`, or rejected by `cancel` when its signal aborts. */
 interface Waiter {
+  signal: AbortSignal;
   start(): void;
+  cancel(): void;
+}
+
+/** The waiters of one signal, and the one abort listener they share. */
+interface SignalWaiters {
+  waiters: Set<Waiter>;
+  onAbort: () => void;
 }
 
 /** A signal that never aborts, for tasks run without one. */
@@ -40,6 +48,9 @@ export class TaskPool {
   #peak = 0;
   // A Set keeps insertion order (FIFO) and drops an aborted waiter in O(1).
   readonly #waiting = new Set<Waiter>();
+  // One abort listener per signal, not per waiter: a run queues thousands of tracks on one
+  // signal, and an EventTarget's add and remove scan its listeners (quadratic in the queue).
+  readonly #bySignal = new Map<AbortSignal, SignalWaiters>();
 
   /** Throws a RangeError unless `options.limit` is an integer of at least 1. */
   constructor(options: TaskPoolOptions) {
@@ -73,18 +84,41 @@ export class TaskPool {
     if (this.#active < this.limit) return this.#execute(task, signal);
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
-        start: () => {
-          signal.removeEventListener("abort", onAbort);
-          this.#execute(task, signal).then(resolve, reject);
-        },
+        signal,
+        start: () => this.#execute(task, signal).then(resolve, reject),
+        cancel: () => reject(cancelledBy(signal)),
       };
-      const onAbort = () => {
-        this.#waiting.delete(waiter);
-        reject(cancelledBy(signal));
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
       this.#waiting.add(waiter);
+      this.#waitersOf(signal).waiters.add(waiter);
     });
+  }
+
+  /** The waiters of a signal, listening for its abort from the first one on. */
+  #waitersOf(signal: AbortSignal): SignalWaiters {
+    let entry = this.#bySignal.get(signal);
+    if (entry === undefined) {
+      const onAbort = () => {
+        this.#bySignal.delete(signal);
+        for (const waiter of entry!.waiters) {
+          this.#waiting.delete(waiter);
+          waiter.cancel();
+        }
+      };
+      entry = { waiters: new Set(), onAbort };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    return entry;
+  }
+
+  /** Takes a waiter out of its signal's set; the last one out stops listening. */
+  #leave(waiter: Waiter): void {
+    const entry = this.#bySignal.get(waiter.signal);
+    if (entry === undefined) return;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size > 0) return;
+    this.#bySignal.delete(waiter.signal);
+    waiter.signal.removeEventListener("abort", entry.onAbort);
   }
 
   async #execute<T>(task: PoolTask<T>, signal: AbortSignal): Promise<T> {
@@ -108,6 +142,7 @@ export class TaskPool {
     const next = this.#waiting.values().next();
     if (next.done) return;
     this.#waiting.delete(next.value);
+    this.#leave(next.value);
     next.value.start();
   }
 }

@@ -13,6 +13,7 @@ import {
   neededBytes,
   OutputCheckError,
   outputWriteError,
+  probeFromDownload,
   type ProcessRunner,
   type RunResult,
 } from "../../src/audio/mod.ts";
@@ -211,4 +212,18 @@ Deno.test("checkConvertedLength: TagLib's reading of a cut-off file fails the ch
         "the converted file /t/track.mp3 is incomplete: it is 17 s long, the source 30 s",
   );
   checkConvertedLength("/t/track.mp3", 30, 30.04);
+});
+
+Deno.test("convertAudio: with yt-dlp's facts given, no ffprobe starts and the length is checked against them", async () => {
+  const { run, calls } = fakeTools({ sourceSeconds: 99, outputSeconds: 16.4, ffmpeg: {} });
+  const source = probeFromDownload({ ext: "webm", codec: "opus", durationSeconds: 30, abr: 130 });
+  const error = await convertAudio("/t/in.webm", "/t/out.mp3", {
+    ffmpegPath: "/usr/bin/ffmpeg",
+    format: "mp3",
+    run,
+    source,
+  }).then(() => assert.fail("expected a failed check"), (e) => e);
+  assert.ok(error instanceof OutputCheckError, String(error));
+  assert.match(error.message, /it is 16 s long, the source 30 s$/);
+  assert.deepEqual(calls, ["ffmpeg", "ffprobe /t/out.mp3"]);
 });

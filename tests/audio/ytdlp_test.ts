@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { buildYtdlpArgs, parseDownloadOutput, parseProgressLine } from "../../src/audio/mod.ts";
+import {
+  buildYtdlpArgs,
+  parseDownloadOutput,
+  parseProgressLine,
+  probeFromDownload,
+} from "../../src/audio/mod.ts";
 
 Deno.test("buildYtdlpArgs: best audio, no playlist, output in workDir, URL last after --", () => {
   const args = buildYtdlpArgs("-weird-url", {
@@ -67,4 +72,51 @@ Deno.test("parseDownloadOutput reads the printed file and stream facts", () => {
   });
   assert.deepEqual(parseDownloadOutput("tunedl-info m4a|NA|NA|NA\n"), { ext: "m4a" });
   assert.deepEqual(parseDownloadOutput(""), {});
+});
+
+Deno.test("probeFromDownload: yt-dlp's facts stand in for ffprobe only when all are there and agree", () => {
+  const cases: Array<{
+    ext: string;
+    codec?: string;
+    durationSeconds?: number;
+    abr?: number;
+    want?: { codec: string; bitRate?: number };
+  }> = [
+    {
+      ext: "webm",
+      codec: "opus",
+      durationSeconds: 212.1,
+      abr: 129.5,
+      want: { codec: "opus", bitRate: 129500 },
+    },
+    {
+      ext: "m4a",
+      codec: "mp4a.40.2",
+      durationSeconds: 212,
+      abr: 128,
+      want: { codec: "aac", bitRate: 128000 },
+    },
+    { ext: "M4A", codec: "mp4a.40.5", durationSeconds: 30, want: { codec: "aac" } },
+    { ext: "ogg", codec: "vorbis", durationSeconds: 30, abr: 0, want: { codec: "vorbis" } },
+    { ext: "mp3", codec: "mp3", durationSeconds: 30, want: { codec: "mp3" } },
+    { ext: "flac", codec: "flac", durationSeconds: 30, want: { codec: "flac" } },
+    // A postprocessor (-x --audio-format mp3 among the config's yt-dlp arguments) changed the file.
+    { ext: "mp3", codec: "opus", durationSeconds: 30 },
+    { ext: "webm", codec: "mp4a.40.2", durationSeconds: 30 },
+    { ext: "webm", codec: "ec-3", durationSeconds: 30 },
+    { ext: "webm", codec: undefined, durationSeconds: 30 },
+    { ext: "webm", codec: "opus" },
+    { ext: "webm", codec: "opus", durationSeconds: 0 },
+  ];
+  for (const { want, ...downloaded } of cases) {
+    const probe = probeFromDownload(downloaded);
+    const label = JSON.stringify(downloaded);
+    if (want === undefined) {
+      assert.equal(probe, undefined, label);
+      continue;
+    }
+    assert.equal(probe?.codec, want.codec, label);
+    assert.equal(probe?.bitRate, want.bitRate, label);
+    assert.equal(probe?.durationSeconds, downloaded.durationSeconds, label);
+  }
 });

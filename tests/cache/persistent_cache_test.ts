@@ -303,3 +303,30 @@ Deno.test("PersistentCache: getEntries reads many keys in their order, as getEnt
     await removeWithRetry(dir, { recursive: true });
   }
 });
+
+Deno.test("PersistentCache: setMany stores many values (small, big, expiring) like set", async () => {
+  const clock = manualClock();
+  const { cache, dir } = await openTemp(clock.now);
+  try {
+    const entries = Array.from({ length: 120 }, (_, n) => [`k${n}`, { n }] as const);
+    const big = "x".repeat(150_000);
+    await cache.set("library", "k7", { n: "old" });
+    await cache.setMany("library", [...entries, ["big", big]]);
+    for (const [key, value] of entries) assert.deepEqual(await cache.get("library", key), value);
+    assert.equal(await cache.get("library", "big"), big);
+    assert.equal(await cache.count("library"), 121);
+
+    await cache.setMany("search", [["a", 1], ["b", 2]], { ttlMs: 1000 });
+    assert.equal(await cache.get("search", "a"), 1);
+    clock.advance(1000);
+    assert.equal(await cache.get("search", "b"), undefined);
+
+    await cache.setMany("library", [["k1", null], ["k2", null]], { ttlMs: 0 });
+    assert.equal(await cache.get("library", "k1"), undefined);
+    assert.equal(await cache.count("library"), 119);
+    await assert.rejects(cache.setMany("library", [["k3", 1]], { ttlMs: -1 }), RangeError);
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});

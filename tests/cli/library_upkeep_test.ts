@@ -162,8 +162,8 @@ Deno.test("syncOwnership: owned files gain today's sources; present files the in
     const stored = new Map<string, unknown>();
     const index = new LibraryIndex({
       get: (_namespace: string, key: string) => Promise.resolve(stored.get(key)),
-      set: (_namespace: string, key: string, value: unknown) => {
-        stored.set(key, value);
+      setMany: (_namespace: string, entries: [string, unknown][]) => {
+        for (const [key, value] of entries) stored.set(key, value);
         return Promise.resolve();
       },
       delete: (_namespace: string, key: string) => {

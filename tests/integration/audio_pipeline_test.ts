@@ -283,6 +283,7 @@ Deno.test("downloadAudio fetches the best audio with progress, via yt-dlp", asyn
       assert.ok(isAbsolute(result.file), result.file);
       assert.equal(resolve(result.file), join(workDir, "download.webm"));
       assert.deepEqual(await Deno.readFile(result.file), f.opus);
+      assert.equal(result.bytes, f.opus.length);
       assert.ok(progress.length > 0, "progress reported");
       assert.equal(progress[progress.length - 1].downloadedBytes, f.opus.length);
       assert.equal(progress[progress.length - 1].fraction, 1);

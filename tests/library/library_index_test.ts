@@ -1,6 +1,6 @@
 import { LibraryIndex, type StatFile } from "../../src/library/mod.ts";
 import assert from "node:assert/strict";
-import { openPersistentCache } from "../../src/cache/mod.ts";
+import { openPersistentCache, type PersistentCache } from "../../src/cache/mod.ts";
 import { removeWithRetry } from "../fakes/file_tree.ts";
 
 /** Real stat of the file system, as the CLI wires it. */
@@ -114,4 +114,35 @@ Deno.test("LibraryIndex: entries are read together in order; checked files are k
     await cache.close();
     await removeWithRetry(dir, { recursive: true });
   }
+});
+
+Deno.test("LibraryIndex: records made while a commit is under way go together in the next one", async () => {
+  const commits: string[][] = [];
+  let open: () => void = () => {};
+  const stored = new Map<string, unknown>();
+  const cache = {
+    get: (_ns: string, key: string) => Promise.resolve(stored.get(key)),
+    delete: (_ns: string, key: string) => Promise.resolve(void stored.delete(key)),
+    setMany: async (_ns: string, entries: [string, unknown][]) => {
+      commits.push(entries.map(([key]) => key));
+      // The first commit is slow: everything recorded meanwhile waits for the next.
+      if (commits.length === 1) await new Promise<void>((resolve) => (open = resolve));
+      for (const [key, value] of entries) stored.set(key, value);
+    },
+  } as unknown as PersistentCache;
+  const index = new LibraryIndex(cache);
+  const entry = (n: number) => ({ path: `/music/${n}.mp3`, size: n, mtimeMs: n });
+  const first = [index.record("a", entry(1)), index.record("isrc:A", entry(1))];
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(commits, [["a", "isrc:A"]], "the same turn's records: one commit");
+  const later = ["b", "c", "d"].map((id, n) => index.record(id, entry(n + 2)));
+  // Not committed yet, but read back as recorded.
+  assert.deepEqual(await index.entry("c"), entry(3));
+  assert.deepEqual(await index.entries(["c", "b"]), [entry(3), entry(2)]);
+  const forgotten = index.forget("d");
+  open();
+  await Promise.all([...first, ...later, forgotten]);
+  assert.deepEqual(commits, [["a", "isrc:A"], ["b", "c"]]);
+  assert.deepEqual(await index.entry("b"), entry(2));
+  assert.equal(await index.entry("d"), undefined);
 });

@@ -498,6 +498,27 @@ Deno.test("executePlan checkpoints at most every interval, and at the end", asyn
   assert.equal(result.summary.downloaded, 10);
 });
 
+Deno.test("executePlan spaces checkpoints to 20 times a slow save's duration", async () => {
+  let time = 0;
+  const saves: number[] = [];
+  const worker = new FakeTrackWorker({ produce: someTurns(2) });
+  const { options } = testOptions(worker, {
+    now: () => new Date(time += 100),
+    checkpointIntervalMs: 100,
+    onCheckpoint: () => {
+      saves.push(time);
+      time += 500; // each save takes half a second of the run's clock
+      return Promise.resolve();
+    },
+  });
+  await executePlan(planOf(tracks(40)), options);
+  assert.ok(saves.length >= 3, `saved ${saves.length} times`);
+  // The first save follows the interval; after it, 20 x 500 ms; the last one is the final save.
+  for (let n = 2; n < saves.length - 1; n++) {
+    assert.ok(saves[n] - saves[n - 1] >= 10_000, `saves at ${saves.join(", ")}`);
+  }
+});
+
 Deno.test("executePlan rejects when the final save fails, after reporting it", async () => {
   const { options, events } = testOptions(new FakeTrackWorker(), {
     onCheckpoint: () => Promise.reject(new Error("disk full")),

@@ -166,3 +166,39 @@ Deno.test("TaskPool: a released slot is counted once, even if the task then fail
   await Promise.all(running);
   assert.equal(pool.active, 0);
 });
+
+Deno.test("TaskPool: waiters on one signal share one abort listener; an abort drops only theirs", async () => {
+  const pool = new TaskPool({ limit: 1 });
+  const gate = new Deferred();
+  const blocker = pool.run(() => gate.promise);
+  const counted = new AbortController();
+  const calls = { add: 0, remove: 0 };
+  const { signal } = counted;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    calls.add++;
+    add(...args);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    calls.remove++;
+    remove(...args);
+  }) as typeof signal.removeEventListener;
+  const started: number[] = [];
+  const queued = Array.from(
+    { length: 100 },
+    (_, n) => pool.run(() => Promise.resolve(started.push(n)), { signal }),
+  );
+  const other = new AbortController();
+  const dropped = Array.from(
+    { length: 3 },
+    () => pool.run(() => Promise.resolve(started.push(-1)), { signal: other.signal }),
+  );
+  assert.equal(calls.add, 1, "one listener for 100 waiters");
+  other.abort();
+  for (const task of dropped) await assert.rejects(task, CancelledError);
+  gate.resolve();
+  await Promise.all([blocker, ...queued]);
+  assert.deepEqual(started, Array.from({ length: 100 }, (_, n) => n));
+  assert.equal(calls.remove, 1, "the listener goes with the last waiter");
+});
