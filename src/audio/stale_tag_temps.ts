@@ -29,15 +29,15 @@ export async function removeStaleTagTemps(
   }
   let removed = 0;
   // A local disk lists a folder in microseconds, far less than an asynchronous call costs: the
-  // listing is synchronous until one takes long (a network share), then asynchronous.
-  let synchronous = true;
+  // listing is synchronous until a few take long (a network share), then asynchronous.
+  let slow = 0;
   const list = async (dir: string): Promise<Deno.DirEntry[]> => {
-    if (!synchronous) return await Array.fromAsync(Deno.readDir(dir));
+    if (slow >= SLOW_LISTINGS) return await Array.fromAsync(Deno.readDir(dir));
     const started = performance.now();
     try {
       return [...Deno.readDirSync(dir)];
     } finally {
-      if (performance.now() - started > SLOW_LISTING_MS) synchronous = false;
+      if (performance.now() - started > SLOW_LISTING_MS) slow++;
     }
   };
   const tidy = async (dir: string, names: Set<string>) => {
@@ -67,5 +67,6 @@ export async function removeStaleTagTemps(
 
 /** Folders read at once. */
 const FOLDERS_AT_ONCE = 16;
-/** A synchronous listing slower than this makes the rest asynchronous. */
+/** A synchronous listing slower than this is slow; this many slow ones make the rest asynchronous. */
 const SLOW_LISTING_MS = 2;
+const SLOW_LISTINGS = 3;

@@ -3,14 +3,17 @@
  * files; on a local disk a synchronous stat answers in microseconds, several times cheaper than
  * an asynchronous one (a trip through a thread pool). On a network share or a cold spinning disk
  * one stat can take milliseconds, and many in flight at once are what keeps it fast: from the
- * first slow answer on, every stat of the run is asynchronous.
+ * third slow answer on (one alone may be a busy moment of a local disk), every stat of the run
+ * is asynchronous.
  */
 import type { FileFacts } from "./file_exists_cache.ts";
 
 /** Options of {@link fileProbe}. */
 export interface FileProbeOptions {
-  /** A synchronous stat slower than this makes every later one asynchronous (default 2 ms). */
+  /** A synchronous stat slower than this is slow (default 2 ms). */
   slowMs?: number;
+  /** Slow synchronous stats after which every later one is asynchronous (default 3). */
+  slowLimit?: number;
   /** The synchronous stat (Deno.statSync; replaceable in tests). */
   statSync?: (path: string) => Deno.FileInfo;
   /** The asynchronous stat (Deno.stat; replaceable in tests). */
@@ -27,18 +30,19 @@ export function fileProbe(
   const statSync = options.statSync ?? Deno.statSync;
   const stat = options.stat ?? Deno.stat;
   const now = options.now ?? (() => performance.now());
-  let synchronous = true;
+  const slowLimit = options.slowLimit ?? 3;
+  let slow = 0;
   const factsOf = (info: Deno.FileInfo): false | FileFacts =>
     info.isFile && { size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
   return async (path) => {
-    if (synchronous) {
+    if (slow < slowLimit) {
       const started = now();
       try {
         return factsOf(statSync(path));
       } catch {
         return false;
       } finally {
-        if (now() - started > slowMs) synchronous = false;
+        if (now() - started > slowMs) slow++;
       }
     }
     try {

@@ -2,13 +2,7 @@
  * The running part of `tunedl download`: the track pipeline through the executor with live
  * progress, then what follows a run (ownership record, prune, resume line, run record).
  */
-import {
-  type AudioTools,
-  createGroupWatchdog,
-  type ProcessRunner,
-  removeStaleTagTemps,
-  runProcess,
-} from "../audio/mod.ts";
+import { type AudioTools, removeStaleTagTemps } from "../audio/mod.ts";
 import { LyricsTally } from "../lyrics/mod.ts";
 import {
   buildRunRecord,
@@ -54,11 +48,8 @@ export async function executeDownload(
   await getReady(run, plan);
   const lyricsTally = new LyricsTally();
   const reporter = reporterFor(run);
-  // One watchdog for all of the run's programs, not a shell of its own for each.
-  await using watchdog = createGroupWatchdog() ?? undefined;
   const worker = trackWorkerFor(run, library, {
     tools: options.tools,
-    run: (program, args, options) => runProcess(program, args, { ...options, watchdog }),
     lyricsTally,
     warn: (message) =>
       reporter.handle(
@@ -119,12 +110,7 @@ async function getReady(run: DownloadRun, plan: Plan): Promise<void> {
 function trackWorkerFor(
   run: DownloadRun,
   library: PreparedLibrary,
-  parts: {
-    tools: AudioTools;
-    run: ProcessRunner;
-    lyricsTally: LyricsTally;
-    warn: (message: string) => void;
-  },
+  parts: { tools: AudioTools; lyricsTally: LyricsTally; warn: (message: string) => void },
 ): TrackWorker {
   const { ctx, io } = run;
   const { loaded } = ctx;
@@ -141,7 +127,6 @@ function trackWorkerFor(
       caches: ctx.caches,
       libraryIndex: ctx.libraryIndex,
       tools: parts.tools,
-      run: parts.run,
       libraryRoot: loaded.library.baseDir,
       warn: parts.warn,
     }),

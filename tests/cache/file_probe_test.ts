@@ -3,14 +3,14 @@ import { fileProbe } from "../../src/cache/mod.ts";
 
 const file = (size: number) => ({ isFile: true, size, mtime: new Date(5) }) as Deno.FileInfo;
 
-Deno.test("fileProbe: synchronous stats until one is slow, then every stat is asynchronous", async () => {
+Deno.test("fileProbe: synchronous stats until three are slow, then every stat is asynchronous", async () => {
   let time = 0;
   const calls: string[] = [];
   const probe = fileProbe({
     now: () => time,
     statSync: (path) => {
       calls.push(`sync ${path}`);
-      if (path === "/slow") time += 5;
+      if (path.startsWith("/slow")) time += 5;
       if (path === "/gone") throw new Deno.errors.NotFound(path);
       return path === "/dir" ? { ...file(0), isFile: false } : file(path.length);
     },
@@ -25,6 +25,9 @@ Deno.test("fileProbe: synchronous stats until one is slow, then every stat is as
   assert.equal(await probe("/gone"), false);
   assert.equal(await probe("/dir"), false);
   assert.deepEqual(await probe("/slow"), { size: 5, mtimeMs: 5 });
+  assert.deepEqual(await probe("/c.mp3"), { size: 6, mtimeMs: 5 });
+  assert.deepEqual(await probe("/slow2"), { size: 6, mtimeMs: 5 });
+  assert.deepEqual(await probe("/slow3"), { size: 6, mtimeMs: 5 });
   assert.deepEqual(await probe("/b.mp3"), { size: 6, mtimeMs: 5 });
   assert.equal(await probe("/gone2"), false);
   assert.deepEqual(calls, [
@@ -32,6 +35,9 @@ Deno.test("fileProbe: synchronous stats until one is slow, then every stat is as
     "sync /gone",
     "sync /dir",
     "sync /slow",
+    "sync /c.mp3",
+    "sync /slow2",
+    "sync /slow3",
     "async /b.mp3",
     "async /gone2",
   ]);
