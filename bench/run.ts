@@ -12,10 +12,11 @@
  * Flags: --scale N[,N] --modes pre2026,2026 --latency-ms 30 --work-ms 200
  * --threads 8 --runs cold-plan,cold-download,warm,rerun-5pct --format mp3
  * --spotify-rate N (requests per second; default: the config default)
- * --quick (small smoke run) --out FILE --keep (keep temp folders).
+ * --quick (small smoke run) --out FILE --keep (keep temp folders)
+ * --reuse DIR (warm re-runs on a workspace kept by --keep) --profile DIR (CPU profiles).
  */
 import { parseArgs } from "node:util";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
@@ -77,7 +78,12 @@ const USAGE = `Usage: deno task bench [options]
   --spotify-rate N   spotify_rate_limit_requests per second (default: config default)
   --quick            small smoke run (tiny library, 5 ms latency, 20 ms work)
   --out FILE         results JSON (default bench/results/latest.json, quick.json for --quick)
-  --keep             keep the temp folders (config, cache, library)`;
+  --keep             keep the temp folders (config, cache, library)
+  --reuse DIR        warm re-runs only, on a workspace --keep kept (the folder with
+                     config.yaml, cache/ and music/): no cold download first
+  --repeat N         measure the warm re-run N times in a row (default 1)
+  --profile DIR      write a V8 CPU profile of each measured tunedl process to
+                     DIR/<run>-<n>/ (--cpu-prof; open in Chrome DevTools)`;
 
 interface Settings {
   scales: number[];
@@ -91,6 +97,12 @@ interface Settings {
   quick: boolean;
   out: string;
   keep: boolean;
+  /** A kept workspace to run the warm re-run on (no cold download). */
+  reuse?: string;
+  /** Warm re-runs measured one after another. */
+  repeat: number;
+  /** Folder for CPU profiles of the measured processes. */
+  profile?: string;
 }
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -111,6 +123,9 @@ function readSettings(args: string[]): Settings | undefined {
       quick: { type: "boolean" },
       out: { type: "string" },
       keep: { type: "boolean" },
+      reuse: { type: "string" },
+      repeat: { type: "string" },
+      profile: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -134,9 +149,17 @@ function readSettings(args: string[]): Settings | undefined {
   };
   const scales = (values.scale ?? "1").split(",").map((s) => number("scale", s, 1));
   if (scales.some((s) => s <= 0)) throw new Error("--scale must be positive");
+  const modes = list("modes", values.modes, ["pre2026", "2026"] as const);
+  const reuse = values.reuse === undefined ? undefined : resolve(values.reuse);
+  if (reuse !== undefined && (modes.length !== 1 || scales.length !== 1)) {
+    throw new Error("--reuse: give the one --modes and --scale the kept workspace was made with");
+  }
+  const repeat = Math.max(1, Math.floor(number("repeat", values.repeat, 1)));
+  // Profiled or reused runs are not comparable with full ones: kept apart by default.
+  const scratch = reuse !== undefined || values.profile !== undefined;
   return {
     scales,
-    modes: list("modes", values.modes, ["pre2026", "2026"] as const),
+    modes,
     latencyMs: number("latency-ms", values["latency-ms"], quick ? 5 : 30),
     workMs: number("work-ms", values["work-ms"], quick ? 20 : 200),
     threads: number("threads", values.threads, 8),
@@ -146,8 +169,12 @@ function readSettings(args: string[]): Settings | undefined {
       ? undefined
       : number("spotify-rate", values["spotify-rate"], 10),
     quick,
-    out: values.out ?? join(RESULTS_DIR, quick ? "quick.json" : "latest.json"),
+    out: values.out ??
+      join(RESULTS_DIR, quick ? "quick.json" : scratch ? "scratch.json" : "latest.json"),
     keep: values.keep === true,
+    reuse,
+    repeat,
+    profile: values.profile === undefined ? undefined : resolve(values.profile),
   };
 }
 
@@ -245,6 +272,8 @@ interface Context {
   tools: FakeTools;
   startupMs: number;
   coverServer: ReturnType<typeof startCoverServer>;
+  /** Runs profiled so far (numbers the profile folders). */
+  profiled: number;
 }
 
 function summaryOf(summary: Record<string, unknown> | undefined): RunRecord["summary"] {
@@ -289,6 +318,9 @@ async function measureRun(
       TUNEDL_FFMPEG: ctx.tools.ffmpeg,
     },
     sampleMemory: true,
+    profileDir: ctx.settings.profile === undefined
+      ? undefined
+      : join(ctx.settings.profile, `${run}-${++ctx.profiled}`),
   }).finally(() => clearInterval(loadTimer));
   if (ctx.settings.keep) {
     await Deno.writeTextFile(join(ws.dir, `${run}.stdout`), measurement.stdout);
@@ -342,6 +374,46 @@ async function measureRun(
   return { record, measurement };
 }
 
+/** One warm re-run on a workspace a download filled, with its lower bound. */
+async function measureWarm(
+  ctx: Context,
+  world: BenchWorld,
+  ws: Workspace,
+  parts: {
+    inputs: RequestInputs;
+    mode: FakeApiMode;
+    limits: ClientLimits;
+    log: (text: string) => void;
+  },
+): Promise<RunRecord> {
+  const { inputs, mode, limits, log } = parts;
+  log("warm re-run...");
+  const revalidate = minimumRequests(inputs, mode, "revalidate");
+  const { record } = await measureRun(ctx, world, "warm", ws, revalidate);
+  record.wallBoundMs = warmLowerBoundMs(inputs, mode, {
+    latencyMs: ctx.settings.latencyMs,
+    limits,
+    startupMs: ctx.startupMs,
+  });
+  log(
+    `  ${(record.wallMs / 1000).toFixed(2)} s, ${record.cpuSeconds ?? "?"} s CPU, ` +
+      `${record.peakRssMB ?? "?"} MB, ${record.spotifyRequests} requests, ` +
+      `load ${(record.load ?? []).map((l) => l.toFixed(1)).join(">")}`,
+  );
+  return record;
+}
+
+/** A workspace `--keep` kept; its config must be the one these settings make. */
+async function keptWorkspace(dir: string, configText: string): Promise<Workspace> {
+  const config = join(dir, "config.yaml");
+  const kept = await Deno.readTextFile(config).catch(() => undefined);
+  if (kept === undefined) throw new Error(`--reuse: no config.yaml in ${dir}`);
+  if (kept !== configText) {
+    throw new Error(`--reuse: ${config} is not the config of these settings (--modes, --scale)`);
+  }
+  return { dir, config, cacheDir: join(dir, "cache"), libraryDir: join(dir, "music") };
+}
+
 async function benchMode(
   ctx: Context,
   library: SyntheticLibrary,
@@ -390,7 +462,13 @@ async function benchMode(
       runs.push(record);
       log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.spotifyRequests} requests`);
     }
-    if (wanted.has("cold-download") || wanted.has("warm") || wanted.has("rerun-5pct")) {
+    if (settings.reuse !== undefined) {
+      const ws = await keptWorkspace(settings.reuse, configText);
+      log(`warm re-runs on ${ws.dir}`);
+      for (let i = 0; i < settings.repeat; i++) {
+        runs.push(await measureWarm(ctx, world, ws, { inputs, mode, limits, log }));
+      }
+    } else if (wanted.has("cold-download") || wanted.has("warm") || wanted.has("rerun-5pct")) {
       const ws = await makeWorkspace(configText);
       workspaces.push(ws);
       log("cold download...");
@@ -413,15 +491,9 @@ async function benchMode(
       log(`  ${(cold.wallMs / 1000).toFixed(1)} s, ${cold.downloads} downloads`);
       const revalidate = minimumRequests(inputs, mode, "revalidate");
       if (wanted.has("warm")) {
-        log("warm re-run...");
-        const { record } = await measureRun(ctx, world, "warm", ws, revalidate);
-        record.wallBoundMs = warmLowerBoundMs(inputs, mode, {
-          latencyMs: settings.latencyMs,
-          limits,
-          startupMs: ctx.startupMs,
-        });
-        runs.push(record);
-        log(`  ${(record.wallMs / 1000).toFixed(1)} s, ${record.spotifyRequests} requests`);
+        for (let i = 0; i < settings.repeat; i++) {
+          runs.push(await measureWarm(ctx, world, ws, { inputs, mode, limits, log }));
+        }
       }
       if (wanted.has("rerun-5pct")) {
         const deleted = await deleteFivePercent(ws.libraryDir, settings.format);
@@ -506,7 +578,7 @@ async function main(): Promise<number> {
   const startupMs = await measureStartup();
   const commit = await measuredCommit();
   console.error(`startup (main.ts --version): ${startupMs} ms`);
-  const ctx: Context = { settings, tools, startupMs, coverServer };
+  const ctx: Context = { settings, tools, startupMs, coverServer, profiled: 0 };
   const allFigures: Figure[] = [];
   let previous: Record<string, unknown> = {};
   try {

@@ -65,7 +65,8 @@ export function parseGnuTime(text: string): { peakRssMiB?: number; cpuSeconds?: 
 
 /**
  * Runs `tunedl <args>` in a clean environment plus `env`; measures wall time and peak RSS.
- * With `sampleMemory` the entry is bench/sampled_main.ts (main.ts plus a memory sampler).
+ * With `sampleMemory` the entry is bench/sampled_main.ts (main.ts plus a memory sampler); with
+ * `profileDir` V8 writes a CPU profile of the run there (`--cpu-prof`, a `.cpuprofile` file).
  */
 export async function runTunedlMeasured(
   args: string[],
@@ -75,13 +76,18 @@ export async function runTunedlMeasured(
     sampleMemory?: boolean;
     /** Deno flags added after the cli task's (e.g. `--v8-flags=--trace-gc`), for probes. */
     denoFlags?: readonly string[];
+    profileDir?: string;
   },
 ): Promise<ProcessMeasurement> {
   const memoryFile = join(options.cwd, `.memory-${crypto.randomUUID().slice(0, 8)}`);
+  const profile = options.profileDir === undefined
+    ? []
+    : ["--cpu-prof", "--cpu-prof-dir", options.profileDir];
   const denoArgs = [
     "run",
     ...await cliFlags(),
     ...options.denoFlags ?? [],
+    ...profile,
     "--config",
     join(ROOT, "deno.json"),
     options.sampleMemory ? join(ROOT, "bench", "sampled_main.ts") : join(ROOT, "main.ts"),

@@ -28,9 +28,21 @@ export async function removeStaleTagTemps(
     names.add(basename(path));
   }
   let removed = 0;
-  for (const [dir, names] of namesByDir) {
+  // A local disk lists a folder in microseconds, far less than an asynchronous call costs: the
+  // listing is synchronous until a few take long (a network share), then asynchronous.
+  let slow = 0;
+  const list = async (dir: string): Promise<Deno.DirEntry[]> => {
+    if (slow >= SLOW_LISTINGS) return await Array.fromAsync(Deno.readDir(dir));
+    const started = performance.now();
     try {
-      for await (const entry of Deno.readDir(dir)) {
+      return [...Deno.readDirSync(dir)];
+    } finally {
+      if (performance.now() - started > SLOW_LISTING_MS) slow++;
+    }
+  };
+  const tidy = async (dir: string, names: Set<string>) => {
+    try {
+      for (const entry of await list(dir)) {
         const owner = entry.isFile ? tagTempOwner(entry.name) : undefined;
         if (owner === undefined || !names.has(owner)) continue;
         const path = join(dir, entry.name);
@@ -42,6 +54,19 @@ export async function removeStaleTagTemps(
         } catch { /* gone meanwhile */ }
       }
     } catch { /* no such folder yet */ }
-  }
+  };
+  // A library of hundreds of album folders is read on every run: several folders at a time.
+  const folders = [...namesByDir];
+  let next = 0;
+  const lane = async () => {
+    while (next < folders.length) await tidy(...folders[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(FOLDERS_AT_ONCE, folders.length) }, lane));
   return removed;
 }
+
+/** Folders read at once. */
+const FOLDERS_AT_ONCE = 16;
+/** A synchronous listing slower than this is slow; this many slow ones make the rest asynchronous. */
+const SLOW_LISTING_MS = 2;
+const SLOW_LISTINGS = 3;

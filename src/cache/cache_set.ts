@@ -3,7 +3,7 @@
  * search results and matches, the file-existence cache,
  * plus the report printed at the end of a run and by `tunedl cache stats`.
  */
-import { FileExistsCache } from "./file_exists_cache.ts";
+import { FileExistsCache, type FileFacts } from "./file_exists_cache.ts";
 import { hitRateOf } from "./memory_cache.ts";
 import type { PersistentCache } from "./persistent_cache.ts";
 import { TieredCache } from "./tiered_cache.ts";
@@ -28,8 +28,8 @@ export interface CacheSetOptions {
   match?: CacheLimits & { failureTtlMs?: number };
   /** LRCLIB answers; each value's time to live is chosen by its loader. Default: the search settings. */
   lyrics?: CacheLimits;
-  /** File existence answers; probe tells whether a path exists. */
-  files: CacheLimits & { probe: (path: string) => Promise<boolean> };
+  /** File existence answers; probe tells whether a path exists (or its size and time). */
+  files: CacheLimits & { probe: (path: string) => Promise<boolean | FileFacts> };
   /** Clock in epoch milliseconds. */
   now?: () => number;
   /** Told (once per cache) when the cache file fails during the run. */

@@ -7,3 +7,4 @@ export * from "./tiered_cache.ts";
 export * from "./file_exists_cache.ts";
 export * from "./cache_set.ts";
 export * from "./folder_check.ts";
+export * from "./file_probe.ts";

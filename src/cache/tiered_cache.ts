@@ -4,7 +4,7 @@
  * is copied to memory with the time it has left.
  */
 import { hitRateOf, type MemoryCacheStats, TtlLruCache } from "./memory_cache.ts";
-import type { CacheNamespace, PersistentCache } from "./persistent_cache.ts";
+import type { CacheNamespace, PersistentCache, PersistentEntry } from "./persistent_cache.ts";
 
 /** Settings of one tiered cache. */
 export interface TieredCacheOptions {
@@ -107,6 +107,39 @@ export class TieredCache<V> {
   }
 
   /**
+   * Several values, as `get` finds them, in the order of `keys`: those not in memory are read
+   * from the file ten to a read (a read costs far more than its size) and copied to memory.
+   */
+  async getMany<T extends V = V>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    const found: Array<T | undefined> = new Array(keys.length).fill(undefined);
+    const absent: number[] = [];
+    keys.forEach((key, i) => {
+      const inMemory = this.#memory.get(key);
+      if (inMemory !== undefined || this.#memory.has(key)) found[i] = inMemory as T | undefined;
+      else absent.push(i);
+    });
+    if (absent.length === 0 || this.#persistent === null) return found;
+    let entries: Array<PersistentEntry<V> | undefined>;
+    try {
+      entries = await this.#persistent.getEntries<V>(this.name, absent.map((i) => keys[i]));
+    } catch (error) {
+      this.#failed(error);
+      return found;
+    }
+    absent.forEach((i, at) => {
+      const entry = entries[at];
+      if (entry === undefined) {
+        this.#persistentMisses++;
+        return;
+      }
+      this.#persistentHits++;
+      this.#memory.set(keys[i], entry.value, { ttlMs: this.#remainingTtl(entry) });
+      found[i] = entry.value as T;
+    });
+    return found;
+  }
+
+  /**
    * The cached value of key, or the loader's (stored in both levels). Concurrent
    * calls share one load; a rejected load is stored nowhere.
    */
@@ -180,6 +213,11 @@ export class TieredCache<V> {
     return this.#isFailure(value) ? this.#failureTtlMs : this.#ttlMs;
   }
 
+  /** The time a value from the file has left. */
+  #remainingTtl(entry: PersistentEntry<V>): number {
+    return entry.expiresAt === null ? this.#ttlMs : Math.max(0, entry.expiresAt - this.#now());
+  }
+
   async #fromPersistent(key: string): Promise<{ value: V; ttlMs: number } | undefined> {
     if (this.#persistent === null) return undefined;
     try {
@@ -188,11 +226,8 @@ export class TieredCache<V> {
         this.#persistentMisses++;
         return undefined;
       }
-      const ttlMs = entry.expiresAt === null
-        ? this.#ttlMs
-        : Math.max(0, entry.expiresAt - this.#now());
       this.#persistentHits++;
-      return { value: entry.value, ttlMs };
+      return { value: entry.value, ttlMs: this.#remainingTtl(entry) };
     } catch (error) {
       this.#failed(error);
       return undefined;

@@ -15,6 +15,7 @@ import {
   resumablePlan,
   saveRunRecord,
   skipIndexedTracks,
+  sourcesByItem,
 } from "../plan/mod.ts";
 import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -32,7 +33,7 @@ import {
 import { hardExit } from "./hard_exit.ts";
 import { interruptHandler } from "./interrupt.ts";
 import { type CliIo, terminalSink } from "./io.ts";
-import { recheckLibraryFiles } from "./library_recheck.ts";
+import { noWholeFiles, recheckLibraryFiles, statAhead } from "./library_recheck.ts";
 import {
   markPlanDuplicates,
   openOwnership,
@@ -106,6 +107,7 @@ async function download(ctx: RunContext, io: CliIo, flags: DownloadFlags): Promi
   const interrupts = watchInterrupts(run);
   try {
     const tools = await takeLibrary(run);
+    if (tools) openOwnershipEarly(run);
     const planned = await planDownload(run, tools);
     if (run.controller.signal.aborted) {
       io.err(PLANNING_INTERRUPTED);
@@ -167,6 +169,17 @@ async function takeLibrary(run: DownloadRun): Promise<AudioTools | undefined> {
   return tools;
 }
 
+/**
+ * Starts reading the ownership record while the plan is made (planning mostly waits for
+ * Spotify); only with the library's lock held, so no other run is writing it.
+ */
+function openOwnershipEarly(run: DownloadRun): void {
+  const opening = openOwnership(run.ctx.loaded.library.baseDir, run.io);
+  // A plan that fails never looks at it: its failure is then nobody's to report.
+  opening.catch(() => {});
+  run.ownershipOpening = opening;
+}
+
 /** The saved plan with --resume (when it can be used), else a fresh one. */
 async function planDownload(run: DownloadRun, tools: AudioTools | undefined): Promise<Plan> {
   const resumed = run.flags.resume ? await resumedPlan(run) : undefined;
@@ -194,13 +207,33 @@ async function freshPlan(run: DownloadRun, tools: AudioTools | undefined): Promi
     run.spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
     if (!io.stderrIsTerminal) run.info("Planning...");
   }
-  let plan = await buildConfigPlan(ctx, io, { spinner: run.spinner, signal });
+  // Playlists are checked on every run: their first request need not wait for a token.
+  const config = ctx.loaded.config;
+  if (config.playlists.length > 0 || config.liked_songs) ctx.client.prefetchToken();
+  // While Spotify answers: the files found whole last time, each stat-ed ahead of the optimizer.
+  if (!flags.oneShot) run.wholeFiles = noWholeFiles();
+  const checked = ctx.libraryIndex?.checkedFiles(ctx.loaded.library.baseDir)
+    .catch(() => new Map());
+  const planned = new AbortController();
+  const statting = checked?.then((files) =>
+    statAhead(ctx.caches.files, files.values(), { signal: planned.signal })
+  );
+  let plan: Plan;
+  try {
+    plan = await buildConfigPlan(ctx, io, { spinner: run.spinner, signal });
+  } finally {
+    planned.abort();
+    await statting;
+  }
   if (ctx.loaded.config.download.overwrite === "skip" && ctx.libraryIndex) {
     plan = await skipIndexedTracks(plan, ctx.libraryIndex);
   }
   plan = await recheckLibraryFiles(ctx, plan, {
     ffprobe: tools?.ffprobe ?? optionalFfprobe(ctx.loaded, io),
     signal,
+    // A one-shot run's plan is a few tracks: the library's copy of its whole files stays as it is.
+    whole: run.wholeFiles,
+    checked: await checked,
   });
   for (const item of plan.items) {
     if (item.damage !== undefined) run.warn(`${item.path}: ${item.damage}; downloading it again`);
@@ -214,17 +247,19 @@ async function freshPlan(run: DownloadRun, tools: AudioTools | undefined): Promi
  */
 async function prepareLibrary(run: DownloadRun, planned: Plan): Promise<PreparedLibrary> {
   const { ctx, flags } = run;
-  const ownership = await openOwnership(ctx.loaded.library.baseDir, run.io);
+  const ownership = await (run.ownershipOpening ??
+    openOwnership(ctx.loaded.library.baseDir, run.io));
   run.ownership = ownership;
   const plan = markPlanDuplicates(planned, ownership, {
     mode: ctx.loaded.config.download.duplicates,
   });
-  if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex });
+  const sources = sourcesByItem(plan.items);
+  if (!flags.oneShot) await syncOwnership(plan, ownership, { index: ctx.libraryIndex, sources });
   // Refused before anything is downloaded: a prune that large is more likely a mistake.
   const prune = flags.prune
     ? preparePrune(plan, ownership, { loaded: ctx.loaded, force: flags.force })
     : undefined;
-  return { plan, ownership, prune };
+  return { plan, ownership, prune, sources };
 }
 
 /** With `plan_execution_enabled: false`: the plan, and nothing downloaded. */

@@ -33,6 +33,7 @@ import {
 } from "../plan/mod.ts";
 import { type DownloadRun, type PreparedLibrary, runRecordFile } from "./download_run.ts";
 import { terminalSink } from "./io.ts";
+import { rememberWholeFiles } from "./library_recheck.ts";
 import { filesToReplace, libraryRecording, recordWrittenFiles } from "./library_upkeep.ts";
 import { NO_CONFIG_FILE } from "./link_args.ts";
 import { trackLyricsFor } from "./lyrics_setup.ts";
@@ -164,7 +165,9 @@ function trackWorkerFor(
         }),
       }),
       // A one-shot run's files are not the config's: they are never recorded, so never pruned.
-      onWritten: run.flags.oneShot ? undefined : recordWrittenFiles(ownership, plan),
+      onWritten: run.flags.oneShot
+        ? undefined
+        : recordWrittenFiles(ownership, plan, { sources: library.sources }),
     },
   );
 }
@@ -196,8 +199,19 @@ export async function afterRun(
   const line = resumeLine(result);
   if (line !== undefined) info(line);
   const exitCode = Math.max(exitCodeFor(result, { sources: library.plan.sources }), pruned);
+  await rememberWhole(run, result.plan);
   await saveDownloadRecord(run, result, exitCode);
   return exitCode;
+}
+
+/** Keeps the files found whole for the next run's check; a cache that fails is no failure. */
+async function rememberWhole(run: DownloadRun, plan: Plan): Promise<void> {
+  if (run.wholeFiles === undefined || !run.ctx.cacheWritable) return;
+  try {
+    await rememberWholeFiles(run.ctx, plan, run.wholeFiles);
+  } catch {
+    // The next run reads the entries one by one instead: slower, not wrong.
+  }
 }
 
 /** Saves what the run did for `tunedl report`; a failure to is a warning only. */

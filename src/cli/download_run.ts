@@ -3,6 +3,7 @@ import { tempRootFor } from "../audio/mod.ts";
 import type { LibraryLock, OwnershipRecord } from "../library/mod.ts";
 import { type Plan, plansDir, runRecordFileFor } from "../plan/mod.ts";
 import type { CliIo } from "./io.ts";
+import type { WholeFiles } from "./library_recheck.ts";
 import type { PreparedPrune } from "./library_upkeep.ts";
 import type { PlanningProgress } from "./planning_progress.ts";
 import type { RunContext } from "./run_context.ts";
@@ -37,6 +38,10 @@ export interface DownloadRun {
   readonly hash: string;
   phase: "planning" | "running";
   spinner?: PlanningProgress;
+  /** The present files the check of a fresh plan found whole (none for a resumed plan). */
+  wholeFiles?: WholeFiles;
+  /** The ownership record, read while Spotify answers (holding the library's lock). */
+  ownershipOpening?: Promise<OwnershipRecord>;
   ownership?: OwnershipRecord;
   lock?: LibraryLock;
 }
@@ -45,6 +50,8 @@ export interface DownloadRun {
 export interface PreparedLibrary {
   plan: Plan;
   ownership: OwnershipRecord;
+  /** The sources above each item of the plan (sourcesByItem), made once for the run. */
+  sources: Map<string, string[]>;
   prune?: PreparedPrune;
 }
 

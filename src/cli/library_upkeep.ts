@@ -130,9 +130,9 @@ export function markPlanDuplicates(
 export async function syncOwnership(
   plan: Plan,
   ownership: OwnershipRecord,
-  options: { index: LibraryIndex | null },
+  options: { index: LibraryIndex | null; sources?: Map<string, string[]> },
 ): Promise<void> {
-  const sources = sourcesByItem(plan.items);
+  const sources = options.sources ?? sourcesByItem(plan.items);
   for (const item of plan.items) {
     if ((item.type !== "track" && item.type !== "m3u") || item.path === undefined) continue;
     const itemSources = sources.get(item.id) ?? [];
@@ -155,12 +155,24 @@ export async function syncOwnership(
   }
 }
 
-/** Records every file the run writes in the ownership record, with the sources that list it. */
-export function recordWrittenFiles(ownership: OwnershipRecord, plan: Plan) {
-  const sources = sourcesByItem(plan.items);
+/**
+ * Records every file the run writes in the ownership record, with the sources that list it
+ * (`sources`: sourcesByItem of the plan, when already made).
+ */
+export function recordWrittenFiles(
+  ownership: OwnershipRecord,
+  plan: Plan,
+  options: { sources?: Map<string, string[]> } = {},
+) {
+  const sources = options.sources ?? sourcesByItem(plan.items);
   return (file: WrittenFile): void => {
     const { item } = file;
     const itemSources = sources.get(item.id) ?? [];
+    // An M3U left as it was keeps its entry (and the time it was written): nothing to save.
+    if (file.unchanged && ownership.get(file.path)?.kind === file.kind) {
+      ownership.addSources(file.path, itemSources);
+      return;
+    }
     if (file.shared) {
       if (item.spotify_id) ownership.share(file.path, item.spotify_id, itemSources);
       return;

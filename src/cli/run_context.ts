@@ -9,6 +9,7 @@ import {
   type CacheSet,
   createCacheSet,
   defaultCacheDir,
+  fileProbe,
   folderWriteProblem,
   openPersistentCache,
 } from "../cache/mod.ts";
@@ -99,13 +100,8 @@ export async function openCaches(
     files: {
       maxSize: d.file_cache_max_size,
       ttlMs: d.file_cache_ttl * SECOND,
-      probe: async (path) => {
-        try {
-          return (await Deno.stat(path)).isFile;
-        } catch {
-          return false;
-        }
-      },
+      // The size and time come with the stat: the check of present files reuses them.
+      probe: fileProbe(),
     },
     warn,
   });
@@ -193,6 +189,7 @@ export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise
   const catalog = spotifyCatalogReader(client, {
     cache: {
       get: (key) => spotifyCache.get(key),
+      getMany: (keys) => spotifyCache.getMany(keys),
       set: (key, value, options) => spotifyCache.set(key, value, options),
       getOrLoad: (key, loader, options) => spotifyCache.getOrLoad(key, loader, options),
     },

@@ -16,6 +16,16 @@ export interface LibraryEntry {
   durationSec?: number;
 }
 
+/** A track's file found whole (its length checked), and its size and time when it was. */
+export interface CheckedFile {
+  /** Absolute path of the file. */
+  path: string;
+  /** Size in bytes when it was found whole. */
+  size: number;
+  /** Modification time (epoch milliseconds) when it was found whole. */
+  mtimeMs: number;
+}
+
 /** Size and modification time of a file, or undefined when it does not exist. */
 export type StatFile = (
   path: string,
@@ -89,6 +99,19 @@ export class LibraryIndex {
     return isLibraryEntry(entry) ? entry : undefined;
   }
 
+  /** The recorded entries of several tracks (in their order), read ten to a KV read. */
+  async entries(trackIds: readonly string[]): Promise<Array<LibraryEntry | undefined>> {
+    const stored = trackIds.filter((trackId) => this.#uncommitted(trackId) === undefined);
+    const found = stored.length === 0
+      ? []
+      : await this.#cache.getEntries<LibraryEntry>("library", stored);
+    const byId = new Map(stored.map((trackId, i) => [trackId, found[i]?.value]));
+    return trackIds.map((trackId) => {
+      const entry = this.#uncommitted(trackId) ?? byId.get(trackId);
+      return isLibraryEntry(entry) ? entry : undefined;
+    });
+  }
+
   /**
    * The recorded file of a track if it is still there unchanged (same size and
    * mtime per one stat call); otherwise forgets the entry and returns undefined.
@@ -116,6 +139,36 @@ export class LibraryIndex {
     return entry;
   }
 
+  /**
+   * The files of one library found whole by the last check, by track id: a copy of their
+   * entries in one value, so a run over thousands of unchanged files does not read thousands of
+   * entries (empty when there is none, or it is damaged).
+   */
+  async checkedFiles(libraryRoot: string): Promise<Map<string, CheckedFile>> {
+    const stored = await this.#cache.get<StoredCheckedFiles>("library", checkedKey(libraryRoot));
+    const files = new Map<string, CheckedFile>();
+    if (typeof stored !== "object" || stored === null || !Array.isArray(stored.files)) return files;
+    for (const row of stored.files) {
+      if (!Array.isArray(row)) continue;
+      const [trackId, path, size, mtimeMs] = row;
+      if (
+        typeof trackId === "string" && typeof path === "string" && typeof size === "number" &&
+        typeof mtimeMs === "number"
+      ) files.set(trackId, { path, size, mtimeMs });
+    }
+    return files;
+  }
+
+  /** Replaces the copy of the files of one library found whole (see `checkedFiles`). */
+  async saveCheckedFiles(
+    libraryRoot: string,
+    files: ReadonlyMap<string, CheckedFile>,
+  ): Promise<void> {
+    const rows: StoredCheckedFiles["files"] = [];
+    for (const [trackId, file] of files) rows.push([trackId, file.path, file.size, file.mtimeMs]);
+    await this.#cache.set("library", checkedKey(libraryRoot), { files: rows });
+  }
+
   /** Drops the entry of a track. */
   async forget(trackId: string): Promise<void> {
     this.#pending?.entries.delete(trackId);
@@ -137,4 +190,14 @@ function isLibraryEntry(value: unknown): value is LibraryEntry {
   return typeof entry.path === "string" && typeof entry.size === "number" &&
     typeof entry.mtimeMs === "number" &&
     (entry.durationSec === undefined || typeof entry.durationSec === "number");
+}
+
+/** The copy of the checked files as stored: rows of [track id, path, size, mtime]. */
+interface StoredCheckedFiles {
+  files: [string, string, number, number][];
+}
+
+/** Where the copy of a library's checked files is kept (never a track id: those have no ":"). */
+function checkedKey(libraryRoot: string): string {
+  return `checked-files:${libraryRoot}`;
 }

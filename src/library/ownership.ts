@@ -62,6 +62,8 @@ export class OwnershipRecord {
   /** The record file, `<root>/.tunedl/owned.json`. */
   readonly file: string;
   readonly #files: Map<string, OwnedFile>;
+  /** The root with a trailing separator, for paths below it. */
+  readonly #prefix: string;
   /** ISRC -> keys of track files with it, so a lookup per track stays cheap in a big library. */
   readonly #byIsrc = new Map<string, Set<string>>();
   readonly #saveIntervalMs: number;
@@ -80,6 +82,9 @@ export class OwnershipRecord {
     readOnly: boolean,
   ) {
     this.root = root;
+    this.#prefix = path.resolve(root) === root && !root.endsWith(path.sep)
+      ? `${root}${path.sep}`
+      : "\0";
     this.file = path.join(libraryStateDir(root), "owned.json");
     this.#files = files;
     this.#saveIntervalMs = saveIntervalMs;
@@ -132,6 +137,12 @@ export class OwnershipRecord {
 
   /** The key of an absolute path inside the library, or undefined for a path outside it. */
   keyOf(filePath: string): string | undefined {
+    // The plan's paths are normalized and inside the root: no need to resolve both (thousands
+    // of lookups per run). Anything else goes the long way.
+    if (filePath.startsWith(this.#prefix)) {
+      const rest = filePath.slice(this.#prefix.length);
+      if (rest !== "" && !UNNORMALIZED.test(rest)) return rest.split(path.sep).join("/");
+    }
     const relative = path.relative(this.root, filePath);
     if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
     return relative.split(path.sep).join("/");
@@ -204,6 +215,8 @@ export class OwnershipRecord {
   addSources(filePath: string, sources: readonly string[]): void {
     const entry = this.get(filePath);
     if (!entry) return;
+    // A re-run lists each file under the sources it already has: nothing to copy or sort.
+    if (sources.every((source) => entry.sources.includes(source))) return;
     const all = new Set([...entry.sources, ...sources]);
     if (all.size === entry.sources.length) return;
     entry.sources = [...all].sort();
@@ -333,6 +346,11 @@ export class OwnershipRecord {
     return this.#saving;
   }
 }
+
+/** A path part with "." or ".." segments, doubled or trailing separators, or (Windows) "/". */
+const UNNORMALIZED = path.sep === "/"
+  ? /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/
+  : /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]|[\\/]$|\/|:/;
 
 /** Writes `pieces` to `temp`, flushes it to disk and renames it over `file` (atomic replace). */
 async function writeThenRename(temp: string, file: string, pieces: string[]): Promise<void> {

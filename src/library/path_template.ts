@@ -76,8 +76,12 @@ function positive(value: number | undefined, width: number): string {
   return String(Math.trunc(value)).padStart(width, "0");
 }
 
+/** Templates already checked: a plan renders the same one for each of thousands of tracks. */
+const checkedTemplates = new Set<string>();
+
 /** Throws a ConfigError when a template uses a placeholder tunedl does not know. */
 export function checkPathTemplate(template: string): void {
+  if (checkedTemplates.has(template)) return;
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {
       throw new ConfigError(`unknown placeholder "${match[0]}" in output template "${template}"`, {
@@ -85,13 +89,29 @@ export function checkPathTemplate(template: string): void {
       });
     }
   }
+  if (checkedTemplates.size < 64) checkedTemplates.add(template);
 }
 
+/** A template cut into literal text and placeholders, once per template (pure). */
+type CompiledTemplate = (string | ((context: TemplateContext) => string))[];
+const compiledTemplates = new Map<string, CompiledTemplate>();
+
 function fill(template: string, context: TemplateContext): string {
-  return template.replace(
-    PLACEHOLDER,
-    (_text, name: string) => PLACEHOLDERS[name as PathPlaceholder](context),
-  );
+  let compiled = compiledTemplates.get(template);
+  if (compiled === undefined) {
+    compiled = [];
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      compiled.push(template.slice(last, match.index), PLACEHOLDERS[match[1] as PathPlaceholder]);
+      last = match.index + match[0].length;
+    }
+    compiled.push(template.slice(last));
+    // Templates are a config's few; never let a stream of them grow the map without end.
+    if (compiledTemplates.size < 256) compiledTemplates.set(template, compiled);
+  }
+  let text = "";
+  for (const part of compiled) text += typeof part === "string" ? part : part(context);
+  return text;
 }
 
 /** Renders a track's path from a template: absolute, normalized, inside baseDir, every name sanitized. */
@@ -123,7 +143,12 @@ export function renderOutputPath(
   parts.push(renderFileName(fileTemplate, context));
 
   const path = options.platformPath ?? hostPath;
-  const baseDir = path.resolve(options.baseDir);
+  const baseDir = resolvedFolder(path, options.baseDir);
+  // Sanitized names hold no separator and are never "." or "..": without the template's own
+  // "." or ".." the path is the names below the folder (thousands of tracks per plan).
+  if (!parts.some((part) => part === "." || part === "..")) {
+    return `${baseDir.endsWith(path.sep) ? baseDir : baseDir + path.sep}${parts.join(path.sep)}`;
+  }
   const result = path.resolve(baseDir, ...parts);
   const relative = path.relative(baseDir, result);
   if (
@@ -138,6 +163,24 @@ export function renderOutputPath(
     );
   }
   return result;
+}
+
+/** The last folder resolved, per path rules: a plan renders thousands of paths below one. */
+let lastResolved: { path: PlatformPath; folder: string; resolved: string } | undefined;
+
+function resolvedFolder(path: PlatformPath, folder: string): string {
+  const last = lastResolved;
+  if (last?.path === path && last.folder === folder) return last.resolved;
+  const resolved = path.resolve(folder);
+  // Only a folder that needs no working folder (which a program may change) is kept.
+  if (resolvesAlone(path, folder)) lastResolved = { path, folder, resolved };
+  return resolved;
+}
+
+/** Whether a folder resolves without the working folder: "/x", "C:\\x", "\\\\server\\share". */
+function resolvesAlone(path: PlatformPath, folder: string): boolean {
+  if (!path.isAbsolute(folder)) return false;
+  return path.sep === "/" || /^([A-Za-z]:[\\/]|[\\/]{2})/.test(folder);
 }
 
 function renderFileName(fileTemplate: string, context: TemplateContext): string {

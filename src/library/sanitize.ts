@@ -34,10 +34,26 @@ export function utf8ByteLength(text: string): number {
   return encoder.encode(text).length;
 }
 
+/** Names made safe so far: a plan's thousands of paths repeat each artist and album. */
+const safeNames = new Map<string, string>();
+
 /** Turns any text into one safe file or folder name (never empty, ".", ".." or a device name). */
 export function sanitizePathComponent(name: string, options: SanitizeOptions = {}): string {
   const replacement = options.replacement ?? "_";
   const maxBytes = options.maxBytes ?? MAX_NAME_BYTES;
+  const keepExtension = options.keepExtension ?? true;
+  const key = `${replacement}\0${maxBytes}\0${keepExtension}\0${name}`;
+  let safe = safeNames.get(key);
+  if (safe === undefined) {
+    safe = safeName(name, { replacement, maxBytes, keepExtension });
+    if (safeNames.size >= 10_000) safeNames.clear();
+    safeNames.set(key, safe);
+  }
+  return safe;
+}
+
+function safeName(name: string, options: Required<SanitizeOptions>): string {
+  const { replacement, maxBytes } = options;
   if (replacement.match(UNSAFE_CHARACTERS) !== null) {
     throw new TypeError(`unsafe replacement character ${JSON.stringify(replacement)}`);
   }
@@ -50,8 +66,9 @@ export function sanitizePathComponent(name: string, options: SanitizeOptions = {
   safe = safe.replace(LEADING_DOTS_AND_SPACES, "").replace(TRAILING_DOTS_AND_SPACES, "");
   if (safe === "") safe = replacement === "" ? "_" : replacement;
   safe = avoidDeviceName(safe);
-  if (utf8ByteLength(safe) > maxBytes) {
-    safe = shortenName(safe, maxBytes, options.keepExtension ?? true);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most names need no encoding to know they fit.
+  if (safe.length * 3 > maxBytes && utf8ByteLength(safe) > maxBytes) {
+    safe = shortenName(safe, maxBytes, options.keepExtension);
   }
   return safe;
 }

@@ -62,6 +62,8 @@ export interface M3uWriteResult {
   written: number;
   /** Tracks handed to the writer that it left out (no file to point at). */
   leftOut: number;
+  /** The file already held exactly this playlist and was left as it was. */
+  unchanged?: boolean;
 }
 
 /**

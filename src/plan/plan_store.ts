@@ -66,7 +66,10 @@ export async function rememberPlan(
   configFile: string,
   configHash: string,
 ): Promise<void> {
-  await writeFileAtomic(lastPlanFile(cacheDir, configFile), configHash);
+  const file = lastPlanFile(cacheDir, configFile);
+  // A re-run of the same config: nothing to write (and no flush to disk to wait for).
+  const known = await Deno.readTextFile(file).catch(() => undefined);
+  if (known !== configHash) await writeFileAtomic(file, configHash);
 }
 
 /** Options of {@link resumablePlan}. */

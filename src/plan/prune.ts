@@ -63,7 +63,7 @@ export function sourcesByItem(items: readonly PlanItem[]): Map<string, string[]>
     memo.set(item.id, roots);
     return roots;
   };
-  for (const item of items) rootsOf(item, new Set());
+  for (const item of items) if (!memo.has(item.id)) rootsOf(item, new Set());
   return memo;
 }
 

@@ -143,6 +143,8 @@ export interface MarkDuplicatesOptions {
  * whose recording is on disk already is present, at that file.
  */
 export function markKnownDuplicates(plan: Plan, options: MarkDuplicatesOptions): Plan {
+  // Only a track about to be fetched can be marked: a re-run with none changes nothing.
+  if (!plan.items.some((item) => item.type === "track" && isCandidate(item))) return plan;
   const items = plan.items.map((item) => ({ ...item }));
   const firstByKey = new Map<string, PlanItem>();
   const onDisk = (item: PlanItem) =>
@@ -152,7 +154,7 @@ export function markKnownDuplicates(plan: Plan, options: MarkDuplicatesOptions):
   const ordered = [...tracks.filter(onDisk), ...tracks.filter((item) => !onDisk(item))];
   for (const item of ordered) {
     const keys = recordingKeys(item.metadata as TrackMetadata);
-    const candidate = item.status === "pending" && item.action !== "retag";
+    const candidate = isCandidate(item);
     if (candidate) delete item.duplicate_of;
     const leader = keys.map((key) => firstByKey.get(key)).find((found) => found !== undefined);
     if (leader !== undefined) {
@@ -182,4 +184,9 @@ function markDuplicate(
     item.path = existingFile;
     delete item.action;
   }
+}
+
+/** A track the run will fetch: one that may turn out to be another's recording. */
+function isCandidate(item: PlanItem): boolean {
+  return item.status === "pending" && item.action !== "retag";
 }

@@ -28,6 +28,8 @@ export interface WrittenFile {
   kind: "track" | "m3u" | "lyrics";
   /** The track points at another track's file instead of having its own (`skip`). */
   shared?: boolean;
+  /** The file was already as it should be and was not written again (an M3U). */
+  unchanged?: boolean;
 }
 
 /** Options of {@link shareRecordings}. */
@@ -166,7 +168,9 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
 
     async writeM3u(item, tracks, ctx) {
       const result = await inner.writeM3u(item, tracks, ctx);
-      if (item.path !== undefined) written({ item, path: item.path, kind: "m3u" });
+      if (item.path !== undefined) {
+        written({ item, path: item.path, kind: "m3u", unchanged: result.unchanged });
+      }
       return result;
     },
   };

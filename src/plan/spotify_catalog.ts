@@ -70,6 +70,8 @@ export interface SpotifyCatalogClient {
 export interface AnswerCache {
   /** The live value stored under `key`, or undefined. */
   get<T>(key: string): Promise<T | undefined>;
+  /** Like `get` for several keys, in their order; optional (one `get` per key without it). */
+  getMany?<T>(keys: readonly string[]): Promise<Array<T | undefined>>;
   /** Stores `value` under `key` for `options.ttlMs` milliseconds. */
   set<T>(key: string, value: T, options: { ttlMs: number }): Promise<void>;
   /**
@@ -145,6 +147,9 @@ export function spotifyCatalogReader(
   const cache = options.cache ?? noCache;
   const user = options.user;
   const ttls = { ...DEFAULT_TTLS, ...options.ttls };
+  // A batch of ids is looked up in one go: the cache file answers ten keys for the cost of one.
+  const getAll = <T>(keys: readonly string[]): Promise<Array<T | undefined>> =>
+    cache.getMany ? cache.getMany<T>(keys) : Promise.all(keys.map((key) => cache.get<T>(key)));
 
   // Reads asked for within a few milliseconds of each other go out together:
   // one batch request per 50 tracks or artists, or 20 albums, where the API
@@ -172,13 +177,14 @@ export function spotifyCatalogReader(
     read: (ids: string[], signal?: AbortSignal) => Promise<Array<T | null>>,
   ) =>
   async (ids: string[], signal?: AbortSignal): Promise<Array<T | null>> => {
-    const known = await Promise.all(ids.map((id) => cache.get<T>(`${prefix}:${id}`)));
-    const gone = await Promise.all(
-      ids.map((id, i) =>
-        known[i] === undefined ? cache.get<MissingAnswer>(`missing:${prefix}:${id}`) : undefined
-      ),
-    );
-    const wanted = ids.filter((_, i) => known[i] === undefined && gone[i] === undefined);
+    const known = await getAll<T>(ids.map((id) => `${prefix}:${id}`));
+    const unknown = ids.filter((_, i) => known[i] === undefined);
+    const gone = new Set<string>();
+    if (unknown.length > 0) {
+      const answers = await getAll<MissingAnswer>(unknown.map((id) => `missing:${prefix}:${id}`));
+      unknown.forEach((id, i) => answers[i] !== undefined && gone.add(id));
+    }
+    const wanted = unknown.filter((id) => !gone.has(id));
     const fresh = wanted.length > 0 ? await read(wanted, signal).then(cached(prefix)) : [];
     await Promise.all(wanted.map((id, i) => {
       if (fresh[i] !== null) return undefined;
@@ -213,16 +219,27 @@ export function spotifyCatalogReader(
 
   async function playlist(id: string, signal?: AbortSignal): Promise<SpotifyPlaylist> {
     const key = `playlist:${id}`;
-    const missing = await cache.get<MissingAnswer>(`missing:${key}`);
-    if (missing !== undefined) throw new NotFoundError(missing.message, { hint: missing.hint });
-    const cached = await cache.get<SpotifyPlaylist>(key);
-    if (cached?.snapshotId) {
-      const head = await client.getJson(
-        `/v1/playlists/${encodeURIComponent(id)}?fields=snapshot_id`,
-        { signal },
-      ) as { snapshot_id?: unknown } | null;
-      if (head?.snapshot_id === cached.snapshotId) return cached;
+    const stampKey = `playlist-snapshot:${id}`;
+    const [missing, stamp] = await getAll<unknown>([`missing:${key}`, stampKey]);
+    if (missing !== undefined) {
+      const answer = missing as MissingAnswer;
+      throw new NotFoundError(answer.message, { hint: answer.hint });
     }
+    const head = () =>
+      client.getJson(`/v1/playlists/${encodeURIComponent(id)}?fields=snapshot_id`, {
+        signal,
+      }) as Promise<{ snapshot_id?: unknown } | null>;
+    const reading = cache.get<SpotifyPlaylist>(key);
+    // The snapshot id is kept on its own beside the playlist: with it, the check goes out while
+    // the playlist itself (hundreds of KB) is read. The playlist's own id decides.
+    type Checked = [{ snapshot_id?: unknown } | null, SpotifyPlaylist | undefined];
+    const [current, cached]: Checked = typeof stamp === "string"
+      ? await Promise.all([head(), reading])
+      : await reading.then(async (value): Promise<Checked> => [
+        value?.snapshotId ? await head() : null,
+        value,
+      ]);
+    if (cached?.snapshotId && current?.snapshot_id === cached.snapshotId) return cached;
     let fresh: SpotifyPlaylist;
     try {
       fresh = await client.getPlaylist(id, { signal });
@@ -237,7 +254,10 @@ export function spotifyCatalogReader(
       }
       throw error;
     }
-    if (!fresh.unreadEntries) await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+    if (!fresh.unreadEntries) {
+      await cache.set(key, fresh, { ttlMs: ttls.playlistMs });
+      if (fresh.snapshotId) await cache.set(stampKey, fresh.snapshotId, { ttlMs: ttls.playlistMs });
+    }
     return fresh;
   }
 
@@ -251,7 +271,7 @@ export function spotifyCatalogReader(
     async prefetch(tracks, { signal }) {
       const missing = async (prefix: string, ids: (string | undefined)[]) => {
         const unique = [...new Set(ids.filter((id): id is string => !!id))];
-        const known = await Promise.all(unique.map((id) => cache.get(`${prefix}:${id}`)));
+        const known = await getAll(unique.map((id) => `${prefix}:${id}`));
         return unique.filter((_, i) => known[i] === undefined);
       };
       const [trackIds, artistIds] = await Promise.all([

@@ -313,14 +313,14 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
           title: meta.title,
         };
       });
+      const text = renderM3u(entries, { m3uPath });
+      const result = { written: entries.length, leftOut: tracks.length - entries.length };
+      // A re-run over an unchanged playlist writes (and flushes to disk) nothing.
+      if (await readTextOrUndefined(m3uPath) === text) return { ...result, unchanged: true };
       await Deno.mkdir(dirname(m3uPath), { recursive: true });
-      await orDiskFull(
-        writeFileAtomic(m3uPath, renderM3u(entries, { m3uPath })),
-        deps.libraryRoot,
-        `writing ${m3uPath}`,
-      );
+      await orDiskFull(writeFileAtomic(m3uPath, text), deps.libraryRoot, `writing ${m3uPath}`);
       deps.caches.files.invalidate(m3uPath);
-      return { written: entries.length, leftOut: tracks.length - entries.length };
+      return result;
     },
   };
 }
@@ -470,4 +470,13 @@ function notFound(item: PlanItem, result: MatchResult): NotFoundError {
       },
     },
   );
+}
+
+/** A text file's content, or undefined when it cannot be read (missing, a folder, not UTF-8). */
+async function readTextOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
 }

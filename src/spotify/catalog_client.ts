@@ -132,6 +132,7 @@ const SAFE_PAGE_LIMIT = 10;
 /** Reads Spotify catalog entities; one instance per run shares tokens, limits and stats. */
 export class SpotifyClient {
   readonly #transport: ApiTransport;
+  readonly #tokenProvider: TokenProvider;
   readonly #concurrency: number;
   readonly #pinned: boolean;
   #generation: ApiGeneration | "unknown";
@@ -168,6 +169,7 @@ export class SpotifyClient {
       onRequest: () => this.#transport.countTokenRequest(),
       credentialsOrigin: options.credentialsOrigin,
     });
+    this.#tokenProvider = tokenProvider;
     this.#transport = new ApiTransport({
       apiUrl: options.apiUrl ?? DEFAULT_API_URL,
       fetch: fetchFn,
@@ -186,6 +188,14 @@ export class SpotifyClient {
       sleep,
       random,
     });
+  }
+
+  /**
+   * Starts getting an access token now, for a caller that knows requests follow (a warm run's
+   * playlist checks): the token request then overlaps the work before them.
+   */
+  prefetchToken(): void {
+    this.#tokenProvider.prefetch?.();
   }
 
   /** The API generation learned so far ("unknown" until an answer tells). */

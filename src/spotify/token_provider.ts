@@ -42,6 +42,11 @@ export interface TokenProvider {
   getToken(signal?: AbortSignal): Promise<string>;
   /** Forgets the cached token, e.g. after Spotify answered 401. */
   invalidate(): void;
+  /**
+   * Starts getting a token now, for a caller that knows requests follow; a failure is kept for
+   * the next getToken (one request, one error). Optional.
+   */
+  prefetch?(): void;
 }
 
 /** Settings of the client-credentials token provider. */
@@ -86,6 +91,8 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
   readonly #policy: RetryPolicy;
   #token?: { value: string; refreshAt: number };
   #pending?: PendingToken;
+  /** A prefetch's failure, for the getToken that follows it. */
+  #prefetchFailure?: { error: unknown };
 
   /** Defaults: 3 retries, 500 ms first backoff, 30 s longest; fetches no token yet. */
   constructor(options: ClientCredentialsOptions) {
@@ -101,9 +108,27 @@ export class ClientCredentialsTokenProvider implements TokenProvider {
     };
   }
 
+  /** Starts fetching a token unless one is cached or on its way (see TokenProvider.prefetch). */
+  prefetch(): void {
+    if (this.#token && this.#clock() < this.#token.refreshAt) return;
+    if (this.#pending) return;
+    const pending = this.#startFetch();
+    this.#pending = pending;
+    this.#prefetchFailure = undefined;
+    pending.promise.catch((error) => {
+      // Nobody was waiting yet: the next getToken hears it instead of asking again.
+      if (pending.waiters === 0) this.#prefetchFailure = { error };
+    });
+  }
+
   /** Returns the cached token or fetches one; concurrent callers share one request. */
   async getToken(signal?: AbortSignal): Promise<string> {
     throwIfAborted(signal);
+    const failure = this.#prefetchFailure;
+    if (failure !== undefined) {
+      this.#prefetchFailure = undefined;
+      throw failure.error;
+    }
     if (this.#token && this.#clock() < this.#token.refreshAt) return this.#token.value;
     if (!this.#pending) this.#pending = this.#startFetch();
     const pending = this.#pending;

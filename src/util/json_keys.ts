@@ -42,18 +42,25 @@ function remembered(names: Map<string, string>, key: string, rename: (key: strin
   return name;
 }
 
-/** A deep copy of a JSON-able value with every object key in snake_case. */
+/**
+ * A JSON-able value with every object key in snake_case: objects are copied, arrays of plain
+ * values (ids, names) are shared with the value, not copied.
+ */
 export function snakeCaseKeys(value: unknown): unknown {
   return mapKeys(value, snakeCase);
 }
 
-/** A deep copy of a JSON-able value with every object key in camelCase. */
+/** A JSON-able value with every object key in camelCase (copied as snakeCaseKeys copies). */
 export function camelCaseKeys(value: unknown): unknown {
   return mapKeys(value, camelCase);
 }
 
 function mapKeys(value: unknown, rename: (key: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((entry) => mapKeys(entry, rename));
+  if (Array.isArray(value)) {
+    // Ids and names have no keys to rename: a plan's thousands of lists need no copies.
+    const plain = value.every((entry) => entry === null || typeof entry !== "object");
+    return plain ? value : value.map((entry) => mapKeys(entry, rename));
+  }
   if (value === null || typeof value !== "object") return value;
   // Dates and other class instances go to JSON their own way.
   const proto = Object.getPrototypeOf(value);

@@ -141,3 +141,31 @@ Deno.test("CacheSet: without a cache file everything is memory only", async () =
   assert.equal(row?.hits, 1);
   await set.close();
 });
+
+Deno.test("FileExistsCache: a probe's size and time are kept with the answer, for one stat per file", async () => {
+  const facts = { "/m/a.mp3": { size: 10, mtimeMs: 5 } } as Record<
+    string,
+    { size: number; mtimeMs: number }
+  >;
+  const probed: string[] = [];
+  const files = new FileExistsCache({
+    maxSize: 100,
+    ttlMs: 1000,
+    probe: (path) => {
+      probed.push(path);
+      if (path.endsWith(".m3u8")) return Promise.resolve(true);
+      return Promise.resolve(facts[path] ?? false);
+    },
+  });
+  assert.equal(await files.exists("/m/a.mp3"), true);
+  assert.deepEqual(await files.facts("/m/a.mp3"), { size: 10, mtimeMs: 5 });
+  assert.equal(await files.exists("/m/gone.mp3"), false);
+  assert.equal(await files.facts("/m/gone.mp3"), undefined);
+  // A probe that only says "it exists" leaves the facts unknown.
+  assert.equal(await files.exists("/m/list.m3u8"), true);
+  assert.equal(await files.facts("/m/list.m3u8"), undefined);
+  assert.deepEqual(probed, ["/m/a.mp3", "/m/gone.mp3", "/m/list.m3u8"]);
+  files.invalidate("/m/a.mp3");
+  facts["/m/a.mp3"] = { size: 11, mtimeMs: 6 };
+  assert.deepEqual(await files.facts("/m/a.mp3"), { size: 11, mtimeMs: 6 });
+});

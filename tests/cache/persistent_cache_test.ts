@@ -265,6 +265,45 @@ Deno.test("PersistentCache: a value of many commits' worth of chunks is whole or
   }
 });
 
+Deno.test("PersistentCache: getEntries reads many keys in their order, as getEntry would", async () => {
+  const clock = manualClock();
+  const { cache, dir } = await openTemp(clock.now, { statsFlushEvery: 1000 });
+  try {
+    const big = "x".repeat(150_000); // chunked: several KV values
+    await cache.set("library", "a", { n: 1 });
+    await cache.set("library", "big", { big });
+    await cache.set("library", "soon", { n: 3 }, { ttlMs: 1000 });
+    await cache.set("spotify", "a", { other: "namespace" });
+    await cache.set("library", "forever", null);
+    clock.advance(2000);
+    const keys = [
+      "a",
+      "missing",
+      "big",
+      "soon",
+      "forever",
+      ...Array.from({ length: 25 }, (_, i) => `n${i}`),
+    ];
+    await cache.set("library", "n17", { n: 17 });
+    const entries = await cache.getEntries<unknown>("library", keys);
+    assert.equal(entries.length, keys.length);
+    assert.deepEqual(entries[0], { value: { n: 1 }, expiresAt: null });
+    assert.equal(entries[1], undefined);
+    assert.deepEqual(entries[2]?.value, { big });
+    assert.equal(entries[3], undefined, "expired");
+    assert.deepEqual(entries[4], { value: null, expiresAt: null });
+    assert.deepEqual(entries[5 + 17]?.value, { n: 17 });
+    assert.equal(entries.filter((e) => e !== undefined).length, 4);
+    // Each key counts one lookup, as get does.
+    const stats = await cache.stats();
+    assert.deepEqual([stats.library.hits, stats.library.misses], [4, keys.length - 4]);
+    assert.deepEqual(await cache.getEntries("library", []), []);
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
 Deno.test("PersistentCache: setMany stores many values (small, big, expiring) like set", async () => {
   const clock = manualClock();
   const { cache, dir } = await openTemp(clock.now);

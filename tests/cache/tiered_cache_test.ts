@@ -148,3 +148,38 @@ Deno.test("TieredCache: a failing file warns once and the run goes on in memory"
     await removeWithRetry(dir, { recursive: true });
   }
 });
+
+Deno.test("TieredCache: getMany answers from memory first, then the file, copied to memory with its time left", async () => {
+  const clock = manualClock();
+  await withCacheFile(clock.now, async (_path, file) => {
+    const options = {
+      namespace: "spotify" as const,
+      persistent: file,
+      maxSize: 100,
+      ttlMs: 60_000,
+      now: clock.now,
+    };
+    const run1 = new TieredCache<{ n: number }>(options);
+    await run1.set("a", { n: 1 });
+    await run1.set("b", { n: 2 }, { ttlMs: 10_000 });
+    const run2 = new TieredCache<{ n: number }>(options);
+    await run2.set("c", { n: 3 }); // in run2's memory too
+    clock.advance(5_000);
+    assert.deepEqual(await run2.getMany(["a", "nope", "b", "c"]), [
+      { n: 1 },
+      undefined,
+      { n: 2 },
+      { n: 3 },
+    ]);
+    const stats = run2.stats();
+    assert.equal(stats.persistent?.hits, 2);
+    assert.equal(stats.persistent?.misses, 1);
+    // Copied to memory with the time it had left in the file: 5 s for b.
+    clock.advance(6_000);
+    assert.equal(run2.memory.get("b"), undefined);
+    assert.deepEqual(run2.memory.get("a"), { n: 1 });
+    const memoryOnly = new TieredCache<{ n: number }>({ ...options, persistent: null });
+    await memoryOnly.set("x", { n: 9 });
+    assert.deepEqual(await memoryOnly.getMany(["x", "y"]), [{ n: 9 }, undefined]);
+  });
+});

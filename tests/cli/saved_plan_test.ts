@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { resumeLine } from "../../src/cli/download_execution.ts";
-import { readSavedPlan, savedPlanText } from "../../src/plan/mod.ts";
+import { join } from "node:path";
+import { readSavedPlan, rememberPlan, savedPlanText } from "../../src/plan/mod.ts";
 import { camelCase, snakeCase, snakeCaseKeys } from "../../src/util/mod.ts";
 import { createPlanItem, type Plan } from "../../src/plan/mod.ts";
 
@@ -108,4 +109,20 @@ Deno.test("a plan saved again shows what changed since the last save", () => {
   assert.equal(second, JSON.stringify({ ...rest, items: items.map(snakeCaseKeys) }));
   assert.deepEqual(readSavedPlan(second), plan);
   assert.ok(second.includes('"isrc":"USRC17607839"'), second);
+});
+
+Deno.test("rememberPlan: the same config's hash again leaves the file as it is", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-remember-" });
+  try {
+    await rememberPlan(dir, "/c/config.yaml", "hash-1");
+    const [name] = [...Deno.readDirSync(join(dir, "plans"))].map((entry) => entry.name);
+    const file = join(dir, "plans", name);
+    const first = await Deno.stat(file);
+    await rememberPlan(dir, "/c/config.yaml", "hash-1");
+    assert.deepEqual((await Deno.stat(file)).ino, first.ino, "not written again");
+    await rememberPlan(dir, "/c/config.yaml", "hash-2");
+    assert.equal(await Deno.readTextFile(file), "hash-2");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -103,10 +103,19 @@ Deno.test("download twice on one cache: the second run searches, downloads and r
   const media = world.youtube.mediaRequests.length;
   assert.ok(searches > 0 && media > 0, "the first run searched and downloaded");
 
+  const m3u = events(first.stdout).find((event) => event.type === "m3u_written")?.path as string;
+  assert.ok(m3u, "the first run wrote the playlist's M3U");
+  const owned = join(setup.work.libraryDir, ".tunedl", "owned.json");
+  const before = { m3u: await Deno.stat(m3u), owned: await Deno.readTextFile(owned) };
+
   world.spotify.reset();
   const second = await setup.tunedl(args, config);
   assert.equal(second.code, 0, second.stderr);
   assert.equal(summaryOf(second.stdout).downloaded, 0);
+  // Nothing changed, so nothing in the library is written again.
+  const m3uNow = await Deno.stat(m3u);
+  assert.deepEqual([m3uNow.ino, m3uNow.mtime], [before.m3u.ino, before.m3u.mtime], "same M3U");
+  assert.equal(await Deno.readTextFile(owned), before.owned, "same ownership record");
   assert.equal(world.youtube.searches.length, searches, "no search in the second run");
   assert.equal(world.youtube.mediaRequests.length, media, "no download in the second run");
   const counts = apiCounts(world);

@@ -81,6 +81,41 @@ Deno.test("LibraryIndex: a malformed stored entry is dropped", async () => {
   }
 });
 
+Deno.test("LibraryIndex: entries are read together in order; checked files are kept per library", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
+  const cache = await openPersistentCache(`${dir}/cache.kv`);
+  assert.ok(cache);
+  try {
+    const index = new LibraryIndex(cache);
+    await index.record("t1", { path: "/m/1.mp3", size: 1, mtimeMs: 10, durationSec: 3 });
+    await index.record("t3", { path: "/m/3.mp3", size: 3, mtimeMs: 30 });
+    await cache.set("library", "t4", { path: 4 }); // not an entry
+    assert.deepEqual(await index.entries(["t3", "t2", "t1", "t4"]), [
+      { path: "/m/3.mp3", size: 3, mtimeMs: 30 },
+      undefined,
+      { path: "/m/1.mp3", size: 1, mtimeMs: 10, durationSec: 3 },
+      undefined,
+    ]);
+
+    assert.equal((await index.checkedFiles("/m")).size, 0);
+    const files = new Map([["t1", { path: "/m/1.mp3", size: 1, mtimeMs: 10 }]]);
+    await index.saveCheckedFiles("/m", files);
+    await index.saveCheckedFiles("/other", new Map());
+    assert.deepEqual(await index.checkedFiles("/m"), files);
+    assert.equal((await index.checkedFiles("/other")).size, 0);
+    // The copy is no track's entry.
+    assert.equal(await index.entry("checked-files:/m"), undefined);
+    // A damaged copy reads as none: every file is then looked up by its entry.
+    await cache.set("library", "checked-files:/m", { files: [["t1", "/m/1.mp3", "big", 10], 7] });
+    assert.equal((await index.checkedFiles("/m")).size, 0);
+    await cache.set("library", "checked-files:/m", "garbage");
+    assert.equal((await index.checkedFiles("/m")).size, 0);
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
 Deno.test("LibraryIndex: records made while a commit is under way go together in the next one", async () => {
   const commits: string[][] = [];
   let open: () => void = () => {};
@@ -103,6 +138,7 @@ Deno.test("LibraryIndex: records made while a commit is under way go together in
   const later = ["b", "c", "d"].map((id, n) => index.record(id, entry(n + 2)));
   // Not committed yet, but read back as recorded.
   assert.deepEqual(await index.entry("c"), entry(3));
+  assert.deepEqual(await index.entries(["c", "b"]), [entry(3), entry(2)]);
   const forgotten = index.forget("d");
   open();
   await Promise.all([...first, ...later, forgotten]);

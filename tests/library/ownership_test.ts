@@ -233,3 +233,23 @@ Deno.test("OwnershipRecord: the saved text is the record's indented JSON, also a
     assert.equal(expected(), '{\n "version": 1,\n "files": {}\n}\n');
   });
 });
+
+Deno.test("OwnershipRecord.keyOf: the same key as the library-relative path, for any path", async () => {
+  await withLibrary(async (root) => {
+    const record = await OwnershipRecord.open(root);
+    const table: [string, string | undefined][] = [
+      [join(root, "A", "B", "01 - x.mp3"), "A/B/01 - x.mp3"],
+      [`${root}/A/./B/x.mp3`, "A/B/x.mp3"],
+      [`${root}/A/../B/x.mp3`, "B/x.mp3"],
+      [`${root}/A//x.mp3`, "A/x.mp3"],
+      [`${root}/A/x.mp3/`, "A/x.mp3"],
+      [`${root}/..hidden/x.mp3`, "..hidden/x.mp3"],
+      [`${root}/../outside.mp3`, undefined],
+      [`${root}/`, undefined],
+      [root, undefined],
+      [`${root}-sibling/x.mp3`, undefined],
+      ["/elsewhere/x.mp3", undefined],
+    ];
+    for (const [path, key] of table) assert.equal(record.keyOf(path), key, path);
+  });
+});

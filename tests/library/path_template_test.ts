@@ -275,3 +275,29 @@ Deno.test("renderOutputPath: a template leading outside the music folder is a Co
     );
   }
 });
+
+Deno.test("renderOutputPath: the path is what resolving its names below the folder gives", () => {
+  const names = ["..", ".hidden", "a/b", "c\\d", "e:f", " g ", "h.", "CON", "…", "x".repeat(300)];
+  for (
+    const [platformPath, baseDirs] of [
+      [posix, ["/music", "/music/", "/", "/a/../music", "music"]],
+      [win32, ["C:\\Music", "C:\\", "D:\\a\\..\\Music\\"]],
+    ] as const
+  ) {
+    for (const baseDir of baseDirs) {
+      for (const name of names) {
+        const fields = { ...TRACK, artists: [name], album: name, title: name };
+        const path = renderOutputPath("{artist}/{album}/{title}.{output-ext}", fields, {
+          baseDir,
+          ext: "mp3",
+          platformPath,
+        });
+        const parts = path.slice(platformPath.resolve(baseDir).length).split(platformPath.sep)
+          .filter(Boolean);
+        assert.equal(parts.length, 3, path);
+        assert.equal(path, platformPath.resolve(baseDir, ...parts), path);
+        assert.ok(!platformPath.relative(platformPath.resolve(baseDir), path).startsWith(".."));
+      }
+    }
+  }
+});

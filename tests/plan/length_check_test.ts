@@ -66,7 +66,7 @@ function world(
     probed,
     options: {
       index: {
-        entry: (id: string) => Promise.resolve(index.get(id)),
+        entries: (ids: readonly string[]) => Promise.resolve(ids.map((id) => index.get(id))),
         record: (id: string, entry: LibraryEntry) => {
           index.set(id, entry);
           return Promise.resolve();
@@ -163,4 +163,62 @@ Deno.test("recheckPresentFiles: files tunedl did not record, and pending downloa
   const checked = await recheckPresentFiles(plan, w.options);
   assert.deepEqual(checked.items, plan.items);
   assert.deepEqual(w.probed, []);
+});
+
+Deno.test("recheckPresentFiles: a file found whole before and unchanged since is settled by its stat alone", async () => {
+  const w = world(
+    {
+      same: { path: "/m/same.mp3", size: 100, mtimeMs: 5, durationSec: 30 },
+      touched: { path: "/m/touched.mp3", size: 200, mtimeMs: 6, durationSec: 30 },
+      moved: { path: "/m/moved.mp3", size: 300, mtimeMs: 7, durationSec: 30 },
+      fresh: { path: "/m/fresh.mp3", size: 400, mtimeMs: 8, durationSec: 30 },
+    },
+    {
+      "/m/same.mp3": { size: 100, mtimeMs: 5 },
+      // Changed since it was checked (cut short by hand): read again.
+      "/m/touched.mp3": { size: 150, mtimeMs: 9, seconds: 10 },
+      "/m/moved.mp3": { size: 300, mtimeMs: 7 },
+      "/m/fresh.mp3": { size: 400, mtimeMs: 8 },
+    },
+  );
+  const read: string[] = [];
+  const index = {
+    ...w.options.index,
+    entries: (ids: readonly string[]) => {
+      read.push(...ids);
+      return w.options.index.entries(ids);
+    },
+  };
+  const whole = new Map<string, unknown>();
+  const plan = planOf([
+    presentTrack("same", "/m/same.mp3"),
+    presentTrack("touched", "/m/touched.mp3"),
+    presentTrack("moved", "/m/moved.mp3"),
+    presentTrack("fresh", "/m/fresh.mp3"),
+  ]);
+  const checked = await recheckPresentFiles(plan, {
+    ...w.options,
+    index,
+    checked: new Map([
+      ["same", { path: "/m/same.mp3", size: 100, mtimeMs: 5 }],
+      ["touched", { path: "/m/touched.mp3", size: 200, mtimeMs: 6 }],
+      // Checked at another path (the template changed): not this file.
+      ["moved", { path: "/m/old/moved.mp3", size: 300, mtimeMs: 7 }],
+    ]),
+    onWhole: (id, file) => whole.set(id, file),
+  });
+  assert.deepEqual(read.sort(), ["fresh", "moved", "touched"]);
+  assert.deepEqual(w.probed, ["/m/touched.mp3"]);
+  assert.equal(checked.items[1].status, "pending");
+  assert.equal(checked.items[1].damage, "it is 10 s long, the track 30 s");
+  assert.deepEqual(checked.items.filter((i) => i.status === "skipped").map((i) => i.id), [
+    "track:same",
+    "track:moved",
+    "track:fresh",
+  ]);
+  assert.deepEqual(Object.fromEntries(whole), {
+    same: { path: "/m/same.mp3", size: 100, mtimeMs: 5 },
+    moved: { path: "/m/moved.mp3", size: 300, mtimeMs: 7 },
+    fresh: { path: "/m/fresh.mp3", size: 400, mtimeMs: 8 },
+  });
 });

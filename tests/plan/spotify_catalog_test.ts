@@ -511,3 +511,47 @@ Deno.test("a transient failure (5xx, timeout) is not remembered: the next read a
   assert.equal(album.id, "al9");
   assert.equal(client.count("getAlbums"), 2);
 });
+
+Deno.test("playlist: the kept snapshot id sends the check out before the playlist is read; the playlist's own id decides", async () => {
+  const { client, cache, reader } = setUp();
+  await reader.playlist("pl1", {});
+  assert.equal(cache.values.get("playlist-snapshot:pl1"), "snap-1");
+  assert.equal(cache.ttls.get("playlist-snapshot:pl1"), TTLS.playlistMs);
+  // The check goes out before the (slow) read of the playlist answers.
+  let release = () => {};
+  const slowGet = cache.get.bind(cache);
+  const order: string[] = [];
+  cache.get = <T>(key: string) => {
+    if (key !== "playlist:pl1") return slowGet<T>(key);
+    return new Promise<T | undefined>((resolve) => {
+      release = () => {
+        order.push("read");
+        resolve(slowGet<T>(key));
+      };
+    });
+  };
+  const getJson = client.getJson.bind(client);
+  client.getJson = (path: string) => {
+    order.push("check");
+    setTimeout(() => release(), 0);
+    return getJson(path);
+  };
+  const again = await reader.playlist("pl1", {});
+  assert.deepEqual(order, ["check", "read"]);
+  assert.equal(again.snapshotId, "snap-1");
+  assert.equal(client.count("getPlaylist"), 1);
+
+  // A kept id the playlist does not match (written apart) is no reason to trust the playlist.
+  cache.get = slowGet;
+  client.getJson = getJson;
+  await cache.set("playlist-snapshot:pl1", "snap-2", { ttlMs: 1 });
+  client.snapshotId = "snap-2";
+  const changed = await reader.playlist("pl1", {});
+  assert.equal(changed.snapshotId, "snap-2");
+  assert.equal(client.count("getPlaylist"), 2);
+  // The playlist without its kept id (an older cache): checked after it is read, as before.
+  cache.values.delete("playlist-snapshot:pl1");
+  await reader.playlist("pl1", {});
+  assert.equal(client.count("getPlaylist"), 2);
+  assert.equal(client.count("getJson"), 3);
+});

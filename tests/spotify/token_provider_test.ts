@@ -99,3 +99,26 @@ Deno.test("token endpoint 5xx and network errors are retried with backoff, then 
   });
   assert.equal(failing.calls.length, 3); // first try + maxRetries 2
 });
+
+Deno.test("prefetch: the token request goes out at once; getToken then shares or reuses it", async () => {
+  const { tokens, calls } = provider(() => tokenAnswer("early"));
+  tokens.prefetch();
+  tokens.prefetch(); // already on its way
+  assert.equal(await tokens.getToken(), "early");
+  tokens.prefetch(); // cached: nothing to do
+  assert.equal(await tokens.getToken(), "early");
+  assert.equal(calls.length, 1);
+});
+
+Deno.test("prefetch: a refused token is one request and one error, for the getToken that follows", async () => {
+  const { tokens, calls } = provider(() => json({ error: "invalid_client" }, 400));
+  tokens.prefetch();
+  // Let the prefetch fail before anyone asks.
+  for (let i = 0; i < 20 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setTimeout(r, 0));
+  await assert.rejects(tokens.getToken(), AuthError);
+  assert.equal(calls.length, 1);
+  // Told once: the next caller asks again.
+  await assert.rejects(tokens.getToken(), AuthError);
+  assert.equal(calls.length, 2);
+});
