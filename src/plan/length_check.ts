@@ -14,6 +14,7 @@ import {
 } from "../library/mod.ts";
 import type { TrackMetadata } from "../model/mod.ts";
 import type { Plan, PlanItem } from "./model.ts";
+import { forEachAtOnce } from "../util/mod.ts";
 
 /** Slack for a file tunedl verified itself: "a second or two", plus 0.5 % for long files. */
 export const verifiedToleranceSec = 2;
@@ -119,19 +120,6 @@ export async function recheckPresentFiles(plan: Plan, options: LengthCheckOption
 
 /** Stats at once while settling files by an earlier check. */
 const STATS_AT_ONCE = 32;
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function forEachAtOnce<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, lane));
-}
 
 /** Whether an earlier check found this file whole and it is unchanged since (told onWhole). */
 async function stillWhole(item: PlanItem, options: LengthCheckOptions): Promise<boolean> {

@@ -8,6 +8,7 @@ import hostPath, { type PlatformPath } from "node:path";
 import { addNameSuffix, renderOutputPath } from "../library/mod.ts";
 import { copyPlanItems, type M3uMetadata, type Plan, type PlanItem } from "./model.ts";
 import type { OverwriteMode } from "../model/mod.ts";
+import { forEachAtOnce } from "../util/mod.ts";
 
 /** Options of {@link optimizePlan}. */
 export interface OptimizeOptions {
@@ -72,25 +73,12 @@ export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promis
   }
   // Each track's decision is its own; the file checks overlap instead of
   // waiting one after another (thousands of stat calls on a warm run).
-  await forEachConcurrently(placed, EXISTS_CHECKS_AT_ONCE, (track) => decideAction(track, options));
+  await forEachAtOnce(placed, EXISTS_CHECKS_AT_ONCE, (track) => decideAction(track, options));
   return { ...plan, items: [...containers, ...tracks, ...m3us] };
 }
 
 /** File checks in flight at once while deciding actions. */
 const EXISTS_CHECKS_AT_ONCE = 32;
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 /** Items the optimizer leaves exactly as they are: finished ones and ones skipped for other reasons. */
 function isSettled(item: PlanItem): boolean {

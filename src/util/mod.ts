@@ -1,5 +1,6 @@
 /** Infrastructure every floor above may use: one pool, one backoff, one sleep, atomic files, formatting, bounded fetching, safe text. */
 export * from "./task_pool.ts";
+export * from "./for_each_at_once.ts";
 export * from "./backoff.ts";
 export * from "./abortable_sleep.ts";
 export * from "./atomic_file.ts";
