@@ -10,20 +10,11 @@ import {
   type GroupWatchdog,
   runProcess,
 } from "../../src/audio/mod.ts";
+import { isRunning } from "../fakes/processes.ts";
 
 const posix = Deno.build.os !== "windows";
 /** Only so a process that never ends fails the test instead of hanging it. */
 const GONE_BOUND_MS = 30_000;
-
-/** Whether a pid is a live process (zombies count as gone); `ps` works on Linux and macOS. */
-function isRunning(pid: number): boolean {
-  const { success, stdout } = new Deno.Command("ps", {
-    args: ["-o", "stat=", "-p", String(pid)],
-    stdout: "piped",
-    stderr: "null",
-  }).outputSync();
-  return success && !new TextDecoder().decode(stdout).trim().startsWith("Z");
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const bound = Date.now() + GONE_BOUND_MS;

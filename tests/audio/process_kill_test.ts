@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { killRunningProcesses, runProcess, taskkillArgs } from "../../src/audio/mod.ts";
 import { CancelledError } from "../../src/errors/mod.ts";
+import { isRunning } from "../fakes/processes.ts";
 
 const posix = Deno.build.os !== "windows";
 
@@ -15,16 +16,6 @@ Deno.test("taskkillArgs force-kills the whole tree of a pid", () => {
   ];
   for (const [pid, args] of table) assert.deepEqual(taskkillArgs(pid), args, `pid ${pid}`);
 });
-
-/** Whether a pid is a live process (zombies count as gone); `ps` works on Linux and macOS. */
-function isRunning(pid: number): boolean {
-  const { success, stdout } = new Deno.Command("ps", {
-    args: ["-o", "stat=", "-p", String(pid)],
-    stdout: "piped",
-    stderr: "null",
-  }).outputSync();
-  return success && !new TextDecoder().decode(stdout).trim().startsWith("Z");
-}
 
 /** Starts `sh -c script` through runProcess and waits for its first n output lines. */
 async function started(script: string, lines: number, signal?: AbortSignal) {

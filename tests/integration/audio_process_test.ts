@@ -5,31 +5,10 @@
 import assert from "node:assert/strict";
 import { CancelledError, DependencyError } from "../../src/errors/mod.ts";
 import { ProcessTimeoutError, runProcess } from "../../src/audio/mod.ts";
+import { isRunning } from "../fakes/processes.ts";
 
 // Most tests here drive sh, sleep and POSIX process groups, which Windows does not have.
 const posix = Deno.build.os !== "windows";
-
-/** Whether a pid is a live process (zombies count as gone: they no longer run). */
-function isRunning(pid: number): boolean {
-  if (Deno.build.os === "darwin") {
-    // macOS has no /proc; ps prints the state ("S", "R+", "Z"...), or nothing for no such pid.
-    const ps = new Deno.Command("ps", {
-      args: ["-o", "stat=", "-p", String(pid)],
-      stdout: "piped",
-      stderr: "null",
-    });
-    const output = ps.outputSync();
-    const state = new TextDecoder().decode(output.stdout).trim();
-    return output.success && state !== "" && !state.startsWith("Z");
-  }
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
