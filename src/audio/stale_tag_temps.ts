@@ -6,6 +6,7 @@
  * other tunedl still running can own them.
  */
 import { basename, dirname, join } from "node:path";
+import { forEachAtOnce } from "../util/mod.ts";
 
 const TAG_TEMP = /^\.(.+)\.tunedl-[0-9a-f]{8}\.tmp$/;
 
@@ -56,12 +57,7 @@ export async function removeStaleTagTemps(
     } catch { /* no such folder yet */ }
   };
   // A library of hundreds of album folders is read on every run: several folders at a time.
-  const folders = [...namesByDir];
-  let next = 0;
-  const lane = async () => {
-    while (next < folders.length) await tidy(...folders[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(FOLDERS_AT_ONCE, folders.length) }, lane));
+  await forEachAtOnce([...namesByDir], FOLDERS_AT_ONCE, (folder) => tidy(...folder));
   return removed;
 }
 

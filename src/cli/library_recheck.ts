@@ -8,6 +8,7 @@ import { probeAudio } from "../audio/mod.ts";
 import type { FileExistsCache } from "../cache/mod.ts";
 import { type CheckedFile, sameMtime } from "../library/mod.ts";
 import { type Plan, recheckPresentFiles, statFile } from "../plan/mod.ts";
+import { forEachAtOnce } from "../util/mod.ts";
 import type { RunContext } from "./run_context.ts";
 
 /** Present files the check found whole, and the copy it started from (to save only a change). */
@@ -100,20 +101,14 @@ export async function rememberWholeFiles(
     item.path !== undefined
   );
   const entries = await index.entries(written.map((item) => item.spotify_id!));
-  let next = 0;
-  const lane = async () => {
-    while (next < written.length) {
-      const at = next++;
-      const entry = entries[at];
-      const item = written[at];
-      found.delete(item.spotify_id!);
-      if (entry?.durationSec === undefined || entry.path !== item.path) continue;
-      const current = await statFile(entry.path).catch(() => undefined);
-      if (current?.size !== entry.size || !sameMtime(current.mtimeMs, entry.mtimeMs)) continue;
-      found.set(item.spotify_id!, { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(STATS_AT_ONCE, written.length) }, lane));
+  const pairs = written.map((item, at) => ({ item, entry: entries[at] }));
+  await forEachAtOnce(pairs, STATS_AT_ONCE, async ({ item, entry }) => {
+    found.delete(item.spotify_id!);
+    if (entry?.durationSec === undefined || entry.path !== item.path) return;
+    const current = await statFile(entry.path).catch(() => undefined);
+    if (current?.size !== entry.size || !sameMtime(current.mtimeMs, entry.mtimeMs)) return;
+    found.set(item.spotify_id!, { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs });
+  });
   if (sameFiles(found, whole.before)) return;
   await index.saveCheckedFiles(ctx.loaded.library.baseDir, found);
 }
