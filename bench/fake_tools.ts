@@ -19,9 +19,14 @@
  */
 import { join } from "node:path";
 
+/** Which stand-ins: compiled C (bench/fake_tool.c) or bash scripts; "auto" is C where cc works. */
+export type StandInKind = "auto" | "c" | "bash";
+
 /** Where the fake tools are and what they logged. */
 export interface FakeTools {
   dir: string;
+  /** What the stand-ins are made of. */
+  kind: "c" | "bash";
   ytdlp: string;
   ffmpeg: string;
   ffprobe: string;
@@ -110,18 +115,21 @@ echo "tunedl-info m4a|mp4a.40.2|0.1|64"
 `;
 }
 
+/** What the fake ffprobe prints: an AAC stream in an MP4 container. */
+const FFPROBE_ANSWER = JSON.stringify({
+  streams: [{
+    codec_type: "audio",
+    codec_name: "aac",
+    bit_rate: "64000",
+    sample_rate: "44100",
+    channels: 1,
+  }],
+  format: { format_name: "mov,mp4,m4a,3gp,3g2,mj2", duration: "0.100000", bit_rate: "64000" },
+});
+
 /** The ffprobe script (pure text). */
 export function ffprobeScript(): string {
-  const answer = JSON.stringify({
-    streams: [{
-      codec_type: "audio",
-      codec_name: "aac",
-      bit_rate: "64000",
-      sample_rate: "44100",
-      channels: 1,
-    }],
-    format: { format_name: "mov,mp4,m4a,3gp,3g2,mj2", duration: "0.100000", bit_rate: "64000" },
-  });
+  const answer = FFPROBE_ANSWER;
   return `#!/bin/bash
 # Fake ffprobe for the tunedl benchmark.
 if [ "$1" = "-version" ]; then echo "ffprobe version 5.1-fake"; exit 0; fi
@@ -148,9 +156,56 @@ esac
 `;
 }
 
+/** The C compiler's arguments that build bench/fake_tool.c with the run's settings (pure). */
+export function standInCompileArgs(
+  options: { source: string; output: string; assets: string; log: string; workMs: number },
+): string[] {
+  const downloadMs = Math.round(options.workMs * 0.75);
+  return [
+    "-O2",
+    "-o",
+    options.output,
+    `-DASSETS=${JSON.stringify(options.assets)}`,
+    `-DLOG=${JSON.stringify(options.log)}`,
+    `-DYTDLP_MS=${downloadMs}`,
+    `-DFFMPEG_MS=${Math.round(options.workMs) - downloadMs}`,
+    `-DFFPROBE_ANSWER=${JSON.stringify(FFPROBE_ANSWER)}`,
+    options.source,
+  ];
+}
+
+/** Builds the C stand-in as dir/yt-dlp, ffmpeg and ffprobe (links to one binary); false without cc. */
+async function buildCStandIns(
+  dir: string,
+  options: { assets: string; log: string; workMs: number },
+): Promise<boolean> {
+  const binary = join(dir, "fake-tool");
+  const source = new URL("./fake_tool.c", import.meta.url).pathname;
+  for (const compiler of ["cc", "gcc", "clang"]) {
+    try {
+      const result = await new Deno.Command(compiler, {
+        args: standInCompileArgs({ source, output: binary, ...options }),
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      if (!result.success) continue;
+    } catch {
+      continue;
+    }
+    for (const name of ["yt-dlp", "ffmpeg", "ffprobe"]) await Deno.link(binary, join(dir, name));
+    return true;
+  }
+  return false;
+}
+
 /** Writes the fake tools and their audio files into a new temp folder. */
 export async function createFakeTools(
-  options: { workMs: number; realFfmpeg?: string; formats?: readonly string[] },
+  options: {
+    workMs: number;
+    realFfmpeg?: string;
+    formats?: readonly string[];
+    kind?: StandInKind;
+  },
 ): Promise<FakeTools> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-bench-tools-" });
   const assets = join(dir, "assets");
@@ -158,34 +213,31 @@ export async function createFakeTools(
   const realFfmpeg = options.realFfmpeg ?? "ffmpeg";
   const formats = new Set(["m4a", ...(options.formats ?? FAKE_FORMATS)]);
   await Promise.all([...formats].map((f) => makeTone(join(assets, `tone.${f}`), f, realFfmpeg)));
-  const tones: Record<string, Uint8Array> = {};
-  for (const f of formats) tones[f] = await Deno.readFile(join(assets, `tone.${f}`));
   const downloadLog = join(dir, "downloads.log");
   await Deno.writeTextFile(downloadLog, "");
-  const fifo = join(dir, "wait.fifo");
-  const mkfifo = await new Deno.Command("mkfifo", { args: [fifo] }).output();
-  if (!mkfifo.success) throw new Error(`mkfifo ${fifo} failed`);
-  const write = async (name: string, text: string) => {
-    const path = join(dir, name);
-    await Deno.writeTextFile(path, text);
-    await Deno.chmod(path, 0o755);
-    return path;
-  };
-  const downloadMs = options.workMs * 0.75;
-  const ytdlp = await write(
-    "yt-dlp",
-    ytdlpScript({ sleepMs: downloadMs, source: tones.m4a, log: downloadLog, fifo }),
-  );
-  const ffprobe = await write("ffprobe", ffprobeScript());
-  const ffmpeg = await write(
-    "ffmpeg",
-    ffmpegScript({ sleepMs: options.workMs - downloadMs, tones, fifo }),
-  );
+  const wanted = options.kind ?? "auto";
+  let kind: "c" | "bash" = "bash";
+  if (wanted !== "bash") {
+    const built = await buildCStandIns(dir, { assets, log: downloadLog, workMs: options.workMs });
+    if (built) kind = "c";
+    else if (wanted === "c") {
+      throw new Error("no C compiler (cc, gcc, clang) built bench/fake_tool.c");
+    }
+  }
+  if (kind === "bash") {
+    await writeBashStandIns(dir, {
+      assets,
+      formats,
+      log: downloadLog,
+      workMs: options.workMs,
+    });
+  }
   return {
     dir,
-    ytdlp,
-    ffmpeg,
-    ffprobe,
+    kind,
+    ytdlp: join(dir, "yt-dlp"),
+    ffmpeg: join(dir, "ffmpeg"),
+    ffprobe: join(dir, "ffprobe"),
     downloadLog,
     async downloads() {
       const text = await Deno.readTextFile(downloadLog);
@@ -194,4 +246,30 @@ export async function createFakeTools(
     resetLog: () => Deno.writeTextFile(downloadLog, ""),
     remove: () => Deno.remove(dir, { recursive: true }),
   };
+}
+
+/** The bash stand-ins, where no C compiler is at hand (or asked for). */
+async function writeBashStandIns(
+  dir: string,
+  options: { assets: string; formats: Set<string>; log: string; workMs: number },
+): Promise<void> {
+  const tones: Record<string, Uint8Array> = {};
+  for (const f of options.formats) {
+    tones[f] = await Deno.readFile(join(options.assets, `tone.${f}`));
+  }
+  const fifo = join(dir, "wait.fifo");
+  const mkfifo = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  if (!mkfifo.success) throw new Error(`mkfifo ${fifo} failed`);
+  const write = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await Deno.writeTextFile(path, text);
+    await Deno.chmod(path, 0o755);
+  };
+  const downloadMs = options.workMs * 0.75;
+  await write(
+    "yt-dlp",
+    ytdlpScript({ sleepMs: downloadMs, source: tones.m4a, log: options.log, fifo }),
+  );
+  await write("ffprobe", ffprobeScript());
+  await write("ffmpeg", ffmpegScript({ sleepMs: options.workMs - downloadMs, tones, fifo }));
 }

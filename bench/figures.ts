@@ -201,6 +201,14 @@ export function figuresFor(
         value: Math.round((run.cpuSeconds * 1000) / run.downloads),
         unit: "ms",
       });
+      const own = run.memory?.ownCpuMs;
+      if (own !== undefined) {
+        push(run, {
+          name: "  of it tunedl itself (not its programs)",
+          value: Math.round(own / run.downloads),
+          unit: "ms",
+        });
+      }
     }
   };
   for (const run of runs) {

@@ -28,7 +28,7 @@ import {
   startBenchWorld,
   startCoverServer,
 } from "./bench_world.ts";
-import { createFakeTools, type FakeTools } from "./fake_tools.ts";
+import { createFakeTools, type FakeTools, type StandInKind } from "./fake_tools.ts";
 import {
   describeMiss,
   extraRequests,
@@ -83,7 +83,9 @@ const USAGE = `Usage: deno task bench [options]
                      config.yaml, cache/ and music/): no cold download first
   --repeat N         measure the warm re-run N times in a row (default 1)
   --profile DIR      write a V8 CPU profile of each measured tunedl process to
-                     DIR/<run>-<n>/ (--cpu-prof; open in Chrome DevTools)`;
+                     DIR/<run>-<n>/ (--cpu-prof; open in Chrome DevTools)
+  --stand-ins KIND   c or bash: what the fake yt-dlp/ffmpeg/ffprobe are made of
+                     (default c where a C compiler builds bench/fake_tool.c, else bash)`;
 
 interface Settings {
   scales: number[];
@@ -103,6 +105,7 @@ interface Settings {
   repeat: number;
   /** Folder for CPU profiles of the measured processes. */
   profile?: string;
+  standIns: StandInKind;
 }
 
 const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
@@ -126,6 +129,7 @@ function readSettings(args: string[]): Settings | undefined {
       reuse: { type: "string" },
       repeat: { type: "string" },
       profile: { type: "string" },
+      "stand-ins": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -175,6 +179,9 @@ function readSettings(args: string[]): Settings | undefined {
     reuse,
     repeat,
     profile: values.profile === undefined ? undefined : resolve(values.profile),
+    standIns: values["stand-ins"] === undefined
+      ? "auto"
+      : list("stand-ins", values["stand-ins"], ["c", "bash"] as const)[0] ?? "auto",
   };
 }
 
@@ -573,7 +580,12 @@ async function main(): Promise<number> {
   const variant = resultVariant(Deno.args);
   if (!hasGnuTime()) console.error("note: /usr/bin/time missing (apt install time): no RSS");
   console.error(`bench: ${command}`);
-  const tools = await createFakeTools({ workMs: settings.workMs, formats: [settings.format] });
+  const tools = await createFakeTools({
+    workMs: settings.workMs,
+    formats: [settings.format],
+    kind: settings.standIns,
+  });
+  console.error(`stand-ins for yt-dlp, ffmpeg, ffprobe: ${tools.kind}`);
   const coverServer = startCoverServer(await spotifySizedCoverJpeg(), settings.latencyMs);
   const startupMs = await measureStartup();
   const commit = await measuredCommit();
@@ -608,6 +620,7 @@ async function main(): Promise<number> {
           deno: Deno.version.deno,
         },
         settings: { ...settings, scales: undefined, scale },
+        standIns: tools.kind,
         library: spec,
         startupMs,
         modes,
@@ -625,14 +638,17 @@ async function main(): Promise<number> {
         "--latency-ms per request, synthetic catalog (bench/synthetic_catalog.ts)",
       youtube: "project fake YouTube (tests/fakes/youtube_fake.ts), same latency; every track " +
         "found by ISRC or 'artists - title'",
-      tools: "bash stand-ins for yt-dlp/ffprobe/ffmpeg (bench/fake_tools.ts): --work-ms per " +
-        "track (3/4 yt-dlp, 1/4 ffmpeg), output is a real 0.1 s file made once by ffmpeg",
+      tools: "stand-ins for yt-dlp/ffprobe/ffmpeg (bench/fake_tools.ts): compiled C " +
+        "(bench/fake_tool.c, about 1 ms of CPU a start) where cc works, else bash scripts (8 to " +
+        "16 ms); --work-ms per track (3/4 yt-dlp, 1/4 ffmpeg), output is a real 0.1 s file " +
+        "made once by ffmpeg; each entry's standIns says which",
       rss: "GNU time %M (ru_maxrss of the deno process; its tool children are tiny)",
       phases: "plan phase = run_started event - spawn; execute phase = run_finished - " +
         "run_started (from --log-format json)",
       efficiency: "ideal / execute phase, ideal = downloads x work-ms / threads (the issue's " +
         "definition); the execute bound also counts the download stage's minimum Spotify reads",
-      cpu: "GNU time %U + %S of tunedl and the fake tools it ran",
+      cpu: "GNU time %U + %S of tunedl and the fake tools it ran; 'of it tunedl itself' is " +
+        "process.cpuUsage() of the tunedl process at exit",
       download_slot: "per track: from the stage event of getting a download slot to the " +
         "'tag' stage event, where the worker hands the slot on (or item_finished): download + " +
         "convert and the tool spawns; occupancy = sum of slot times / (execute phase x threads)",

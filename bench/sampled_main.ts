@@ -5,6 +5,7 @@
  * GNU time gives the exact RSS peak; these samples say what it was made of
  * (V8 heap vs. external buffers such as Wasm memory vs. the rest).
  */
+import { cpuUsage } from "node:process";
 import { processIo, runCli } from "../src/cli/mod.ts";
 
 /** One Deno.memoryUsage() reading, in MB, at `atMs` after start. */
@@ -24,6 +25,8 @@ export interface MemorySamples {
   /** The highest heapUsed / external seen (not necessarily at the same time). */
   peakHeapUsedMB: number;
   peakExternalMB: number;
+  /** CPU time of the tunedl process itself, user + system (GNU time adds its programs'). */
+  ownCpuMs?: number;
   /** Every sample, when $BENCH_MEMORY_TIMELINE is set (for bench/memory_probe.ts). */
   timeline?: MemorySample[];
 }
@@ -57,8 +60,10 @@ function startSampler(out: string, options: { timeline: boolean }): void {
   Deno.unrefTimer(timer);
   globalThis.addEventListener("unload", () => {
     sample();
+    const cpu = cpuUsage();
     const result: MemorySamples = {
       samples: count,
+      ownCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       atPeakRss: atPeakRss!,
       peakHeapUsedMB,
       peakExternalMB,
