@@ -1,3 +1,5 @@
+import { batchedWriter } from "./batched_output.ts";
+
 /** The process surface the commands use, injectable so tests can capture it. */
 export interface CliIo {
   /** Writes to stdout as is (no newline added). */
@@ -24,7 +26,11 @@ export interface CliIo {
 
 const encoder = new TextEncoder();
 
-/** The real process's I/O. */
+/**
+ * The real process's I/O. Off a terminal stdout is written in batches (see batched_output.ts);
+ * a write to stderr first writes what stdout holds, so a log of both keeps their order, and the
+ * rest is written when the process exits.
+ */
 export function processIo(): CliIo {
   let columns: number | undefined;
   try {
@@ -37,10 +43,25 @@ export function processIo(): CliIo {
     : Deno.build.os === "windows"
     ? "windows"
     : "linux";
+  const stdoutIsTerminal = Deno.stdout.isTerminal();
+  let out = (text: string) => writeAll(Deno.stdout, text);
+  let beforeErr = () => {};
+  if (!stdoutIsTerminal) {
+    const batched = batchedWriter(out);
+    out = batched.write;
+    beforeErr = batched.flush;
+    // An uncaught error ends the process without "unload".
+    for (const event of ["unload", "error", "unhandledrejection"]) {
+      globalThis.addEventListener(event, batched.flush);
+    }
+  }
   return {
-    out: (text) => writeAll(Deno.stdout, text),
-    err: (text) => writeAll(Deno.stderr, text),
-    stdoutIsTerminal: Deno.stdout.isTerminal(),
+    out,
+    err: (text) => {
+      beforeErr();
+      writeAll(Deno.stderr, text);
+    },
+    stdoutIsTerminal,
     stderrIsTerminal: Deno.stderr.isTerminal(),
     columns,
     terminalSize: () => {
