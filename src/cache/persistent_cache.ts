@@ -36,6 +36,11 @@ export interface OpenPersistentCacheOptions {
   busyTimeoutMs?: number;
   /** Lookups counted in memory before the statistics are written (default 100). */
   statsFlushEvery?: number;
+  /**
+   * How long a small `set` waits for others to share its commit (default 10 ms; 0: the next
+   * turn of the event loop). See `KvPersistentCache.set`.
+   */
+  writeWindowMs?: number;
 }
 
 /** Options of `PersistentCache.set`. */
@@ -141,6 +146,18 @@ const BUSY_RETRY_MS = 10_000;
 // Key layout: ["e", ns, key] entry records, ["k", ns, key, writeId, i] chunks of
 // big values, ["s", ns, counter] statistics, ["m", name] file metadata.
 type EntryKey = [string, CacheNamespace, string];
+
+/** An entry record on its way into the file, with KV's own expiry. */
+interface RecordWrite {
+  entryKey: EntryKey;
+  record: EntryRecord;
+  kvOptions: { expireIn: number } | undefined;
+}
+
+/** A small `set` waiting for its group's commit. */
+interface QueuedWrite extends RecordWrite {
+  done: PromiseWithResolvers<void>;
+}
 
 interface EntryRecord {
   /** Expiry in epoch ms, null for never. */
@@ -297,12 +314,25 @@ class KvPersistentCache implements PersistentCache {
   #pending = emptyRecord(() => ({ hits: 0, misses: 0 }));
   #pendingTotal = 0;
   #closed = false;
+  readonly #writeWindowMs: number;
+  /** Small sets not yet committed, by entry key (a later set of a key replaces an earlier one). */
+  #queued = new Map<string, QueuedWrite>();
+  /** The sets of the commit under way, readable until it lands. */
+  #committing = new Map<string, QueuedWrite>();
+  /** The group commit under way (or waiting for its window), if any. */
+  #writing: Promise<void> | undefined;
+  /** Sets under way (from the call to their commit). */
+  readonly #setting = new Set<Promise<void>>();
+  #closing = false;
+  /** Ends the window of the group waiting for one, so it is written now. */
+  #endWindow: (() => void) | undefined;
 
   constructor(kv: Deno.Kv, path: string, options: OpenPersistentCacheOptions) {
     this.#kv = kv;
     this.path = path;
     this.#now = options.now ?? Date.now;
     this.#flushEvery = Math.max(1, options.statsFlushEvery ?? 100);
+    this.#writeWindowMs = Math.max(0, options.writeWindowMs ?? 10);
   }
 
   async get<T>(namespace: CacheNamespace, key: string): Promise<T | undefined> {
@@ -315,7 +345,7 @@ class KvPersistentCache implements PersistentCache {
   ): Promise<PersistentEntry<T> | undefined> {
     this.#open();
     const entryKey = await this.#entryKey(namespace, key);
-    const found = await this.#read<T>(entryKey);
+    const found = this.#queuedValue<T>(entryKey) ?? await this.#read<T>(entryKey);
     await this.#count(namespace, found !== undefined ? { hits: 1 } : { misses: 1 });
     return found;
   }
@@ -335,34 +365,54 @@ class KvPersistentCache implements PersistentCache {
         ),
       );
     }
-    const found = (await Promise.all(reads)).flat();
+    const found = (await Promise.all(reads)).flat()
+      .map((entry, i) => this.#queuedValue<T>(entryKeys[i]) ?? entry);
     const hits = found.filter((entry) => entry !== undefined).length;
     await this.#count(namespace, { hits, misses: found.length - hits });
     return found;
   }
 
-  async set(
+  set(
     namespace: CacheNamespace,
     key: string,
     value: unknown,
     options: PersistentSetOptions = {},
   ): Promise<void> {
     this.#open();
+    // Tracked from the start: `close` must not slip in before the set reaches the queue.
+    const setting = this.#set(namespace, key, value, options);
+    this.#setting.add(setting);
+    const untrack = () => this.#setting.delete(setting);
+    setting.then(untrack, untrack);
+    return setting;
+  }
+
+  async #set(
+    namespace: CacheNamespace,
+    key: string,
+    value: unknown,
+    options: PersistentSetOptions,
+  ): Promise<void> {
     const entryKey = await this.#entryKey(namespace, key);
     const expiry = this.#expiry(options);
-    if (expiry === "remove") return await this.#remove(entryKey);
+    if (expiry === "remove") {
+      await this.#drainWrites();
+      return await this.#remove(entryKey);
+    }
     const { expiresAt, kvOptions } = expiry;
     const bytes = encodeValue(namespace, key, value);
     const size = encoder.encode(entryKey[2]).length + bytes.length;
     const record: EntryRecord = { e: expiresAt, s: size };
     if (bytes.length <= CHUNK_BYTES) {
       record.d = bytes;
-    } else {
-      // A big value takes several commits. Its chunks stay unreachable until the entry record
-      // that names their write id is committed, so a reader sees the old value or the new one.
-      record.c = { id: crypto.randomUUID(), n: Math.ceil(bytes.length / CHUNK_BYTES) };
-      await this.#writeChunks(entryKey, record.c, bytes, kvOptions);
+      return await this.#queue({ entryKey, record, kvOptions });
     }
+    // Queued small sets of this key must not land after this one.
+    await this.#drainWrites();
+    // A big value takes several commits. Its chunks stay unreachable until the entry record
+    // that names their write id is committed, so a reader sees the old value or the new one.
+    record.c = { id: crypto.randomUUID(), n: Math.ceil(bytes.length / CHUNK_BYTES) };
+    await this.#writeChunks(entryKey, record.c, bytes, kvOptions);
     for (let attempt = 0; attempt < 20; attempt++) {
       const old = await retryBusy(() => this.#kv.get<EntryRecord>(entryKey));
       const op = this.#kv.atomic().check(old).set(entryKey, record, kvOptions);
@@ -385,7 +435,8 @@ class KvPersistentCache implements PersistentCache {
   ): Promise<void> {
     this.#open();
     const expiry = this.#expiry(options);
-    const small: { entryKey: EntryKey; record: EntryRecord }[] = [];
+    await this.#drainWrites();
+    const small: RecordWrite[] = [];
     for (const [key, value] of entries) {
       const entryKey = await this.#entryKey(namespace, key);
       if (expiry === "remove") {
@@ -398,19 +449,20 @@ class KvPersistentCache implements PersistentCache {
         continue;
       }
       const size = encoder.encode(entryKey[2]).length + bytes.length;
-      small.push({ entryKey, record: { e: expiry.expiresAt, s: size, d: bytes } });
+      small.push({
+        entryKey,
+        record: { e: expiry.expiresAt, s: size, d: bytes },
+        kvOptions: expiry.kvOptions,
+      });
     }
     if (expiry === "remove") return;
     for (let first = 0; first < small.length; first += SET_BATCH) {
-      await this.#commitRecords(small.slice(first, first + SET_BATCH), expiry.kvOptions);
+      await this.#commitRecords(small.slice(first, first + SET_BATCH));
     }
   }
 
   /** Writes entry records in one commit, checked against what they replace; retried on a race. */
-  async #commitRecords(
-    batch: readonly { entryKey: EntryKey; record: EntryRecord }[],
-    kvOptions: { expireIn: number } | undefined,
-  ): Promise<void> {
+  async #commitRecords(batch: readonly RecordWrite[]): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const olds: Deno.KvEntryMaybe<EntryRecord>[] = [];
       for (let first = 0; first < batch.length; first += CHUNKS_PER_BATCH) {
@@ -418,7 +470,7 @@ class KvPersistentCache implements PersistentCache {
         olds.push(...await retryBusy(() => this.#kv.getMany<EntryRecord[]>(keys)));
       }
       const op = this.#kv.atomic();
-      batch.forEach(({ entryKey, record }, i) =>
+      batch.forEach(({ entryKey, record, kvOptions }, i) =>
         op.check(olds[i]).set(entryKey, record, kvOptions)
       );
       if ((await retryBusy(() => op.commit())).ok) {
@@ -453,11 +505,13 @@ class KvPersistentCache implements PersistentCache {
 
   async delete(namespace: CacheNamespace, key: string): Promise<void> {
     this.#open();
+    await this.#drainWrites();
     await this.#remove(await this.#entryKey(namespace, key));
   }
 
   async clear(namespace?: CacheNamespace): Promise<number> {
     this.#open();
+    await this.#drainWrites();
     const suffix = namespace === undefined ? [] : [checkNamespace(namespace)];
     let entries = 0;
     for (const prefix of [["e", ...suffix], ["k", ...suffix]]) {
@@ -536,12 +590,84 @@ class KvPersistentCache implements PersistentCache {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#closing = true;
     try {
+      while (this.#setting.size > 0) {
+        this.#endWindow?.();
+        await Promise.allSettled([...this.#setting, this.#writing]);
+      }
+      await this.#drainWrites();
       await this.flushStats();
     } finally {
       this.#closed = true;
       this.#kv.close();
     }
+  }
+
+  /**
+   * Queues a small set for the next group commit. Each commit costs the main thread about as
+   * much as a read and SQLite a sync to disk; a download sets four or five entries per track
+   * (search, match, lyrics), from many tracks at once, so one commit carries the sets of a
+   * window of `writeWindowMs`, and the sets made while it is written go in the next one.
+   */
+  #queue(write: RecordWrite): Promise<void> {
+    const id = JSON.stringify(write.entryKey);
+    const earlier = this.#queued.get(id);
+    const done = earlier?.done ?? Promise.withResolvers<void>();
+    this.#queued.delete(id);
+    this.#queued.set(id, { ...write, done });
+    this.#writing ??= this.#writeGroups();
+    return done.promise;
+  }
+
+  /** Commits queued sets, a group at a time, until none is left. */
+  async #writeGroups(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      // Closing: nothing more will join the group.
+      const timer = setTimeout(resolve, this.#closing ? 0 : this.#writeWindowMs);
+      this.#endWindow = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#endWindow = undefined;
+    try {
+      while (this.#queued.size > 0) {
+        const group = [...this.#queued.values()];
+        this.#committing = this.#queued;
+        this.#queued = new Map();
+        for (let first = 0; first < group.length; first += SET_BATCH) {
+          const batch = group.slice(first, first + SET_BATCH);
+          try {
+            await this.#commitRecords(batch);
+            for (const write of batch) write.done.resolve();
+          } catch (error) {
+            for (const write of batch) write.done.reject(error);
+          }
+        }
+      }
+    } finally {
+      this.#committing = new Map();
+      this.#writing = undefined;
+    }
+  }
+
+  /** Waits until every queued set is committed (or has failed). */
+  async #drainWrites(): Promise<void> {
+    while (this.#writing !== undefined) {
+      this.#endWindow?.();
+      await this.#writing;
+    }
+  }
+
+  /** A queued set's value for a key, so a read sees the writes made before it. */
+  #queuedValue<T>(entryKey: EntryKey): PersistentEntry<T> | undefined {
+    const id = JSON.stringify(entryKey);
+    const queued = this.#queued.get(id) ?? this.#committing.get(id);
+    if (queued?.record.d === undefined) return undefined;
+    const { e: expiresAt, d } = queued.record;
+    if (expiresAt !== null && this.#now() >= expiresAt) return undefined;
+    return { value: JSON.parse(decoder.decode(d)) as T, expiresAt };
   }
 
   #open(): void {

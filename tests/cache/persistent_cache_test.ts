@@ -22,7 +22,7 @@ function manualClock(start = 1_700_000_000_000) {
 /** Opens a cache in a fresh temp folder; the test closes it and removes the folder. */
 async function openTemp(
   now?: () => number,
-  extra: { statsFlushEvery?: number } = {},
+  extra: { statsFlushEvery?: number; writeWindowMs?: number } = {},
 ): Promise<{ cache: PersistentCache; dir: string; path: string; warnings: string[] }> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-cache-" });
   const path = `${dir}/sub/cache.kv`;
@@ -327,6 +327,76 @@ Deno.test("PersistentCache: setMany stores many values (small, big, expiring) li
     await assert.rejects(cache.setMany("library", [["k3", 1]], { ttlMs: -1 }), RangeError);
   } finally {
     await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+/** Counts KV commits (every write of the cache is one) while `body` runs. */
+async function countingCommits<T>(body: (commits: () => number) => Promise<T>): Promise<T> {
+  const prototype = Deno.AtomicOperation.prototype;
+  const original = prototype.commit;
+  let count = 0;
+  prototype.commit = function (this: Deno.AtomicOperation) {
+    count++;
+    return original.call(this);
+  };
+  try {
+    return await body(() => count);
+  } finally {
+    prototype.commit = original;
+  }
+}
+
+Deno.test("PersistentCache: sets made together share one commit", async () => {
+  const { cache, dir } = await openTemp();
+  try {
+    await countingCommits(async (commits) => {
+      await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => cache.set("search", `q${i}`, { i })),
+        cache.set("match", "m", "url", { ttlMs: 60_000 }),
+      ]);
+      assert.equal(commits(), 1);
+    });
+    assert.deepEqual(await cache.get("search", "q29"), { i: 29 });
+    assert.equal(await cache.get("match", "m"), "url");
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: a queued set is read back, replaced by a later one, and ordered before a delete", async () => {
+  const { cache, dir } = await openTemp(undefined, { writeWindowMs: 60_000 });
+  try {
+    await countingCommits(async (commits) => {
+      const first = cache.set("lyrics", "k", "old");
+      const second = cache.set("lyrics", "k", "new");
+      assert.equal(await cache.get("lyrics", "k"), "new", "read before the commit");
+      assert.deepEqual(await cache.getEntries("lyrics", ["x", "k"]), [undefined, {
+        value: "new",
+        expiresAt: null,
+      }]);
+      assert.equal(commits(), 0, "nothing written within the window");
+      const removed = cache.delete("lyrics", "k");
+      await Promise.all([first, second, removed]);
+    });
+    assert.equal(await cache.get("lyrics", "k"), undefined, "the delete came last");
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+Deno.test("PersistentCache: close writes the queued sets first", async () => {
+  const { cache, dir, path } = await openTemp(undefined, { writeWindowMs: 60_000 });
+  const pending = cache.set("search", "q", [1, 2, 3]);
+  await cache.close();
+  await pending;
+  const again = await openPersistentCache(path);
+  try {
+    assert.deepEqual(await again!.get("search", "q"), [1, 2, 3]);
+  } finally {
+    await again!.close();
     await removeWithRetry(dir, { recursive: true });
   }
 });
