@@ -321,6 +321,8 @@ class KvPersistentCache implements PersistentCache {
   #committing = new Map<string, QueuedWrite>();
   /** The group commit under way (or waiting for its window), if any. */
   #writing: Promise<void> | undefined;
+  /** Reads waiting for the end of this turn of the event loop (see `#readRecord`). */
+  #reads: { entryKey: EntryKey; done: PromiseWithResolvers<Deno.KvEntryMaybe<EntryRecord>> }[] = [];
   /** Sets under way (from the call to their commit). */
   readonly #setting = new Set<Promise<void>>();
   #closing = false;
@@ -597,6 +599,8 @@ class KvPersistentCache implements PersistentCache {
         await Promise.allSettled([...this.#setting, this.#writing]);
       }
       await this.#drainWrites();
+      // Reads queued in this turn are answered before the file closes.
+      await this.#startReads();
       await this.flushStats();
     } finally {
       this.#closed = true;
@@ -691,7 +695,36 @@ class KvPersistentCache implements PersistentCache {
   }
 
   async #read<T>(entryKey: EntryKey): Promise<PersistentEntry<T> | undefined> {
-    return await this.#valueOf<T>(await retryBusy(() => this.#kv.get<EntryRecord>(entryKey)));
+    return await this.#valueOf<T>(await this.#readRecord(entryKey));
+  }
+
+  /**
+   * Reads an entry record together with the other reads of this turn of the event loop: a
+   * plan read from the cache asks for hundreds of entries at once (an artist's albums, a
+   * playlist's tracks), and every KV call costs the main thread about as much as one of ten keys.
+   */
+  #readRecord(entryKey: EntryKey): Promise<Deno.KvEntryMaybe<EntryRecord>> {
+    const done = Promise.withResolvers<Deno.KvEntryMaybe<EntryRecord>>();
+    this.#reads.push({ entryKey, done });
+    if (this.#reads.length === 1) setTimeout(() => this.#startReads(), 0);
+    return done.promise;
+  }
+
+  /** Starts the queued reads, ten keys a call; returns when all have settled. */
+  #startReads(): Promise<unknown> {
+    const queued = this.#reads;
+    this.#reads = [];
+    const calls: Promise<void>[] = [];
+    for (let first = 0; first < queued.length; first += KEYS_PER_READ) {
+      const batch = queued.slice(first, first + KEYS_PER_READ);
+      calls.push(
+        retryBusy(() => this.#kv.getMany<EntryRecord[]>(batch.map((read) => read.entryKey))).then(
+          (records) => batch.forEach((read, i) => read.done.resolve(records[i])),
+          (error) => batch.forEach((read) => read.done.reject(error)),
+        ),
+      );
+    }
+    return Promise.all(calls);
   }
 
   /** The live value an entry record holds (reading its chunks), or undefined. */

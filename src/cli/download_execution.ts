@@ -76,13 +76,19 @@ export async function executeDownload(
     warn,
   });
   const planFile = planFileFor(ctx.paths.dir, run.hash);
+  // A run with no track to download leaves nothing to resume: a saved plan (megabytes for a big
+  // library) would only be written to be thrown away, and an older one would resume stale lists.
+  const tracksToRun = plan.items.some((item) =>
+    item.type === "track" && (item.status === "pending" || item.status === "in_progress")
+  );
+  if (persist && !tracksToRun) await Deno.remove(planFile).catch(() => {});
   try {
     return await executePlan(plan, {
       worker,
       ...executionLimitsFor(loaded),
       signal: run.controller.signal,
       stopsRun,
-      onCheckpoint: persist ? (p) => savePlan(planFile, p) : undefined,
+      onCheckpoint: persist && tracksToRun ? (p) => savePlan(planFile, p) : undefined,
       onEvent: (event) => {
         if (event.type === "run_finished") {
           completeSummary(event.summary, run, { plan, lyricsTally });

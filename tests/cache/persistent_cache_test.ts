@@ -400,3 +400,35 @@ Deno.test("PersistentCache: close writes the queued sets first", async () => {
     await removeWithRetry(dir, { recursive: true });
   }
 });
+
+Deno.test("PersistentCache: reads made together share KV calls of ten keys", async () => {
+  const { cache, dir } = await openTemp();
+  try {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => cache.set("spotify", `t${i}`, i)));
+    const prototype = Deno.Kv.prototype;
+    const { get, getMany } = prototype;
+    const calls = { get: 0, getMany: 0 };
+    prototype.get = function (this: Deno.Kv, ...args: Parameters<Deno.Kv["get"]>) {
+      calls.get++;
+      return get.apply(this, args);
+    } as Deno.Kv["get"];
+    prototype.getMany = function (this: Deno.Kv, ...args: Parameters<Deno.Kv["getMany"]>) {
+      calls.getMany++;
+      return getMany.apply(this, args);
+    } as Deno.Kv["getMany"];
+    let values: unknown[];
+    try {
+      values = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => cache.get("spotify", `t${i}`)),
+      );
+    } finally {
+      prototype.get = get;
+      prototype.getMany = getMany;
+    }
+    assert.deepEqual(values, Array.from({ length: 30 }, (_, i) => i < 25 ? i : undefined));
+    assert.deepEqual(calls, { get: 0, getMany: 3 });
+  } finally {
+    await cache.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});

@@ -218,6 +218,16 @@ Deno.test("a failed track is retried by --resume and the summary counts it", asy
   const done = await report(configFile, env, work);
   assert.equal(done.exit_code, 0);
   assert.deepEqual(done.items, []);
+
+  // A run with nothing to download keeps no plan: there is nothing to resume.
+  const again = await runTunedl(["download", "--config", configFile], { env, cwd: work.dir });
+  assert.equal(again.code, 0, again.stderr);
+  const nothing = await runTunedl(["download", "--resume", "--config", configFile], {
+    env,
+    cwd: work.dir,
+  });
+  assert.equal(nothing.code, 0, nothing.stderr);
+  assert.match(nothing.stderr, /No interrupted run of this config to resume/);
 });
 
 Deno.test("an unwritable library: exit 6 with one error and a hint, before any search", async () => {
