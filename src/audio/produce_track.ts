@@ -97,6 +97,8 @@ export interface JobDirOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Attempts in all; default 5. */
   attempts?: number;
+  /** Another job's folder is being made or in use there: the first attempt skips the mkdir. */
+  tempRootInUse?: boolean;
 }
 
 /** Makes a fresh private folder under tempRoot, tolerating a sibling job removing an empty tempRoot. */
@@ -109,7 +111,7 @@ export async function makeJobDir(tempRoot: string, options: JobDirOptions = {}):
   const attempts = Math.max(1, options.attempts ?? 5);
   for (let attempt = 1;; attempt++) {
     try {
-      await mkdir(tempRoot);
+      if (attempt > 1 || options.tempRootInUse !== true) await mkdir(tempRoot);
       return await makeTempDir(tempRoot);
     } catch (error) {
       // POSIX reports the removed tempRoot as NotFound, or, when the removal lands between the
@@ -126,10 +128,35 @@ export async function makeJobDir(tempRoot: string, options: JobDirOptions = {}):
   }
 }
 
+/**
+ * Jobs of this process per temp root, from the start of making their folder to its removal: a
+ * temp root in use need not be made again, nor removed after each track (with eight tracks at
+ * once the removal always failed, a system call and an error per track for nothing).
+ */
+const jobsInTempRoot = new Map<string, number>();
+
+/** Counts a job in; true when others were in already. */
+function enterTempRoot(tempRoot: string): boolean {
+  const jobs = jobsInTempRoot.get(tempRoot) ?? 0;
+  jobsInTempRoot.set(tempRoot, jobs + 1);
+  return jobs > 0;
+}
+
+/** Counts a job out; true when it was the last one. */
+function leaveTempRoot(tempRoot: string): boolean {
+  const jobs = (jobsInTempRoot.get(tempRoot) ?? 1) - 1;
+  if (jobs > 0) {
+    jobsInTempRoot.set(tempRoot, jobs);
+    return false;
+  }
+  jobsInTempRoot.delete(tempRoot);
+  return true;
+}
+
 async function removeJobDir(jobDir: string, tempRoot: string): Promise<void> {
   await Deno.remove(jobDir, { recursive: true }).catch(() => {});
-  // Only succeeds when empty, i.e. no other track is in progress.
-  await Deno.remove(tempRoot).catch(() => {});
+  // The last job out tries; it only succeeds when the run keeps nothing else there.
+  if (leaveTempRoot(tempRoot)) await Deno.remove(tempRoot).catch(() => {});
 }
 
 /** Moves a finished file into place atomically (across file systems via a temp copy beside it). */
@@ -157,8 +184,9 @@ export async function produceTrackFile(
   let step = "preparing a temp folder";
   let jobDir: string;
   try {
-    jobDir = await makeJobDir(options.tempRoot);
+    jobDir = await makeJobDir(options.tempRoot, { tempRootInUse: enterTempRoot(options.tempRoot) });
   } catch (error) {
+    leaveTempRoot(options.tempRoot);
     if (isNoSpaceError(error)) {
       throw await diskFullError(libraryDirOf(options.tempRoot), { what: step, cause: error });
     }

@@ -93,3 +93,27 @@ Deno.test("makeJobDir makes tempRoot and a fresh folder in it", async () => {
     await Deno.remove(parent, { recursive: true });
   }
 });
+
+Deno.test("makeJobDir: a temp root another job uses is not made again, unless it went meanwhile", async () => {
+  const table = [
+    { name: "in use, still there", makeFails: [], mkdirs: 0 },
+    { name: "in use, removed meanwhile", makeFails: [new Deno.errors.NotFound("gone")], mkdirs: 1 },
+  ];
+  for (const row of table) {
+    let mkdirs = 0;
+    const dir = await makeJobDir("/t", {
+      tempRootInUse: true,
+      mkdir: () => {
+        mkdirs++;
+        return Promise.resolve();
+      },
+      makeTempDir: (root) => {
+        const failure = row.makeFails.shift();
+        return failure ? Promise.reject(failure) : Promise.resolve(`${root}/track-1`);
+      },
+      sleep: () => Promise.resolve(),
+    });
+    assert.equal(dir, "/t/track-1", row.name);
+    assert.equal(mkdirs, row.mkdirs, row.name);
+  }
+});
