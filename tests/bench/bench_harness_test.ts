@@ -23,6 +23,7 @@ import {
   warmLowerBoundMs,
 } from "../../bench/minimum_requests.ts";
 import { resultVariant } from "../../bench/run.ts";
+import { createFakeTools, type FakeTools } from "../../bench/fake_tools.ts";
 import {
   BASE_LIBRARY,
   buildSyntheticLibrary,
@@ -401,3 +402,49 @@ Deno.test("warm bound and result variants", () => {
     " --runs cold-plan --work-ms=50",
   );
 });
+
+Deno.test({
+  name: "stand-ins: the C build and the bash scripts answer tunedl alike",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const bash = await createFakeTools({ workMs: 4, formats: ["mp3"], kind: "bash" });
+    const built = await createFakeTools({ workMs: 4, formats: ["mp3"], kind: "auto" });
+    try {
+      if (built.kind !== "c") {
+        console.warn("no C compiler: only the bash stand-ins are checked");
+        return;
+      }
+      const expected = await standInAnswers(bash);
+      assert.deepEqual(
+        [expected.download.code, expected.convert.code, expected.unknownFormat, expected.log],
+        [0, 0, 1, ["https://x/v"]],
+      );
+      assert.match(expected.download.text, /^tunedl-file <job>\/download\.m4a$/m);
+      assert.deepEqual(await standInAnswers(built), expected);
+    } finally {
+      await bash.remove();
+      await built.remove();
+    }
+  },
+});
+
+/** What tunedl sees of one set of stand-ins: output, exit codes, files, the download log. */
+async function standInAnswers(tools: FakeTools) {
+  const job = await Deno.makeTempDir({ dir: tools.dir });
+  const run = async (program: string, args: string[]) => {
+    const output = await new Deno.Command(program, { args, stdout: "piped", stderr: "null" })
+      .output();
+    const text = new TextDecoder().decode(output.stdout).replaceAll(job, "<job>");
+    return { code: output.code, text };
+  };
+  return {
+    download: await run(tools.ytdlp, ["--paths", job, "--", "https://x/v"]),
+    convert: await run(tools.ffmpeg, ["-i", `${job}/download.m4a`, `${job}/a.mp3`]),
+    unknownFormat: (await run(tools.ffmpeg, ["-i", "x", `${job}/a.wav`])).code,
+    probe: await run(tools.ffprobe, ["x"]),
+    version: await run(tools.ytdlp, ["--version"]),
+    downloaded: await Deno.readFile(`${job}/download.m4a`),
+    converted: await Deno.readFile(`${job}/a.mp3`),
+    log: await tools.downloads(),
+  };
+}
