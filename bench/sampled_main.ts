@@ -1,6 +1,6 @@
 /**
- * main.ts with its memory sampled, for the bench: every 100 ms it reads
- * Deno.memoryUsage() and keeps the sample with the highest RSS and the
+ * main.ts with its memory sampled, for the bench: every 100 ms (or $BENCH_MEMORY_SAMPLE_MS) it
+ * reads Deno.memoryUsage() and keeps the sample with the highest RSS and the
  * highest heap, written as JSON to $BENCH_MEMORY_OUT when the process exits.
  * GNU time gives the exact RSS peak; these samples say what it was made of
  * (V8 heap vs. external buffers such as Wasm memory vs. the rest).
@@ -34,7 +34,7 @@ export interface MemorySamples {
 const MB = 1024 * 1024;
 const round = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
 
-function startSampler(out: string, options: { timeline: boolean }): void {
+function startSampler(out: string, options: { timeline: boolean; everyMs: number }): void {
   const started = performance.now();
   let count = 0;
   let atPeakRss: MemorySample | undefined;
@@ -56,7 +56,7 @@ function startSampler(out: string, options: { timeline: boolean }): void {
     peakHeapUsedMB = Math.max(peakHeapUsedMB, reading.heapUsedMB);
     peakExternalMB = Math.max(peakExternalMB, reading.externalMB);
   };
-  const timer = setInterval(sample, 100);
+  const timer = setInterval(sample, options.everyMs);
   Deno.unrefTimer(timer);
   globalThis.addEventListener("unload", () => {
     sample();
@@ -75,6 +75,10 @@ function startSampler(out: string, options: { timeline: boolean }): void {
 
 if (import.meta.main) {
   const out = Deno.env.get("BENCH_MEMORY_OUT");
-  if (out) startSampler(out, { timeline: Deno.env.get("BENCH_MEMORY_TIMELINE") === "1" });
+  // $BENCH_MEMORY_SAMPLE_MS: a finer timeline (bench/memory_probe.ts --env), default 100 ms.
+  const everyMs = Math.max(1, Number(Deno.env.get("BENCH_MEMORY_SAMPLE_MS") ?? 100) || 100);
+  if (out) {
+    startSampler(out, { timeline: Deno.env.get("BENCH_MEMORY_TIMELINE") === "1", everyMs });
+  }
   Deno.exit(await runCli(Deno.args, processIo()));
 }
