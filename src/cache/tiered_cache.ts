@@ -159,20 +159,27 @@ export class TieredCache<V> {
         return found.value;
       }
       const value = await loader();
-      await this.#toPersistent(key, value, this.#ttlOf(value, options));
+      // Written behind: the memory level answers meanwhile (see set).
+      void this.#toPersistent(key, value, this.#ttlOf(value, options));
       return value;
     }, { ttlFor: (value) => fileTtlMs ?? this.#ttlOf(value as T, options) }) as Promise<T>;
   }
 
-  /** Stores a value in both levels. */
-  async set<T extends V = V>(
+  /**
+   * Stores a value in both levels. The file is written behind: the file's sets wait a few
+   * milliseconds to share a commit, which no caller should wait for (a plan's reads chain
+   * several); the memory level answers meanwhile, a failure is reported as every other, and the
+   * file's close writes whatever is still queued.
+   */
+  set<T extends V = V>(
     key: string,
     value: T,
     options: TieredLoadOptions<T> = {},
   ): Promise<void> {
     const ttlMs = this.#ttlOf(value, options);
     this.#memory.set(key, value, { ttlMs });
-    await this.#toPersistent(key, value, ttlMs);
+    void this.#toPersistent(key, value, ttlMs);
+    return Promise.resolve();
   }
 
   /** Removes key from both levels. */

@@ -183,3 +183,33 @@ Deno.test("TieredCache: getMany answers from memory first, then the file, copied
     assert.deepEqual(await memoryOnly.getMany(["x", "y"]), [{ n: 9 }, undefined]);
   });
 });
+
+Deno.test("TieredCache: set does not wait for the file's commit; the file is written by its close", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-tiered-" });
+  const path = `${dir}/cache.kv`;
+  // A window no test waits out: set returns long before the group's commit.
+  const file = await openPersistentCache(path, { writeWindowMs: 60_000 });
+  assert.ok(file);
+  try {
+    const cache = new TieredCache<string>({
+      namespace: "match",
+      persistent: file,
+      maxSize: 10,
+      ttlMs: 60_000,
+    });
+    let settled = false;
+    const setting = cache.set("k", "url").then(() => settled = true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(settled, true, "set resolved within the window");
+    await setting;
+    assert.equal(await cache.get("k"), "url");
+    assert.equal(await file.get("match", "k"), "url", "the file answers with the queued value");
+    await file.close();
+    const again = await openPersistentCache(path);
+    assert.equal(await again!.get("match", "k"), "url", "close wrote it");
+    await again!.close();
+  } finally {
+    await file.close();
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
