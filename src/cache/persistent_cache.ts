@@ -380,7 +380,11 @@ class KvPersistentCache implements PersistentCache {
     value: unknown,
     options: PersistentSetOptions = {},
   ): Promise<void> {
-    this.#open();
+    try {
+      this.#open();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Tracked from the start: `close` must not slip in before the set reaches the queue.
     const setting = this.#set(namespace, key, value, options);
     this.#setting.add(setting);

@@ -432,3 +432,23 @@ Deno.test("PersistentCache: reads made together share KV calls of ten keys", asy
     await removeWithRetry(dir, { recursive: true });
   }
 });
+
+Deno.test("PersistentCache: a set after close rejects like every other call", async () => {
+  const { cache, dir } = await openTemp();
+  await cache.close();
+  try {
+    let thrown: unknown;
+    const result = (() => {
+      try {
+        return cache.set("search", "q", 1);
+      } catch (error) {
+        thrown = error;
+      }
+    })();
+    assert.equal(thrown, undefined, "no synchronous throw");
+    await assert.rejects(result!, /is closed/);
+    await assert.rejects(cache.get("search", "q"), /is closed/);
+  } finally {
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
