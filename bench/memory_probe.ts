@@ -11,12 +11,11 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
 import { spotifySizedCoverJpeg, startBenchWorld, startCoverServer } from "./bench_world.ts";
 import { createFakeTools } from "./fake_tools.ts";
 import type { MemorySample } from "./sampled_main.ts";
-import { buildSyntheticLibrary, scaledLibrary } from "./synthetic_catalog.ts";
+import { buildSyntheticLibrary, configYaml, scaledLibrary } from "./synthetic_catalog.ts";
 import { runTunedlMeasured } from "./tunedl_process.ts";
 
 const { values } = parseArgs({
@@ -53,27 +52,13 @@ const world = await startBenchWorld(library.catalog, {
   currentUserId: library.ownerId,
 });
 const dir = await Deno.makeTempDir({ prefix: "tunedl-memprobe-" });
-const link = (kind: string, id: string) => `https://open.spotify.com/${kind}/${id}`;
-const download: Record<string, unknown> = {
+const configText = configYaml(library, {
+  includePlaylists: mode === "pre2026",
   threads: Number(values.threads),
   format: "mp3",
-  output: "music/{artist}/{album}/{track-number} - {title}.{output-ext}",
-  m3u_output: "music/{playlist}.m3u8",
-};
-if (values["spotify-rate"] !== undefined) {
-  download.spotify_rate_limit_requests = Number(values["spotify-rate"]);
-  download.spotify_rate_limit_window = 1;
-}
-const config: Record<string, unknown> = {
-  version: "1.2",
-  download,
-  songs: library.sources.songs.map((id) => link("track", id)),
-  artists: library.sources.artists.map((id) => link("artist", id)),
-};
-if (mode === "pre2026") {
-  config.playlists = library.sources.playlists.map((id) => link("playlist", id));
-}
-await Deno.writeTextFile(join(dir, "config.yaml"), stringify(config));
+  spotifyRate: values["spotify-rate"] === undefined ? undefined : Number(values["spotify-rate"]),
+});
+await Deno.writeTextFile(join(dir, "config.yaml"), configText);
 await Deno.mkdir(join(dir, "cache"));
 
 async function run(name: string): Promise<void> {

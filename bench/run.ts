@@ -18,7 +18,6 @@
 import { parseArgs } from "node:util";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
 import { parseConfig } from "../src/config/mod.ts";
 import { burstSize } from "../src/spotify/mod.ts";
 import type { FakeApiMode } from "../tests/fakes/spotify_fake.ts";
@@ -54,6 +53,7 @@ import {
 import {
   BASE_LIBRARY,
   buildSyntheticLibrary,
+  configYaml,
   QUICK_LIBRARY,
   scaledLibrary,
   type SyntheticLibrary,
@@ -199,34 +199,6 @@ async function makeWorkspace(configText: string): Promise<Workspace> {
   await Deno.writeTextFile(config, configText);
   await Deno.mkdir(join(dir, "cache"));
   return { dir, config, cacheDir: join(dir, "cache"), libraryDir: join(dir, "music") };
-}
-
-/** The config a user with this library would write. */
-function configYaml(
-  library: SyntheticLibrary,
-  options: { includePlaylists: boolean; threads: number; format: string; spotifyRate?: number },
-): string {
-  const link = (kind: string, id: string) => `https://open.spotify.com/${kind}/${id}`;
-  const download: Record<string, unknown> = {
-    threads: options.threads,
-    format: options.format,
-    output: "music/{artist}/{album}/{track-number} - {title}.{output-ext}",
-    m3u_output: "music/{playlist}.m3u8",
-  };
-  if (options.spotifyRate !== undefined) {
-    download.spotify_rate_limit_requests = options.spotifyRate;
-    download.spotify_rate_limit_window = 1;
-  }
-  const config: Record<string, unknown> = {
-    version: "1.2",
-    download,
-    songs: library.sources.songs.map((id) => link("track", id)),
-    artists: library.sources.artists.map((id) => link("artist", id)),
-  };
-  if (options.includePlaylists) {
-    config.playlists = library.sources.playlists.map((id) => link("playlist", id));
-  }
-  return stringify(config);
 }
 
 /** The limiter's rate and burst for these settings. */

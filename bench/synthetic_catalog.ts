@@ -12,6 +12,7 @@
  * real library looks like: the same song reached from several sources); the
  * rest are other tracks, on albums of other artists, spread across playlists.
  */
+import { stringify } from "yaml";
 import type { RawObject, SpotifyCatalog } from "../tests/fakes/spotify_fake.ts";
 
 /** How big the library is. */
@@ -368,4 +369,32 @@ function shuffle<T>(items: T[], random: () => number): void {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j], items[i]];
   }
+}
+
+/** The config a user with this library would write. */
+export function configYaml(
+  library: SyntheticLibrary,
+  options: { includePlaylists: boolean; threads: number; format: string; spotifyRate?: number },
+): string {
+  const link = (kind: string, id: string) => `https://open.spotify.com/${kind}/${id}`;
+  const download: Record<string, unknown> = {
+    threads: options.threads,
+    format: options.format,
+    output: "music/{artist}/{album}/{track-number} - {title}.{output-ext}",
+    m3u_output: "music/{playlist}.m3u8",
+  };
+  if (options.spotifyRate !== undefined) {
+    download.spotify_rate_limit_requests = options.spotifyRate;
+    download.spotify_rate_limit_window = 1;
+  }
+  const config: Record<string, unknown> = {
+    version: "1.2",
+    download,
+    songs: library.sources.songs.map((id) => link("track", id)),
+    artists: library.sources.artists.map((id) => link("artist", id)),
+  };
+  if (options.includePlaylists) {
+    config.playlists = library.sources.playlists.map((id) => link("playlist", id));
+  }
+  return stringify(config);
 }
