@@ -165,11 +165,13 @@ function trackWorkerFor(
     }),
     {
       mode: d.duplicates,
-      registry: registryForPlan(plan.items, {
-        existing: libraryRecording(ownership, ctx.libraryIndex, {
-          replaced: filesToReplace(plan),
+      // The executor works on its own copy of the plan, so the items read here stay as planned.
+      registry: () =>
+        registryForPlan(plan.items, {
+          existing: libraryRecording(ownership, ctx.libraryIndex, {
+            replaced: filesToReplace(plan),
+          }),
         }),
-      }),
       // A one-shot run's files are not the config's: they are never recorded, so never pruned.
       onWritten: run.flags.oneShot
         ? undefined

@@ -49,9 +49,16 @@ function displayName(entry: M3uEntry): string {
   return shortenText(removeUnsafeCharacters(oneLine), { max: MAX_EXTINF_TEXT });
 }
 
+/** A path part that path.relative would have to resolve: ".", "..", or an empty part. */
+const UNRESOLVED_PART = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/]{2}/;
+
 function m3uLocation(folder: string, filePath: string): string {
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  // A file below the playlist's folder (the usual case, thousands per run) needs no resolving.
+  const below = filePath.startsWith(prefix) && !UNRESOLVED_PART.test(filePath);
+  const native = below ? filePath.slice(prefix.length) : path.relative(folder, filePath);
   // Forward slashes work in players on Windows, macOS and Linux alike.
-  const relative = path.relative(folder, filePath).split(path.sep).join("/");
+  const relative = path.sep === "/" ? native : native.split(path.sep).join("/");
   // Players read a line starting with "#" as a comment.
   return relative.startsWith("#") ? `./${relative}` : relative;
 }

@@ -27,7 +27,9 @@ const LEADING_DOTS_AND_SPACES = /^[\s.]+/u;
 const TRAILING_DOTS_AND_SPACES = /[\s.]+$/u;
 
 const encoder = new TextEncoder();
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building ICU's break iterator costs about 15 ms, and only a
+// name too long for the file system needs it.
+let graphemes: Intl.Segmenter | undefined;
 
 /** Number of bytes a string takes in UTF-8. */
 export function utf8ByteLength(text: string): number {
@@ -112,6 +114,7 @@ function shortenName(name: string, maxBytes: number, keepExtension: boolean): st
 function cutToBytes(text: string, maxBytes: number): string {
   let result = "";
   let used = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const { segment } of graphemes.segment(text)) {
     const size = utf8ByteLength(segment);
     if (used + size > maxBytes) {

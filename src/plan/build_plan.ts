@@ -62,7 +62,7 @@ export async function buildPlan(
 /**
  * Merges duplicates, assigns paths and skips files already in the library;
  * also run on a resumed plan, so tracks finished after its last save are not
- * downloaded again.
+ * downloaded again. The plan is given up: its items are changed in place.
  */
 export function placePlan(plan: Plan, options: PlacementOptions): Promise<Plan> {
   return optimizePlan(plan, {
@@ -73,5 +73,6 @@ export function placePlan(plan: Plan, options: PlacementOptions): Promise<Plan> 
     format: options.format,
     overwrite: options.overwrite,
     fileExists: options.fileExists,
+    owned: true,
   });
 }

@@ -28,14 +28,21 @@ export interface OptimizeOptions {
   platformPath?: PlatformPath;
   /** Whether a file exists (the only I/O the optimizer does). */
   fileExists: (path: string) => Promise<boolean> | boolean;
+  /**
+   * The plan is given up to the optimizer (one just generated or read back): its items are
+   * changed in place instead of copied. Default false: the input is not changed.
+   */
+  owned?: boolean;
 }
 
 /** The default M3U path template. */
 export const DEFAULT_M3U_TEMPLATE = "{playlist}.m3u8";
 
-/** Returns a new plan with tracks merged, paths assigned and existing files handled; the input is not changed. */
+/** Returns a new plan with tracks merged, paths assigned and existing files handled; the input is not changed unless `owned`. */
 export async function optimizePlan(plan: Plan, options: OptimizeOptions): Promise<Plan> {
-  const items: PlanItem[] = copyPlanItems(plan.items);
+  // A warm run's plan has thousands of items: a copy of each, when nobody keeps the original,
+  // is only work for the collector.
+  const items: PlanItem[] = options.owned ? [...plan.items] : copyPlanItems(plan.items);
   const { containers, tracks, m3us, survivorOf } = mergeRepeatedTracks(items);
   rewriteReferences([...containers, ...m3us], survivorOf);
 
@@ -183,8 +190,10 @@ function rewriteReferences(items: PlanItem[], survivorOf: Map<string, string>): 
     // A container lists each child once; only the M3U keeps a playlist's repeats.
     item.children = [...new Set(children)];
     if (item.type === "m3u" && item.metadata !== null) {
+      // A new record, not an edit: an owned plan's items are not copied first.
       const metadata = item.metadata as M3uMetadata;
-      metadata.trackItemIds = metadata.trackItemIds.map((id) => survivorOf.get(id) ?? id);
+      const trackItemIds = metadata.trackItemIds.map((id) => survivorOf.get(id) ?? id);
+      item.metadata = { ...metadata, trackItemIds };
     }
   }
 }

@@ -36,8 +36,11 @@ export interface WrittenFile {
 export interface ShareRecordingsOptions {
   /** What a recording's other places get: a copy, a hard link, or nothing (skip). */
   mode: DuplicatesMode;
-  /** Who fetches which recording; a fresh registry by default. */
-  registry?: RecordingRegistry;
+  /**
+   * Who fetches which recording; a fresh registry by default. A function is called when the
+   * first track asks: a run with nothing to download never builds it.
+   */
+  registry?: RecordingRegistry | (() => RecordingRegistry);
   /** Told about every library file written, after it is in place. */
   onWritten?: (file: WrittenFile) => void;
   /** Hard-link function for `link` (tests refuse links with it). */
@@ -63,7 +66,12 @@ export function registryForPlan(
 
 /** Wraps a worker so each recording is fetched once and its other places are copied, linked or shared. */
 export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOptions): TrackWorker {
-  const registry = options.registry ?? new RecordingRegistry();
+  let registry: RecordingRegistry | undefined;
+  const registryNow = (): RecordingRegistry => {
+    const given = options.registry;
+    registry ??= typeof given === "function" ? given() : given ?? new RecordingRegistry();
+    return registry;
+  };
   const leads = new Map<string, RecordingLead>();
   const shared = new Map<string, SharedRecording>();
   const written = (file: WrittenFile) => {
@@ -135,7 +143,7 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
       if (item.action === "retag" || item.metadata === null) return;
       const keys = recordingKeys(trackMetadata(item));
       if (keys.length === 0) return;
-      const claim = await registry.claim(keys, signal);
+      const claim = await registryNow().claim(keys, signal);
       if ("lead" in claim) leads.set(item.id, claim.lead);
       else shared.set(item.id, claim.recording);
     },

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { posix } from "node:path";
 import { type M3uEntry, renderM3u } from "../../src/library/mod.ts";
 
 const SONG_A: M3uEntry = {
@@ -37,6 +38,24 @@ Deno.test("renderM3u: a playlist in a nested folder climbs up with ../", () => {
 Deno.test("renderM3u: a playlist below the songs points down into sibling folders", () => {
   const text = renderM3u([SONG_A], { m3uPath: "/music/Abstrakt/mix.m3u" });
   assert.equal(text.split("\n")[2], "Night Drive/07 - Nobody Else.mp3");
+});
+
+Deno.test("renderM3u: a path below the playlist's folder gives what path.relative gives", () => {
+  const cases: [m3uPath: string, file: string][] = [
+    ["/music/Mix.m3u8", "/music/A/b.mp3"],
+    ["/music/Mix.m3u8", "/music/./A/../B/c.mp3"],
+    ["/music/Mix.m3u8", "/music//A/c.mp3"],
+    ["/music/Mix.m3u8", "/music/A/.."],
+    ["/music/Mix.m3u8", "/musicals/A/c.mp3"],
+    ["/music/Mix.m3u8", "/music/..hidden/c.mp3"],
+    ["/Mix.m3u8", "/A/b.mp3"],
+    ["/music/Sub/Mix.m3u8", "/music/Sub/x.mp3"],
+  ];
+  for (const [m3uPath, file] of cases) {
+    const text = renderM3u([{ ...SONG_B, path: file }], { m3uPath });
+    const expected = posix.relative(posix.dirname(m3uPath), file);
+    assert.equal(text.split("\n")[2], expected, `${file} from ${m3uPath}`);
+  }
 });
 
 Deno.test("renderM3u: order and duplicates are kept", () => {
