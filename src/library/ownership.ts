@@ -141,7 +141,9 @@ export class OwnershipRecord {
     // of lookups per run). Anything else goes the long way.
     if (filePath.startsWith(this.#prefix)) {
       const rest = filePath.slice(this.#prefix.length);
-      if (rest !== "" && !UNNORMALIZED.test(rest)) return rest.split(path.sep).join("/");
+      if (rest !== "" && !UNNORMALIZED.test(rest)) {
+        return path.sep === "/" ? rest : rest.split(path.sep).join("/");
+      }
     }
     const relative = path.relative(this.root, filePath);
     if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;

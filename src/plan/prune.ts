@@ -40,30 +40,42 @@ export interface FindRemovalsOptions {
   unreadSources?: ReadonlySet<string>;
 }
 
-/** The source ids (top-level plan items) above each item, by item id. */
+/**
+ * The source ids (top-level plan items) above each item, by item id. Items with the same sources
+ * share one array (a plan's thousands of tracks mostly have one parent): do not change them.
+ */
 export function sourcesByItem(items: readonly PlanItem[]): Map<string, string[]> {
-  const byId = new Map(items.map((item) => [item.id, item]));
+  const byId = new Map<string, PlanItem>();
+  for (const item of items) byId.set(item.id, item);
   const memo = new Map<string, string[]>();
-  const rootsOf = (item: PlanItem, path: Set<string>): string[] => {
+  // The items on the way up from the one asked about: a cycle in a damaged plan ends there.
+  const path = new Set<string>();
+  const rootsOf = (item: PlanItem): string[] => {
     const known = memo.get(item.id);
     if (known) return known;
-    const parents = [...new Set([...item.parent_ids, ...(item.parent_id ? [item.parent_id] : [])])];
+    const parents = item.parent_id && !item.parent_ids.includes(item.parent_id)
+      ? [...item.parent_ids, item.parent_id]
+      : item.parent_ids;
     let roots: string[];
     if (parents.length === 0) roots = [item.id];
     else {
       path.add(item.id);
-      roots = [
-        ...new Set(parents.flatMap((id) => {
-          const parent = byId.get(id);
-          return parent && !path.has(id) ? rootsOf(parent, path) : [];
-        })),
-      ];
+      const found = new Set<string>();
+      let only: string[] | undefined;
+      for (const id of parents) {
+        const parent = byId.get(id);
+        if (parent === undefined || path.has(id)) continue;
+        const above = rootsOf(parent);
+        only = only === undefined && found.size === 0 ? above : undefined;
+        for (const root of above) found.add(root);
+      }
       path.delete(item.id);
+      roots = only !== undefined && only.length === found.size ? only : [...found];
     }
     memo.set(item.id, roots);
     return roots;
   };
-  for (const item of items) if (!memo.has(item.id)) rootsOf(item, new Set());
+  for (const item of items) if (!memo.has(item.id)) rootsOf(item);
   return memo;
 }
 

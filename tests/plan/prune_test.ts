@@ -44,6 +44,35 @@ Deno.test("sourcesByItem: each item's top-level sources, through albums and arti
   assert.deepEqual(sources.get("artist:r"), ["artist:r"]);
 });
 
+Deno.test("sourcesByItem: several parents, repeated parents, a missing parent and a cycle", () => {
+  const item = (id: string, parentIds: string[], parentId: string | null = null) =>
+    ({ ...track(id), id, parent_ids: parentIds, parent_id: parentId }) as PlanItem;
+  const items = [
+    item("playlist:p", []),
+    item("album:l", ["artist:r"]),
+    item("artist:r", []),
+    item("t1", ["playlist:p", "album:l"]),
+    item("t2", ["playlist:p", "playlist:p"]),
+    item("t3", ["album:l"], "playlist:p"),
+    item("t4", ["album:l"], "album:l"),
+    item("t5", ["gone", "album:l"]),
+    item("c1", ["c2"]),
+    item("c2", ["c1"]),
+  ];
+  const sources = sourcesByItem(items);
+  const cases: [id: string, roots: string[]][] = [
+    ["t1", ["playlist:p", "artist:r"]],
+    ["t2", ["playlist:p"]],
+    ["t3", ["artist:r", "playlist:p"]],
+    ["t4", ["artist:r"]],
+    ["t5", ["artist:r"]],
+    ["album:l", ["artist:r"]],
+    ["c1", []],
+    ["c2", []],
+  ];
+  for (const [id, roots] of cases) assert.deepEqual(sources.get(id), roots, id);
+});
+
 Deno.test("findRemovals: owned files no source lists any more, with why", () => {
   const plan = samplePlan();
   const files = [
