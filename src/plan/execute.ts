@@ -156,6 +156,11 @@ export interface ExecutionResult {
   peaks: StageLimits;
 }
 
+/** A track the executor leaves as it is: downloaded, or skipped (present, shared, not found). */
+function isFinishedTrack(item: PlanItem): boolean {
+  return item.type === "track" && (item.status === "completed" || item.status === "skipped");
+}
+
 /** Runs a plan's pending items with the given worker; resolves when all are done or cancelled. */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ExecutionResult> {
   return await new PlanExecution(plan, options).run();
@@ -212,7 +217,9 @@ class PlanExecution {
   }
 
   constructor(plan: Plan, options: ExecuteOptions) {
-    this.#plan = { ...plan, items: copyPlanItems(plan.items) };
+    // A finished track is neither run nor changed again: it is shared with the caller's plan
+    // instead of copied (a warm run's plan is thousands of them).
+    this.#plan = { ...plan, items: copyPlanItems(plan.items, { keep: isFinishedTrack }) };
     this.#options = options;
     this.#byId = new Map(this.#plan.items.map((item) => [item.id, item]));
     this.#now = options.now ?? (() => new Date());

@@ -260,6 +260,7 @@ Deno.test("executePlan runs only pending tracks and redoes interrupted ones", as
     trackItem("track:retag", { action: "retag", path: "/music/retag.mp3" }),
     trackItem("track:new", { action: "download" }),
   ];
+  const before = structuredClone(items);
   const worker = new FakeTrackWorker();
   const { options, events } = testOptions(worker);
   const result = await executePlan(planOf(items), options);
@@ -279,8 +280,12 @@ Deno.test("executePlan runs only pending tracks and redoes interrupted ones", as
   assert.equal(result.summary.bytesWritten, 2000);
   const started = events.find((event) => event.type === "run_started");
   assert.deepEqual(started && [started.total, started.alreadyDone], [3, 3]);
-  // The input plan is left as it was.
+  // The input plan is left as it was; finished tracks are shared with the result, not copied.
   assert.equal(items[6].status, "pending");
+  assert.deepEqual(items, before);
+  assert.equal(itemOf(result.plan, "track:done"), items[0]);
+  assert.equal(itemOf(result.plan, "track:exists"), items[1]);
+  assert.notEqual(itemOf(result.plan, "track:interrupted"), items[4]);
 });
 
 Deno.test("executePlan marks a track skipped when the worker found nothing to do", async () => {
