@@ -1,6 +1,7 @@
 /** Extended M3U playlists that point at the library's files by relative path. */
 import path from "node:path";
 import { removeUnsafeCharacters, shortenText } from "../util/mod.ts";
+import { partBelow, prefixBelow } from "./path_below.ts";
 
 /** One line pair of an M3U playlist. */
 export interface M3uEntry {
@@ -23,10 +24,11 @@ export interface RenderM3uOptions {
 /** Renders an extended M3U playlist (UTF-8 text, one entry per track, order and duplicates kept). */
 export function renderM3u(entries: readonly M3uEntry[], options: RenderM3uOptions): string {
   const folder = path.dirname(options.m3uPath);
+  const prefix = prefixBelow(folder);
   const lines = ["#EXTM3U"];
   for (const entry of entries) {
     lines.push(`#EXTINF:${durationSeconds(entry.durationMs)},${displayName(entry)}`);
-    lines.push(m3uLocation(folder, entry.path));
+    lines.push(m3uLocation(folder, prefix, entry.path));
   }
   return lines.join("\n") + "\n";
 }
@@ -49,14 +51,9 @@ function displayName(entry: M3uEntry): string {
   return shortenText(removeUnsafeCharacters(oneLine), { max: MAX_EXTINF_TEXT });
 }
 
-/** A path part that path.relative would have to resolve: ".", "..", or an empty part. */
-const UNRESOLVED_PART = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/]{2}/;
-
-function m3uLocation(folder: string, filePath: string): string {
-  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+function m3uLocation(folder: string, prefix: string | undefined, filePath: string): string {
   // A file below the playlist's folder (the usual case, thousands per run) needs no resolving.
-  const below = filePath.startsWith(prefix) && !UNRESOLVED_PART.test(filePath);
-  const native = below ? filePath.slice(prefix.length) : path.relative(folder, filePath);
+  const native = partBelow(prefix, filePath) ?? path.relative(folder, filePath);
   // Forward slashes work in players on Windows, macOS and Linux alike.
   const relative = path.sep === "/" ? native : native.split(path.sep).join("/");
   // Players read a line starting with "#" as a comment.

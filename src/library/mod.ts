@@ -2,6 +2,7 @@
 export * from "./sanitize.ts";
 export * from "./path_template.ts";
 export * from "./m3u.ts";
+export * from "./path_below.ts";
 export * from "./library_index.ts";
 export * from "./run_lock.ts";
 export * from "./place_copy.ts";

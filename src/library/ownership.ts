@@ -8,6 +8,7 @@
 import path from "node:path";
 import { StorageError } from "../errors/mod.ts";
 import { JsonMemo, writeTextPieces } from "../util/mod.ts";
+import { partBelow, prefixBelow } from "./path_below.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {
@@ -63,7 +64,7 @@ export class OwnershipRecord {
   readonly file: string;
   readonly #files: Map<string, OwnedFile>;
   /** The root with a trailing separator, for paths below it. */
-  readonly #prefix: string;
+  readonly #prefix: string | undefined;
   /** ISRC -> keys of track files with it, so a lookup per track stays cheap in a big library. */
   readonly #byIsrc = new Map<string, Set<string>>();
   readonly #saveIntervalMs: number;
@@ -82,9 +83,7 @@ export class OwnershipRecord {
     readOnly: boolean,
   ) {
     this.root = root;
-    this.#prefix = path.resolve(root) === root && !root.endsWith(path.sep)
-      ? `${root}${path.sep}`
-      : "\0";
+    this.#prefix = prefixBelow(root);
     this.file = path.join(libraryStateDir(root), "owned.json");
     this.#files = files;
     this.#saveIntervalMs = saveIntervalMs;
@@ -139,12 +138,8 @@ export class OwnershipRecord {
   keyOf(filePath: string): string | undefined {
     // The plan's paths are normalized and inside the root: no need to resolve both (thousands
     // of lookups per run). Anything else goes the long way.
-    if (filePath.startsWith(this.#prefix)) {
-      const rest = filePath.slice(this.#prefix.length);
-      if (rest !== "" && !UNNORMALIZED.test(rest)) {
-        return path.sep === "/" ? rest : rest.split(path.sep).join("/");
-      }
-    }
+    const rest = partBelow(this.#prefix, filePath);
+    if (rest !== undefined) return path.sep === "/" ? rest : rest.split(path.sep).join("/");
     const relative = path.relative(this.root, filePath);
     if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
     return relative.split(path.sep).join("/");
@@ -348,11 +343,6 @@ export class OwnershipRecord {
     return this.#saving;
   }
 }
-
-/** A path part with "." or ".." segments, doubled or trailing separators, or (Windows) "/". */
-const UNNORMALIZED = path.sep === "/"
-  ? /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/
-  : /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]|[\\/]$|\/|:/;
 
 /** Writes `pieces` to `temp`, flushes it to disk and renames it over `file` (atomic replace). */
 async function writeThenRename(temp: string, file: string, pieces: string[]): Promise<void> {

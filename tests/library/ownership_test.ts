@@ -242,6 +242,7 @@ Deno.test("OwnershipRecord.keyOf: the same key as the library-relative path, for
       [`${root}/A/./B/x.mp3`, "A/B/x.mp3"],
       [`${root}/A/../B/x.mp3`, "B/x.mp3"],
       [`${root}/A//x.mp3`, "A/x.mp3"],
+      [`${root}//A/x.mp3`, "A/x.mp3"],
       [`${root}/A/x.mp3/`, "A/x.mp3"],
       [`${root}/..hidden/x.mp3`, "..hidden/x.mp3"],
       [`${root}/../outside.mp3`, undefined],
