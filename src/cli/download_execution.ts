@@ -165,7 +165,8 @@ function trackWorkerFor(
     }),
     {
       mode: d.duplicates,
-      // The executor works on its own copy of the plan, so the items read here stay as planned.
+      // The executor changes only its own copies of items (finished tracks it shares and never
+      // changes), so the items read here stay as planned.
       registry: () =>
         registryForPlan(plan.items, {
           existing: libraryRecording(ownership, ctx.libraryIndex, {

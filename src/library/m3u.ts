@@ -1,7 +1,7 @@
 /** Extended M3U playlists that point at the library's files by relative path. */
 import path from "node:path";
 import { removeUnsafeCharacters, shortenText } from "../util/mod.ts";
-import { partBelow, prefixBelow } from "./path_below.ts";
+import { forwardSlashes, partBelow, prefixBelow } from "./path_below.ts";
 
 /** One line pair of an M3U playlist. */
 export interface M3uEntry {
@@ -55,7 +55,7 @@ function m3uLocation(folder: string, prefix: string | undefined, filePath: strin
   // A file below the playlist's folder (the usual case, thousands per run) needs no resolving.
   const native = partBelow(prefix, filePath) ?? path.relative(folder, filePath);
   // Forward slashes work in players on Windows, macOS and Linux alike.
-  const relative = path.sep === "/" ? native : native.split(path.sep).join("/");
+  const relative = forwardSlashes(native);
   // Players read a line starting with "#" as a comment.
   return relative.startsWith("#") ? `./${relative}` : relative;
 }

@@ -8,7 +8,7 @@
 import path from "node:path";
 import { StorageError } from "../errors/mod.ts";
 import { JsonMemo, writeTextPieces } from "../util/mod.ts";
-import { partBelow, prefixBelow } from "./path_below.ts";
+import { forwardSlashes, partBelow, prefixBelow } from "./path_below.ts";
 
 /** One file tunedl wrote. */
 export interface OwnedFile {
@@ -139,10 +139,10 @@ export class OwnershipRecord {
     // The plan's paths are normalized and inside the root: no need to resolve both (thousands
     // of lookups per run). Anything else goes the long way.
     const rest = partBelow(this.#prefix, filePath);
-    if (rest !== undefined) return path.sep === "/" ? rest : rest.split(path.sep).join("/");
+    if (rest !== undefined) return forwardSlashes(rest);
     const relative = path.relative(this.root, filePath);
     if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
-    return relative.split(path.sep).join("/");
+    return forwardSlashes(relative);
   }
 
   /** The absolute path of a key. */

@@ -9,6 +9,15 @@ import hostPath, { type PlatformPath } from "node:path";
 const POSIX_UNNORMALIZED = /(^|\/)\.{1,2}(\/|$)|\/\/|^\/|\/$/;
 const WINDOWS_UNNORMALIZED = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]|^[\\/]|[\\/]$|\/|:/;
 
+/** A relative path with "/" between its parts, as M3U files and the ownership record keep them (pure). */
+export function forwardSlashes(
+  relative: string,
+  options: { platformPath?: PlatformPath } = {},
+): string {
+  const { sep } = options.platformPath ?? hostPath;
+  return sep === "/" ? relative : relative.split(sep).join("/");
+}
+
 /** What paths below `folder` start with (the folder and a separator); undefined when it is not absolute and normalized (pure). */
 export function prefixBelow(
   folder: string,

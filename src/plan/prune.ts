@@ -60,17 +60,13 @@ export function sourcesByItem(items: readonly PlanItem[]): Map<string, string[]>
     if (parents.length === 0) roots = [item.id];
     else {
       path.add(item.id);
-      const found = new Set<string>();
-      let only: string[] | undefined;
+      const above: string[][] = [];
       for (const id of parents) {
         const parent = byId.get(id);
-        if (parent === undefined || path.has(id)) continue;
-        const above = rootsOf(parent);
-        only = only === undefined && found.size === 0 ? above : undefined;
-        for (const root of above) found.add(root);
+        if (parent !== undefined && !path.has(id)) above.push(rootsOf(parent));
       }
       path.delete(item.id);
-      roots = only !== undefined && only.length === found.size ? only : [...found];
+      roots = above.length === 1 ? above[0] : [...new Set(above.flat())];
     }
     memo.set(item.id, roots);
     return roots;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { posix, win32 } from "node:path";
-import { partBelow, prefixBelow } from "../../src/library/mod.ts";
+import { forwardSlashes, partBelow, prefixBelow } from "../../src/library/mod.ts";
 
 Deno.test("prefixBelow: only an absolute, normalized folder has one", () => {
   const cases: [folder: string, prefix: string | undefined][] = [
@@ -47,4 +47,9 @@ Deno.test("partBelow: what path.relative gives, or undefined where resolving is 
   assert.equal(onWindows("C:\\Music\\A/b.mp3"), undefined);
   assert.equal(onWindows("C:\\Music\\\\A\\b.mp3"), undefined);
   assert.equal(onWindows("C:\\Music\\A\\..\\b.mp3"), undefined);
+});
+
+Deno.test("forwardSlashes: Windows separators become /, POSIX paths stay as they are", () => {
+  assert.equal(forwardSlashes("A\\B\\c.mp3", { platformPath: win32 }), "A/B/c.mp3");
+  assert.equal(forwardSlashes("A/B\\c.mp3", { platformPath: posix }), "A/B\\c.mp3");
 });
