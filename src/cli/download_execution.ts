@@ -21,11 +21,12 @@ import {
   type ExecutionResult,
   headStartTrackDetails,
   type Plan,
+  PlanCheckpoints,
   planFileFor,
   registryForPlan,
   rememberPlan,
+  removeSavedPlan,
   type RunSummary,
-  savePlan,
   saveRunRecord,
   shareRecordings,
   stopsRun,
@@ -81,14 +82,15 @@ export async function executeDownload(
   const tracksToRun = plan.items.some((item) =>
     item.type === "track" && (item.status === "pending" || item.status === "in_progress")
   );
-  if (persist && !tracksToRun) await Deno.remove(planFile).catch(() => {});
+  if (persist && !tracksToRun) await removeSavedPlan(planFile);
+  const checkpoints = persist && tracksToRun ? new PlanCheckpoints(planFile) : undefined;
   try {
     return await executePlan(plan, {
       worker,
       ...executionLimitsFor(loaded),
       signal: run.controller.signal,
       stopsRun,
-      onCheckpoint: persist && tracksToRun ? (p) => savePlan(planFile, p) : undefined,
+      onCheckpoint: checkpoints && ((p) => checkpoints.save(p)),
       onEvent: (event) => {
         if (event.type === "run_finished") {
           completeSummary(event.summary, run, { plan, lyricsTally });

@@ -8,6 +8,7 @@ export * from "./container_status.ts";
 export * from "./spotify_catalog.ts";
 export * from "./build_plan.ts";
 export * from "./plan_store.ts";
+export * from "./plan_journal.ts";
 export * from "./track_pipeline.ts";
 export * from "./cover_store.ts";
 export * from "./library_reuse.ts";

@@ -91,6 +91,17 @@ export async function writeTextPieces(
   if (used > 0) await writeAll(file, buffer.subarray(0, used));
 }
 
+/** Appends text given in pieces to a file (made if missing) and flushes it to disk. */
+export async function appendTextPieces(filePath: string, pieces: Iterable<string>): Promise<void> {
+  const file = await Deno.open(filePath, { append: true, create: true, mode: 0o644 });
+  try {
+    await writeTextPieces(file, pieces);
+    await file.syncData();
+  } finally {
+    file.close();
+  }
+}
+
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await file.write(bytes.subarray(written));

@@ -8,4 +8,5 @@ export * from "./format.ts";
 export * from "./bounded_fetch.ts";
 export * from "./safe_text.ts";
 export * from "./json_keys.ts";
+export * from "./change_watch.ts";
 export * from "./json_memo.ts";

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { makeTempWorkspace, spawnTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { type MusicWorld, startMusicWorld } from "../fakes/music_world.ts";
+import { readSavedPlanFile } from "../../src/plan/mod.ts";
 
 const ALBUM = "58NYQm3dRbTW1kKirl631E";
 /** Only so a child that never ends fails the test instead of hanging it. */
@@ -156,9 +157,9 @@ Deno.test({
     const plans = (await listFiles(join(setup.work.cacheDir, "plans")))
       .filter((path) => /\/plan-[0-9a-f]+\.json$/.test(path));
     assert.equal(plans.length, 1, `saved plans: ${plans.join(", ")}`);
-    const saved = JSON.parse(await Deno.readTextFile(plans[0]));
-    const tracks = saved.items.filter((item: { type: string }) => item.type === "track");
+    const saved = await readSavedPlanFile(plans[0]);
+    const tracks = saved.items.filter((item) => item.type === "track");
     assert.ok(tracks.length > 0);
-    assert.ok(tracks.every((item: { status: string }) => item.status === "pending"));
+    assert.ok(tracks.every((item) => item.status === "pending"));
   },
 });
