@@ -85,3 +85,46 @@ Deno.test("checked files: a download keeps the files it wrote whole; the next ru
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("checked files: a large run's entries are read a slice at a time, every slice counted", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-recheck-" });
+  const cache = await openPersistentCache(join(dir, "cache.kv"));
+  assert.ok(cache);
+  try {
+    const index = new LibraryIndex(cache);
+    const loaded = parseConfig(`version: "1.2"\ndownload:\n  output: "{title}"\n`, {
+      file: join(dir, "config.yaml"),
+      env: {},
+    });
+    const root = loaded.library.baseDir;
+    // More tracks than one slice of entries, with a changed file in the second slice and the last.
+    const files = Array.from({ length: 600 }, (_, n) => ({
+      id: `t${n}`,
+      path: join(root, `t${n}.mp3`),
+    }));
+    for (const { id, path } of files) {
+      await Deno.writeFile(path, new Uint8Array(10));
+      await index.record(id, {
+        path,
+        size: 10,
+        mtimeMs: (await Deno.stat(path)).mtime!.getTime(),
+        durationSec: 30,
+      });
+    }
+    for (const n of [300, 599]) await Deno.writeFile(files[n].path, new Uint8Array(5));
+    const context = {
+      libraryIndex: index,
+      loaded,
+      caches: {},
+    } as unknown as RunContext;
+    const written = planOf(files.map(({ id, path }) => track(id, path, "completed")));
+    await rememberWholeFiles(context, written, noWholeFiles());
+    const checked = await index.checkedFiles(root);
+    assert.equal(checked.size, 598);
+    assert.ok(!checked.has("t300") && !checked.has("t599") && checked.has("t299"));
+    assert.ok(checked.has("t0") && checked.has("t598"));
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
