@@ -6,9 +6,8 @@
  */
 import { probeAudio } from "../audio/mod.ts";
 import type { FileExistsCache } from "../cache/mod.ts";
-import { type CheckedFile, sameMtime } from "../library/mod.ts";
+import type { CheckedFile } from "../library/mod.ts";
 import { type Plan, recheckPresentFiles, statFile } from "../plan/mod.ts";
-import { forEachAtOnce } from "../util/mod.ts";
 import type { RunContext } from "./run_context.ts";
 
 /** Present files the check found whole, and the copy it started from (to save only a change). */
@@ -79,19 +78,16 @@ export function noWholeFiles(): WholeFiles {
   return { before: new Map(), found: new Map() };
 }
 
-/**
- * Files checked at once after a run. Each stat or cache read waiting holds a thread of Deno's
- * blocking pool: 32 stats at once, after all entries were read at once (the cache reads ten keys
- * a call), made 16 more threads at the end of a download, 5 MB of RSS at its peak (measured).
- */
-const STATS_AT_ONCE = 8;
 /** Library index entries read at once after a run: a few cache reads of ten keys. */
 const ENTRIES_AT_ONCE = 64;
 
 /**
  * After a download: the files the check found whole plus those the run wrote (their entries
  * carry the length verified as they were written), saved as the library's checked files when
- * they differ from the copy the run started from.
+ * they differ from the copy the run started from. The entries' sizes and times are taken as
+ * they are: the next run settles each file by a stat against them, so a file changed since is
+ * read again then. (A stat of each here, 32 at a time, made 16 more threads of Deno's blocking
+ * pool at the end of a download: about 5 MB of RSS at the run's peak, measured.)
  */
 export async function rememberWholeFiles(
   ctx: Pick<RunContext, "libraryIndex" | "loaded">,
@@ -101,7 +97,7 @@ export async function rememberWholeFiles(
   const index = ctx.libraryIndex;
   if (!index) return;
   const found = new Map(whole.found);
-  // Downloaded or re-tagged by this run: read again (a new tag changes the size).
+  // Downloaded or re-tagged by this run: as its entry has it now (a new tag changes the size).
   const written = plan.items.filter((item) =>
     item.type === "track" && item.status === "completed" && item.spotify_id !== undefined &&
     item.path !== undefined
@@ -111,12 +107,10 @@ export async function rememberWholeFiles(
   for (let start = 0; start < written.length; start += ENTRIES_AT_ONCE) {
     const slice = written.slice(start, start + ENTRIES_AT_ONCE);
     const entries = await index.entries(slice.map((item) => item.spotify_id!));
-    const pairs = slice.map((item, at) => ({ item, entry: entries[at] }));
-    await forEachAtOnce(pairs, STATS_AT_ONCE, async ({ item, entry }) => {
+    slice.forEach((item, at) => {
+      const entry = entries[at];
       found.delete(item.spotify_id!);
       if (entry?.durationSec === undefined || entry.path !== item.path) return;
-      const current = await statFile(entry.path).catch(() => undefined);
-      if (current?.size !== entry.size || !sameMtime(current.mtimeMs, entry.mtimeMs)) return;
       found.set(item.spotify_id!, { path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs });
     });
   }

@@ -86,7 +86,7 @@ Deno.test("checked files: a download keeps the files it wrote whole; the next ru
   }
 });
 
-Deno.test("checked files: a large run's entries are read a slice at a time, every slice counted", async () => {
+Deno.test("checked files: a large run's entries are read a slice at a time, every slice counted; a file changed since is caught by the next run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-recheck-" });
   const cache = await openPersistentCache(join(dir, "cache.kv"));
   assert.ok(cache);
@@ -97,32 +97,41 @@ Deno.test("checked files: a large run's entries are read a slice at a time, ever
       env: {},
     });
     const root = loaded.library.baseDir;
-    // More tracks than one slice of entries, with a changed file in the second slice and the last.
-    const files = Array.from({ length: 600 }, (_, n) => ({
+    // More tracks than several slices of entries.
+    const files = Array.from({ length: 300 }, (_, n) => ({
       id: `t${n}`,
       path: join(root, `t${n}.mp3`),
     }));
     for (const { id, path } of files) {
       await Deno.writeFile(path, new Uint8Array(10));
+      // t150 was written by an older tunedl (no verified length); t299's entry names another file.
       await index.record(id, {
-        path,
+        path: id === "t299" ? join(root, "elsewhere.mp3") : path,
         size: 10,
         mtimeMs: (await Deno.stat(path)).mtime!.getTime(),
-        durationSec: 30,
+        ...(id === "t150" ? {} : { durationSec: 30 }),
       });
     }
-    for (const n of [300, 599]) await Deno.writeFile(files[n].path, new Uint8Array(5));
     const context = {
       libraryIndex: index,
       loaded,
-      caches: {},
+      caches: {
+        files: new FileExistsCache({ maxSize: 1000, ttlMs: 60_000, probe: fileProbe() }),
+      },
     } as unknown as RunContext;
     const written = planOf(files.map(({ id, path }) => track(id, path, "completed")));
     await rememberWholeFiles(context, written, noWholeFiles());
     const checked = await index.checkedFiles(root);
-    assert.equal(checked.size, 598);
-    assert.ok(!checked.has("t300") && !checked.has("t599") && checked.has("t299"));
-    assert.ok(checked.has("t0") && checked.has("t598"));
+    assert.equal(checked.size, 298);
+    assert.ok(checked.has("t0") && checked.has("t298"), "the first and the last slice");
+    assert.ok(!checked.has("t150") && !checked.has("t299"));
+
+    // Cut short after the run: the next run's check does not take it as whole.
+    await Deno.writeFile(files[200].path, new Uint8Array(5));
+    const whole = noWholeFiles();
+    const present = planOf(files.map(({ id, path }) => track(id, path, "skipped")));
+    await recheckLibraryFiles(context, present, { whole });
+    assert.ok(whole.found.has("t199") && !whole.found.has("t200"));
   } finally {
     await cache.close();
     await Deno.remove(dir, { recursive: true });
