@@ -537,7 +537,9 @@ class PlanExecution {
     if (produced !== undefined) item.path = produced.path;
     item.progress = 1;
     item.completed_at = this.#now().toISOString();
-    delete item.stage;
+    // Cleared, not deleted: deleting a field added before others turns the object into a
+    // dictionary, 2.7 MB more for a 1x run's finished tracks (heap snapshot). JSON leaves it out.
+    item.stage = undefined;
     delete item.error;
     this.#emit({
       type: "item_finished",
@@ -622,7 +624,7 @@ class PlanExecution {
       item.status = "completed";
       item.progress = 1;
       item.completed_at = this.#now().toISOString();
-      delete item.stage;
+      item.stage = undefined;
       delete item.error;
       this.#summary.m3usWritten++;
       const path = item.path ?? "";

@@ -272,6 +272,10 @@ Deno.test("executePlan runs only pending tracks and redoes interrupted ones", as
   assert.equal(itemOf(result.plan, "track:retag").path, "/music/retag.mp3");
   assert.equal(itemOf(result.plan, "track:new").path, "/music/track:new.mp3");
   assert.equal(itemOf(result.plan, "track:new").stage, undefined);
+  // Cleared, not deleted: a deleted field turns every finished item into a slower, larger
+  // dictionary object in V8; saved, the field is left out all the same.
+  assert.ok("stage" in itemOf(result.plan, "track:new"));
+  assert.doesNotMatch(JSON.stringify(itemOf(result.plan, "track:new")), /"stage"/);
   assert.equal(result.summary.total, 3);
   assert.equal(result.summary.downloaded, 2);
   assert.equal(result.summary.retagged, 1);
