@@ -31,7 +31,10 @@ const planOf = (items: PlanItem[]): Plan => ({
   items,
 });
 
-Deno.test("checked files: a download keeps the files it wrote whole; the next run settles them by a stat, a changed one by its entry", async () => {
+/** A library index in a fresh cache, a config whose library is in the same temp folder. */
+async function withLibrary(
+  fn: (world: { index: LibraryIndex; root: string; context: () => RunContext }) => Promise<void>,
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-recheck-" });
   const cache = await openPersistentCache(join(dir, "cache.kv"));
   assert.ok(cache);
@@ -41,7 +44,24 @@ Deno.test("checked files: a download keeps the files it wrote whole; the next ru
       file: join(dir, "config.yaml"),
       env: {},
     });
-    const root = loaded.library.baseDir;
+    // Each call a fresh file-exists cache, as each run has.
+    const context = () =>
+      ({
+        libraryIndex: index,
+        loaded,
+        caches: {
+          files: new FileExistsCache({ maxSize: 1000, ttlMs: 60_000, probe: fileProbe() }),
+        },
+      }) as unknown as RunContext;
+    await fn({ index, root: loaded.library.baseDir, context });
+  } finally {
+    await cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("checked files: a download keeps the files it wrote whole; the next run settles them by a stat, a changed one by its entry", async () => {
+  await withLibrary(async ({ index, root, context }) => {
     const files = ["a", "b", "c"].map((id) => ({ id, path: join(root, `${id}.mp3`) }));
     for (const { id, path } of files) {
       await Deno.writeFile(path, new Uint8Array(100));
@@ -54,15 +74,6 @@ Deno.test("checked files: a download keeps the files it wrote whole; the next ru
         ...(id === "c" ? {} : { durationSec: 30 }),
       });
     }
-    const context = () =>
-      ({
-        libraryIndex: index,
-        loaded,
-        caches: {
-          files: new FileExistsCache({ maxSize: 100, ttlMs: 60_000, probe: fileProbe() }),
-        },
-      }) as unknown as RunContext;
-
     // The run that wrote them.
     const written = planOf(files.map(({ id, path }) => track(id, path, "completed")));
     await rememberWholeFiles(context(), written, noWholeFiles());
@@ -80,23 +91,11 @@ Deno.test("checked files: a download keeps the files it wrote whole; the next ru
     assert.deepEqual(rechecked.items.map((item) => item.status), ["skipped", "skipped", "skipped"]);
     await rememberWholeFiles(context(), rechecked, whole);
     assert.deepEqual([...(await index.checkedFiles(root)).keys()], ["a"]);
-  } finally {
-    await cache.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("checked files: a large run's entries are read a slice at a time, every slice counted; a file changed since is caught by the next run", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tunedl-recheck-" });
-  const cache = await openPersistentCache(join(dir, "cache.kv"));
-  assert.ok(cache);
-  try {
-    const index = new LibraryIndex(cache);
-    const loaded = parseConfig(`version: "1.2"\ndownload:\n  output: "{title}"\n`, {
-      file: join(dir, "config.yaml"),
-      env: {},
-    });
-    const root = loaded.library.baseDir;
+  await withLibrary(async ({ index, root, context }) => {
     // More tracks than several slices of entries.
     const files = Array.from({ length: 300 }, (_, n) => ({
       id: `t${n}`,
@@ -112,15 +111,8 @@ Deno.test("checked files: a large run's entries are read a slice at a time, ever
         ...(id === "t150" ? {} : { durationSec: 30 }),
       });
     }
-    const context = {
-      libraryIndex: index,
-      loaded,
-      caches: {
-        files: new FileExistsCache({ maxSize: 1000, ttlMs: 60_000, probe: fileProbe() }),
-      },
-    } as unknown as RunContext;
     const written = planOf(files.map(({ id, path }) => track(id, path, "completed")));
-    await rememberWholeFiles(context, written, noWholeFiles());
+    await rememberWholeFiles(context(), written, noWholeFiles());
     const checked = await index.checkedFiles(root);
     assert.equal(checked.size, 298);
     assert.ok(checked.has("t0") && checked.has("t298"), "the first and the last slice");
@@ -130,10 +122,7 @@ Deno.test("checked files: a large run's entries are read a slice at a time, ever
     await Deno.writeFile(files[200].path, new Uint8Array(5));
     const whole = noWholeFiles();
     const present = planOf(files.map(({ id, path }) => track(id, path, "skipped")));
-    await recheckLibraryFiles(context, present, { whole });
+    await recheckLibraryFiles(context(), present, { whole });
     assert.ok(whole.found.has("t199") && !whole.found.has("t200"));
-  } finally {
-    await cache.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
