@@ -103,9 +103,12 @@ export interface JobDirOptions {
 
 /** Makes a fresh private folder under tempRoot, tolerating a sibling job removing an empty tempRoot. */
 export async function makeJobDir(tempRoot: string, options: JobDirOptions = {}): Promise<string> {
-  const mkdir = options.mkdir ?? ((path: string) => Deno.mkdir(path, { recursive: true }));
+  // Synchronous by default: a folder costs microseconds, while an async call waits for a worker
+  // thread and then for the busy event loop, about a millisecond of a download slot (bench).
+  const mkdir = options.mkdir ??
+    ((path: string) => Promise.resolve(Deno.mkdirSync(path, { recursive: true })));
   const makeTempDir = options.makeTempDir ??
-    ((dir: string) => Deno.makeTempDir({ dir, prefix: "track-" }));
+    ((dir: string) => Promise.resolve(Deno.makeTempDirSync({ dir, prefix: "track-" })));
   const sleep = options.sleep ??
     ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -154,7 +157,12 @@ function leaveTempRoot(tempRoot: string): boolean {
 }
 
 async function removeJobDir(jobDir: string, tempRoot: string): Promise<void> {
-  await Deno.remove(jobDir, { recursive: true }).catch(() => {});
+  try {
+    // Empty after a placed track: a synchronous rmdir, no worker thread or wait for the loop.
+    Deno.removeSync(jobDir);
+  } catch {
+    await Deno.remove(jobDir, { recursive: true }).catch(() => {});
+  }
   // The last job out tries; it only succeeds when the run keeps nothing else there.
   if (leaveTempRoot(tempRoot)) await Deno.remove(tempRoot).catch(() => {});
 }
@@ -229,11 +237,12 @@ export async function produceTrackFile(
       // What yt-dlp printed spares a program start per track; ffprobe reads the file otherwise.
       source: probeFromDownload(downloaded),
     });
-    await Deno.remove(downloaded.file).catch(() => {});
     checkAborted(signal, `conversion of ${sourceUrl}`);
 
     step = `tagging ${finalPath}`;
+    // Before the removal: the programs are done, and the download slot goes with this stage.
     onStage?.("tag");
+    await Deno.remove(downloaded.file).catch(() => {});
     const lyrics = await options.lyrics;
     const tagged = await writeTags(converted, lyrics ? { ...options.tags, lyrics } : options.tags, {
       format: options.format,
@@ -257,7 +266,7 @@ export async function produceTrackFile(
 
     step = `writing ${finalPath}`;
     onStage?.("place");
-    const { size } = await Deno.stat(converted);
+    const { size } = Deno.statSync(converted);
     sizes.outputBytes = size;
     await placeFile(converted, finalPath);
     return {

@@ -204,10 +204,10 @@ export async function downloadAudio(
 
   const printed = parseDownloadOutput(result.stdout);
   let file = printed.file;
-  let bytes = file === undefined ? undefined : await sizeOf(file);
+  let bytes = file === undefined ? undefined : sizeOf(file);
   if (bytes === undefined) {
     file = await findDownloadedFile(options.workDir);
-    bytes = file === undefined ? undefined : await sizeOf(file);
+    bytes = file === undefined ? undefined : sizeOf(file);
   }
   if (file === undefined) {
     throw downloadErrorFromStderr(
@@ -221,9 +221,11 @@ export async function downloadAudio(
 }
 
 /** A file's size; undefined when there is no such file. */
-async function sizeOf(path: string): Promise<number | undefined> {
+function sizeOf(path: string): number | undefined {
   try {
-    return (await Deno.stat(path)).size;
+    // Synchronous: the file was just written, so its metadata is in memory; an async stat waits
+    // for a worker thread and then for the busy event loop, a millisecond of the download slot.
+    return Deno.statSync(path).size;
   } catch {
     return undefined;
   }

@@ -123,15 +123,15 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
       : lrcPathFor(recording.path);
     await placeLrc(lrcFrom, lrcPathFor(target), { move: how === "copied" && !!tempPath });
     written({ item, path: target, kind: "track" });
-    await noteLrc(item, target);
-    const { size } = await Deno.stat(target);
+    noteLrc(item, target);
+    const { size } = Deno.statSync(target);
     return { path: target, bytes: size, copiedFrom: recording.path };
   }
 
   /** Tells the ownership record about a track's `.lrc`, when there is one. */
-  async function noteLrc(item: PlanItem, trackPath: string): Promise<void> {
+  function noteLrc(item: PlanItem, trackPath: string): void {
     const lrc = lrcPathFor(trackPath);
-    if (await isFile(lrc)) written({ item, path: lrc, kind: "lyrics" });
+    if (isFile(lrc)) written({ item, path: lrc, kind: "lyrics" });
   }
 
   return {
@@ -160,7 +160,7 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
       const produced = await inner.produce(item, source, ctx);
       if (produced.skipped === undefined) {
         written({ item, path: produced.path, kind: "track" });
-        await noteLrc(item, produced.path);
+        noteLrc(item, produced.path);
       }
       leads.get(item.id)?.done({ path: produced.path, source });
       leads.delete(item.id);
@@ -184,9 +184,10 @@ export function shareRecordings(inner: TrackWorker, options: ShareRecordingsOpti
   };
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** Whether path is a file; synchronous, as it runs once per track and costs microseconds. */
+function isFile(path: string): boolean {
   try {
-    return (await Deno.stat(path)).isFile;
+    return Deno.statSync(path).isFile;
   } catch {
     return false;
   }
@@ -194,7 +195,7 @@ async function isFile(path: string): Promise<boolean> {
 
 /** Moves or copies a `.lrc` beside its track; nothing when there is none. */
 async function placeLrc(from: string, to: string, options: { move: boolean }): Promise<void> {
-  if (!(await isFile(from))) return;
+  if (!isFile(from)) return;
   if (options.move) await Deno.rename(from, to);
   else await placeCopy(from, to);
 }

@@ -193,7 +193,8 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     });
     deps.caches.files.invalidate(path);
     if (lyrics) await deps.lyrics?.finish(item, path, await lyrics);
-    const info = await Deno.stat(path);
+    // Synchronous: metadata of a file just written, cheaper than a worker thread's round trip.
+    const info = Deno.statSync(path);
     const entry = {
       path,
       size: info.size,
