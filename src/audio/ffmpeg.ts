@@ -122,7 +122,8 @@ export async function probeAudio(file: string, options: ProbeOptions): Promise<A
   const result = await run(
     options.ffprobePath,
     ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", file],
-    { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000 },
+    // Reads a local file and starts nothing: no process group of its own (see RunOptions).
+    { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000, startsNoPrograms: true },
   );
   if (!result.success) {
     const why = result.signal
@@ -285,6 +286,8 @@ export async function convertAudio(
   const result = await run(options.ffmpegPath, plan.args, {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
+    // Local files in and out, no programs of its own: no process group (see RunOptions).
+    startsNoPrograms: true,
   });
   if (options.signal?.aborted) throw new CancelledError(`cancelled: conversion of ${input}`);
   if (mentionsNoSpace(result.stderr)) {

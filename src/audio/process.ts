@@ -32,6 +32,14 @@ export interface RunOptions {
    * watchdog shell of its own and is named to this one. Default: a watchdog per program.
    */
   watchdog?: GroupWatchdog;
+  /**
+   * The program starts none of its own (ffmpeg and ffprobe on local files). On POSIX it then
+   * runs in tunedl's process group, without setsid(1) in front: that second start cost a
+   * download slot about 5 ms on a busy 2-core machine (bench: efficiency 0.897 -> 0.92). It is
+   * stopped by its own handle, never by pid after it ended; the terminal's Ctrl-C reaches it
+   * too, and the first Ctrl-C stops running tracks anyway. Default false.
+   */
+  startsNoPrograms?: boolean;
 }
 
 /** What a finished program left behind. */
@@ -215,8 +223,12 @@ export const WATCHDOG_SCRIPT: string = "exec 3<&0 </dev/null\n" +
 export function launchCommand(
   program: string,
   args: readonly string[],
-  options: { setsid?: string; shell?: string; programChecked?: boolean } = {},
+  options: { setsid?: string; shell?: string; programChecked?: boolean; ownGroup?: boolean } = {},
 ): Launch {
+  // A program that starts no others needs no group to be stopped with its children.
+  if (options.ownGroup === false) {
+    return { program, args: [...args], detached: false, watchdog: false };
+  }
   const checked = options.programChecked === true && isAbsolute(program);
   const watched = checked && options.shell !== undefined
     ? [options.shell, "-c", WATCHDOG_SCRIPT, "tunedl-watchdog", program, ...args]
@@ -392,13 +404,16 @@ export async function runProcess(
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
   let child: Deno.ChildProcess;
-  const setsid = findSetsid();
+  // Windows has no groups to share: taskkill /T ends a tree there either way.
+  const ownGroup = options.startsNoPrograms !== true || Deno.build.os === "windows";
+  const setsid = ownGroup ? findSetsid() : undefined;
   // With the run's watchdog, no shell of the program's own.
-  const shell = options.watchdog === undefined ? findShell() : undefined;
+  const shell = options.watchdog === undefined && ownGroup ? findShell() : undefined;
   const launch = launchCommand(program, args, {
     setsid,
     shell,
     programChecked: (setsid !== undefined || shell !== undefined) && isExecutableFile(program),
+    ownGroup,
   });
   try {
     child = new Deno.Command(launch.program, {
@@ -428,7 +443,19 @@ export async function runProcess(
     throw error;
   }
 
+  const started = child;
+  // In tunedl's group the program is signalled alone, through its handle: once it has been
+  // waited for, its pid may be another process's.
+  const signalProgram = async (signal: "SIGTERM" | "SIGKILL") => {
+    if (ownGroup) return await killProcessTree(started.pid, signal);
+    try {
+      started.kill(signal);
+    } catch {
+      // It has ended.
+    }
+  };
   runningGroups.add(child.pid);
+  // Named there too: the watchdog kills a pid that leads no group as the pid.
   options.watchdog?.watch(child.pid);
   const stdout = new OutputCollector(limit, options.onStdoutLine);
   const stderr = new OutputCollector(limit, options.onStderrLine);
@@ -444,12 +471,12 @@ export async function runProcess(
     if (stopReason) return;
     stopReason = reason;
     stopping = (async () => {
-      await killProcessTree(child.pid, "SIGTERM");
+      await signalProgram("SIGTERM");
       const wait = delay(grace);
       await Promise.race([child.status, wait.promise]);
       wait.cancel();
       // Also catches descendants that ignored SIGTERM or outlived the leader.
-      await killProcessTree(child.pid, "SIGKILL");
+      await signalProgram("SIGKILL");
     })();
   };
   const onAbort = () => stop("abort");
@@ -464,7 +491,7 @@ export async function runProcess(
     if (stopping) await stopping;
     if (!(await settlesWithin(reading, grace))) {
       // A leftover descendant still holds the pipes open after the program exited.
-      await killProcessTree(child.pid, "SIGKILL");
+      if (ownGroup) await killProcessTree(child.pid, "SIGKILL");
       // One that left the process group (setsid) cannot be killed here; stop waiting for it.
       if (!(await settlesWithin(reading, grace))) giveUpReading.abort();
       await reading;
@@ -475,10 +502,12 @@ export async function runProcess(
     if (options.watchdog !== undefined) {
       // What the program left running goes with it (the per-program watchdog does the same).
       // The group only: the program's own pid may already be another process's.
-      try {
-        Deno.kill(-child.pid, "SIGKILL");
-      } catch {
-        // No one left in the group.
+      if (ownGroup) {
+        try {
+          Deno.kill(-child.pid, "SIGKILL");
+        } catch {
+          // No one left in the group.
+        }
       }
       options.watchdog.release(child.pid);
     }

@@ -25,11 +25,16 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 /** Starts `/bin/sh -c script` under the watchdog and resolves with its first output line. */
-async function startWatched(script: string, watchdog: GroupWatchdog) {
+async function startWatched(
+  script: string,
+  watchdog: GroupWatchdog,
+  options: { startsNoPrograms?: boolean } = {},
+) {
   let first: (line: string) => void = () => {};
   const line = new Promise<string>((resolve) => (first = resolve));
   const running = runProcess("/bin/sh", ["-c", script], {
     watchdog,
+    startsNoPrograms: options.startsNoPrograms,
     onStdoutLine: (text) => first(text),
   });
   running.catch(() => {});
@@ -71,6 +76,21 @@ Deno.test({
     const [ended] = await Promise.all([first.running, second.running]);
     assert.equal(ended.signal, "SIGKILL");
     await until(() => !isRunning(first.pid) && !isRunning(second.pid), "both groups killed");
+  },
+});
+
+Deno.test({
+  name: "shared watchdog: a program in tunedl's own group is killed as its pid at the pipe's end",
+  ignore: !posix,
+  async fn() {
+    const watchdog = createGroupWatchdog()!;
+    const plain = await startWatched("echo $$; exec sleep 60", watchdog, {
+      startsNoPrograms: true,
+    });
+    await watchdog.close();
+    const ended = await plain.running;
+    assert.equal(ended.signal, "SIGKILL");
+    assert.equal(isRunning(plain.pid), false);
   },
 });
 

@@ -7,7 +7,7 @@ const SH = "/bin/sh";
 const CASES: [
   label: string,
   program: string,
-  options: { setsid?: string; shell?: string; programChecked?: boolean },
+  options: { setsid?: string; shell?: string; programChecked?: boolean; ownGroup?: boolean },
   expected: Launch,
 ][] = [
   [
@@ -49,6 +49,12 @@ const CASES: [
     "/opt/missing/yt-dlp",
     { setsid: SETSID, shell: SH, programChecked: false },
     { program: "/opt/missing/yt-dlp", args: ["-x", "URL"], detached: true, watchdog: false },
+  ],
+  [
+    "a program that starts none of its own is started plainly, in tunedl's group",
+    "/usr/bin/ffmpeg",
+    { setsid: SETSID, shell: SH, programChecked: true, ownGroup: false },
+    { program: "/usr/bin/ffmpeg", args: ["-x", "URL"], detached: false, watchdog: false },
   ],
   [
     "a bare name is found by Deno on PATH",

@@ -195,3 +195,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a program that starts no others runs in tunedl's group; abort and timeout still stop it",
+  ignore: !posix,
+  async fn() {
+    const ours = await runProcess("/bin/sh", ["-c", "ps -o pgid= -p $PPID"]);
+    const result = await runProcess("/bin/sh", ["-c", "echo $$ $(ps -o pgid= -p $$)"], {
+      startsNoPrograms: true,
+    });
+    const [pid, pgid] = result.stdout.trim().split(/\s+/).map(Number);
+    assert.ok(pid > 0, result.stdout);
+    assert.notEqual(pgid, pid, "it leads no group");
+    assert.equal(pgid, Number(ours.stdout.trim()), "tunedl's own group");
+
+    for (const how of ["abort", "timeout"] as const) {
+      const controller = new AbortController();
+      let program = 0;
+      const running = runProcess("/bin/sh", ["-c", "echo $$; exec sleep 60"], {
+        startsNoPrograms: true,
+        signal: controller.signal,
+        timeoutMs: how === "timeout" ? 300 : undefined,
+        killGraceMs: 200,
+        onStdoutLine: (line) => {
+          program = Number(line);
+          if (how === "abort") controller.abort();
+        },
+      });
+      await assert.rejects(running, how === "abort" ? CancelledError : ProcessTimeoutError);
+      assert.ok(program > 0, how);
+      assert.equal(isRunning(program), false, `${how}: the program was stopped`);
+    }
+  },
+});
