@@ -150,10 +150,13 @@ export function figuresFor(
   const executor = (run: RunRecord) => {
     const bound = run.executeBound;
     const actual = run.executeMs;
-    // The issue's target is for the cold download; when the download stage's
-    // own Spotify reads (2026 rules) bound the phase, not the tool work, the
-    // executor is judged against that bound instead.
+    // The issue's target is for the cold download at 8 threads with 200 ms of
+    // tool work a track (with 20 ms, tunedl's own CPU per track outweighs the
+    // work on 2 cores and no executor could reach it); when the download
+    // stage's own Spotify reads (2026 rules) bound the phase, not the tool
+    // work, the executor is judged against that bound instead.
     const judged = run.run === "cold-download";
+    const issueConditions = options.threads === 8 && run.workMs === 200;
     const spotifyBound = bound !== undefined && bound.spotifyMs > bound.workMs;
     push(run, {
       name: "execute phase",
@@ -187,7 +190,7 @@ export function figuresFor(
       name: `executor efficiency (threads ${options.threads})`,
       value: efficiency === null ? null : round(efficiency),
       unit: "",
-      ...(judged && !spotifyBound
+      ...(judged && !spotifyBound && issueConditions
         ? { target: ">= 0.9", met: efficiency === null ? null : efficiency >= 0.9 }
         : {}),
     });

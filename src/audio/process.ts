@@ -35,7 +35,7 @@ export interface RunOptions {
   /**
    * The program starts none of its own (ffmpeg and ffprobe on local files). On POSIX it then
    * runs in tunedl's process group, without setsid(1) in front: that second start cost a
-   * download slot about 5 ms on a busy 2-core machine (bench: efficiency 0.897 -> 0.92). It is
+   * download slot about 5 ms on a busy 2-core machine (bench: efficiency 0.897 -> 0.91). It is
    * stopped by its own handle, never by pid after it ended; the terminal's Ctrl-C reaches it
    * too, and the first Ctrl-C stops running tracks anyway. Default false.
    */

@@ -301,6 +301,49 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
   assert.equal(slow.find((f) => f.name === "wall time")!.met, false);
 });
 
+Deno.test("figures: the efficiency target is judged at the issue's 8 threads and 200 ms of work", () => {
+  const limits = { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 300 } };
+  const cold = (workMs: number, threads: number): RunRecord => ({
+    run: "cold-download",
+    command: "tunedl download",
+    code: 0,
+    wallMs: 200_000,
+    executeMs: 150_000,
+    workMs,
+    peakRssMB: 140,
+    spotifyRequests: 93,
+    spotifyByEndpoint: {},
+    minimum: minimumRequests(INPUTS, "pre2026", "plan"),
+    extraRequests: {},
+    searches: 4000,
+    downloads: 4000,
+    covers: 0,
+    executeBound: executeLowerBound(INPUTS, "pre2026", {
+      downloads: 4000,
+      workMsPerTrack: workMs,
+      threads,
+      latencyMs: 30,
+      limits,
+    }),
+  });
+  const table: [
+    workMs: number,
+    threads: number,
+    target: string | undefined,
+    met: boolean | null,
+  ][] = [
+    [200, 8, ">= 0.9", false], // 100 s of work over 150 s: 0.67
+    [20, 8, undefined, null], // fast stand-ins: tunedl's own CPU is the bound, not judged
+    [200, 4, undefined, null],
+  ];
+  for (const [workMs, threads, target, met] of table) {
+    const figure = figuresFor(1, "pre2026", [cold(workMs, threads)], { threads })
+      .find((f) => f.name === `executor efficiency (threads ${threads})`)!;
+    assert.equal(figure.target, target, `${workMs} ms, ${threads} threads`);
+    assert.equal(figure.met ?? null, met, `${workMs} ms, ${threads} threads`);
+  }
+});
+
 Deno.test("figures: each carries its run's load; missed targets are named with it", () => {
   const minimum = minimumRequests(INPUTS, "pre2026", "revalidate");
   const warm: RunRecord = {
