@@ -218,8 +218,13 @@ class PlanExecution {
 
   constructor(plan: Plan, options: ExecuteOptions) {
     // A finished track is neither run nor changed again: it is shared with the caller's plan
-    // instead of copied (a warm run's plan is thousands of them).
-    this.#plan = { ...plan, items: copyPlanItems(plan.items, { keep: isFinishedTrack }) };
+    // instead of copied (a warm run's plan is thousands of them). The others are copied one
+    // level deep: the executor replaces an item's fields, never edits their values in place, so
+    // metadata and lists are shared too (a copy of each stayed alive for the whole run).
+    this.#plan = {
+      ...plan,
+      items: copyPlanItems(plan.items, { keep: isFinishedTrack, shallow: true }),
+    };
     this.#options = options;
     this.#byId = new Map(this.#plan.items.map((item) => [item.id, item]));
     this.#now = options.now ?? (() => new Date());

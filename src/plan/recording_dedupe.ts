@@ -145,28 +145,48 @@ export interface MarkDuplicatesOptions {
 export function markKnownDuplicates(plan: Plan, options: MarkDuplicatesOptions): Plan {
   // Only a track about to be fetched can be marked: a re-run with none changes nothing.
   if (!plan.items.some((item) => item.type === "track" && isCandidate(item))) return plan;
-  const items = plan.items.map((item) => ({ ...item }));
+  // Copied on write: only the few items marked (or unmarked) are copies, the rest are shared
+  // with the input (each copy of thousands of items stayed alive for the whole download).
+  const items = [...plan.items];
+  const indexOf = new Map(items.map((item, index) => [item, index]));
+  const copies = new Set<PlanItem>();
+  const writable = (item: PlanItem): PlanItem => {
+    if (copies.has(item)) return item;
+    const copy = { ...item };
+    items[indexOf.get(item)!] = copy;
+    copies.add(copy);
+    return copy;
+  };
   const firstByKey = new Map<string, PlanItem>();
   const onDisk = (item: PlanItem) =>
     item.status === "completed" || (item.status === "skipped" && item.skip_reason === "exists");
   // Files in place lead first, so a new release of a recording the library has is a copy.
   const tracks = items.filter((item) => item.type === "track" && item.metadata !== null);
   const ordered = [...tracks.filter(onDisk), ...tracks.filter((item) => !onDisk(item))];
-  for (const item of ordered) {
+  for (const planned of ordered) {
+    let item = planned;
     const keys = recordingKeys(item.metadata as TrackMetadata);
     const candidate = isCandidate(item);
-    if (candidate) delete item.duplicate_of;
+    if (candidate && item.duplicate_of !== undefined) {
+      item = writable(item);
+      delete item.duplicate_of;
+    }
     const leader = keys.map((key) => firstByKey.get(key)).find((found) => found !== undefined);
     if (leader !== undefined) {
       if (candidate) {
-        markDuplicate(item, leader.id, onDisk(leader) ? leader.path : undefined, options.mode);
+        const { id, path } = leader;
+        markDuplicate(writable(item), id, onDisk(leader) ? path : undefined, options.mode);
       }
       continue;
     }
     if (!candidate && !onDisk(item)) continue;
-    for (const key of keys) firstByKey.set(key, item);
     const file = candidate ? options.existing?.(keys) : undefined;
-    if (file !== undefined) markDuplicate(item, file, file, options.mode);
+    if (file !== undefined) {
+      item = writable(item);
+      markDuplicate(item, file, file, options.mode);
+    }
+    // The leader as marked: its path is the one later places share.
+    for (const key of keys) firstByKey.set(key, item);
   }
   return { ...plan, items };
 }

@@ -46,6 +46,21 @@ Deno.test("copyPlanItems: every change the plan stages make leaves the original 
   }
 });
 
+Deno.test("copyPlanItems shallow: fields replaced in the copy leave the original; values are shared", () => {
+  const items = original();
+  const copy = copyPlanItems(items, { shallow: true });
+  assert.deepEqual(copy, items);
+  assert.notEqual(copy[0], items[0]);
+  assert.equal(copy[0].metadata, items[0].metadata, "metadata is shared, not copied");
+  assert.equal(copy[0].parent_ids, items[0].parent_ids);
+  Object.assign(copy[0], {
+    status: "completed",
+    metadata: { ...copy[0].metadata, isrc: "X" },
+    parent_ids: [...copy[0].parent_ids, "playlist:y"],
+  });
+  assert.deepEqual(items, original(), "the original did not change");
+});
+
 Deno.test("copyPlanItems keeps items without metadata or error as they are", () => {
   const item = trackItem("track:z", { metadata: null });
   delete item.error;

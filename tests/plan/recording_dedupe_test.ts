@@ -116,6 +116,19 @@ Deno.test("markKnownDuplicates: later places of a known recording copy from the 
   assert.equal(plan.items[1].duplicate_of, undefined, "the input plan is not changed");
 });
 
+Deno.test("markKnownDuplicates: copies only the items it changes; the input stays as it was", () => {
+  const stale = track("c", { isrc: "Z" }, { duplicate_of: "track:gone" });
+  const plan = planOf([track("a", { isrc: "X" }), track("b", { isrc: "X" }), stale]);
+  const before = structuredClone(plan.items);
+  const marked = markKnownDuplicates(plan, { mode: "copy" }).items;
+  assert.equal(marked[0], plan.items[0], "an unchanged item is shared, not copied");
+  assert.notEqual(marked[1], plan.items[1]);
+  assert.equal(byId(marked, "b").duplicate_of, "track:a");
+  assert.notEqual(byId(marked, "c"), stale);
+  assert.equal(byId(marked, "c").duplicate_of, undefined, "a stale mark is cleared in the copy");
+  assert.deepEqual(plan.items, before, "the input plan is not changed");
+});
+
 Deno.test("markKnownDuplicates: a recording on disk leads; with skip the others are present at its file", () => {
   const present = track("a", { isrc: "X" }, {
     status: "skipped",
