@@ -11,45 +11,54 @@
  * fields and arrays instead (see copyPlanItems).
  */
 
-/** What an object's fields were when it was last looked at. */
-interface Snapshot {
-  fields: Record<string, unknown>;
-  count: number;
-  lengths?: Record<string, number>;
-  nested?: Record<string, Snapshot>;
-}
+/**
+ * What an object's fields were when it was last looked at, as one flat array: its key list
+ * (shared by every object with the same keys), then per key the value, and after an array its
+ * length, after a nested object (within the depth) that object's snapshot. An object per
+ * snapshot with a field per key cost about twice as much, for every item of a plan of thousands
+ * for the whole run (measured in heap snapshots).
+ */
+type Snapshot = unknown[];
 
-function snapshotOf(value: object, depth: number): Snapshot {
-  const fields: Record<string, unknown> = {};
-  let count = 0;
-  let lengths: Record<string, number> | undefined;
-  let nested: Record<string, Snapshot> | undefined;
+/** Interns key lists: objects of one shape share one. */
+type KeyLists = Map<string, readonly string[]>;
+
+function snapshotOf(value: object, depth: number, keyLists: KeyLists): Snapshot {
+  const keys: string[] = [];
+  const snapshot: unknown[] = [keys];
   for (const key in value) {
     const field = (value as Record<string, unknown>)[key];
-    fields[key] = field;
-    count++;
-    if (Array.isArray(field)) (lengths ??= {})[key] = field.length;
+    keys.push(key);
+    snapshot.push(field);
+    if (Array.isArray(field)) snapshot.push(field.length);
     else if (depth > 0 && field !== null && typeof field === "object") {
-      (nested ??= {})[key] = snapshotOf(field, depth - 1);
+      snapshot.push(snapshotOf(field, depth - 1, keyLists));
     }
   }
-  return { fields, count, lengths, nested };
+  const name = JSON.stringify(keys);
+  let shared = keyLists.get(name);
+  if (shared === undefined) keyLists.set(name, shared = keys);
+  snapshot[0] = shared;
+  // A copy holds no spare capacity from growing (a grown array keeps up to half again).
+  return snapshot.slice();
 }
 
 function unchanged(value: object, snapshot: Snapshot, depth: number): boolean {
+  const keys = snapshot[0] as readonly string[];
   let count = 0;
+  let at = 1;
   for (const key in value) {
+    if (keys[count++] !== key) return false;
     const field = (value as Record<string, unknown>)[key];
-    if (snapshot.fields[key] !== field) return false;
-    count++;
+    // The same value means the same kind of value: what follows it in the snapshot matches.
+    if (snapshot[at++] !== field) return false;
     if (Array.isArray(field)) {
-      if (snapshot.lengths?.[key] !== field.length) return false;
+      if (snapshot[at++] !== field.length) return false;
     } else if (depth > 0 && field !== null && typeof field === "object") {
-      const inner = snapshot.nested?.[key];
-      if (inner === undefined || !unchanged(field, inner, depth - 1)) return false;
+      if (!unchanged(field, snapshot[at++] as Snapshot, depth - 1)) return false;
     }
   }
-  return count === snapshot.count;
+  return count === keys.length;
 }
 
 /** Options of {@link ChangeWatch}. */
@@ -63,6 +72,7 @@ export class ChangeWatch<T extends object> {
   readonly #depth: number;
   // Weak: what is remembered goes with the objects (a finished run's plan), never outlives them.
   readonly #seen = new WeakMap<T, Snapshot>();
+  readonly #keyLists: KeyLists = new Map();
 
   /** A watch that has seen no object yet. */
   constructor(options: ChangeWatchOptions = {}) {
@@ -73,7 +83,7 @@ export class ChangeWatch<T extends object> {
   changed(value: T): boolean {
     const known = this.#seen.get(value);
     if (known !== undefined && unchanged(value, known, this.#depth)) return false;
-    this.#seen.set(value, snapshotOf(value, this.#depth));
+    this.#seen.set(value, snapshotOf(value, this.#depth, this.#keyLists));
     return true;
   }
 }

@@ -25,6 +25,16 @@ Deno.test("ChangeWatch sees a change exactly when a field, an array or a nested 
     ["a field replaced", (v) => (v.status = "completed"), true],
     ["a field added", (v) => (v.progress = 0.5), true],
     ["a field removed", (v) => delete (v as Partial<Item>).metadata, true],
+    ["a field renamed, same value", (v) => {
+      const { metadata } = v;
+      delete (v as Partial<Item>).metadata;
+      Object.assign(v, { other: metadata });
+    }, true],
+    ["the same fields in another order", (v) => {
+      const { id, ...rest } = v;
+      for (const key of Object.keys(v)) delete (v as unknown as Record<string, unknown>)[key];
+      Object.assign(v, rest, { id });
+    }, true],
     ["an array replaced by an equal one", (v) => (v.children = [...v.children]), true],
     ["an array grown in place", (v) => v.children.push("b"), true],
     ["an array element replaced in place (not seen)", (v) => (v.children[0] = "z"), false],
@@ -43,6 +53,16 @@ Deno.test("ChangeWatch sees a change exactly when a field, an array or a nested 
     assert.equal(watch.changed(value), seen, `${label}: after the change`);
     assert.equal(watch.changed(value), false, `${label}: then remembered as it is`);
   }
+});
+
+Deno.test("ChangeWatch: objects of one shape, watched side by side, are told apart", () => {
+  const watch = new ChangeWatch<Item>();
+  const items = Array.from({ length: 3 }, () => item());
+  for (const value of items) assert.equal(watch.changed(value), true);
+  items[1].status = "completed";
+  assert.deepEqual(items.map((value) => watch.changed(value)), [false, true, false]);
+  items[2].metadata!.artists.push("Y");
+  assert.deepEqual(items.map((value) => watch.changed(value)), [false, false, true]);
 });
 
 Deno.test("ChangeWatch tells objects apart, not equal contents; depth 0 checks own fields only", () => {
