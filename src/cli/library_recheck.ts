@@ -78,8 +78,13 @@ export function noWholeFiles(): WholeFiles {
   return { before: new Map(), found: new Map() };
 }
 
-/** Library index entries read at once after a run: a few cache reads of ten keys. */
-const ENTRIES_AT_ONCE = 64;
+/**
+ * Library index entries read at once after a run: one cache read of ten keys. Each read in
+ * flight holds a thread of Deno's blocking pool; 64 at once (seven reads) put about 5 MiB on the
+ * download's RSS in its last 0.1 s, its peak (measured with a 2 ms poller; 4,067 entries now take
+ * 0.16 s instead of 0.1 s).
+ */
+const ENTRIES_AT_ONCE = 10;
 
 /**
  * After a download: the files the check found whole plus those the run wrote (their entries
