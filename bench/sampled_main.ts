@@ -6,6 +6,7 @@
  * (V8 heap vs. external buffers such as Wasm memory vs. the rest).
  */
 import { cpuUsage } from "node:process";
+import { writeHeapSnapshot } from "node:v8";
 import { processIo, runCli } from "../src/cli/mod.ts";
 
 /** One Deno.memoryUsage() reading, in MB, at `atMs` after start. */
@@ -79,6 +80,18 @@ if (import.meta.main) {
   const everyMs = Math.max(1, Number(Deno.env.get("BENCH_MEMORY_SAMPLE_MS") ?? 100) || 100);
   if (out) {
     startSampler(out, { timeline: Deno.env.get("BENCH_MEMORY_TIMELINE") === "1", everyMs });
+  }
+  // $BENCH_HEAP_SNAPSHOT_DIR: a V8 heap snapshot every $BENCH_HEAP_SNAPSHOT_EVERY_MS (probes only;
+  // each one stops the process for a second or more).
+  const snapshotDir = Deno.env.get("BENCH_HEAP_SNAPSHOT_DIR");
+  if (snapshotDir) {
+    const every = Number(Deno.env.get("BENCH_HEAP_SNAPSHOT_EVERY_MS") ?? 30_000) || 30_000;
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const at = Math.round((performance.now() - started) / 1000);
+      writeHeapSnapshot(`${snapshotDir}/at-${String(at).padStart(5, "0")}s.heapsnapshot`);
+    }, every);
+    Deno.unrefTimer(timer);
   }
   Deno.exit(await runCli(Deno.args, processIo()));
 }
