@@ -14,7 +14,7 @@
  */
 import { type AudioFormat } from "../model/mod.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Picture, PROPERTIES, TagLib } from "taglib-wasm";
+import type { Picture, TagLib } from "taglib-wasm";
 
 /** Which taglib-wasm build handles a format. */
 export type TaglibBackend = "emscripten" | "wasi";
@@ -81,7 +81,32 @@ async function findWasm(backend: TaglibBackend, wasmDir?: string | URL): Promise
   );
 }
 
+/** taglib-wasm's module and TagLib's own names of its property keys, loaded once. */
+interface TaglibModule {
+  TagLib: typeof TagLib;
+  wireKeys: Map<string, string>;
+}
+
+let taglibModule: Promise<TaglibModule> | undefined;
+
+/**
+ * Imported when the first file is tagged: loading the package's JavaScript took about 25 ms of
+ * every run's start, and a re-run with nothing to tag never needs it.
+ */
+function loadTaglibModule(): Promise<TaglibModule> {
+  taglibModule ??= import("taglib-wasm").then(({ TagLib, PROPERTIES }) => ({
+    TagLib,
+    wireKeys: new Map(
+      Object.entries(PROPERTIES).map(([camel, meta]) => [camel, (meta as { key: string }).key]),
+    ),
+  }));
+  // A failed import may succeed on a later try; do not keep the failure.
+  taglibModule.catch(() => (taglibModule = undefined));
+  return taglibModule;
+}
+
 async function initialize(backend: TaglibBackend, wasmDir?: string | URL): Promise<TagLib> {
+  const { TagLib } = await loadTaglibModule();
   const wasm = await findWasm(backend, wasmDir);
   if (backend === "emscripten") {
     const wasmBinary = await Deno.readFile(pathOf(wasm));
@@ -105,12 +130,8 @@ function engine(backend: TaglibBackend, wasmDir?: string | URL): Promise<TagLib>
   return loading;
 }
 
-const wireKeys = new Map<string, string>(
-  Object.entries(PROPERTIES).map(([camel, meta]) => [camel, (meta as { key: string }).key]),
-);
-
 /** TagLib's own (upper-case) name of a property key; taglib-wasm reports camelCase names. */
-export function wireKey(key: string): string {
+function wireKey(wireKeys: ReadonlyMap<string, string>, key: string): string {
   return (wireKeys.get(key) ?? key).toUpperCase();
 }
 
@@ -142,6 +163,7 @@ export function rewriteTags(
   const run = queue.then(async () => {
     const backend = backendFor(format);
     const taglib = await engine(backend, options.wasmDir);
+    const { wireKeys } = await loadTaglibModule();
     // taglib-wasm copies a Uint8Array before loading it (Emscripten copies it into Wasm memory
     // once more); a whole ArrayBuffer it takes as it is. A song is megabytes: one copy less.
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength &&
@@ -152,13 +174,15 @@ export function rewriteTags(
       const next: Record<string, string[]> = {};
       for (const [key, values] of Object.entries(existing)) {
         if (values === undefined) continue;
-        const wire = wireKey(key);
+        const wire = wireKey(wireKeys, key);
         if (!change.removeKeys.has(wire)) next[wire] = values;
         // WASI merges the map into the file's tags, so removal needs an explicit empty list;
         // Emscripten replaces the whole map and would keep an empty list as an empty frame.
         else if (backend === "wasi") next[wire] = [];
       }
-      for (const [key, values] of Object.entries(change.properties)) next[wireKey(key)] = values;
+      for (const [key, values] of Object.entries(change.properties)) {
+        next[wireKey(wireKeys, key)] = values;
+      }
       file.setProperties(next);
       if (change.pictures !== undefined) {
         if (change.pictures.length === 0) file.removePictures();
