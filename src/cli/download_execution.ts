@@ -69,24 +69,29 @@ export async function executeDownload(
     warn,
     dir: join(run.tempRoot, `covers-${crypto.randomUUID().slice(0, 8)}`),
   });
+  const tracksToRun = plan.items.some((item) =>
+    item.type === "track" && (item.status === "pending" || item.status === "in_progress")
+  );
   const worker = trackWorkerFor(run, library, {
     covers,
     tools: options.tools,
     run: (program, args, options) => runProcess(program, args, { ...options, watchdog }),
     lyricsTally,
     warn,
+    tracksToRun,
   });
   const planFile = planFileFor(ctx.paths.dir, run.hash);
   // A run with no track to download leaves nothing to resume: a saved plan (megabytes for a big
   // library) would only be written to be thrown away, and an older one would resume stale lists.
-  const tracksToRun = plan.items.some((item) =>
-    item.type === "track" && (item.status === "pending" || item.status === "in_progress")
-  );
   if (persist && !tracksToRun) await removeSavedPlan(planFile);
   const checkpoints = persist && tracksToRun ? new PlanCheckpoints(planFile) : undefined;
   try {
     return await executePlan(plan, {
       worker,
+      // Changed in place: after this only the plan's sources are read, and the result has the
+      // items (a copy of each, and of the metadata each finished track replaces, stayed alive for
+      // the whole download).
+      owned: true,
       ...executionLimitsFor(loaded),
       signal: run.controller.signal,
       stopsRun,
@@ -143,6 +148,8 @@ function trackWorkerFor(
     run: ProcessRunner;
     lyricsTally: LyricsTally;
     warn: (message: string) => void;
+    /** Whether any track is to be downloaded: only then is the recording registry built. */
+    tracksToRun: boolean;
   },
 ): TrackWorker {
   const { ctx, io } = run;
@@ -167,14 +174,15 @@ function trackWorkerFor(
     }),
     {
       mode: d.duplicates,
-      // The executor changes only its own copies of items (finished tracks it shares and never
-      // changes), so the items read here stay as planned.
-      registry: () =>
-        registryForPlan(plan.items, {
+      // Built before the run, from the items as planned (the executor changes them in place); a
+      // run with nothing to download never needs it.
+      registry: parts.tracksToRun
+        ? registryForPlan(plan.items, {
           existing: libraryRecording(ownership, ctx.libraryIndex, {
             replaced: filesToReplace(plan),
           }),
-        }),
+        })
+        : undefined,
       // A one-shot run's files are not the config's: they are never recorded, so never pruned.
       onWritten: run.flags.oneShot
         ? undefined

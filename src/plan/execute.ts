@@ -140,11 +140,17 @@ export interface ExecuteOptions {
    * rejected login): then the run stops there, and that track and the rest stay pending.
    */
   stopsRun?: (failure: TunedlError) => boolean;
+  /**
+   * The plan is given up to the executor: its items are changed in place instead of copied, and
+   * the result's plan has them. Default false: the input plan is not changed. (A copy of every
+   * item, and the metadata each finished track replaces, stayed alive for the whole download.)
+   */
+  owned?: boolean;
 }
 
 /** What executePlan returns. */
 export interface ExecutionResult {
-  /** The plan with updated statuses (a copy; the input plan is not changed). */
+  /** The plan with updated statuses (a copy, unless `owned`: the input plan is not changed). */
   plan: Plan;
   /** The counts and failures for the end-of-run table and `--json`. */
   summary: RunSummary;
@@ -223,7 +229,9 @@ class PlanExecution {
     // metadata and lists are shared too (a copy of each stayed alive for the whole run).
     this.#plan = {
       ...plan,
-      items: copyPlanItems(plan.items, { keep: isFinishedTrack, shallow: true }),
+      items: options.owned
+        ? [...plan.items]
+        : copyPlanItems(plan.items, { keep: isFinishedTrack, shallow: true }),
     };
     this.#options = options;
     this.#byId = new Map(this.#plan.items.map((item) => [item.id, item]));

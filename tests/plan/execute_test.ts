@@ -333,6 +333,27 @@ Deno.test("executePlan sets statuses, stages and timestamps while running", asyn
   assert.equal(events.at(-1)?.type, "run_finished");
 });
 
+Deno.test("executePlan leaves the input plan as it was, unless it is owned", async () => {
+  for (const owned of [false, true]) {
+    const worker = new FakeTrackWorker();
+    const { options } = testOptions(worker, { owned });
+    const plan = planOf([trackItem("track:a"), trackItem("track:b")]);
+    const before = structuredClone(plan.items);
+    const inputItems = [...plan.items];
+    const result = await executePlan(plan, options);
+    assert.deepEqual(result.plan.items.map((item) => item.status), ["completed", "completed"]);
+    if (owned) {
+      assert.deepEqual(result.plan.items, inputItems, `owned: the same items`);
+      result.plan.items.forEach((item, at) =>
+        assert.equal(item, inputItems[at], "changed in place")
+      );
+    } else {
+      assert.deepEqual(plan.items, before, "not owned: the input is not changed");
+      assert.notEqual(result.plan.items[0], inputItems[0]);
+    }
+  }
+});
+
 Deno.test("containerStatus derives a container's status from its children", () => {
   const cases: [PlanItemStatus[], PlanItemStatus][] = [
     [[], "completed"],
