@@ -90,8 +90,8 @@ interface TaglibModule {
 let taglibModule: Promise<TaglibModule> | undefined;
 
 /**
- * Imported when the first file is tagged: loading the package's JavaScript took about 25 ms of
- * every run's start, and a re-run with nothing to tag never needs it.
+ * Imported when the first file is tagged: loading the package took about 60 ms of every download
+ * command's start, and a re-run with nothing to tag never needs it.
  */
 function loadTaglibModule(): Promise<TaglibModule> {
   taglibModule ??= import("taglib-wasm").then(({ TagLib, PROPERTIES }) => ({

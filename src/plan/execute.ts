@@ -223,10 +223,10 @@ class PlanExecution {
   }
 
   constructor(plan: Plan, options: ExecuteOptions) {
-    // A finished track is neither run nor changed again: it is shared with the caller's plan
-    // instead of copied (a warm run's plan is thousands of them). The others are copied one
-    // level deep: the executor replaces an item's fields, never edits their values in place, so
-    // metadata and lists are shared too (a copy of each stayed alive for the whole run).
+    // Unless the plan is owned: a finished track is neither run nor changed again, so it is
+    // shared with the caller's plan instead of copied (a warm run's plan is thousands of them).
+    // The others are copied one level deep: the executor replaces an item's fields, never edits
+    // their values in place, so metadata and lists are shared too.
     this.#plan = {
       ...plan,
       items: options.owned
