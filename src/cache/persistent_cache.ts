@@ -4,7 +4,12 @@
  */
 import { dirname } from "node:path";
 import { TunedlError } from "../errors/mod.ts";
-import { checkCacheFile } from "./cache_integrity.ts";
+import {
+  checkCacheFile,
+  cleanCloseFile,
+  recordCleanClose,
+  takeCleanClose,
+} from "./cache_integrity.ts";
 import { hitRateOf } from "./memory_cache.ts";
 
 /** The parts of the persistent cache; each is listed, sized and cleared on its own. */
@@ -195,7 +200,10 @@ export async function openPersistentCache(
     return null;
   };
   if (path !== ":memory:") {
-    const check = await checkCacheFile(path, { busyTimeoutMs: options.busyTimeoutMs });
+    const check = await checkCacheFile(path, {
+      busyTimeoutMs: options.busyTimeoutMs,
+      cleanClose: await takeCleanClose(path),
+    });
     if (!check.ok) {
       switch (check.problem) {
         case "not_database":
@@ -245,7 +253,8 @@ export async function openPersistentCache(
 /** Deletes a cache file and its SQLite side files; returns the paths removed. */
 export async function removeCacheFile(path: string): Promise<string[]> {
   const removed: string[] = [];
-  for (const candidate of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+  const sideFiles = [`${path}-wal`, `${path}-shm`, `${path}-journal`, cleanCloseFile(path)];
+  for (const candidate of [path, ...sideFiles]) {
     try {
       await Deno.remove(candidate);
       removed.push(candidate);
@@ -597,6 +606,7 @@ class KvPersistentCache implements PersistentCache {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
+    let clean = false;
     try {
       while (this.#setting.size > 0) {
         this.#endWindow?.();
@@ -606,10 +616,13 @@ class KvPersistentCache implements PersistentCache {
       // Reads queued in this turn are answered before the file closes.
       await this.#startReads();
       await this.flushStats();
+      clean = true;
     } finally {
       this.#closed = true;
       this.#kv.close();
     }
+    // Closed by SQLite at once (its log folded into the file): the next open may skip the check.
+    if (clean && this.path !== ":memory:") await recordCleanClose(this.path);
   }
 
   /**

@@ -5,7 +5,7 @@
  * Every open here runs in a child process so a panic cannot kill the runner.
  */
 import assert from "node:assert/strict";
-import { checkCacheFile } from "../../src/cache/mod.ts";
+import { checkCacheFile, cleanCloseFile, openPersistentCache } from "../../src/cache/mod.ts";
 import { cacheModUrl, runDenoSnippet } from "../cache/kv_subprocess.ts";
 import { removeWithRetry, waitUntilReleased } from "../fakes/file_tree.ts";
 
@@ -149,6 +149,32 @@ Deno.test("corrupt cache: a KV file with garbage past its first pages is refused
       `expected the unguarded open to fail: code ${control.code}, stderr: ${control.stderr}`,
     );
 
+    assertRefusedAndAlive(await runDenoSnippet(guardedOpenSnippet(path)), path, /is damaged/);
+  } finally {
+    await removeWithRetry(dir, { recursive: true });
+  }
+});
+
+Deno.test("corrupt cache: damage right after a clean close is found: the stamp no longer matches", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-corrupt-" });
+  try {
+    const path = `${dir}/cache.kv`;
+    const cache = await openPersistentCache(path);
+    assert.ok(cache);
+    for (let batch = 0; batch < 20; batch++) {
+      await cache.setMany(
+        "spotify",
+        Array.from(
+          { length: 50 },
+          (_, i) => [`k${batch}-${i}`, { pad: "v".repeat(1000) }] as const,
+        ),
+      );
+    }
+    await cache.close();
+    await waitUntilReleased(path);
+    await Deno.stat(cleanCloseFile(path));
+    // Same size, same inode, written right after the close: only its time tells.
+    await damageLaterPages(path);
     assertRefusedAndAlive(await runDenoSnippet(guardedOpenSnippet(path)), path, /is damaged/);
   } finally {
     await removeWithRetry(dir, { recursive: true });
