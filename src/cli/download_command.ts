@@ -46,7 +46,7 @@ import { optionalFfprobe } from "./optional_tools.ts";
 import { formatPlan, listedSources } from "./plan_format.ts";
 import { PlanningProgress } from "./planning_progress.ts";
 import { reportError } from "./report_error.ts";
-import { createRunContext, type RunContext } from "./run_context.ts";
+import { createRunContext, plansAskSpotify, type RunContext } from "./run_context.ts";
 import { sourcesExitCode } from "./run_summary.ts";
 import { withSettingFlags } from "./setting_flags.ts";
 import { placementFor } from "./stage_options.ts";
@@ -80,7 +80,10 @@ export const downloadCommand: Command = {
       flags,
       io,
     );
-    const ctx = await createRunContext(loaded, io);
+    // A resumed plan may need no Spotify request at all.
+    const ctx = await createRunContext(loaded, io, {
+      prefetchToken: flags.resume !== true && plansAskSpotify(loaded),
+    });
     try {
       // Say so before resolving tools or planning: nothing else could help.
       if (subjects.liked && !ctx.user) throw likedSongsNeedLoginError();
@@ -207,9 +210,9 @@ async function freshPlan(run: DownloadRun, tools: AudioTools | undefined): Promi
     run.spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
     if (!io.stderrIsTerminal) run.info("Planning...");
   }
-  // Playlists are checked on every run: their first request need not wait for a token.
-  const config = ctx.loaded.config;
-  if (config.playlists.length > 0 || config.liked_songs) ctx.client.prefetchToken();
+  // Playlists are checked on every run: their first request need not wait for a token (asked
+  // for already unless --resume found no plan to use).
+  if (plansAskSpotify(ctx.loaded)) ctx.client.prefetchToken();
   // While Spotify answers: the files found whole last time, each stat-ed ahead of the optimizer.
   if (!flags.oneShot) run.wholeFiles = noWholeFiles();
   const checked = ctx.libraryIndex?.checkedFiles(ctx.loaded.library.baseDir)

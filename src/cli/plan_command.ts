@@ -23,7 +23,7 @@ import { hasSubjects, loadRunConfig, runSubjects } from "./link_args.ts";
 import { optionalFfprobe } from "./optional_tools.ts";
 import { formatPlan, listedSources, planJson } from "./plan_format.ts";
 import { PlanningProgress } from "./planning_progress.ts";
-import { createRunContext, type RunContext } from "./run_context.ts";
+import { createRunContext, plansAskSpotify, type RunContext } from "./run_context.ts";
 import { sourcesExitCode } from "./run_summary.ts";
 import { withSettingFlags } from "./setting_flags.ts";
 
@@ -47,7 +47,7 @@ export const planCommand: Command = {
         flags,
         io,
       );
-      const ctx = await createRunContext(loaded, io);
+      const ctx = await createRunContext(loaded, io, { prefetchToken: plansAskSpotify(loaded) });
       const controller = new AbortController();
       const spinner = new PlanningProgress({ out: terminalSink(io, "stderr"), env: io.env });
       const interrupts = interruptHandler({

@@ -176,12 +176,31 @@ export function loginFor(loaded: LoadedConfig, io: CliIo): Promise<OpenedLogin |
   });
 }
 
+/** Options of {@link createRunContext}. */
+export interface RunContextOptions {
+  /**
+   * Requests follow for certain (a plan that checks playlists): the token is asked for before
+   * the cache file is checked and opened, which then overlaps its round trip.
+   */
+  prefetchToken?: boolean;
+}
+
+/** Whether a plan of this config reads Spotify on every run, cache or not (its playlists are checked). */
+export function plansAskSpotify(loaded: LoadedConfig): boolean {
+  return loaded.config.playlists.length > 0 || loaded.config.liked_songs;
+}
+
 /** Builds the Spotify side of a run: client, caches, catalog reader. */
-export async function createRunContext(loaded: LoadedConfig, io: CliIo): Promise<RunContext> {
+export async function createRunContext(
+  loaded: LoadedConfig,
+  io: CliIo,
+  options: RunContextOptions = {},
+): Promise<RunContext> {
   // With a login every call uses the user's token (their playlists, Liked
   // Songs); without one, the app's client credentials.
   const login = await loginFor(loaded, io);
   const client = spotifyClientFor(loaded, io, { tokenProvider: login?.tokenProvider });
+  if (options.prefetchToken) client.prefetchToken();
   const paths = cachePathsFor(loaded, io);
   const cacheWritable = await checkCacheFolder(paths, io);
   const caches = await openCaches(loaded, io, { cacheWritable });
