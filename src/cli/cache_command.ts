@@ -1,5 +1,4 @@
 /** `tunedl cache stats | clear [spotify|search|lyrics|library] | path`. */
-import { existsSync } from "node:fs";
 import {
   CACHE_NAMESPACES,
   type CacheNamespace,
@@ -9,7 +8,7 @@ import {
 import type { LoadedConfig } from "../config/mod.ts";
 import { isTunedlError, TunedlError, UsageError } from "../errors/mod.ts";
 import { plansDir } from "../plan/mod.ts";
-import { formatBytes } from "../util/mod.ts";
+import { formatBytes, pathExistsSync } from "../util/mod.ts";
 import { parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { parserFlags, usageText } from "./command_spec.ts";
@@ -81,7 +80,7 @@ async function optionalConfig(
 ): Promise<LoadedConfig | null> {
   if (
     typeof flags.config !== "string" && !io.env.TUNEDL_CONFIG &&
-    !existsSync(`${io.cwd}/config.yaml`)
+    !pathExistsSync(`${io.cwd}/config.yaml`)
   ) {
     return null;
   }
@@ -100,7 +99,7 @@ async function openOrFail(file: string) {
 }
 
 async function stats(file: string, io: CliIo, json: boolean): Promise<number> {
-  if (!existsSync(file)) {
+  if (!pathExistsSync(file)) {
     if (json) writeJson(io, { ok: true, file, exists: false, caches: [] });
     else io.out(`No cache yet at ${file}\n`);
     return 0;
@@ -155,7 +154,7 @@ async function clear(
       hint: "Use spotify, search or library, or nothing to delete the whole cache.",
     });
   }
-  if (!existsSync(file)) {
+  if (!pathExistsSync(file)) {
     if (json) writeJson(io, { ok: true, file, cleared: target, entries: 0 });
     else io.out(`No cache at ${file}\n`);
     return 0;

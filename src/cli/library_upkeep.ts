@@ -2,7 +2,6 @@
  * Wiring for the library's own bookkeeping, shared by `plan` and `download`:
  * the ownership record, duplicates of one recording, and prunes.
  */
-import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import type { LoadedConfig } from "../config/mod.ts";
 import type { DuplicatesMode } from "../model/mod.ts";
@@ -28,7 +27,7 @@ import {
 } from "../plan/mod.ts";
 import type { CliIo } from "./io.ts";
 import { ExitCode } from "../errors/mod.ts";
-import { snakeCaseKeys } from "../util/mod.ts";
+import { pathExistsSync, snakeCaseKeys } from "../util/mod.ts";
 
 /** Opens the library's ownership record, warning on stderr about a damaged one. */
 export function openOwnership(
@@ -74,7 +73,7 @@ export function ownedRecording(ownership: OwnershipRecord, replaced: ReadonlySet
     for (const key of keys) {
       if (!key.startsWith("isrc:")) continue;
       for (const file of ownership.recordingFiles(key.slice("isrc:".length))) {
-        if (!replaced.has(file) && existsSync(file)) return file;
+        if (!replaced.has(file) && pathExistsSync(file)) return file;
       }
     }
     return undefined;

@@ -3,8 +3,8 @@
  * config's lists for that run, and the config itself becomes optional. A
  * positional that is neither is a usage error naming it.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { pathExistsSync } from "../util/mod.ts";
 import {
   type LoadedConfig,
   NO_CONFIG_FILE,
@@ -123,7 +123,7 @@ export async function loadRunConfig(
   if (!hasSubjects(subjects)) return await loadConfigFor(flags, io, options);
   const given = typeof flags.config === "string" || !!io.env.TUNEDL_CONFIG;
   const local = join(io.cwd, "config.yaml");
-  if (given || existsSync(local)) {
+  if (given || pathExistsSync(local)) {
     return withSubjects(await loadConfigFor(flags, io, options), subjects);
   }
   return withSubjects(defaultConfig(io), subjects);

@@ -11,8 +11,7 @@ import {
   runRecordFileFor,
   toReportJson,
 } from "../plan/mod.ts";
-import { formatDuration } from "../util/mod.ts";
-import { existsSync } from "node:fs";
+import { formatDuration, pathExistsSync } from "../util/mod.ts";
 import { join } from "node:path";
 import { NO_CONFIG_FILE } from "../config/mod.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -37,7 +36,7 @@ export const reportCommand: Command = {
     return await runReporting(io, json, async () => {
       // Without a config here or named, the last run on links alone (`download <link>...`).
       const named = typeof flags.config === "string" || !!io.env.TUNEDL_CONFIG;
-      const configFile = !named && !existsSync(join(io.cwd, "config.yaml"))
+      const configFile = !named && !pathExistsSync(join(io.cwd, "config.yaml"))
         ? NO_CONFIG_FILE
         : configPathFrom(flags, io);
       const recordFile = runRecordFileFor(plansDir(cachePathsFor(null, io).dir), configFile);

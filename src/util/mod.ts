@@ -10,3 +10,4 @@ export * from "./safe_text.ts";
 export * from "./json_keys.ts";
 export * from "./change_watch.ts";
 export * from "./json_memo.ts";
+export * from "./path_exists.ts";
