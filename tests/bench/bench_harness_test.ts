@@ -3,6 +3,7 @@
  * minimum-request arithmetic, the plan lower bound, and the figures' targets.
  */
 import assert from "node:assert/strict";
+import { readDenoJson, runtimeFlags } from "../../scripts/runtime_flags.ts";
 import { catalogSearchRule, queryWords } from "../../bench/bench_world.ts";
 import {
   describeMiss,
@@ -491,3 +492,16 @@ async function standInAnswers(tools: FakeTools) {
     log: await tools.downloads(),
   };
 }
+
+Deno.test("bench task: the harness runs with the V8 flags of the cli task that key Deno's code cache", async () => {
+  // V8 refuses code cached under another flag set: a harness on other flags (it loads the fakes,
+  // which share modules with tunedl) made the next tunedl run compile those again and rewrite
+  // about 6 MB of Deno's code cache. Memory saver mode is not part of that key (measured).
+  const json = await readDenoJson(new URL("../../deno.json", import.meta.url));
+  const keyed = (task: string) =>
+    runtimeFlags(json, { task })
+      .filter((flag) => flag.startsWith("--v8-flags="))
+      .flatMap((flag) => flag.slice("--v8-flags=".length).split(","))
+      .filter((flag) => flag !== "--memory-saver-mode");
+  assert.deepEqual(keyed("bench"), keyed("cli"));
+});
