@@ -231,7 +231,9 @@ export const DOWNLOAD_FIELDS: DownloadFieldTable = {
   spotify_concurrency: {
     schema: integer(1, 64),
     expected: "a positive integer (1 to 64)",
-    default: 4,
+    // The rate limiter holds the average; in flight at once is what lets a warm run's burst of
+    // playlist checks take 3 round trips instead of 5 (20 playlists: 0.85 s instead of 0.9).
+    default: 8,
   },
   download_timeout: {
     schema: positiveDecimal(),

@@ -117,7 +117,7 @@ export const DEFAULT_SPOTIFY_CLIENT_SETTINGS = {
   retryMaxDelayMs: 60_000,
   maxRetryAfterMs: 600_000,
   rateLimit: { enabled: true, requests: 90, windowMs: 30_000 },
-  concurrency: 4,
+  concurrency: 8,
 } as const;
 
 /** Most ids per batch read (`/v1/tracks?ids=`). */

@@ -112,7 +112,7 @@ Deno.test("defaults of a minimal config", () => {
     artist_album_groups: ["album", "single"],
     m3u_output: "{playlist}.m3u8",
     search_concurrency: 4,
-    spotify_concurrency: 4,
+    spotify_concurrency: 8,
     download_timeout: 600,
     request_timeout: 10,
     login_redirect_port: 8888,
