@@ -36,20 +36,36 @@ export function utf8ByteLength(text: string): number {
   return encoder.encode(text).length;
 }
 
-/** Names made safe so far: a plan's thousands of paths repeat each artist and album. */
-const safeNames = new Map<string, string>();
+/**
+ * Names made safe so far, per set of options: a plan's thousands of paths repeat each artist and
+ * album. The default options (every plan's) have their own maps, so a lookup builds no key.
+ */
+const defaultSafeNames = { folder: new Map<string, string>(), file: new Map<string, string>() };
+const otherSafeNames = new Map<string, Map<string, string>>();
+/** Names remembered per set of options; a map that fills up starts again. */
+const SAFE_NAMES_KEPT = 10_000;
 
 /** Turns any text into one safe file or folder name (never empty, ".", ".." or a device name). */
 export function sanitizePathComponent(name: string, options: SanitizeOptions = {}): string {
   const replacement = options.replacement ?? "_";
   const maxBytes = options.maxBytes ?? MAX_NAME_BYTES;
   const keepExtension = options.keepExtension ?? true;
-  const key = `${replacement}\0${maxBytes}\0${keepExtension}\0${name}`;
-  let safe = safeNames.get(key);
+  let names: Map<string, string> | undefined;
+  if (replacement === "_" && maxBytes === MAX_NAME_BYTES) {
+    names = keepExtension ? defaultSafeNames.file : defaultSafeNames.folder;
+  } else {
+    const key = `${replacement}\0${maxBytes}\0${keepExtension}`;
+    names = otherSafeNames.get(key);
+    if (names === undefined) {
+      if (otherSafeNames.size >= 16) otherSafeNames.clear();
+      otherSafeNames.set(key, names = new Map());
+    }
+  }
+  let safe = names.get(name);
   if (safe === undefined) {
     safe = safeName(name, { replacement, maxBytes, keepExtension });
-    if (safeNames.size >= 10_000) safeNames.clear();
-    safeNames.set(key, safe);
+    if (names.size >= SAFE_NAMES_KEPT) names.clear();
+    names.set(name, safe);
   }
   return safe;
 }
