@@ -6,10 +6,12 @@ import {
   type AudioTools,
   createGroupWatchdog,
   type ProcessRunner,
-  removeStaleTagTemps,
   runProcess,
+  tagTempsCheckedFile,
+  tidyTagTemps,
 } from "../audio/mod.ts";
 import { join } from "node:path";
+import { libraryStateDir } from "../library/mod.ts";
 import { LyricsTally } from "../lyrics/mod.ts";
 import {
   buildRunRecord,
@@ -127,9 +129,12 @@ async function getReady(run: DownloadRun, plan: Plan): Promise<void> {
   const { ctx } = run;
   const d = ctx.loaded.config.download;
   const staleAfterMs = Math.max(2 * d.download_timeout * 1000, 60 * 60 * 1000);
-  await removeStaleTagTemps(
+  await tidyTagTemps(
     plan.items.flatMap((item) => item.type === "track" && item.path ? [item.path] : []),
-    { olderThanMs: staleAfterMs },
+    {
+      olderThanMs: staleAfterMs,
+      checkedFile: tagTempsCheckedFile(libraryStateDir(ctx.loaded.library.baseDir)),
+    },
   );
   await headStartTrackDetails(plan.items, {
     settings: trackSettingsFor(ctx.loaded),

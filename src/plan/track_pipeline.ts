@@ -10,11 +10,13 @@ import { dirname } from "node:path";
 import {
   type AudioTools,
   diskFullError,
+  expectTagTemps,
   type ProcessRunner,
   produceTrackFile,
   retagFile,
   SourceUnavailableError,
   tagsFromTrack,
+  tagTempsCheckedFile,
   tempRootFor,
 } from "../audio/mod.ts";
 import type { CacheSet } from "../cache/mod.ts";
@@ -26,7 +28,7 @@ import {
   StorageError,
   TunedlError,
 } from "../errors/mod.ts";
-import { type LibraryIndex, renderM3u } from "../library/mod.ts";
+import { type LibraryIndex, libraryStateDir, renderM3u } from "../library/mod.ts";
 import type { ProducedFile, StageContext, TrackWorker } from "./execute.ts";
 import type { ResolvedSource } from "./execution_events.ts";
 import { produceWithFallback } from "./source_fallback.ts";
@@ -117,6 +119,8 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
     get: (key: string) => deps.caches.search.get<AudioCandidate[]>(key),
     set: (key: string, value: AudioCandidate[]) => deps.caches.search.set(key, value),
   };
+  // A re-tag may leave a temp copy beside its track (see stale_tag_temps.ts): said once a run.
+  let tagTempsExpected: Promise<void> | undefined;
 
   /** The match of this track, or of another track of the same recording (by ISRC). */
   async function storedMatch(track: TrackMetadata): Promise<StoredMatch | undefined> {
@@ -280,6 +284,9 @@ export function createTrackWorker(deps: TrackPipelineOptions): TrackWorker {
       const known = await storedMatch(track);
       const lyrics = await deps.lyrics?.lookup(track, ctx.signal);
       const tags = tagsFromTrack(track, { sourceUrl: known?.url });
+      await (tagTempsExpected ??= expectTagTemps(
+        tagTempsCheckedFile(libraryStateDir(deps.libraryRoot)),
+      ));
       await orDiskFull(
         retagFile(path, lyrics?.tag ? { ...tags, lyrics: lyrics.tag } : tags, {
           cover: await covers.get(track.coverUrl, ctx.signal),

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { removeStaleTagTemps, tagTempOwner, writeTags } from "../../src/audio/mod.ts";
+import {
+  expectTagTemps,
+  removeStaleTagTemps,
+  tagTempOwner,
+  tagTempsCheckedFile,
+  tidyTagTemps,
+  writeTags,
+} from "../../src/audio/mod.ts";
 import { listFiles } from "../fakes/file_tree.ts";
 import { toneM4a } from "../fakes/music_world.ts";
 
@@ -32,7 +39,7 @@ Deno.test("removeStaleTagTemps removes only old temp copies of the given tracks"
       [files.track, join(dir, "Missing", "Folder", "x.mp3")],
       { olderThanMs: 60 * 60 * 1000 },
     );
-    assert.equal(removed, 1);
+    assert.deepEqual(removed, { removed: 1, young: 1 });
     assert.deepEqual(
       await listFiles(dir),
       [files.young, files.otherTrack, files.track, files.unrelated].sort(),
@@ -57,6 +64,37 @@ Deno.test("writeTags with a temp folder leaves nothing beside the track", async 
     );
     // The copy went through the (now removed, empty) temp folder: only the track is left.
     assert.deepEqual(await listFiles(dir), [track]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tidyTagTemps: looks until a look leaves no copy behind, then not until told to expect one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tunedl-tag-temps-" });
+  try {
+    const album = join(dir, "Artist", "Album");
+    await Deno.mkdir(album, { recursive: true });
+    const track = join(album, "01 - Song.mp3");
+    const copy = join(album, ".01 - Song.mp3.tunedl-0a1b2c3d.tmp");
+    await Deno.writeTextFile(track, "x");
+    await Deno.writeTextFile(copy, "x");
+    const checkedFile = tagTempsCheckedFile(join(dir, ".tunedl"));
+    const hour = 60 * 60 * 1000;
+    const tidy = (now: number) => tidyTagTemps([track], { olderThanMs: hour, checkedFile, now });
+
+    // Too young to be a dead run's: left, and the next run looks again.
+    assert.deepEqual(await tidy(Date.now()), { removed: 0, young: 1 });
+    await assert.rejects(Deno.stat(checkedFile), Deno.errors.NotFound);
+    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0 });
+    await Deno.stat(checkedFile);
+
+    await Deno.writeTextFile(copy, "x");
+    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 0, young: 0 }, "not looked");
+    await Deno.stat(copy);
+    await expectTagTemps(checkedFile);
+    await expectTagTemps(checkedFile); // twice is fine
+    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0 });
+    assert.deepEqual(await listFiles(dir), [checkedFile, track].sort());
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

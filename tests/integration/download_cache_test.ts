@@ -5,7 +5,7 @@
  * damaged cache file costs one warning, not the run.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { makeTempWorkspace, runTunedl, type TempWorkspace } from "../fakes/cli_runner.ts";
 import { type MusicWorld, type MusicWorldOptions, startMusicWorld } from "../fakes/music_world.ts";
 
@@ -144,6 +144,38 @@ Deno.test("download twice on one cache: the second run searches, downloads and r
   assert.ok(fetched.length > 0);
   assert.deepEqual([...new Set(fetched.map((request) => request.videoId))], [cradlesVideo]);
   assert.deepEqual(await listAudio(setup.work.libraryDir), library);
+});
+
+Deno.test("download: folders are looked through for a killed re-tag's temp copies only until a look finds none, and after a re-tag", async () => {
+  await using setup = await setUp();
+  const config = await setup.work.writeConfig(configFor({ albums: [ALBUM_PONDER, ALBUM_LOST] }));
+  const args = ["download", "--log-format", "json"];
+  const first = await setup.tunedl(args, config);
+  assert.equal(first.code, 0, first.stderr);
+  const checked = join(setup.work.libraryDir, ".tunedl", "tag-temps-checked");
+  await Deno.stat(checked);
+  // What a re-tag killed before its rename leaves: a hidden copy beside the track, hours old.
+  const [track] = await listAudio(setup.work.libraryDir);
+  const copy = join(dirname(track), `.${basename(track)}.tunedl-0a1b2c3d.tmp`);
+  const plant = async () => {
+    await Deno.writeTextFile(copy, "half a file");
+    const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    await Deno.utime(copy, old, old);
+  };
+  await plant();
+
+  const quiet = await setup.tunedl(args, config);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  await Deno.stat(copy); // no re-tag since the last look: the folders were not listed
+
+  const retag = await setup.tunedl([...args, "--overwrite", "metadata"], config);
+  assert.equal(retag.code, 0, retag.stderr);
+  await assert.rejects(Deno.stat(checked), Deno.errors.NotFound, "a re-tag calls for a look");
+
+  const next = await setup.tunedl(args, config);
+  assert.equal(next.code, 0, next.stderr);
+  await assert.rejects(Deno.stat(copy), Deno.errors.NotFound, "the look removed the copy");
+  await Deno.stat(checked);
 });
 
 Deno.test("plan in 2026 mode on a cold cache: one request per album, no per-track reads", async () => {
