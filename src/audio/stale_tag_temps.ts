@@ -22,7 +22,9 @@ export function tagTempOwner(fileName: string): string | undefined {
 
 /** What a look for tag temp files did: copies removed, and copies left for being too young. */
 export interface TagTempsTidied {
+  /** Temp copies removed. */
   removed: number;
+  /** Temp copies left because a run still living could own them. */
   young: number;
 }
 

@@ -29,10 +29,15 @@ export interface CheckCacheFileOptions {
 
 /** The file as a clean close left it; all a later stat must match for the file to be unchanged. */
 export interface CleanCloseStamp {
+  /** Bytes. */
   size: number;
+  /** Modification time (ms); null where the OS gives none. */
   mtime_ms: number | null;
+  /** Change time (Deno gives it to the second); null where the OS gives none. */
   ctime_ms: number | null;
+  /** Inode; null where the OS gives none (Windows). */
   ino: number | null;
+  /** Device of the file system. */
   dev: number;
 }
 
