@@ -26,6 +26,8 @@ export interface TagTempsTidied {
   removed: number;
   /** Temp copies left because a run still living could own them. */
   young: number;
+  /** Folders listed (those of the plan that exist). */
+  listed: number;
 }
 
 /** The file that says no tag temp file is left beside the library's tracks, in its state folder. */
@@ -35,15 +37,17 @@ export function tagTempsCheckedFile(stateDir: string): string {
 
 /**
  * Removes stale tag temp files beside the given tracks, unless `checkedFile` says a look found
- * none left; a look that leaves none behind says so for the next run.
+ * none left; a look through existing folders that leaves none behind says so for the next run.
  */
 export async function tidyTagTemps(
   trackPaths: Iterable<string>,
   options: { olderThanMs: number; checkedFile: string; now?: number },
 ): Promise<TagTempsTidied> {
-  if (pathExistsSync(options.checkedFile)) return { removed: 0, young: 0 };
+  if (pathExistsSync(options.checkedFile)) return { removed: 0, young: 0, listed: 0 };
   const tidied = await removeStaleTagTemps(trackPaths, options);
-  if (tidied.young === 0) {
+  // A library with none of the plan's folders yet (a first run) gets no file of tunedl's for it:
+  // an interrupted first run leaves an empty library empty.
+  if (tidied.young === 0 && tidied.listed > 0) {
     try {
       await Deno.mkdir(dirname(options.checkedFile), { recursive: true });
       await Deno.writeTextFile(options.checkedFile, "");
@@ -60,7 +64,7 @@ export async function expectTagTemps(checkedFile: string): Promise<void> {
   await Deno.remove(checkedFile).catch(() => {});
 }
 
-/** Removes stale tag temp files beside the given track paths; says how many, and how many were too young. */
+/** Removes stale tag temp files beside the given track paths; says how many, how many were too young, and how many folders it listed. */
 export async function removeStaleTagTemps(
   trackPaths: Iterable<string>,
   options: { olderThanMs: number; now?: number },
@@ -75,6 +79,7 @@ export async function removeStaleTagTemps(
   }
   let removed = 0;
   let young = 0;
+  let listed = 0;
   // A local disk lists a folder in microseconds, far less than an asynchronous call costs: the
   // listing is synchronous until a few take long (a network share), then asynchronous.
   let slow = 0;
@@ -89,7 +94,9 @@ export async function removeStaleTagTemps(
   };
   const tidy = async (dir: string, names: Set<string>) => {
     try {
-      for (const entry of await list(dir)) {
+      const entries = await list(dir);
+      listed++;
+      for (const entry of entries) {
         const owner = entry.isFile ? tagTempOwner(entry.name) : undefined;
         if (owner === undefined || !names.has(owner)) continue;
         const path = join(dir, entry.name);
@@ -107,7 +114,7 @@ export async function removeStaleTagTemps(
   };
   // A library of hundreds of album folders is read on every run: several folders at a time.
   await forEachAtOnce([...namesByDir], FOLDERS_AT_ONCE, (folder) => tidy(...folder));
-  return { removed, young };
+  return { removed, young, listed };
 }
 
 /** Folders read at once. */

@@ -39,7 +39,7 @@ Deno.test("removeStaleTagTemps removes only old temp copies of the given tracks"
       [files.track, join(dir, "Missing", "Folder", "x.mp3")],
       { olderThanMs: 60 * 60 * 1000 },
     );
-    assert.deepEqual(removed, { removed: 1, young: 1 });
+    assert.deepEqual(removed, { removed: 1, young: 1, listed: 1 });
     assert.deepEqual(
       await listFiles(dir),
       [files.young, files.otherTrack, files.track, files.unrelated].sort(),
@@ -82,18 +82,29 @@ Deno.test("tidyTagTemps: looks until a look leaves no copy behind, then not unti
     const hour = 60 * 60 * 1000;
     const tidy = (now: number) => tidyTagTemps([track], { olderThanMs: hour, checkedFile, now });
 
+    // None of the plan's folders yet (a first run): nothing to look at, nothing written.
+    const later = join(dir, "Other", "Album", "01 - Next.mp3");
+    assert.deepEqual(
+      await tidyTagTemps([later], { olderThanMs: hour, checkedFile }),
+      { removed: 0, young: 0, listed: 0 },
+    );
+    await assert.rejects(Deno.stat(join(dir, ".tunedl")), Deno.errors.NotFound);
     // Too young to be a dead run's: left, and the next run looks again.
-    assert.deepEqual(await tidy(Date.now()), { removed: 0, young: 1 });
+    assert.deepEqual(await tidy(Date.now()), { removed: 0, young: 1, listed: 1 });
     await assert.rejects(Deno.stat(checkedFile), Deno.errors.NotFound);
-    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0 });
+    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0, listed: 1 });
     await Deno.stat(checkedFile);
 
     await Deno.writeTextFile(copy, "x");
-    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 0, young: 0 }, "not looked");
+    assert.deepEqual(
+      await tidy(Date.now() + 2 * hour),
+      { removed: 0, young: 0, listed: 0 },
+      "not looked",
+    );
     await Deno.stat(copy);
     await expectTagTemps(checkedFile);
     await expectTagTemps(checkedFile); // twice is fine
-    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0 });
+    assert.deepEqual(await tidy(Date.now() + 2 * hour), { removed: 1, young: 0, listed: 1 });
     assert.deepEqual(await listFiles(dir), [checkedFile, track].sort());
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -153,6 +153,10 @@ Deno.test("download: folders are looked through for a killed re-tag's temp copie
   const first = await setup.tunedl(args, config);
   assert.equal(first.code, 0, first.stderr);
   const checked = join(setup.work.libraryDir, ".tunedl", "tag-temps-checked");
+  // The first run found none of its folders: it leaves no file of tunedl's for that.
+  await assert.rejects(Deno.stat(checked), Deno.errors.NotFound);
+  const second = await setup.tunedl(args, config);
+  assert.equal(second.code, 0, second.stderr);
   await Deno.stat(checked);
   // What a re-tag killed before its rename leaves: a hidden copy beside the track, hours old.
   const [track] = await listAudio(setup.work.libraryDir);

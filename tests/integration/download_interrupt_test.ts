@@ -177,11 +177,14 @@ async function assertLibraryClean(libraryDir: string): Promise<string[]> {
   const leftovers = files.filter((path) => path.includes("/.tunedl-tmp/"));
   assert.deepEqual(leftovers, [], "files left in .tunedl-tmp");
   const audio = files.filter((path) => AUDIO_EXTENSIONS.test(path));
-  const ownership = join(libraryDir, ".tunedl", "owned.json");
-  const strays = files.filter((path) =>
-    !AUDIO_EXTENSIONS.test(path) && !path.endsWith(".m3u8") && path !== ownership
+  // tunedl's records: the ownership record, and that no re-tag's temp copy is left.
+  const records = [".tunedl/owned.json", ".tunedl/tag-temps-checked"].map((name) =>
+    join(libraryDir, name)
   );
-  assert.deepEqual(strays, [], "only audio files, M3Us and the ownership record in the library");
+  const strays = files.filter((path) =>
+    !AUDIO_EXTENSIONS.test(path) && !path.endsWith(".m3u8") && !records.includes(path)
+  );
+  assert.deepEqual(strays, [], "only audio files, M3Us and tunedl's records in the library");
   for (const path of audio) {
     // The world's tone is 1 s long; a cut-off file is shorter or unreadable.
     assert.ok((await audioSeconds(path)) > 0.9, `${path} is complete`);

@@ -77,7 +77,8 @@ exec '${installedYtdlp()}' "$@"
     cwd: work.dir,
   });
   assert.equal(resumed.code, 0, `${resumed.stdout}\n${resumed.stderr}`);
-  // The seven tracks, and the ownership record that says tunedl wrote them.
+  // The seven tracks, and the ownership record that says tunedl wrote them (the stopped run
+  // wrote no folder, so the resumed one had none to look through for temp copies).
   const files = await listFiles(work.libraryDir);
   const tracks = files.filter((path) => !path.endsWith(join(".tunedl", "owned.json")));
   assert.equal(tracks.length, 7, files.join("\n"));
