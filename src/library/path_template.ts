@@ -76,12 +76,8 @@ function positive(value: number | undefined, width: number): string {
   return String(Math.trunc(value)).padStart(width, "0");
 }
 
-/** Templates already checked: a plan renders the same one for each of thousands of tracks. */
-const checkedTemplates = new Set<string>();
-
 /** Throws a ConfigError when a template uses a placeholder tunedl does not know. */
 export function checkPathTemplate(template: string): void {
-  if (checkedTemplates.has(template)) return;
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1] in PLACEHOLDERS)) {
       throw new ConfigError(`unknown placeholder "${match[0]}" in output template "${template}"`, {
@@ -89,7 +85,6 @@ export function checkPathTemplate(template: string): void {
       });
     }
   }
-  if (checkedTemplates.size < 64) checkedTemplates.add(template);
 }
 
 /** A template cut into literal text and placeholders (pure). */
@@ -127,6 +122,7 @@ interface CompiledPath {
   navigates: boolean;
 }
 
+/** Templates checked and cut: a plan renders the same one for each of thousands of tracks. */
 const compiledPaths = new Map<string, CompiledPath>();
 
 function compiledPath(template: string): CompiledPath {
