@@ -12,27 +12,48 @@ export function isContainer(item: PlanItem): boolean {
   return containerTypes.has(item.type);
 }
 
+/** How many of a container's children are in each state; counted once per roll-up. */
+interface ChildCounts {
+  total: number;
+  pending: number;
+  inProgress: number;
+  failed: number;
+  skipped: number;
+}
+
+function count(counts: ChildCounts, status: PlanItemStatus): void {
+  counts.total++;
+  if (status === "pending") counts.pending++;
+  else if (status === "in_progress") counts.inProgress++;
+  else if (status === "failed") counts.failed++;
+  else if (status === "skipped") counts.skipped++;
+}
+
+function statusOfCounts(counts: ChildCounts): PlanItemStatus {
+  const unfinished = counts.pending + counts.inProgress;
+  if (unfinished > 0) {
+    return counts.pending < counts.total ? "in_progress" : "pending";
+  }
+  if (counts.failed > 0) return "failed";
+  if (counts.total > 0 && counts.skipped === counts.total) return "skipped";
+  return "completed";
+}
+
 /** A container's status from its children's statuses (an empty container is completed). */
 export function containerStatus(children: readonly PlanItemStatus[]): PlanItemStatus {
-  let unfinished = 0;
-  let touched = 0;
-  let failed = 0;
-  let skipped = 0;
-  for (const status of children) {
-    if (status === "pending") unfinished++;
-    else if (status === "in_progress") {
-      unfinished++;
-      touched++;
-    } else {
-      touched++;
-      if (status === "failed") failed++;
-      else if (status === "skipped") skipped++;
-    }
+  const counts: ChildCounts = { total: 0, pending: 0, inProgress: 0, failed: 0, skipped: 0 };
+  for (const status of children) count(counts, status);
+  return statusOfCounts(counts);
+}
+
+/** Counts the children of a container that are in the plan. */
+function countChildren(container: PlanItem, byId: ReadonlyMap<string, PlanItem>): ChildCounts {
+  const counts: ChildCounts = { total: 0, pending: 0, inProgress: 0, failed: 0, skipped: 0 };
+  for (const id of container.children) {
+    const status = byId.get(id)?.status;
+    if (status !== undefined) count(counts, status);
   }
-  if (unfinished > 0) return touched > 0 ? "in_progress" : "pending";
-  if (failed > 0) return "failed";
-  if (children.length > 0 && skipped === children.length) return "skipped";
-  return "completed";
+  return counts;
 }
 
 /**
@@ -48,11 +69,9 @@ export function rollUpContainer(
   if (!isContainer(container) || container.skip_reason !== undefined) return false;
   // A source Spotify could not be read has no children: it stays failed, not "completed".
   if (container.metadata === null && container.status === "failed") return false;
-  const children = container.children
-    .map((id) => byId.get(id))
-    .filter((child): child is PlanItem => child !== undefined);
-  const status = containerStatus(children.map((child) => child.status));
-  const failed = children.filter((child) => child.status === "failed").length;
+  // Runs for every track that starts or ends, over playlists of hundreds: one pass, no arrays.
+  const counts = countChildren(container, byId);
+  const status = statusOfCounts(counts);
   const before = `${container.status}|${container.error?.message}`;
   container.status = status;
   if (status !== "pending") container.started_at ??= now.toISOString();
@@ -61,15 +80,13 @@ export function rollUpContainer(
     container.progress = 1;
   } else {
     delete container.completed_at;
-    const done = children.filter((child) =>
-      child.status !== "pending" && child.status !== "in_progress"
-    );
-    container.progress = children.length === 0 ? 0 : done.length / children.length;
+    const done = counts.total - counts.pending - counts.inProgress;
+    container.progress = counts.total === 0 ? 0 : done / counts.total;
   }
   if (status === "failed") {
     container.error = {
       code: "partial",
-      message: `${failed} of ${children.length} items of ${container.name} failed`,
+      message: `${counts.failed} of ${counts.total} items of ${container.name} failed`,
       hint: "Run tunedl again to retry the failed items; see the run summary for reasons.",
     };
   } else {
@@ -103,6 +120,23 @@ export function rollUpAncestors(
     frontier = next;
   }
   rollUpInOrder([...ancestors.values()], byId, now);
+}
+
+/**
+ * Rolls up the containers above an item that has just started. A container already in progress
+ * stays so, with the same share done, so when every parent is, nothing above them changes.
+ */
+export function rollUpAfterStart(
+  item: PlanItem,
+  byId: ReadonlyMap<string, PlanItem>,
+  now: Date,
+): void {
+  const unchanged = parentIds(item).every((id) => {
+    const parent = byId.get(id);
+    return parent === undefined || !isContainer(parent) || parent.skip_reason !== undefined ||
+      parent.status === "in_progress" || (parent.metadata === null && parent.status === "failed");
+  });
+  if (!unchanged) rollUpAncestors(item, byId, now);
 }
 
 /** Rolls up `containers` children first, so a parent sees its child containers' new status. */

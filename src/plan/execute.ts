@@ -15,7 +15,7 @@ import {
   resetToPending,
 } from "./model.ts";
 import { abortableSleep, backoffDelayMs, TaskPool } from "../util/mod.ts";
-import { rollUpAncestors, rollUpContainers } from "./container_status.ts";
+import { rollUpAfterStart, rollUpAncestors, rollUpContainers } from "./container_status.ts";
 import {
   emptyRunSummary,
   type ExecutionEvent,
@@ -497,7 +497,7 @@ class PlanExecution {
       delete item.completed_at;
       delete item.error;
       this.#emit({ type: "item_started", id: item.id, name: item.name });
-      rollUpAncestors(item, this.#byId, this.#now());
+      rollUpAfterStart(item, this.#byId, this.#now());
     }
     item.stage = stage;
     this.#emit({ type: "stage", id: item.id, stage });
