@@ -52,6 +52,40 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "runProcess: programs in turn and at once each get their own output (pipe buffers reused)",
+  ignore: !posix,
+  async fn() {
+    // Over 16 KiB (several reads into one buffer) and small ones; an aborted read leaves its
+    // buffer out of the reuse.
+    const big = (n: number) => `i=0; while [ $i -lt 3000 ]; do echo ${n}-$i; i=$((i+1)); done`;
+    const expectedBig = (n: number) =>
+      Array.from({ length: 3000 }, (_, i) => `${n}-${i}\n`).join("");
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(
+        Array.from(
+          { length: 10 },
+          (_, n) =>
+            runProcess("sh", ["-c", n % 2 === 0 ? big(n) : `echo small-${n}; echo err-${n} >&2`]),
+        ),
+      );
+      results.forEach((result, n) => {
+        assert.equal(result.stdout, n % 2 === 0 ? expectedBig(n) : `small-${n}\n`, `run ${n}`);
+        assert.equal(result.stderr, n % 2 === 0 ? "" : `err-${n}\n`, `run ${n}`);
+      });
+      const controller = new AbortController();
+      await assert.rejects(
+        runProcess("sh", ["-c", "echo started; exec sleep 60"], {
+          signal: controller.signal,
+          killGraceMs: 200,
+          onStdoutLine: () => controller.abort(),
+        }),
+        CancelledError,
+      );
+    }
+  },
+});
+
 Deno.test("runProcess throws DependencyError for a missing program", async () => {
   await assert.rejects(
     runProcess("/nonexistent/tunedl-no-such-program", []),
