@@ -111,7 +111,20 @@ export async function fetchBounded(
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   const total = setTimeout(() => trip("total", limits.totalMs), limits.totalMs);
-  let phase = setTimeout(() => trip("answer", limits.answerMs), limits.answerMs);
+  // One timer watches the wait for the headers, then the gaps between chunks: a chunk only
+  // notes its time, and the timer, when it fires early, waits out the rest (no timer per read).
+  let waiting: { limit: "answer" | "stall"; ms: number } | undefined = {
+    limit: "answer",
+    ms: limits.answerMs,
+  };
+  let lastProgress = performance.now();
+  const watch = () => {
+    if (waiting === undefined) return;
+    const quietMs = performance.now() - lastProgress;
+    if (quietMs >= waiting.ms) trip(waiting.limit, waiting.ms);
+    else phase = setTimeout(watch, waiting.ms - quietMs);
+  };
+  let phase = setTimeout(watch, limits.answerMs);
   const failure = (error: unknown): Error => {
     if (signal?.aborted) return cancelledBy(signal, what);
     if (tripped) return new RequestTimeoutError(tripped.limit, tripped.ms, what, { cause: error });
@@ -129,6 +142,7 @@ export async function fetchBounded(
       throw failure(error);
     }
     clearTimeout(phase);
+    waiting = undefined;
     if (options.readBody && !options.readBody(response.status)) {
       await response.body?.cancel().catch(() => {});
       return answer(response, new Uint8Array(0));
@@ -142,11 +156,13 @@ export async function fetchBounded(
     let size = 0;
     const reader = response.body?.getReader();
     if (reader) {
+      waiting = { limit: "stall", ms: limits.stallMs };
+      lastProgress = performance.now();
+      phase = setTimeout(watch, limits.stallMs);
       try {
         for (;;) {
-          phase = setTimeout(() => trip("stall", limits.stallMs), limits.stallMs);
           const { done, value } = await reader.read();
-          clearTimeout(phase);
+          lastProgress = performance.now();
           if (done) break;
           size += value.byteLength;
           if (size > limits.maxBytes) {
@@ -169,6 +185,7 @@ export async function fetchBounded(
     }
     return answer(response, body);
   } finally {
+    waiting = undefined;
     clearTimeout(total);
     clearTimeout(phase);
     signal?.removeEventListener("abort", onAbort);

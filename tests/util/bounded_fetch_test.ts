@@ -49,6 +49,44 @@ Deno.test("headers followed by silence run into the stall limit", async () => {
   assert.match(error.message, /the answer stalled for 0\.2 s/);
 });
 
+/** A server whose answer comes in `pieces` chunks, `gapMs` apart, then pauses `pauseMs` and ends. */
+function startPacedServer(pieces: number, gapMs: number, pauseMs = 0) {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, sent === pieces ? pauseMs : gapMs));
+        if (sent === pieces) return controller.close();
+        sent++;
+        controller.enqueue(new TextEncoder().encode("x"));
+      },
+    });
+    return new Response(body);
+  });
+}
+
+Deno.test("a body whose chunks keep coming never stalls, however long it takes", async () => {
+  // 40 chunks 25 ms apart: a second in all, five times the stall limit.
+  await using server = startPacedServer(40, 25);
+  const answer = await fetchBounded(`http://127.0.0.1:${server.addr.port}/`, {}, {
+    limits: limits({ stallMs: 200 }),
+    what: "Test service",
+  });
+  assert.equal(answer.text(), "x".repeat(40));
+});
+
+Deno.test("a pause after some chunks runs into the stall limit", async () => {
+  await using server = startPacedServer(5, 10, LONG);
+  const error = await failure(
+    fetchBounded(`http://127.0.0.1:${server.addr.port}/`, {}, {
+      limits: limits({ stallMs: 200 }),
+      what: "Test service",
+    }),
+  );
+  assert.ok(error instanceof RequestTimeoutError, String(error));
+  assert.equal(error.limit, "stall");
+});
+
 Deno.test("a body trickling in byte by byte runs into the whole-answer limit", async () => {
   await using server = startMisbehavingServer("trickle", { trickleMs: 20 });
   const error = await failure(
