@@ -17,8 +17,8 @@ const realStat: StatFile = async (path) => {
 Deno.test("LibraryIndex: trusts an entry only while size and mtime match one stat", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
   const cache = await openPersistentCache(`${dir}/cache.kv`);
-  assert.ok(cache);
   try {
+    assert.ok(cache, "the cache opens (needs --unstable-kv)");
     const index = new LibraryIndex(cache);
     const song = `${dir}/song.mp3`;
     await Deno.writeFile(song, new Uint8Array(1000));
@@ -61,7 +61,7 @@ Deno.test("LibraryIndex: trusts an entry only while size and mtime match one sta
     await index.forget("track4");
     assert.equal(await index.lookup("track4", { stat: realStat }), undefined);
   } finally {
-    await cache.close();
+    await cache?.close();
     await removeWithRetry(dir, { recursive: true });
   }
 });
@@ -69,14 +69,14 @@ Deno.test("LibraryIndex: trusts an entry only while size and mtime match one sta
 Deno.test("LibraryIndex: a malformed stored entry is dropped", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
   const cache = await openPersistentCache(`${dir}/cache.kv`);
-  assert.ok(cache);
   try {
+    assert.ok(cache, "the cache opens (needs --unstable-kv)");
     await cache.set("library", "t", { path: 5 });
     const index = new LibraryIndex(cache);
     assert.equal(await index.lookup("t", { stat: realStat }), undefined);
     assert.equal(await cache.count("library"), 0);
   } finally {
-    await cache.close();
+    await cache?.close();
     await removeWithRetry(dir, { recursive: true });
   }
 });
@@ -84,8 +84,8 @@ Deno.test("LibraryIndex: a malformed stored entry is dropped", async () => {
 Deno.test("LibraryIndex: entries are read together in order; checked files are kept per library", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tunedl-library-" });
   const cache = await openPersistentCache(`${dir}/cache.kv`);
-  assert.ok(cache);
   try {
+    assert.ok(cache, "the cache opens (needs --unstable-kv)");
     const index = new LibraryIndex(cache);
     await index.record("t1", { path: "/m/1.mp3", size: 1, mtimeMs: 10, durationSec: 3 });
     await index.record("t3", { path: "/m/3.mp3", size: 3, mtimeMs: 30 });
@@ -111,7 +111,7 @@ Deno.test("LibraryIndex: entries are read together in order; checked files are k
     await cache.set("library", "checked-files:/m", "garbage");
     assert.equal((await index.checkedFiles("/m")).size, 0);
   } finally {
-    await cache.close();
+    await cache?.close();
     await removeWithRetry(dir, { recursive: true });
   }
 });
