@@ -187,7 +187,8 @@ async function drain(
   } finally {
     giveUp.removeEventListener("abort", cancel);
     collector.finish();
-    reader.releaseLock();
+    // The lock is not released: the pipe is done with, and a release makes two TypeErrors
+    // (stack traces included) for a stream nobody reads again.
   }
   if (reusable && sparePipeBuffers.length < SPARE_PIPE_BUFFERS) {
     sparePipeBuffers.push(buffer.buffer as ArrayBuffer);
