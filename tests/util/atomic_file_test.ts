@@ -143,3 +143,18 @@ Deno.test("writeFileAtomic writes pieces larger than its buffer, split character
     assert.equal(await Deno.readTextFile(target), pieces.join(""));
   });
 });
+
+Deno.test("writeFileAtomic writes many small pieces, joined across batch edges, as the same text", async () => {
+  await withTempDir(async (dir) => {
+    const target = path.join(dir, "owned.json");
+    // Thousands of pieces of 1 to 40 characters (some multi-byte) cross the 8 K-character batches
+    // and the 64 KiB buffer many times; a long piece in between goes out on its own.
+    const pieces: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      pieces.push(i % 7 === 0 ? "ä€🎵" : `,"k${i}": ${"v".repeat(i % 40)}`);
+      if (i === 9_999) pieces.push("z".repeat(50_000));
+    }
+    await writeFileAtomic(target, pieces, { sync: false });
+    assert.equal(await Deno.readTextFile(target), pieces.join(""));
+  });
+});
