@@ -110,21 +110,35 @@ export async function fetchBounded(
   };
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const total = setTimeout(() => trip("total", limits.totalMs), limits.totalMs);
-  // One timer watches the wait for the headers, then the gaps between chunks: a chunk only
-  // notes its time, and the timer, when it fires early, waits out the rest (no timer per read).
-  let waiting: { limit: "answer" | "stall"; ms: number } | undefined = {
+  // One timer watches all three limits: the whole answer's, the wait for the headers and then
+  // the gaps between chunks. A chunk only notes its time; the timer, when it fires before a
+  // limit is reached, waits out the rest (a timer per read and one for the whole answer made
+  // garbage on every request).
+  const startedAt = performance.now();
+  let waiting: { limit: "answer" | "stall"; ms: number } = {
     limit: "answer",
     ms: limits.answerMs,
   };
-  let lastProgress = performance.now();
-  const watch = () => {
-    if (waiting === undefined) return;
-    const quietMs = performance.now() - lastProgress;
-    if (quietMs >= waiting.ms) trip(waiting.limit, waiting.ms);
-    else phase = setTimeout(watch, waiting.ms - quietMs);
+  let lastProgress = startedAt;
+  let watching = true;
+  let dueAt = Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (now: number) => {
+    const next = Math.min(startedAt + limits.totalMs, lastProgress + waiting.ms);
+    if (timer !== undefined && next >= dueAt) return;
+    clearTimeout(timer);
+    dueAt = next;
+    timer = setTimeout(watch, Math.max(0, next - now));
   };
-  let phase = setTimeout(watch, limits.answerMs);
+  const watch = () => {
+    timer = undefined;
+    if (!watching) return;
+    const now = performance.now();
+    if (now - startedAt >= limits.totalMs) return trip("total", limits.totalMs);
+    if (now - lastProgress >= waiting.ms) return trip(waiting.limit, waiting.ms);
+    arm(now);
+  };
+  arm(startedAt);
   const failure = (error: unknown): Error => {
     if (signal?.aborted) return cancelledBy(signal, what);
     if (tripped) return new RequestTimeoutError(tripped.limit, tripped.ms, what, { cause: error });
@@ -141,8 +155,9 @@ export async function fetchBounded(
     } catch (error) {
       throw failure(error);
     }
-    clearTimeout(phase);
-    waiting = undefined;
+    // The headers came: the wait for them is over (the timer, until the body is read, only
+    // bounds the few steps before).
+    lastProgress = performance.now();
     if (options.readBody && !options.readBody(response.status)) {
       await response.body?.cancel().catch(() => {});
       return answer(response, new Uint8Array(0));
@@ -158,7 +173,7 @@ export async function fetchBounded(
     if (reader) {
       waiting = { limit: "stall", ms: limits.stallMs };
       lastProgress = performance.now();
-      phase = setTimeout(watch, limits.stallMs);
+      arm(lastProgress);
       try {
         for (;;) {
           const { done, value } = await reader.read();
@@ -184,9 +199,8 @@ export async function fetchBounded(
     }
     return answer(response, body);
   } finally {
-    waiting = undefined;
-    clearTimeout(total);
-    clearTimeout(phase);
+    watching = false;
+    clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
 }
