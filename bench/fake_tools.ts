@@ -36,6 +36,11 @@ export interface FakeTools {
   downloads(): Promise<string[]>;
   /** Empties the download log. */
   resetLog(): Promise<void>;
+  /**
+   * One stand-in's start and exit with no work (`yt-dlp --version`, its output read), from this
+   * process, median of `runs` (ms): the part of a program run that no caller can save.
+   */
+  startMs(runs?: number): Promise<number>;
   remove(): Promise<void>;
 }
 
@@ -244,8 +249,26 @@ export async function createFakeTools(
       return text.split("\n").filter((line) => line !== "");
     },
     resetLog: () => Deno.writeTextFile(downloadLog, ""),
+    startMs: (runs = 21) => standInStartMs(join(dir, "yt-dlp"), runs),
     remove: () => Deno.remove(dir, { recursive: true }),
   };
+}
+
+async function standInStartMs(program: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const output = await new Deno.Command(program, {
+      args: ["--version"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    times.push(performance.now() - started);
+    if (!output.success) throw new Error(`${program} --version failed`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 /** The bash stand-ins, where no C compiler is at hand (or asked for). */

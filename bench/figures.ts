@@ -111,7 +111,11 @@ export function figuresFor(
   scale: number,
   mode: string,
   runs: readonly RunRecord[],
-  options: { threads: number },
+  options: {
+    threads: number;
+    /** One stand-in's start and exit, no work, from a bare Deno process (ms; measured). */
+    standInStartMs?: number;
+  },
 ): Figure[] {
   const figures: Figure[] = [];
   const push = (run: RunRecord, figure: Omit<Figure, "scale" | "mode" | "run">) =>
@@ -177,6 +181,17 @@ export function figuresFor(
         best: run.workMs,
         ratio: run.workMs > 0 ? round(slot.medianMs / run.workMs) : null,
       });
+      const start = options.standInStartMs;
+      if (start !== undefined) {
+        // Two programs a track (yt-dlp, ffmpeg): what their own starts and exits take on this
+        // machine is no executor's to save; the rest of the slot beyond the work is tunedl's.
+        push(run, {
+          name: "  of it: two stand-in starts / tunedl's own",
+          value: null,
+          unit: "",
+          text: `${round(2 * start, 1)} / ${round(slot.medianMs - run.workMs - 2 * start, 1)} ms`,
+        });
+      }
       if (actual) {
         push(run, {
           name: "download pool occupancy",

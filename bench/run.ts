@@ -560,8 +560,10 @@ async function main(): Promise<number> {
   console.error(`stand-ins for yt-dlp, ffmpeg, ffprobe: ${tools.kind}`);
   const coverServer = startCoverServer(await spotifySizedCoverJpeg(), settings.latencyMs);
   const startupMs = await measureStartup();
+  const standInStartMs = Math.round((await tools.startMs()) * 10) / 10;
   const commit = await measuredCommit();
   console.error(`startup (main.ts --version): ${startupMs} ms`);
+  console.error(`a stand-in's own start and exit (yt-dlp --version): ${standInStartMs} ms`);
   const ctx: Context = { settings, tools, startupMs, coverServer, profiled: 0 };
   const allFigures: Figure[] = [];
   let previous: Record<string, unknown> = {};
@@ -579,7 +581,9 @@ async function main(): Promise<number> {
       for (const mode of settings.modes) {
         const result = await benchMode(ctx, library, mode, label);
         modes[mode] = result;
-        figures.push(...figuresFor(scale, mode, result.runs, { threads: settings.threads }));
+        figures.push(
+          ...figuresFor(scale, mode, result.runs, { threads: settings.threads, standInStartMs }),
+        );
       }
       allFigures.push(...figures);
       results[`${settings.quick ? "quick-" : ""}${label}${variant}`] = {
@@ -595,6 +599,7 @@ async function main(): Promise<number> {
         standIns: tools.kind,
         library: spec,
         startupMs,
+        standInStartMs,
         modes,
         figures,
       };
@@ -624,6 +629,9 @@ async function main(): Promise<number> {
       download_slot: "per track: from the stage event of getting a download slot to the " +
         "'tag' stage event, where the worker hands the slot on (or item_finished): download + " +
         "convert and the tool spawns; occupancy = sum of slot times / (execute phase x threads)",
+      stand_in_start: "standInStartMs: median of 21 runs of `yt-dlp --version` (a stand-in's " +
+        "start and exit with no work, output read) from the bench process before the runs; a " +
+        "track starts two programs, so the slot beyond the work minus twice this is tunedl's own",
       load: "1-minute load average before and after each run, and its mean sampled every " +
         "second during it (the machine may be shared); every figure carries its run's load",
       memory: "Deno.memoryUsage() of the tunedl process every 100 ms (bench/sampled_main.ts): " +

@@ -343,6 +343,16 @@ Deno.test("figures: the efficiency target is judged at the issue's 8 threads and
     assert.equal(figure.target, target, `${workMs} ms, ${threads} threads`);
     assert.equal(figure.met ?? null, met, `${workMs} ms, ${threads} threads`);
   }
+  // The slot beyond the work is split into the two stand-ins' own starts and tunedl's share.
+  const slotted: RunRecord = {
+    ...cold(200, 8),
+    downloadSlot: { medianMs: 217, p90Ms: 230, totalMs: 4000 * 217 },
+  };
+  const split = (standInStartMs?: number) =>
+    figuresFor(1, "pre2026", [slotted], { threads: 8, standInStartMs })
+      .find((f) => f.name.includes("stand-in starts"));
+  assert.equal(split(4.3)?.text, "8.6 / 8.4 ms");
+  assert.equal(split(undefined), undefined, "not measured: not shown");
 });
 
 Deno.test("figures: each carries its run's load; missed targets are named with it", () => {
