@@ -67,8 +67,6 @@ export class OwnershipRecord {
   readonly #prefix: string | undefined;
   /** ISRC -> keys of track files with it, so a lookup per track stays cheap in a big library. */
   readonly #byIsrc = new Map<string, Set<string>>();
-  /** Each file's line of the saved text, kept while its entry's text stays the same. */
-  readonly #lines = new Map<string, { entry: string; line: string }>();
   readonly #saveIntervalMs: number;
   readonly #readOnly: boolean;
   #dirty = false;
@@ -227,7 +225,6 @@ export class OwnershipRecord {
     const key = this.keyOf(filePath);
     if (key === undefined) return;
     this.#unindexIsrc(key);
-    this.#lines.delete(key);
     if (this.#files.delete(key)) this.#changed();
   }
 
@@ -322,14 +319,8 @@ export class OwnershipRecord {
     const pieces = ['{\n "version": 1,\n "files": {\n'];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      const entry = entryText.text(this.#files.get(key)!);
-      // The same text as last time is the same string: the compare is by reference then.
-      let known = this.#lines.get(key);
-      if (known === undefined || known.entry !== entry) {
-        known = { entry, line: `,\n  ${JSON.stringify(key)}: ${entry}` };
-        this.#lines.set(key, known);
-      }
-      pieces.push(i === 0 ? known.line.slice(2) : known.line);
+      pieces.push(i === 0 ? "  " : ",\n  ", JSON.stringify(key), ": ");
+      pieces.push(entryText.text(this.#files.get(key)!));
     }
     pieces.push("\n }\n}\n");
     return pieces;
