@@ -148,8 +148,8 @@ class OutputCollector {
 /** Bytes read from a program's pipe at a time. */
 const PIPE_READ_SIZE = 16 * 1024;
 
-/** How many read buffers wait for the next program: both pipes of every download slot. */
-const SPARE_PIPE_BUFFERS = 32;
+/** How many read buffers wait for the next programs: both pipes of eight at once. */
+const SPARE_PIPE_BUFFERS = 16;
 
 // Every program's two pipes need a read buffer; allocated anew, each track left 64 KiB of
 // buffers for the garbage collector (4.5 % of a download's allocations, sampled).
