@@ -110,35 +110,8 @@ export async function fetchBounded(
   };
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  // One timer watches all three limits: the whole answer's, the wait for the headers and then
-  // the gaps between chunks. A chunk only notes its time; the timer, when it fires before a
-  // limit is reached, waits out the rest (a timer per read and one for the whole answer made
-  // garbage on every request).
-  const startedAt = performance.now();
-  let waiting: { limit: "answer" | "stall"; ms: number } = {
-    limit: "answer",
-    ms: limits.answerMs,
-  };
-  let lastProgress = startedAt;
-  let watching = true;
-  let dueAt = Infinity;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = (now: number) => {
-    const next = Math.min(startedAt + limits.totalMs, lastProgress + waiting.ms);
-    if (timer !== undefined && next >= dueAt) return;
-    clearTimeout(timer);
-    dueAt = next;
-    timer = setTimeout(watch, Math.max(0, next - now));
-  };
-  const watch = () => {
-    timer = undefined;
-    if (!watching) return;
-    const now = performance.now();
-    if (now - startedAt >= limits.totalMs) return trip("total", limits.totalMs);
-    if (now - lastProgress >= waiting.ms) return trip(waiting.limit, waiting.ms);
-    arm(now);
-  };
-  arm(startedAt);
+  const total = setTimeout(() => trip("total", limits.totalMs), limits.totalMs);
+  let phase = setTimeout(() => trip("answer", limits.answerMs), limits.answerMs);
   const failure = (error: unknown): Error => {
     if (signal?.aborted) return cancelledBy(signal, what);
     if (tripped) return new RequestTimeoutError(tripped.limit, tripped.ms, what, { cause: error });
@@ -155,9 +128,7 @@ export async function fetchBounded(
     } catch (error) {
       throw failure(error);
     }
-    // The headers came: the wait for them is over (the timer, until the body is read, only
-    // bounds the few steps before).
-    lastProgress = performance.now();
+    clearTimeout(phase);
     if (options.readBody && !options.readBody(response.status)) {
       await response.body?.cancel().catch(() => {});
       return answer(response, new Uint8Array(0));
@@ -171,13 +142,11 @@ export async function fetchBounded(
     let size = 0;
     const reader = response.body?.getReader();
     if (reader) {
-      waiting = { limit: "stall", ms: limits.stallMs };
-      lastProgress = performance.now();
-      arm(lastProgress);
       try {
         for (;;) {
+          phase = setTimeout(() => trip("stall", limits.stallMs), limits.stallMs);
           const { done, value } = await reader.read();
-          lastProgress = performance.now();
+          clearTimeout(phase);
           if (done) break;
           size += value.byteLength;
           if (size > limits.maxBytes) {
@@ -199,8 +168,8 @@ export async function fetchBounded(
     }
     return answer(response, body);
   } finally {
-    watching = false;
-    clearTimeout(timer);
+    clearTimeout(total);
+    clearTimeout(phase);
     signal?.removeEventListener("abort", onAbort);
   }
 }
