@@ -187,8 +187,7 @@ async function drain(
   } finally {
     giveUp.removeEventListener("abort", cancel);
     collector.finish();
-    // The lock is not released: the pipe is done with, and a release makes two TypeErrors
-    // (stack traces included) for a stream nobody reads again.
+    reader.releaseLock();
   }
   if (reusable && sparePipeBuffers.length < SPARE_PIPE_BUFFERS) {
     sparePipeBuffers.push(buffer.buffer as ArrayBuffer);

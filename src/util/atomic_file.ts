@@ -62,16 +62,11 @@ export async function writeFileAtomic(
 /** Bytes of one write of text given in pieces. */
 const PIECE_BUFFER_BYTES = 64 * 1024;
 
-/** Characters of small pieces gathered into one string before they are encoded. */
-const PIECE_BATCH_CHARS = 8 * 1024;
-
 /**
  * Writes text given in pieces to an open file. The pieces (a large JSON document, saved every
  * few seconds during a run) are encoded into one reused buffer, written as it fills: no piece
  * becomes bytes of its own, so a save leaves no megabytes of buffers for the garbage collector
- * (a plan checkpoint's buffers were a tenth of a download's allocations, measured). Small pieces
- * (the ownership record's are a few characters each) are joined first: an encode makes a view
- * and a result object, about as much garbage per piece as the piece itself.
+ * (a plan checkpoint's buffers were a tenth of a download's allocations, measured).
  */
 export async function writeTextPieces(
   file: Deno.FsFile,
@@ -80,8 +75,8 @@ export async function writeTextPieces(
   const encoder = new TextEncoder();
   const buffer = new Uint8Array(PIECE_BUFFER_BYTES);
   let used = 0;
-  const encode = async (text: string) => {
-    let rest = text;
+  for (const piece of pieces) {
+    let rest = piece;
     while (rest.length > 0) {
       // A character takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 characters).
       if (PIECE_BUFFER_BYTES - used < 4) {
@@ -92,17 +87,7 @@ export async function writeTextPieces(
       used += written;
       rest = read === rest.length ? "" : rest.slice(read);
     }
-  };
-  let batch = "";
-  for (const piece of pieces) {
-    if (batch.length + piece.length <= PIECE_BATCH_CHARS) {
-      batch += piece;
-      continue;
-    }
-    await encode(batch);
-    batch = piece;
   }
-  await encode(batch);
   if (used > 0) await writeAll(file, buffer.subarray(0, used));
 }
 

@@ -156,8 +156,9 @@ export async function fetchBounded(
           chunks.push(value);
         }
       } catch (error) {
-        // No releaseLock: the body is done with, and a release makes a TypeError (and its stack).
         throw failure(error);
+      } finally {
+        reader.releaseLock();
       }
     }
     const body = new Uint8Array(size);
