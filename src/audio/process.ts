@@ -151,8 +151,8 @@ const PIPE_READ_SIZE = 16 * 1024;
 /** How many read buffers wait for the next programs: both pipes of eight at once. */
 const SPARE_PIPE_BUFFERS = 16;
 
-// Every program's two pipes need a read buffer; allocated anew, each track left 64 KiB of
-// buffers for the garbage collector (4.5 % of a download's allocations, sampled).
+// Every program's two pipes need a read buffer; allocated anew, each track (two programs) left
+// 64 KiB of buffers for the garbage collector.
 const sparePipeBuffers: ArrayBuffer[] = [];
 
 /**
