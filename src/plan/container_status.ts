@@ -21,6 +21,10 @@ interface ChildCounts {
   skipped: number;
 }
 
+function noChildren(): ChildCounts {
+  return { total: 0, pending: 0, inProgress: 0, failed: 0, skipped: 0 };
+}
+
 function count(counts: ChildCounts, status: PlanItemStatus): void {
   counts.total++;
   if (status === "pending") counts.pending++;
@@ -41,20 +45,27 @@ function statusOfCounts(counts: ChildCounts): PlanItemStatus {
 
 /** A container's status from its children's statuses (an empty container is completed). */
 export function containerStatus(children: readonly PlanItemStatus[]): PlanItemStatus {
-  const counts: ChildCounts = { total: 0, pending: 0, inProgress: 0, failed: 0, skipped: 0 };
+  const counts = noChildren();
   for (const status of children) count(counts, status);
   return statusOfCounts(counts);
 }
 
 /** Counts the children of a container that are in the plan. */
 function countChildren(container: PlanItem, byId: ReadonlyMap<string, PlanItem>): ChildCounts {
-  const counts: ChildCounts = { total: 0, pending: 0, inProgress: 0, failed: 0, skipped: 0 };
+  const counts = noChildren();
   const children = container.children;
   for (let i = 0; i < children.length; i++) {
     const status = byId.get(children[i])?.status;
     if (status !== undefined) count(counts, status);
   }
   return counts;
+}
+
+/** Whether an item's status comes from its children now: a container neither skipped nor unread. */
+function rolledUp(item: PlanItem): boolean {
+  // A source Spotify could not be read has no children: it stays failed, not "completed".
+  return isContainer(item) && item.skip_reason === undefined &&
+    !(item.metadata === null && item.status === "failed");
 }
 
 /**
@@ -67,9 +78,7 @@ export function rollUpContainer(
   byId: ReadonlyMap<string, PlanItem>,
   now: Date,
 ): boolean {
-  if (!isContainer(container) || container.skip_reason !== undefined) return false;
-  // A source Spotify could not be read has no children: it stays failed, not "completed".
-  if (container.metadata === null && container.status === "failed") return false;
+  if (!rolledUp(container)) return false;
   // Runs for every track that starts or ends, over playlists of hundreds: one pass, no arrays.
   const counts = countChildren(container, byId);
   const status = statusOfCounts(counts);
@@ -134,8 +143,7 @@ export function rollUpAfterStart(
 ): void {
   const unchanged = parentIds(item).every((id) => {
     const parent = byId.get(id);
-    return parent === undefined || !isContainer(parent) || parent.skip_reason !== undefined ||
-      parent.status === "in_progress" || (parent.metadata === null && parent.status === "failed");
+    return parent === undefined || !rolledUp(parent) || parent.status === "in_progress";
   });
   if (!unchanged) rollUpAncestors(item, byId, now);
 }
