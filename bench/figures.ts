@@ -48,6 +48,11 @@ export interface RunRecord {
   /** Deno.memoryUsage() samples of the tunedl process (bench/sampled_main.ts). */
   memory?: MemorySamples;
   lowerBound?: PlanLowerBound;
+  /**
+   * When, from tunedl's start, the fake Spotify got the run's first request (the token's
+   * included) and had the last answer ready: start-up before it, the requests, the work after.
+   */
+  spotifyPhases?: SpotifyPhases;
   summary?: {
     downloaded: number;
     alreadyPresent: number;
@@ -59,6 +64,45 @@ export interface RunRecord {
   /** Tracks a cold download should fetch; files deleted before a 5% re-run. */
   expectedDownloads?: number;
   stderrTail?: string;
+}
+
+/** Times of a run's Spotify traffic, in ms from tunedl's start. */
+export interface SpotifyPhases {
+  firstRequestMs: number;
+  lastAnswerMs: number;
+}
+
+/** The first request's arrival and the last answer, from the fake's request log (pure). */
+export function spotifyPhasesOf(
+  requests: readonly { receivedAt: number; answeredAt?: number }[],
+  startedAt: number,
+): SpotifyPhases | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of requests) {
+    first = Math.min(first, r.receivedAt);
+    if (r.answeredAt !== undefined) last = Math.max(last, r.answeredAt);
+  }
+  if (first === Infinity || last === -Infinity) return undefined;
+  return { firstRequestMs: first - startedAt, lastAnswerMs: last - startedAt };
+}
+
+/**
+ * "to the first request / requests / after the last answer" of a run's wall time, beside the
+ * bound's start-up and request time when it has them (pure).
+ */
+export function phasesText(
+  run: Pick<RunRecord, "wallMs" | "spotifyPhases">,
+  bound?: { startupMs: number; requestsMs: number },
+): string | undefined {
+  const phases = run.spotifyPhases;
+  if (phases === undefined) return undefined;
+  const s = (ms: number) => round(Math.max(0, ms) / 1000).toFixed(2);
+  const own = `${s(phases.firstRequestMs)} / ${s(phases.lastAnswerMs - phases.firstRequestMs)} / ` +
+    `${s(run.wallMs - phases.lastAnswerMs)} s`;
+  return bound === undefined
+    ? own
+    : `${own} (bound ${s(bound.startupMs)} / ${s(bound.requestsMs)} / 0)`;
 }
 
 /** One row of the table. */
@@ -210,6 +254,16 @@ export function figuresFor(
         : {}),
     });
   };
+  const phases = (run: RunRecord, bound?: { startupMs: number; requestsMs: number }) => {
+    const text = phasesText(run, bound);
+    if (text === undefined) return;
+    push(run, {
+      name: "  of it: to the first request / requests / after the last answer",
+      value: null,
+      unit: "",
+      text,
+    });
+  };
   const cpu = (run: RunRecord) => {
     if (run.cpuSeconds === undefined) return;
     push(run, { name: "CPU user+sys", value: round(run.cpuSeconds, 1), unit: "s" });
@@ -254,6 +308,13 @@ export function figuresFor(
         target: "<= 1.2x bound",
         met: bound === undefined ? null : run.wallMs <= 1.2 * bound,
       });
+      phases(
+        run,
+        run.lowerBound && {
+          startupMs: run.lowerBound.startupMs,
+          requestsMs: run.lowerBound.ms - run.lowerBound.startupMs,
+        },
+      );
       cpu(run);
       rss(run);
     } else if (run.run === "cold-download") {
@@ -317,6 +378,7 @@ export function figuresFor(
         target: wallTarget ? "< 1" : undefined,
         met: wallTarget ? run.wallMs < 1000 : null,
       });
+      if (run.run === "warm") phases(run);
       if (run.run === "rerun-5pct") {
         executor(run);
         cpu(run);

@@ -38,6 +38,7 @@ import {
   RUN_NAMES,
   type RunName,
   type RunRecord,
+  spotifyPhasesOf,
 } from "./figures.ts";
 import {
   API_RULES,
@@ -346,6 +347,7 @@ async function measureRun(
       ? undefined
       : Math.round(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length * 100) / 100,
     memory: measurement.memory,
+    spotifyPhases: spotifyPhasesOf(world.spotify.requests, measurement.startedAt),
   };
   if (measurement.code !== 0) {
     record.stderrTail = measurement.stderr.split("\n").slice(-15).join("\n");

@@ -11,7 +11,9 @@ import {
   figuresFor,
   formatTable,
   missedTargets,
+  phasesText,
   type RunRecord,
+  spotifyPhasesOf,
 } from "../../bench/figures.ts";
 import {
   executeLowerBound,
@@ -300,6 +302,62 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
   });
   assert.equal(slow.find((f) => f.name === "Spotify requests")!.met, false);
   assert.equal(slow.find((f) => f.name === "wall time")!.met, false);
+});
+
+Deno.test("figures: a run's wall time is split at its first Spotify request and last answer", () => {
+  const at = 1_000_000;
+  const table: Array<[string, { receivedAt: number; answeredAt?: number }[], unknown]> = [
+    ["none", [], undefined],
+    ["still pending only", [{ receivedAt: at + 5 }], undefined],
+    ["one", [{ receivedAt: at + 300, answeredAt: at + 330 }], {
+      firstRequestMs: 300,
+      lastAnswerMs: 330,
+    }],
+    ["out of order, one pending", [
+      { receivedAt: at + 420, answeredAt: at + 900 },
+      { receivedAt: at + 280, answeredAt: at + 310 },
+      { receivedAt: at + 950 },
+    ], { firstRequestMs: 280, lastAnswerMs: 900 }],
+  ];
+  for (const [name, requests, expected] of table) {
+    assert.deepEqual(spotifyPhasesOf(requests, at), expected, name);
+  }
+  const run = { wallMs: 1500, spotifyPhases: { firstRequestMs: 280, lastAnswerMs: 900 } };
+  assert.equal(phasesText(run), "0.28 / 0.62 / 0.60 s");
+  assert.equal(
+    phasesText(run, { startupMs: 193, requestsMs: 240 }),
+    "0.28 / 0.62 / 0.60 s (bound 0.19 / 0.24 / 0)",
+  );
+  assert.equal(phasesText({ wallMs: 1500 }), undefined, "no Spotify traffic: no row");
+  // The cold plan shows the row beside its bound's parts; without phases, no row.
+  const minimum = minimumRequests(INPUTS, "pre2026", "plan");
+  const plan: RunRecord = {
+    run: "cold-plan",
+    command: "tunedl plan",
+    code: 0,
+    wallMs: 1500,
+    spotifyRequests: 64,
+    spotifyByEndpoint: {},
+    minimum,
+    extraRequests: {},
+    searches: 0,
+    downloads: 0,
+    covers: 0,
+    lowerBound: planLowerBound(INPUTS, "pre2026", {
+      latencyMs: 30,
+      limits: { concurrency: 8, rate: { requests: 10, windowMs: 1000, burst: 300 } },
+      startupMs: 190,
+    }),
+    spotifyPhases: run.spotifyPhases,
+  };
+  const row = (r: RunRecord) =>
+    figuresFor(1, "pre2026", [r], { threads: 8 }).find((f) => f.name.includes("first request"));
+  const bound = plan.lowerBound!;
+  assert.equal(
+    row(plan)?.text,
+    `0.28 / 0.62 / 0.60 s (bound 0.19 / ${((bound.ms - 190) / 1000).toFixed(2)} / 0)`,
+  );
+  assert.equal(row({ ...plan, spotifyPhases: undefined }), undefined);
 });
 
 Deno.test("figures: the efficiency target is judged at the issue's 8 threads and 200 ms of work", () => {

@@ -150,6 +150,10 @@ export interface FakeRequestRecord {
   status: number;
   /** Name of the scripted fault that answered, if any. */
   fault?: string;
+  /** When the request arrived (epoch ms). */
+  receivedAt: number;
+  /** When its answer was ready to send, after the latency (epoch ms; unset while pending). */
+  answeredAt?: number;
 }
 
 /** A running fake; close it (or `await using`) at the end of the test. */
@@ -1032,6 +1036,7 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       path: url.pathname,
       query: url.search.replace(/^\?/, ""),
       status: 0,
+      receivedAt: Date.now(),
     };
     requests.push(record);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
@@ -1042,6 +1047,7 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       response = faultResponse(fault);
       record.status = fault.status === "drop" ? 0 : response.status;
       await request.body?.cancel();
+      record.answeredAt = Date.now();
       return response;
     }
     const isTokenPath = url.pathname === "/api/token";
@@ -1064,6 +1070,7 @@ export async function startFakeSpotify(options: FakeSpotifyOptions = {}): Promis
       response = apiError(404, "Service not found");
     }
     record.status = response.status;
+    record.answeredAt = Date.now();
     return response;
   };
 
