@@ -16,6 +16,7 @@ import {
   spotifyPhasesOf,
 } from "../../bench/figures.ts";
 import {
+  type ClientLimits,
   executeLowerBound,
   idealExecuteMs,
   minimumRequests,
@@ -265,6 +266,27 @@ Deno.test("search rule: every track by ISRC or 'artists - title'", () => {
   assert.equal(queryWords("A, B - Title!"), "a b title");
 });
 
+/** A pre-2026 cold plan's record at 30 ms of latency, with its lower bound. */
+function coldPlanRun(
+  fields: Pick<RunRecord, "wallMs" | "spotifyRequests"> & Partial<RunRecord>,
+  limits: ClientLimits,
+  startupMs: number,
+): RunRecord {
+  return {
+    run: "cold-plan",
+    command: "tunedl plan",
+    code: 0,
+    spotifyByEndpoint: {},
+    minimum: minimumRequests(INPUTS, "pre2026", "plan"),
+    extraRequests: {},
+    searches: 0,
+    downloads: 0,
+    covers: 0,
+    lowerBound: planLowerBound(INPUTS, "pre2026", { latencyMs: 30, limits, startupMs }),
+    ...fields,
+  };
+}
+
 Deno.test("figures: targets met or not, extra requests per endpoint", () => {
   const minimum = minimumRequests(INPUTS, "pre2026", "plan");
   const actual = { "POST /api/token": 1, "GET /v1/albums/{id}": 200, "GET /v1/albums": 0 };
@@ -273,25 +295,11 @@ Deno.test("figures: targets met or not, extra requests per endpoint", () => {
     minimum: 0,
   });
   assert.equal(extraRequests(actual, minimum)["POST /api/token"], undefined);
-  const run: RunRecord = {
-    run: "cold-plan",
-    command: "tunedl plan",
-    code: 0,
-    wallMs: 7000,
-    peakRssMB: 160,
-    spotifyRequests: 67,
-    spotifyByEndpoint: {},
-    minimum,
-    extraRequests: {},
-    searches: 0,
-    downloads: 0,
-    covers: 0,
-    lowerBound: planLowerBound(INPUTS, "pre2026", {
-      latencyMs: 30,
-      limits: { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 1 } },
-      startupMs: 0,
-    }),
-  };
+  const run = coldPlanRun(
+    { wallMs: 7000, peakRssMB: 160, spotifyRequests: 67 },
+    { concurrency: 4, rate: { requests: 10, windowMs: 1000, burst: 1 } },
+    0,
+  );
   const figures = figuresFor(1, "pre2026", [run], { threads: 8 });
   const byName = Object.fromEntries(figures.map((f) => [f.name, f]));
   assert.equal(byName["Spotify requests"].met, true); // 67 <= 1.05 x 64
@@ -330,26 +338,11 @@ Deno.test("figures: a run's wall time is split at its first Spotify request and 
   );
   assert.equal(phasesText({ wallMs: 1500 }), undefined, "no Spotify traffic: no row");
   // The cold plan shows the row beside its bound's parts; without phases, no row.
-  const minimum = minimumRequests(INPUTS, "pre2026", "plan");
-  const plan: RunRecord = {
-    run: "cold-plan",
-    command: "tunedl plan",
-    code: 0,
-    wallMs: 1500,
-    spotifyRequests: 64,
-    spotifyByEndpoint: {},
-    minimum,
-    extraRequests: {},
-    searches: 0,
-    downloads: 0,
-    covers: 0,
-    lowerBound: planLowerBound(INPUTS, "pre2026", {
-      latencyMs: 30,
-      limits: { concurrency: 8, rate: { requests: 10, windowMs: 1000, burst: 300 } },
-      startupMs: 190,
-    }),
-    spotifyPhases: run.spotifyPhases,
-  };
+  const plan = coldPlanRun(
+    { wallMs: 1500, spotifyRequests: 64, spotifyPhases: run.spotifyPhases },
+    { concurrency: 8, rate: { requests: 10, windowMs: 1000, burst: 300 } },
+    190,
+  );
   const row = (r: RunRecord) =>
     figuresFor(1, "pre2026", [r], { threads: 8 }).find((f) => f.name.includes("first request"));
   const bound = plan.lowerBound!;
