@@ -97,7 +97,7 @@ export function phasesText(
 ): string | undefined {
   const phases = run.spotifyPhases;
   if (phases === undefined) return undefined;
-  const s = (ms: number) => round(Math.max(0, ms) / 1000).toFixed(2);
+  const s = (ms: number) => (Math.max(0, ms) / 1000).toFixed(2);
   const own = `${s(phases.firstRequestMs)} / ${s(phases.lastAnswerMs - phases.firstRequestMs)} / ` +
     `${s(run.wallMs - phases.lastAnswerMs)} s`;
   return bound === undefined
