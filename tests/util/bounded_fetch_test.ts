@@ -66,13 +66,14 @@ function startPacedServer(pieces: number, gapMs: number, pauseMs = 0) {
 }
 
 Deno.test("a body whose chunks keep coming never stalls, however long it takes", async () => {
-  // 40 chunks 25 ms apart: a second in all, five times the stall limit.
-  await using server = startPacedServer(40, 25);
+  // 60 chunks 25 ms apart: 1.5 s in all, longer than the stall limit, while each gap is a 40th
+  // of it, so a busy machine would have to hold this process for a second to fail it.
+  await using server = startPacedServer(60, 25);
   const answer = await fetchBounded(`http://127.0.0.1:${server.addr.port}/`, {}, {
-    limits: limits({ stallMs: 200 }),
+    limits: limits({ stallMs: 1000 }),
     what: "Test service",
   });
-  assert.equal(answer.text(), "x".repeat(40));
+  assert.equal(answer.text(), "x".repeat(60));
 });
 
 Deno.test("a pause after some chunks runs into the stall limit", async () => {
